@@ -1,0 +1,12 @@
+"""Subcommands of ``yichuang``; each module has ``register(subparsers)``."""
+
+from app.commands import (
+    catalogue_cmd,
+    database_cmd,
+    desk_cmd,
+    id_cmd,
+    lookup_cmd,
+    user_cmd,
+)
+
+COMMAND_MODULES = [desk_cmd, database_cmd, id_cmd, lookup_cmd, catalogue_cmd, user_cmd]

@@ -1,0 +1,19 @@
+"""``yichuang id check ID...``: validate ID numbers, one JSON object a line."""
+
+from __future__ import annotations
+
+from app.services.idcard import check_report
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("id", help="身份证号工具 / ID number tools")
+    actions = parser.add_subparsers(dest="id_action", metavar="ACTION", required=True)
+    check = actions.add_parser("check", help="校验身份证号 / validate ID numbers")
+    check.add_argument("numbers", nargs="+", metavar="ID")
+    check.set_defaults(handler=run_check)
+
+
+def run_check(args, ctx) -> int:
+    reports = [check_report(number) for number in args.numbers]
+    ctx.emit_lines(reports)
+    return 0 if all(r["valid"] for r in reports) else 1

@@ -1,0 +1,27 @@
+"""``yichuang lookup ID [--user NAME]``: one resident with household, building and grid (audited)."""
+
+from __future__ import annotations
+
+from app.commands.context import CommandError
+from app.services import audit, auth
+from app.services.lookup import LookupFailed, lookup
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("lookup", help="按身份证号查询居民 / look up a resident (audited)")
+    parser.add_argument("id_number", metavar="ID")
+    parser.add_argument("--user", help="staff user the lookup is recorded for (default: the OS account)")
+    parser.add_argument("--purpose", default="命令行查询", help="why the record is looked at (audit log)")
+    parser.set_defaults(handler=run)
+
+
+def run(args, ctx) -> int:
+    with ctx.db().sessions.begin() as session:
+        if args.user and auth.find_user(session, args.user) is None:
+            raise CommandError(f"用户“{args.user}”不存在")
+        try:
+            record = lookup(session, args.id_number, actor=audit.cli_actor(args.user), purpose=args.purpose)
+        except LookupFailed as exc:
+            raise CommandError(str(exc)) from None
+    ctx.emit(record)
+    return 0

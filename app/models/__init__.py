@@ -1,0 +1,35 @@
+"""SQLAlchemy 2.0 models, one module per aggregate. Importing this package registers them all
+with ``Base.metadata`` (Alembic and the tests rely on that)."""
+
+from app.models.area import Building, Community, Grid, Street
+from app.models.base import Base
+from app.models.catalogue import ServiceCategory, ServiceItem
+from app.models.party import PARTY_LEVELS, PartyOrganisation
+from app.models.population import HEAD_RELATION, Household, Resident, ResidentPhoto, Tag, resident_tags
+from app.models.settings import CentreSetting
+from app.models.staff import STAFF_ROLES, GridStaff
+from app.models.users import ROLES, AuditEntry, User
+
+__all__ = [
+    "AuditEntry",
+    "CentreSetting",
+    "ROLES",
+    "ServiceCategory",
+    "ServiceItem",
+    "User",
+    "Base",
+    "Building",
+    "Community",
+    "Grid",
+    "GridStaff",
+    "HEAD_RELATION",
+    "Household",
+    "PARTY_LEVELS",
+    "PartyOrganisation",
+    "Resident",
+    "ResidentPhoto",
+    "STAFF_ROLES",
+    "Street",
+    "Tag",
+    "resident_tags",
+]

@@ -1,0 +1,121 @@
+"""People and their homes: household (一户一档) and resident (一人一表), with editable tags.
+
+A resident is found by the 18-digit ID number, so that column is unique and indexed; everything a
+lookup shows hangs off it in at most four joins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, LargeBinary, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.area import Building
+from app.models.base import Base, Timestamped
+
+HEAD_RELATION = "户主"
+
+
+class Household(Timestamped, Base):
+    """One household (户) in one room of a building."""
+
+    __tablename__ = "households"
+    __table_args__ = (UniqueConstraint("building_id", "unit", "room"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="RESTRICT"), index=True)
+    unit: Mapped[int] = mapped_column(Integer, default=1)  # 单元
+    room: Mapped[str] = mapped_column(String(20))  # 房号, e.g. 502
+    hukou_number: Mapped[str] = mapped_column(String(30), default="")  # 户号 on the household register
+
+    building: Mapped[Building] = relationship()
+    members: Mapped[list[Resident]] = relationship(back_populates="household", order_by="Resident.id")
+
+    @property
+    def head(self) -> Resident | None:
+        """The head is the member whose relation is 户主; the register has no separate pointer."""
+        return next((m for m in self.members if m.relation_to_head == HEAD_RELATION), None)
+
+    @property
+    def label(self) -> str:
+        return f"{self.building.name}{self.unit}单元{self.room}室"
+
+
+resident_tags = Table(
+    "resident_tags",
+    Base.metadata,
+    Column("resident_id", ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(Timestamped, Base):
+    """A label for key groups (一老一小一特 …). Age tags carry a rule and apply themselves;
+    the others are assigned by staff. The centre may add its own."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    min_age: Mapped[int | None] = mapped_column(Integer, default=None)  # inclusive
+    max_age: Mapped[int | None] = mapped_column(Integer, default=None)  # exclusive: 14 means "under 14"
+    color: Mapped[str] = mapped_column(String(9), default="#5b6b7a")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def is_age_rule(self) -> bool:
+        return self.min_age is not None or self.max_age is not None
+
+    def applies_to_age(self, age: int) -> bool:
+        if not self.is_age_rule:
+            return False
+        if self.min_age is not None and age < self.min_age:
+            return False
+        return self.max_age is None or age < self.max_age
+
+
+class Resident(Timestamped, Base):
+    """One person on the population base."""
+
+    __tablename__ = "residents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    sex: Mapped[str] = mapped_column(String(6))  # "male" / "female", from the ID number
+    ethnicity: Mapped[str] = mapped_column(String(20), default="汉族")
+    birth_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    hukou_address: Mapped[str] = mapped_column(String(200), default="")  # 户籍地址
+    current_address: Mapped[str] = mapped_column(String(200), default="")  # 现住址
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("households.id", ondelete="SET NULL"), index=True, default=None
+    )
+    relation_to_head: Mapped[str] = mapped_column(String(20), default="")  # 与户主关系
+    card_authority: Mapped[str] = mapped_column(String(60), default="")  # 签发机关
+    card_valid_from: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    card_valid_to: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    card_long_term: Mapped[bool] = mapped_column(Boolean, default=False)  # 长期有效
+    notes: Mapped[str] = mapped_column(String(500), default="")
+
+    household: Mapped[Household | None] = relationship(back_populates="members")
+    tags: Mapped[list[Tag]] = relationship(secondary=resident_tags, order_by="Tag.sort_order")
+
+    def age_on(self, day: dt.date) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+
+class ResidentPhoto(Base):
+    """Kept apart from the resident row so that lists and lookups do not drag images along."""
+
+    __tablename__ = "resident_photos"
+
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True)
+    mime_type: Mapped[str] = mapped_column(String(30), default="image/jpeg")
+    image: Mapped[bytes] = mapped_column(LargeBinary)
