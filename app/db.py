@@ -118,6 +118,7 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    upgraded: bool = False  # the schema was created or upgraded when this database was opened
 
     @property
     def url(self) -> str:
@@ -131,11 +132,10 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
     """Open (creating or upgrading as needed) the database at ``url``."""
     try:
         engine = create_db_engine(url)
-        if migrate:
-            upgrade(engine)
+        upgraded = upgrade(engine) if migrate else False
     except Exception as exc:  # noqa: BLE001 — turned into one sentence for the user
         raise DatabaseError(f"无法打开数据库 {_describe(url)}：{_reason(exc)}") from exc
-    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+    return Database(engine, sessionmaker(engine, expire_on_commit=False), upgraded)
 
 
 def _describe(url: str) -> str:

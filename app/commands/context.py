@@ -34,6 +34,12 @@ class Context:
                 self._db = open_database(self.url)
             except DatabaseError as exc:
                 raise CommandError(str(exc)) from exc
+            if self._db.upgraded:
+                # A new or upgraded database gets the shipped tags and catalogue straight away,
+                # so every command sees a usable centre even before `yichuang init`.
+                from app.services.setup import initialise
+
+                initialise(self._db)
         return self._db
 
     def close(self) -> None:

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from app.models import ServiceCategory, ServiceItem, Tag
 from app.resources import resource_path
-from app.services.pinyin import pinyin_keys
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -90,4 +89,7 @@ def apply_item_fields(item: ServiceItem, spec: dict[str, Any], order: int) -> No
     item.basis = spec.get("basis", "") or ""
     item.notes = spec.get("notes", "") or ""
     item.sort_order = order
+    # pypinyin loads its dictionaries on import (about half a second): only loading pays for it.
+    from app.services.pinyin import pinyin_keys
+
     item.pinyin_initials, item.pinyin_full = pinyin_keys(item.name)

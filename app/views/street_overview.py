@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QMainWindow, QTableView, QVBo
 from app import __version__
 from app.services.stats import CommunityCounts, StreetCounts
 
+_ROOT = QModelIndex()
 COLUMNS = [("name", "社区"), ("code", "区划代码"), ("grids", "网格"), ("buildings", "楼栋"),
            ("households", "户"), ("residents", "居民")]
 
@@ -30,10 +31,10 @@ class CountsModel(QAbstractTableModel):
         self._rows = [*counts.communities, counts.totals] if counts.communities else []
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 — Qt's name
+    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802 — Qt names
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=_ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):

@@ -1,0 +1,62 @@
+"""Test configuration shared by every test.
+
+Qt runs offscreen (set here, before anything imports Qt), and every test gets its own database and
+log folder so no test touches the user's real data folder.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+import datetime as dt  # noqa: E402
+
+import pytest  # noqa: E402
+
+from app.db import Database, open_database  # noqa: E402
+
+DEMO_TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path, monkeypatch):
+    """No test may read or write the real user data folder or log folder."""
+    monkeypatch.setenv("YICHUANG_DB", str(tmp_path / "default.db"))
+    monkeypatch.setenv("YICHUANG_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.delenv("YICHUANG_PASSWORD", raising=False)
+
+
+@pytest.fixture
+def db(tmp_path) -> Database:
+    """An empty, fully migrated SQLite database with the shipped tags and catalogue."""
+    from app.services.setup import initialise
+
+    database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    initialise(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory):
+    """A small demo street built once per test session; tests copy it before writing."""
+    from app.services.setup import initialise
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    database = open_database(f"sqlite:///{path}")
+    initialise(database, with_demo=True, seed=7, residents=1500, today=DEMO_TODAY)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_file, tmp_path) -> Database:
+    """A private copy of the demo street, safe to change."""
+    import shutil
+
+    copy = tmp_path / "demo.db"
+    shutil.copy(demo_db_file, copy)
+    database = open_database(f"sqlite:///{copy}")
+    yield database
+    database.dispose()

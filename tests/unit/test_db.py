@@ -1,0 +1,79 @@
+"""Storage: connection settings, URL choice, and upgrading an older database file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app import config
+from app.db import DatabaseError, create_db_engine, current_revision, head_revision, open_database, upgrade
+
+
+def test_sqlite_connections_are_durable_and_checked(tmp_path):
+    db = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    db.dispose()
+
+
+def test_foreign_keys_are_enforced(db):
+    from app.models import Household
+
+    with pytest.raises(Exception, match="FOREIGN KEY"), db.sessions.begin() as session:
+        session.add(Household(building_id=999, unit=1, room="101"))
+
+
+def test_database_url_prefers_option_then_environment_then_default(monkeypatch, tmp_path):
+    monkeypatch.setenv(config.DB_ENV, str(tmp_path / "env.db"))
+    assert config.database_url(str(tmp_path / "opt.db")) == f"sqlite:///{tmp_path / 'opt.db'}"
+    assert config.database_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
+    assert config.database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.delenv(config.DB_ENV)
+    default = config.database_url(None)
+    assert default.endswith("yichuang.db") and "yichuang" in Path(default[len("sqlite:///"):]).parent.as_posix()
+
+
+def test_opening_an_older_database_upgrades_it_and_keeps_a_copy(tmp_path):
+    path = tmp_path / "old.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade(engine, "0001")  # the schema as the first release shipped it
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO streets (code, name, district, city, hotline) "
+                          "VALUES ('610202010', '老街道', '', '', '')"))
+    engine.dispose()
+    assert not _tables(path) >= {"users", "service_items"}
+
+    db = open_database(f"sqlite:///{path}")
+
+    assert current_revision(db.engine) == head_revision()
+    assert _tables(path) >= {"users", "audit_log", "service_items", "centre_settings"}
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM streets")).scalar() == "老街道"
+    copies = list(tmp_path.glob("old.db.before-0001-*"))
+    assert len(copies) == 1 and "streets" in _tables(copies[0])
+    db.dispose()
+
+
+def test_a_current_database_is_not_copied_again(tmp_path):
+    path = tmp_path / "cur.db"
+    open_database(f"sqlite:///{path}").dispose()
+    open_database(f"sqlite:///{path}").dispose()
+    assert not list(tmp_path.glob("cur.db.before-*"))
+
+
+def test_unopenable_database_is_one_sentence(tmp_path):
+    (tmp_path / "not-a-db.db").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(DatabaseError, match="无法打开数据库") as err:
+        open_database(f"sqlite:///{tmp_path / 'not-a-db.db'}")
+    assert "\n" not in str(err.value)
+
+
+def _tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
