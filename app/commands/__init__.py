@@ -5,8 +5,9 @@ from app.commands import (
     database_cmd,
     desk_cmd,
     id_cmd,
+    import_cmd,
     lookup_cmd,
     user_cmd,
 )
 
-COMMAND_MODULES = [desk_cmd, database_cmd, id_cmd, lookup_cmd, catalogue_cmd, user_cmd]
+COMMAND_MODULES = [desk_cmd, database_cmd, id_cmd, lookup_cmd, catalogue_cmd, user_cmd, import_cmd]

@@ -192,8 +192,23 @@ def mask(number: str) -> str:
 
 def redact(text: str) -> str:
     """Mask every ID-number-like run inside free text (log records, exception
-    messages).  Numbers split by spaces or hyphens are not recognised."""
-    return _ID_RUN.sub(lambda m: mask(m.group()), text)
+    messages).  Numbers split by spaces or hyphens are not recognised.
+
+    Every 18-character run is masked (a mistyped number is still somebody's); a
+    15-digit run only when its digits 7–12 are a real YYMMDD date, so that grid and
+    community codes (also long digit runs) stay readable in logs."""
+    return _ID_RUN.sub(_mask_if_id_like, text)
+
+
+def _mask_if_id_like(match: re.Match[str]) -> str:
+    run = match.group()
+    if len(run) == 15:
+        digits = unicodedata.normalize("NFKC", run)
+        try:
+            datetime.date(1900 + int(digits[6:8]), int(digits[8:10]), int(digits[10:12]))
+        except ValueError:
+            return run
+    return mask(run)
 
 
 def check_report(text: str, *, today: datetime.date | None = None) -> dict:

@@ -316,3 +316,8 @@ def test_parse_only_ever_raises_id_number_error(text):
         compact = normalise(text)
         if len(compact) > 8:
             assert compact not in str(err)
+
+
+def test_redact_keeps_grid_codes_but_masks_legacy_numbers():
+    assert redact("网格 610202010001001 已更新") == "网格 610202010001001 已更新"
+    assert "110105491231002" not in redact("旧证 110105491231002")

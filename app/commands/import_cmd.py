@@ -1,0 +1,43 @@
+"""``yichuang import residents FILE``: load residents from a spreadsheet, with a report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.commands.context import CommandError, Context
+from app.services.audit import cli_actor
+from app.services.auth import find_user
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("import", help="导入数据（居民花名册等）")
+    kinds = parser.add_subparsers(dest="import_kind", metavar="WHAT", required=True)
+    residents = kinds.add_parser(
+        "residents",
+        help="从 .xlsx 或 .csv 导入居民；已有居民（按身份证号）会被更新",
+        description="从 .xlsx 或 .csv 导入居民。打印一个 JSON 报告；有被拒绝的行时退出码为 1。",
+    )
+    residents.add_argument("file", metavar="FILE", help="要导入的 .xlsx 或 .csv 文件")
+    residents.add_argument("--strict", action="store_true", help="只要有一行被拒绝，就什么也不写入")
+    residents.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库")
+    residents.add_argument("--user", metavar="NAME", help="记入审计日志的操作人（默认：当前系统用户）")
+    residents.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.importer import ImportFileError, import_residents
+
+    path = Path(args.file)
+    if not path.is_file():  # before opening (and perhaps creating) the database
+        raise CommandError(f"找不到文件“{args.file}”")
+    actor = cli_actor(args.user)
+    with ctx.db().sessions() as session:
+        if args.user and find_user(session, args.user) is None:
+            raise CommandError(f"用户“{args.user}”不存在")
+        try:
+            report = import_residents(session, path, actor=actor, strict=args.strict, dry_run=args.dry_run)
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+    ctx.emit(report.as_dict())
+    return 1 if report.rejected else 0
