@@ -10,6 +10,7 @@ never repeat the whole number, and masking helpers for screens and logs.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -101,6 +102,13 @@ def upgrade_15(number15: str) -> str:
 
 
 def _region_names(number: str) -> tuple[str | None, str | None] | None:
+    # Only the region code and the birth year matter to the answer: cache on those, since
+    # imports and lookups parse thousands of numbers from a handful of regions.
+    return _region_names_for(number[:6], number[6:10])
+
+
+@functools.lru_cache(maxsize=4096)
+def _region_names_for(region: str, year: str) -> tuple[str | None, str | None] | None:
     """Province and county names for the first 6 digits, or None if stdnum's table
     does not know the code at all.
 
@@ -109,6 +117,7 @@ def _region_names(number: str) -> tuple[str | None, str | None] | None:
     whose card was issued in Shenzhen Nanshan (440305, code from 1990) is rejected
     by ``ric.validate``.  We therefore accept any code the table knows, and use the
     most recent name when stdnum's year-aware lookup finds none."""
+    number = f"{region}{year}0101001"
     try:
         place = ric.get_birth_place(number)
         return place.get("province"), place.get("county")
