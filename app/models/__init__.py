@@ -3,6 +3,7 @@ with ``Base.metadata`` (Alembic and the tests rely on that)."""
 
 from app.models.area import Building, Community, Grid, Street
 from app.models.base import Base
+from app.models.cases import CalendarDay, Case, CaseEvent, CaseSequence
 from app.models.catalogue import ServiceCategory, ServiceItem
 from app.models.party import PARTY_LEVELS, PartyOrganisation
 from app.models.population import HEAD_RELATION, Household, Resident, ResidentPhoto, Tag, resident_tags
@@ -11,6 +12,10 @@ from app.models.staff import STAFF_ROLES, GridStaff
 from app.models.users import ROLES, AuditEntry, User
 
 __all__ = [
+    "CalendarDay",
+    "Case",
+    "CaseEvent",
+    "CaseSequence",
     "AuditEntry",
     "CentreSetting",
     "ROLES",

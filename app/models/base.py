@@ -29,6 +29,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def as_local(moment: dt.datetime) -> dt.datetime:
+    """A stored UTC timestamp in this machine's time zone, for people and JSON output."""
+    return moment.replace(tzinfo=dt.UTC).astimezone()
+
+
 class Timestamped:
     """created/updated columns for records staff edit by hand."""
 

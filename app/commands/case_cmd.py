@@ -1,0 +1,83 @@
+"""``yichuang case accept`` and ``yichuang cases``: intake and the case list from a script."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from app.commands.context import CommandError
+from app.services.workflow import STATUSES
+
+
+def register(subparsers) -> None:
+    case = subparsers.add_parser("case", help="办件 / one case")
+    actions = case.add_subparsers(dest="case_action", metavar="ACTION", required=True)
+    accept = actions.add_parser("accept", help="受理 / accept a case at the window (same rules as the desk)")
+    accept.add_argument("--item", required=True, metavar="CODE", help="service item code (see yichuang catalogue)")
+    accept.add_argument("--id", required=True, dest="id_number", metavar="ID", help="the applicant's ID number")
+    accept.add_argument("--user", help="staff user who takes the case (first responder)")
+    accept.add_argument("--agent-id", metavar="ID", help="ID number of an agent applying on the resident's behalf")
+    accept.add_argument("--agent-name", metavar="NAME", help="the agent's name (required with --agent-id)")
+    accept.add_argument("--agent-phone", metavar="PHONE", default="")
+    accept.add_argument("--material", action="append", metavar="TEXT",
+                        help="a material received (repeat); default: every material the item requires")
+    accept.add_argument("--phone", default="", help="contact phone, if not the one on record")
+    accept.add_argument("--note", default="")
+    accept.add_argument("--receipt", type=Path, metavar="PDF", help="also write the receipt (受理回执) to this file")
+    accept.set_defaults(handler=run_accept)
+
+    listing = subparsers.add_parser("cases", help="办件列表 / cases as JSON lines")
+    listing.add_argument("--status", action="append", choices=sorted(STATUSES), help="repeatable")
+    listing.add_argument("--overdue", action="store_true", help="only cases past their promised date")
+    listing.add_argument("--supervised", action="store_true", help="only cases under supervision (督办)")
+    listing.add_argument("--search", default="", help="case number, applicant name or hotline order number")
+    listing.add_argument("--limit", type=int, default=5000)
+    listing.set_defaults(handler=run_list)
+
+
+def run_accept(args, ctx) -> int:
+    from app.services import audit, auth, intake
+    from app.services.centre import CentreNotConfigured
+    from app.services.lookup import LookupFailed, find_resident
+
+    if bool(args.agent_id) != bool(args.agent_name):
+        raise CommandError("代办须同时提供 --agent-id 和 --agent-name")
+    db = ctx.db()
+    with db.sessions.begin() as session:
+        if args.user and auth.find_user(session, args.user) is None:
+            raise CommandError(f"用户“{args.user}”不存在")
+        actor = audit.cli_actor(args.user)
+        try:
+            resident = find_resident(session, args.id_number)
+            item = intake.find_item(session, args.item)
+            agent = intake.Agent(args.agent_name, args.agent_id, args.agent_phone) if args.agent_id else None
+            case = intake.accept(
+                session, item_code=item.code, resident=resident,
+                materials_received=args.material if args.material is not None else list(item.materials),
+                actor=actor, agent=agent, phone=args.phone, note=args.note,
+            )
+            audit.record(session, actor=actor, action="lookup", resident=resident, purpose=f"受理 {item.name}")
+        except (LookupFailed, intake.IntakeError, CentreNotConfigured) as exc:
+            raise CommandError(str(exc)) from None
+        case_no = case.case_no
+    # The transaction is committed (synchronous=FULL): only now is the number given out.
+    result = {"case_no": case_no, "status": "accepted"}
+    if args.receipt:
+        from app.printing.case_documents import write_case_document
+
+        with db.sessions.begin() as session:
+            path = write_case_document(session, case_no, args.receipt, actor=actor)
+        result["receipt"] = str(path)
+    ctx.emit(result)
+    return 0
+
+
+def run_list(args, ctx) -> int:
+    from app.services.cases import CaseFilter, find_cases
+
+    flt = CaseFilter(statuses=args.status or [], overdue_only=args.overdue, supervised_only=args.supervised,
+                     text=args.search, limit=args.limit)
+    with ctx.db().sessions() as session:
+        rows = find_cases(session, flt, today=dt.date.today())
+    ctx.emit_lines(row.as_json() for row in rows)
+    return 0

@@ -1,0 +1,45 @@
+"""Which community this centre is, and its public details (name on documents, phone)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import CentreSetting, Community
+
+COMMUNITY_SETTING = "centre.community_code"
+
+
+class CentreNotConfigured(RuntimeError):
+    """No community chosen and more than one to choose from."""
+
+
+def current_community(session: Session) -> Community:
+    """The community this installation serves: the centre setting, else the only community."""
+    setting = session.get(CentreSetting, COMMUNITY_SETTING)
+    if setting is not None:
+        community = session.scalar(select(Community).where(Community.code == setting.value))
+        if community is not None:
+            return community
+    communities = list(session.scalars(select(Community).limit(2)))
+    if len(communities) == 1:
+        return communities[0]
+    if not communities:
+        raise CentreNotConfigured("数据库中还没有社区：请先导入或生成人口数据")
+    raise CentreNotConfigured(f"请设置本中心所属社区（中心设置 {COMMUNITY_SETTING}）")
+
+
+def set_current_community(session: Session, code: str) -> Community:
+    community = session.scalar(select(Community).where(Community.code == code))
+    if community is None:
+        raise CentreNotConfigured(f"社区代码“{code}”不存在")
+    setting = session.get(CentreSetting, COMMUNITY_SETTING)
+    if setting is None:
+        session.add(CentreSetting(key=COMMUNITY_SETTING, value=code))
+    else:
+        setting.value = code
+    return community
+
+
+def centre_name(community: Community) -> str:
+    return f"{community.name}党群服务中心"
