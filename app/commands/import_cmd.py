@@ -1,4 +1,5 @@
-"""``yichuang import residents FILE``: load residents from a spreadsheet, with a report."""
+"""``yichuang import residents FILE`` and ``yichuang import hotline FILE``: load residents, or 12345
+hotline work orders, from a spreadsheet, with a report."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from app.services.auth import find_user
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("import", help="导入数据（居民花名册等）")
+    parser = subparsers.add_parser("import", help="导入数据（居民花名册、12345工单）")
     kinds = parser.add_subparsers(dest="import_kind", metavar="WHAT", required=True)
     residents = kinds.add_parser(
         "residents",
@@ -23,6 +24,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     residents.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库")
     residents.add_argument("--user", metavar="NAME", help="记入审计日志的操作人（默认：当前系统用户）")
     residents.set_defaults(handler=run)
+
+    hotline = kinds.add_parser(
+        "hotline",
+        help="从 .xlsx 或 .csv 导入12345热线工单；已导入的工单（按工单编号）会跳过",
+        description="从 .xlsx 或 .csv 导入12345热线工单，按地址分派到网格。打印一个 JSON 报告；有被拒绝的行时退出码为 1。",
+    )
+    hotline.add_argument("file", metavar="FILE", help="12345平台导出的 .xlsx 或 .csv 文件")
+    hotline.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库")
+    hotline.add_argument("--user", metavar="NAME", help="导入人，即首问责任人（默认：当前系统用户）")
+    hotline.set_defaults(handler=run_hotline)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -38,6 +49,25 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         try:
             report = import_residents(session, path, actor=actor, strict=args.strict, dry_run=args.dry_run)
         except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+    ctx.emit(report.as_dict())
+    return 1 if report.rejected else 0
+
+
+def run_hotline(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.centre import CentreNotConfigured
+    from app.services.hotline import ImportFileError, import_hotline_orders
+
+    path = Path(args.file)
+    if not path.is_file():  # before opening (and perhaps creating) the database
+        raise CommandError(f"找不到文件“{args.file}”")
+    actor = cli_actor(args.user)
+    with ctx.db().sessions() as session:
+        if args.user and find_user(session, args.user) is None:
+            raise CommandError(f"用户“{args.user}”不存在")
+        try:
+            report = import_hotline_orders(session, path, actor=actor, dry_run=args.dry_run)
+        except (ImportFileError, CentreNotConfigured) as exc:
             raise CommandError(str(exc)) from exc
     ctx.emit(report.as_dict())
     return 1 if report.rejected else 0
