@@ -1,6 +1,7 @@
 """Subcommands of ``yichuang``; each module has ``register(subparsers)``."""
 
 from app.commands import (
+    calendar_cmd,
     case_cmd,
     catalogue_cmd,
     database_cmd,
@@ -11,4 +12,4 @@ from app.commands import (
     user_cmd,
 )
 
-COMMAND_MODULES = [desk_cmd, database_cmd, id_cmd, lookup_cmd, catalogue_cmd, user_cmd, import_cmd, case_cmd]
+COMMAND_MODULES = [desk_cmd, database_cmd, id_cmd, lookup_cmd, catalogue_cmd, user_cmd, import_cmd, case_cmd, calendar_cmd]
