@@ -34,6 +34,12 @@ def as_local(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC).astimezone()
 
 
+def local_midnight_utc(day: dt.date) -> dt.datetime:
+    """The stored (UTC, naive) moment at which ``day`` starts in this machine's time zone, so
+    that a filter by local date compares like with like."""
+    return dt.datetime.combine(day, dt.time.min).astimezone().astimezone(dt.UTC).replace(tzinfo=None)
+
+
 class Timestamped:
     """created/updated columns for records staff edit by hand."""
 

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Case, Grid
-from app.models.base import as_local
+from app.models.base import as_local, local_midnight_utc
 from app.services.idcard import mask
 from app.services.workdays import WorkCalendar, deadline_state
 from app.services.workflow import RUNNING_STATUSES, status_name
@@ -33,6 +33,7 @@ class CaseFilter:
     supervised_only: bool = False
     text: str = ""  # case number, applicant name, or hotline order number
     channel: str = ""
+    applicant_id_number: str = ""  # one person's cases, for the resident panel
     limit: int = 5000
 
 
@@ -91,10 +92,12 @@ def find_cases(
         stmt = stmt.where(or_(Case.first_responder == flt.staff, Case.owner == flt.staff))
     if flt.channel:
         stmt = stmt.where(Case.channel == flt.channel)
+    if flt.applicant_id_number:
+        stmt = stmt.where(Case.applicant_id_number == flt.applicant_id_number)
     if flt.received_from:
-        stmt = stmt.where(Case.received_at >= dt.datetime.combine(flt.received_from, dt.time.min))
+        stmt = stmt.where(Case.received_at >= local_midnight_utc(flt.received_from))
     if flt.received_to:
-        stmt = stmt.where(Case.received_at < dt.datetime.combine(flt.received_to + dt.timedelta(days=1), dt.time.min))
+        stmt = stmt.where(Case.received_at < local_midnight_utc(flt.received_to + dt.timedelta(days=1)))
     if flt.supervised_only:
         stmt = stmt.where(Case.supervised.is_(True))
     if flt.overdue_only:

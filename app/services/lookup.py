@@ -7,12 +7,13 @@ record is always accounted for (who, when, whose, why).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.models import Building, Community, Grid, GridStaff, Household, Resident, Tag
+from app.models import Building, Community, Grid, GridStaff, Household, Resident, ResidentPhoto, Tag
 from app.models.staff import GRID_LEADER
 from app.services import audit
 from app.services.idcard import IdNumberError, mask, parse
@@ -96,7 +97,7 @@ def resident_json(session: Session, resident: Resident, today: dt.date) -> dict[
             "valid_from": _iso(resident.card_valid_from),
             "valid_to": "长期" if resident.card_long_term else _iso(resident.card_valid_to),
         },
-        "tags": [{"code": t.code, "name": t.name} for t in tags_of(resident, rule_tags, today)],
+        "tags": [{"code": t.code, "name": t.name, "color": t.color} for t in tags_of(resident, rule_tags, today)],
         "household": None,
         "building": None,
         "grid": None,
@@ -141,3 +142,26 @@ def resident_json(session: Session, resident: Resident, today: dt.date) -> dict[
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+@dataclass(frozen=True)
+class DeskRecord:
+    """Everything the resident panel shows, read in one short transaction."""
+
+    record: dict[str, Any]
+    photo: bytes | None
+    cases: list  # CaseRow, newest first
+
+
+def lookup_for_desk(
+    session: Session, id_text: str, *, actor: str, purpose: str, today: dt.date | None = None
+) -> DeskRecord:
+    """The audited lookup plus the photo and the person's cases. The caller commits."""
+    from app.services.cases import CaseFilter, find_cases
+
+    today = today or dt.date.today()
+    record = lookup(session, id_text, actor=actor, purpose=purpose, today=today)
+    resident_id = session.scalar(select(Resident.id).where(Resident.id_number == record["id_number"]))
+    photo = session.get(ResidentPhoto, resident_id)
+    cases = find_cases(session, CaseFilter(applicant_id_number=record["id_number"], limit=50), today=today)
+    return DeskRecord(record, photo.image if photo else None, cases)

@@ -1,19 +1,40 @@
-"""Starting the desk: application object, font, database, first window, optional screenshot."""
+"""Starting the desk: application object, font, sign-in, main window, optional screenshot."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app.db import Database
-from app.services.stats import street_counts
+from app.services import auth
+from app.services.centre import centre_name, current_community
+from app.views.desk.context import DeskContext, StaffUser
 from app.views.fonts import install_chinese_font
-from app.views.street_overview import StreetOverviewWindow
+
+
+class DeskStartError(RuntimeError):
+    """The desk cannot start as asked; one sentence for the person."""
+
+
+# The offscreen platform (screenshots, tests) says this about every top-level window.
+_QT_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+def _qt_messages(mode: QtMsgType, _context, message: str) -> None:
+    """Qt's own warnings go to the log file (masked like everything else), not to the console."""
+    if message in _QT_NOISE:
+        return
+    level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+             QtMsgType.QtWarningMsg: logging.WARNING}.get(mode, logging.ERROR)
+    logging.getLogger("qt").log(level, "%s", message)
 
 
 def application() -> QApplication:
+    qInstallMessageHandler(_qt_messages)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("yichuang")
     app.setOrganizationName("yichuang")
@@ -21,21 +42,64 @@ def application() -> QApplication:
     return app
 
 
-def build_desk_window(db: Database) -> StreetOverviewWindow:
+def desk_context(db: Database, user: StaffUser) -> DeskContext:
+    from app.services.centre import CentreNotConfigured
+
+    try:
+        with db.sessions() as session:
+            community = current_community(session)
+            return DeskContext(db, user, community.code, community.name, centre_name(community), community.hotline)
+    except CentreNotConfigured as exc:
+        raise DeskStartError(str(exc)) from None
+
+
+def scripted_user(db: Database, username: str) -> StaffUser:
     with db.sessions() as session:
-        counts = street_counts(session)
-    return StreetOverviewWindow(counts, db.url)
+        user = auth.find_user(session, username)
+        if user is None or not user.active:
+            raise DeskStartError(f"用户“{username}”不存在或已停用")
+        return StaffUser(user.username, user.display_name, user.role)
 
 
-def run_desk(db: Database, screenshot: Path | None = None) -> int:
+def run_desk(db: Database, screenshot: Path | None = None, *, user: str | None = None,
+             lookup: str | None = None) -> int:
+    """Sign in (or, for screenshots and scripted checks, take ``user``), then open the desk."""
+    from app.views import tasks
+    from app.views.desk.login import LoginDialog
+    from app.views.desk.main_window import DeskWindow
+
     app = application()
-    window = build_desk_window(db)
+    with db.sessions() as session:
+        try:
+            title = centre_name(current_community(session))
+        except Exception:  # noqa: BLE001 — the login still works without a community
+            title = "党群服务中心一窗受理系统"
+    if user is None:
+        login = LoginDialog(db, title)
+        if screenshot is not None:
+            return _save(app, login, screenshot)
+        if login.exec() != QDialog.DialogCode.Accepted or login.user is None:
+            return 0
+        staff = login.user
+    else:
+        staff = scripted_user(db, user)
+    window = DeskWindow(desk_context(db, staff))
     window.show()
+    if lookup:
+        tasks.set_synchronous(True)  # the screenshot must show the looked-up resident
+        window.intake.id_field.setText(lookup)
+        window.intake.look_up(lookup)
+        tasks.set_synchronous(False)
     if screenshot is not None:
-        app.processEvents()
-        screenshot.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(screenshot)):
-            raise OSError(f"无法写入截图 {screenshot}")
-        window.close()
-        return 0
+        return _save(app, window, screenshot)
     return app.exec()
+
+
+def _save(app: QApplication, widget: QWidget, target: Path) -> int:
+    widget.show()
+    app.processEvents()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(target)):
+        raise OSError(f"无法写入截图 {target}")
+    widget.close()
+    return 0

@@ -1,16 +1,15 @@
-"""The desk's first window until the intake screen exists: the street at a glance.
+"""The street at a glance: what the population base holds per community.
 
-It shows what the population base holds per community, so a person opening the program sees at
-once that it found the right database and that the data is there.
+A tab of the desk, so a person can see at once that the program found the right database and
+that the data is there.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHeaderView, QLabel, QMainWindow, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from app import __version__
 from app.services.stats import CommunityCounts, StreetCounts
 
 _ROOT = QModelIndex()
@@ -59,13 +58,10 @@ class CountsModel(QAbstractTableModel):
         return None
 
 
-class StreetOverviewWindow(QMainWindow):
-    def __init__(self, counts: StreetCounts, database_label: str):
-        super().__init__()
-        self.setWindowTitle("党群服务中心一窗受理系统")
-        self.resize(900, 560)
-        central = QWidget()
-        layout = QVBoxLayout(central)
+class StreetOverviewWidget(QWidget):
+    def __init__(self, counts: StreetCounts, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
 
@@ -95,6 +91,3 @@ class StreetOverviewWindow(QMainWindow):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
-
-        self.setCentralWidget(central)
-        self.statusBar().showMessage(f"数据库：{database_label}    版本 {__version__}")

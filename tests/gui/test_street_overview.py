@@ -1,36 +1,35 @@
-"""The desk's first window, looked at as a person would."""
+"""The street at a glance (a tab of the desk) and the desk's screenshot option."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QFontDatabase, QImage
+from sqlalchemy import select
 
 from app.cli import main
-from app.services.stats import street_counts
-from app.views.desk_app import application, build_desk_window
+from app.models import AuditEntry, Resident
+from app.services.stats import StreetCounts, street_counts
+from app.views.desk_app import application
+from app.views.street_overview import StreetOverviewWidget
 
 
-def test_window_shows_the_street_and_its_counts(qtbot, demo_db):
+def test_overview_shows_the_street_and_its_counts(qtbot, demo_db):
     application()
-    window = build_desk_window(demo_db)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.title.text() == "桃园街道"
     with demo_db.sessions() as session:
-        totals = street_counts(session).totals
-    assert f"{totals.residents:,} 名居民" in window.summary.text()
-    model = window.table.model()
+        counts = street_counts(session)
+    widget = StreetOverviewWidget(counts)
+    qtbot.addWidget(widget)
+    assert widget.title.text() == "桃园街道"
+    assert f"{counts.totals.residents:,} 名居民" in widget.summary.text()
+    model = widget.table.model()
     assert model.rowCount() == 7  # six communities and the totals row
-    last = model.rowCount() - 1
-    assert model.index(last, 0).data() == "合计"
-    assert model.index(last, 5).data() == f"{totals.residents:,}"
-    assert "sqlite" in window.statusBar().currentMessage()
+    assert model.index(6, 0).data() == "合计" and model.index(6, 5).data() == f"{counts.totals.residents:,}"
 
 
-def test_empty_database_tells_what_to_do(qtbot, db):
+def test_empty_street_tells_what_to_do(qtbot):
     application()
-    window = build_desk_window(db)
-    qtbot.addWidget(window)
-    assert "init --demo" in window.summary.text() and window.table.model().rowCount() == 0
+    widget = StreetOverviewWidget(StreetCounts(None, []))
+    qtbot.addWidget(widget)
+    assert "init --demo" in widget.summary.text() and widget.table.model().rowCount() == 0
 
 
 def test_bundled_chinese_font_is_registered(qtbot):
@@ -38,8 +37,28 @@ def test_bundled_chinese_font_is_registered(qtbot):
     assert any("Droid Sans Fallback" in f for f in QFontDatabase.families())
 
 
-def test_screenshot_option_writes_a_png_of_the_window(tmp_path, demo_db, qapp):
-    target = tmp_path / "desk.png"
+def test_screenshot_of_the_login_screen(tmp_path, demo_db, qapp):
+    target = tmp_path / "login.png"
     assert main(["--db", demo_db.url, "desk", "--screenshot", str(target)]) == 0
+    assert not QImage(str(target)).isNull()
+
+
+def test_screenshot_signed_in_with_a_lookup_is_audited(tmp_path, demo_db, qapp):
+    with demo_db.sessions() as session:
+        person = session.scalars(select(Resident).limit(1)).one()
+    target = tmp_path / "desk.png"
+    argv = ["--db", demo_db.url, "desk", "--screenshot", str(target), "--user", "qiantai", "--lookup",
+            person.id_number]
+    assert main(argv) == 0
     image = QImage(str(target))
-    assert not image.isNull() and image.width() >= 600 and image.height() >= 400
+    assert image.width() >= 1000 and image.height() >= 700
+    with demo_db.sessions() as session:
+        entry = session.scalars(select(AuditEntry)).one()
+        assert (entry.actor, entry.action, entry.resident_id) == ("qiantai", "lookup", person.id)
+
+
+def test_scripted_sign_in_is_only_for_screenshots(capsys, demo_db):
+    assert main(["--db", demo_db.url, "desk", "--user", "qiantai"]) == 1
+    assert "--screenshot" in capsys.readouterr().err
+    assert main(["--db", demo_db.url, "desk", "--screenshot", "x.png", "--user", "ghost"]) == 1
+    assert "不存在" in capsys.readouterr().err

@@ -1,0 +1,390 @@
+"""One case in full (办件详情): who, what, where it stands, everything that happened, and a button
+for each step its status allows.
+
+The buttons come from :func:`app.services.workflow.allowed_actions`, so an action the case may
+not take is never offered. Each step runs in its own short transaction (load by number, apply,
+commit); a refusal from the workflow is shown in plain words and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.models import Case, Grid, Resident, ServiceItem
+from app.services import audit, intake, workflow
+from app.services.cases import DEADLINE_NAMES, get_case
+from app.services.idcard import mask
+from app.services.workdays import WorkCalendar, deadline_state
+from app.services.workflow import WorkflowError, action_label, allowed_actions, status_name
+from app.views.desk.case_actions import (
+    DISPATCH_DEPARTMENTS,
+    ESCALATION_TARGETS,
+    ActionDialog,
+    ActionInput,
+    back_office_users,
+    button_text,
+    staff_names,
+)
+from app.views.desk.case_models import TimelineModel, timeline_rows, when
+from app.views.desk.context import DeskContext
+
+STATUS_COLORS = {
+    "awaiting_materials": "#b26a00",
+    "accepted": "#1f5fa8",
+    "in_progress": "#1f5fa8",
+    "escalated": "#7a3fb0",
+    "completed": "#2e7d32",
+    "called_back": "#2e7d32",
+    "evaluated": "#2e7d32",
+    "refused": "#6b6b6b",
+    "withdrawn": "#6b6b6b",
+}
+
+
+class CaseDetailDialog(QDialog):
+    """The case ``case_no`` as ``ctx.user`` may see it. Emits ``case_changed`` after every step."""
+
+    case_changed = Signal(str)
+
+    FIELDS = [  # key, caption, spans both columns
+        ("item", "事项", False),
+        ("channel", "渠道", False),
+        ("applicant", "申请人", False),
+        ("id_number", "身份证号", False),
+        ("phone", "联系电话", False),
+        ("agent", "代办人", False),
+        ("grid", "网格", False),
+        ("address", "住址", False),
+        ("first_responder", "首问责任人", False),
+        ("owner", "当前承办", False),
+        ("received", "收件时间", False),
+        ("accepted", "受理时间", False),
+        ("due", "承诺办结", False),
+        ("completed", "办结时间", False),
+        ("materials_received", "已收材料", True),
+        ("materials_missing", "缺少材料", True),
+        ("content", "诉求内容", True),
+        ("refusal", "不予受理理由", True),
+        ("result", "办理结果", True),
+        ("evaluation", "评价", False),
+        ("supervision", "督办意见", False),
+    ]
+
+    def __init__(
+        self,
+        ctx: DeskContext,
+        case_no: str,
+        parent: QWidget | None = None,
+        *,
+        today: Callable[[], dt.date] | None = None,
+    ):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._today = today or dt.date.today
+        self.case_no = case_no
+        self.actions: list[str] = []
+        self.action_buttons: dict[str, QPushButton] = {}
+        self.action_dialog: ActionDialog | None = None
+        self._item_department = ""
+        self._missing: list[str] = []
+        self.setWindowTitle(f"办件详情 — {case_no}")
+        self.resize(980, 760)
+
+        self.number_label = QLabel(case_no)
+        font = self.number_label.font()
+        font.setPointSize(font.pointSize() + 5)
+        font.setBold(True)
+        self.number_label.setFont(font)
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status_label")
+        self.deadline_label = QLabel()
+        self.supervised_label = QLabel("★ 督办")
+        self.supervised_label.setStyleSheet("color: #a8201a; font-weight: bold;")
+        top = QHBoxLayout()
+        top.addWidget(self.number_label)
+        top.addSpacing(12)
+        top.addWidget(self.status_label)
+        top.addWidget(self.supervised_label)
+        top.addStretch(1)
+        top.addWidget(self.deadline_label)
+
+        box = QFrame()
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(box)
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(6)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.fields: dict[str, QLabel] = {}
+        self._captions: dict[str, QLabel] = {}
+        row = col = 0
+        for key, caption, wide in self.FIELDS:
+            if wide and col:
+                row, col = row + 1, 0
+            name = QLabel(caption + "：")
+            name.setStyleSheet("color: #555;")
+            name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            value.setObjectName(f"field_{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(name, row, col)
+            grid.addWidget(value, row, col + 1, 1, 3 if wide else 1)
+            self.fields[key], self._captions[key] = value, name
+            if wide or col:
+                row, col = row + 1, 0
+            else:
+                col = 2
+
+        self.timeline_model = TimelineModel(self)
+        self.timeline = QTableView()
+        self.timeline.setModel(self.timeline_model)
+        self.timeline.verticalHeader().hide()
+        self.timeline.setWordWrap(True)
+        self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.timeline.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # long notes wrap; rows follow the note column's width as the dialog is resized
+        self.timeline.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+        self.button_row = QHBoxLayout()
+        self.no_action_label = QLabel("此办件已结束，没有可进行的操作。")
+        self.no_action_label.setStyleSheet("color: #666;")
+        self.close_button = QPushButton("关闭")
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addLayout(self.button_row)
+        bottom.addWidget(self.no_action_label)
+        bottom.addStretch(1)
+        bottom.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(box)
+        layout.addWidget(QLabel("办理过程"))
+        layout.addWidget(self.timeline, 1)
+        layout.addLayout(bottom)
+        self._summary = case_no
+        self._load(record_view=True)
+        next(iter(self.action_buttons.values()), self.close_button).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- showing -------------------------------------------------------------------------------
+    def refresh(self) -> bool:
+        """Read the case again and show it; False if it no longer exists."""
+        return self._load(record_view=False)
+
+    def _load(self, *, record_view: bool) -> bool:
+        # Opening a case with a full ID number on screen is a lookup for the audit log
+        # (个人信息保护法); refreshing the same dialog after a step is not a new one.
+        with self._ctx.db.sessions() as session:
+            case = get_case(session, self.case_no)
+            if case is None:
+                self.status_label.setText("办件不存在")
+                self._set_actions([])
+                return False
+            self._show_case(session, case)
+            self._show_timeline(case, staff_names(session))
+            self._set_actions(allowed_actions(case))
+            if record_view and self._ctx.user.sees_full_id_numbers and case.applicant_id_number:
+                resident = session.get(Resident, case.resident_id) if case.resident_id else None
+                audit.record(
+                    session,
+                    actor=self._ctx.user.username,
+                    action="lookup",
+                    resident=resident,
+                    subject=mask(case.applicant_id_number),
+                    purpose=f"查看办件 {case.case_no}",
+                )
+                session.commit()
+        return True
+
+    def _show_case(self, session, case: Case) -> None:
+        names = staff_names(session)
+        full = self._ctx.user.sees_full_id_numbers
+        grid = session.get(Grid, case.grid_id) if case.grid_id else None
+        item = session.get(ServiceItem, case.item_id) if case.item_id else None
+        self._item_department = item.department if item else ""
+        self._missing = list(case.materials_missing or [])
+        self._summary = f"{case.case_no}　{case.item_name}　申请人：{case.applicant_name}"
+        color = STATUS_COLORS.get(case.status, "#333")
+        self.status_label.setText(status_name(case.status))
+        self.status_label.setStyleSheet(
+            f"QLabel {{ background: {color}; color: white; border-radius: 4px; padding: 3px 10px; font-weight: bold; }}"
+        )
+        self.supervised_label.setVisible(case.supervised)
+        self.deadline_label.setText(self._deadline_text(session, case))
+
+        def person(name: str, number: str) -> str:
+            return f"{name}（{number if full else mask(number)}）" if number else name
+
+        agent = person(case.agent_name, case.agent_id_number) if case.agent_name else "无"
+        if case.agent_name and case.agent_phone:
+            agent += f"  {case.agent_phone if full else _mask_phone(case.agent_phone)}"
+        phone = case.applicant_phone if full else _mask_phone(case.applicant_phone)
+        received = list(case.materials_received or [])
+        values = {
+            "item": f"{case.item_name}（{case.item_code}，承诺 {case.promised_days} 个工作日）"
+            if case.promised_days
+            else f"{case.item_name}（{case.item_code}，即办）",
+            "channel": {"window": "窗口", "hotline": "12345热线", "kiosk": "自助终端"}.get(
+                case.channel, case.channel
+            ),
+            "applicant": case.applicant_name,
+            "id_number": (case.applicant_id_number if full else mask(case.applicant_id_number)) or "—",
+            "phone": phone or "—",
+            "agent": agent,
+            "grid": grid.name if grid else "—",
+            "address": case.address or "—",
+            "first_responder": names.get(case.first_responder, case.first_responder),
+            "owner": names.get(case.owner, case.owner),
+            "received": when(case.received_at),
+            "accepted": when(case.accepted_at) or "—",
+            "due": case.due_date.isoformat() if case.due_date else "—",
+            "completed": when(case.completed_at) or "—",
+            "materials_received": "；".join(received) or "—",
+            "materials_missing": "；".join(self._missing),
+            "content": case.content,
+            "refusal": case.refusal_reason,
+            "result": case.result,
+            "evaluation": case.evaluation or "—",
+            "supervision": case.supervision_note or "—",
+        }
+        for key, value in values.items():
+            self.fields[key].setText(value)
+        for key in (
+            "materials_missing",
+            "content",
+            "refusal",
+            "result",
+        ):  # shown only when there is something
+            self.fields[key].setVisible(bool(values[key]))
+            self._captions[key].setVisible(bool(values[key]))
+        self.fields["materials_missing"].setStyleSheet("color: #a8201a;")
+
+    def _deadline_text(self, session, case: Case) -> str:
+        if case.status not in workflow.RUNNING_STATUSES or case.due_date is None:
+            return ""
+        state = deadline_state(case.due_date, self._today(), WorkCalendar.load(session))
+        color = {"overdue": "#a8201a", "due_soon": "#8a5300"}.get(state, "#2e7d32")
+        return f"<span style='color:{color}; font-weight:bold'>{DEADLINE_NAMES[state]}</span>（承诺 {case.due_date}）"
+
+    def _show_timeline(self, case: Case, names: dict[str, str]) -> None:
+        rows = timeline_rows(case.events, names)
+        self.timeline_model.set_rows(rows)
+        if rows:
+            self.timeline.scrollToBottom()
+
+    def _set_actions(self, actions: list[str]) -> None:
+        self.actions = list(actions)
+        for button in self.action_buttons.values():
+            self.button_row.removeWidget(button)
+            button.hide()
+            button.deleteLater()
+        self.action_buttons = {}
+        for action in actions:
+            button = QPushButton(button_text(action))
+            button.setObjectName(f"button_{action}")
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _=False, a=action: self.open_action(a))
+            self.button_row.addWidget(button)
+            button.show()  # a layout shows new children of a visible window only later
+            self.action_buttons[action] = button
+        self.no_action_label.setVisible(not actions)
+        self._fix_tab_order()
+
+    def _fix_tab_order(self) -> None:
+        previous: QWidget = self.timeline
+        for button in self.action_buttons.values():
+            QWidget.setTabOrder(previous, button)
+            previous = button
+        QWidget.setTabOrder(previous, self.close_button)
+
+    # -- acting --------------------------------------------------------------------------------
+    def open_action(self, action: str) -> ActionDialog:
+        """Open the input dialog for ``action`` (window-modal, not blocking)."""
+        targets: list[tuple[str, str]] = []
+        if action == "dispatch":
+            with self._ctx.db.sessions() as session:
+                targets = back_office_users(session)
+            departments = [self._item_department] if self._item_department else []
+            departments += [d for d in DISPATCH_DEPARTMENTS if d != self._item_department]
+            targets += [(d, d) for d in departments]
+        elif action == "escalate":
+            targets = [(t, t) for t in ESCALATION_TARGETS]
+        dialog = ActionDialog(
+            action,
+            case_no=self.case_no,
+            summary=self._summary,
+            targets=targets,
+            missing=self._missing,
+            submit=lambda values: self.run_action(action, values, dialog),
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.action_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def run_action(self, action: str, values: ActionInput, dialog: QWidget | None = None) -> bool:
+        """Carry out one step in its own transaction. Returns False (and says why) if refused."""
+        actor = self._ctx.user.username
+        try:
+            with self._ctx.db.sessions.begin() as session:
+                case = get_case(session, self.case_no)
+                if case is None:
+                    raise WorkflowError(f"找不到办件 {self.case_no}")
+                if action == "materials_complete":
+                    intake.materials_arrived(session, case, actor=actor)
+                else:
+                    workflow.apply(
+                        session,
+                        case,
+                        action,
+                        actor=actor,
+                        note=values.note,
+                        to=values.to,
+                        evaluation=values.evaluation,
+                    )
+        except WorkflowError as exc:
+            QMessageBox.warning(dialog or self, f"不能{action_label(action)}", str(exc))
+            self.refresh()
+            return False
+        except SQLAlchemyError as exc:
+            QMessageBox.warning(
+                dialog or self,
+                "保存失败",
+                f"办件没有保存（{type(exc).__name__}），请稍后再试。已填写的内容仍在对话框中。",
+            )
+            return False
+        self.refresh()
+        self.case_changed.emit(self.case_no)
+        focus = next(iter(self.action_buttons.values()), self.close_button)
+        focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+
+def _mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 11 else ("*" * len(phone))

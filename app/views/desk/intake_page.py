@@ -1,0 +1,379 @@
+"""一窗受理: the screen the front desk uses all day.
+
+Keyboard first: the ID field has focus; a card swipe or a typed number plus Enter looks the
+resident up; F3 (or Enter after a lookup) goes to the catalogue search, where pinyin initials find
+the item; the materials are ticked with Space; Ctrl+Enter accepts, F8 issues the one-time
+supplement notice, F9 refuses. After each outcome the document is shown for printing and the
+screen returns to the ID field.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import intake
+from app.services.cardreaders import CardData
+from app.services.cardreaders.wedge import KeystrokeBurst
+from app.services.catalogue import CatalogueEntry, CatalogueIndex
+from app.services.centre import CentreNotConfigured
+from app.services.lookup import DeskRecord, LookupFailed, find_resident, lookup_for_desk
+from app.views.desk.context import DeskContext
+from app.views.desk.resident_panel import ResidentPanel
+from app.views.tasks import run_in_background
+
+_ROOT = QModelIndex()
+
+
+class IdField(QLineEdit):
+    """Takes typed numbers and keyboard-wedge card readers alike; ``submitted`` tells which."""
+
+    submitted = Signal(str, bool)  # text, came from a card reader
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.burst = KeystrokeBurst()
+        self.setPlaceholderText("刷身份证，或输入身份证号后按回车")
+        font = self.font()
+        font.setPointSize(font.pointSize() + 5)
+        self.setFont(font)
+        self.setMaxLength(24)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 — Qt's name
+        now = time.monotonic()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            result = self.burst.enter(now)
+            self.submitted.emit(self.text(), result.from_reader)
+            return
+        if event.text() and event.text().isprintable():
+            if self.selectedText() == self.text() and self.text():
+                self.burst.reset()  # a new number replaces the last one
+            self.burst.feed(event.text(), now)
+        super().keyPressEvent(event)
+
+
+class CatalogueModel(QAbstractListModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.entries: list[CatalogueEntry] = []
+
+    def set_entries(self, entries: list[CatalogueEntry]) -> None:
+        self.beginResetModel()
+        self.entries = entries
+        self.endResetModel()
+
+    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.entries)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        entry = self.entries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            days = "即办" if entry.promised_days == 0 else f"{entry.promised_days}个工作日"
+            return f"{entry.name}    〔{entry.category} · {days}〕"
+        if role == Qt.ItemDataRole.UserRole:
+            return entry
+        return None
+
+
+class IntakePage(QWidget):
+    case_recorded = Signal(str)  # case number, after it is committed
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.current: DeskRecord | None = None
+        self.item: CatalogueEntry | None = None
+        self.last_card: CardData | None = None  # what the card reader read, for registration
+        self.unknown_id: str = ""
+        with ctx.db.sessions() as session:
+            self.index = CatalogueIndex.load(session)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        self.id_field = IdField()
+        self.id_field.submitted.connect(self.look_up)
+        left_layout.addWidget(self.id_field)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setObjectName("intakeMessage")
+        message_row = QHBoxLayout()
+        message_row.addWidget(self.message, 1)
+        self.register_button = QPushButton("登记新居民 (F4)")
+        self.register_button.clicked.connect(self.register_resident)
+        self.register_button.hide()
+        message_row.addWidget(self.register_button)
+        left_layout.addLayout(message_row)
+        self.panel = ResidentPanel(show_full_id=ctx.user.sees_full_id_numbers)
+        left_layout.addWidget(self.panel, 1)
+        splitter.addWidget(left)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("事项：拼音首字母、拼音或汉字，如 jzzm / 居住（F3）")
+        self.search.textChanged.connect(self.filter_items)
+        self.search.returnPressed.connect(self.choose_first_item)
+        right_layout.addWidget(self.search)
+        self.model = CatalogueModel(self)
+        self.items = QListView()
+        self.items.setModel(self.model)
+        self.items.activated.connect(self.choose_item)
+        self.items.setMaximumHeight(210)
+        right_layout.addWidget(self.items)
+
+        self.item_box = QGroupBox("受理事项")
+        form = QVBoxLayout(self.item_box)
+        self.item_info = QLabel("请先选择事项")
+        self.item_info.setWordWrap(True)
+        form.addWidget(self.item_info)
+        form.addWidget(QLabel("申请材料（空格键勾选已收取的材料）"))
+        self.materials = QListWidget()
+        form.addWidget(self.materials, 1)
+        self.agent_box = QGroupBox("帮办代办（代办人信息）")
+        self.agent_box.setCheckable(True)
+        self.agent_box.setChecked(False)
+        agent_form = QFormLayout(self.agent_box)
+        self.agent_name = QLineEdit()
+        self.agent_id = QLineEdit()
+        self.agent_phone = QLineEdit()
+        agent_form.addRow("姓名", self.agent_name)
+        agent_form.addRow("身份证号", self.agent_id)
+        agent_form.addRow("联系电话", self.agent_phone)
+        form.addWidget(self.agent_box)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("备注（可选）")
+        form.addWidget(self.note)
+        buttons = QHBoxLayout()
+        self.accept_button = QPushButton("受理 (Ctrl+Enter)")
+        self.supplement_button = QPushButton("一次性告知 (F8)")
+        self.refuse_button = QPushButton("不予受理 (F9)")
+        for button, slot in ((self.accept_button, self.accept_case),
+                             (self.supplement_button, self.request_materials),
+                             (self.refuse_button, self.refuse_case)):
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        form.addLayout(buttons)
+        right_layout.addWidget(self.item_box, 1)
+        splitter.addWidget(right)
+        splitter.setSizes([520, 560])
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        for keys, slot in (("F2", self.focus_id), ("F3", self.focus_search), ("Ctrl+Return", self.accept_case),
+                           ("Ctrl+Enter", self.accept_case), ("F8", self.request_materials),
+                           ("F9", self.refuse_case), ("F4", self.register_resident), ("Escape", self.reset)):
+            QShortcut(QKeySequence(keys), self, activated=slot)
+        self.filter_items("")
+        self.reset()
+
+    # --- lookup ---------------------------------------------------------------------------
+    def focus_id(self) -> None:
+        self.window().activateWindow()
+        self.id_field.setFocus()
+        self.id_field.selectAll()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def on_card(self, card: CardData) -> None:
+        """A card reader delivered a whole card: look the holder up; keep the card for registration."""
+        self.last_card = card
+        self.id_field.setText(card.id_number)
+        self.look_up(card.id_number, from_reader=True)
+
+    def look_up(self, text: str, from_reader: bool = False) -> None:
+        if not text.strip():
+            return
+        if self.last_card is not None and self.last_card.id_number != text.strip().upper():
+            self.last_card = None
+        purpose = "前台刷卡查询" if from_reader else "前台输入查询"
+        actor = self.ctx.user.username
+        db = self.ctx.db
+
+        def work() -> DeskRecord:
+            with db.sessions.begin() as session:
+                return lookup_for_desk(session, text, actor=actor, purpose=purpose)
+
+        run_in_background(work, self.show_resident, self.lookup_failed)
+
+    def show_resident(self, record: DeskRecord) -> None:
+        self.register_button.hide()
+        self.current = record
+        self.panel.show_record(record)
+        self.say(f"已找到：{record.record['name']}。请选择事项（F3）。")
+        self.id_field.selectAll()
+        self.focus_search()
+
+    def lookup_failed(self, exc: Exception) -> None:
+        self.current = None
+        self.panel.clear()
+        not_found = isinstance(exc, LookupFailed) and exc.kind == "not_found"
+        self.unknown_id = self.id_field.text().strip() if not_found else ""
+        self.register_button.setVisible(not_found)
+        if not_found:
+            self.say(f"{exc}。可按 F4 登记为新居民。", error=True)
+        else:
+            self.say(str(exc) if isinstance(exc, LookupFailed) else f"查询失败：{type(exc).__name__}", error=True)
+        self.focus_id()
+
+    def register_resident(self) -> None:
+        if not self.unknown_id:
+            return
+        from app.views.desk.registration_dialog import RegistrationDialog
+
+        dialog = RegistrationDialog(self.ctx, self.unknown_id, self.last_card, self)
+        if dialog.exec() and dialog.registered_id:
+            self.register_button.hide()
+            self.id_field.setText(dialog.registered_id)
+            self.look_up(dialog.registered_id, from_reader=self.last_card is not None)
+
+    # --- catalogue ------------------------------------------------------------------------
+    def filter_items(self, text: str) -> None:
+        self.model.set_entries(self.index.search(text))
+        if self.model.rowCount():
+            self.items.setCurrentIndex(self.model.index(0))
+
+    def choose_first_item(self) -> None:
+        index = self.items.currentIndex()
+        if index.isValid():
+            self.choose_item(index)
+
+    def choose_item(self, index: QModelIndex) -> None:
+        entry: CatalogueEntry = index.data(Qt.ItemDataRole.UserRole)
+        self.item = entry
+        days = "即办" if entry.promised_days == 0 else f"承诺{entry.promised_days}个工作日办结"
+        self.item_box.setTitle(f"受理事项：{entry.name}")
+        self.item_info.setText(f"{entry.category} · {days} · 承办：{entry.department}"
+                               + (f"\n{entry.notes}" if entry.notes else ""))
+        self.materials.clear()
+        for material in entry.materials:
+            item = QListWidgetItem(material)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.materials.addItem(item)
+        self.materials.setFocus()
+        self.materials.setCurrentRow(0)
+
+    def ticked(self) -> tuple[list[str], list[str]]:
+        received, missing = [], []
+        for row in range(self.materials.count()):
+            item = self.materials.item(row)
+            (received if item.checkState() == Qt.CheckState.Checked else missing).append(item.text())
+        return received, missing
+
+    # --- outcomes -------------------------------------------------------------------------
+    def accept_case(self) -> None:
+        received, missing = self.ticked()
+        if missing:
+            self.say(f"还有{len(missing)}项材料未勾选：{'、'.join(missing)}。材料不齐请按 F8 出具一次性告知书。",
+                     error=True)
+            return
+        self._record("accept", received=received)
+
+    def request_materials(self) -> None:
+        received, missing = self.ticked()
+        if self.item is not None and not missing:
+            self.say("材料已全部勾选，无需一次性告知，可直接受理（Ctrl+Enter）。", error=True)
+            return
+        self._record("supplement", received=received, missing=missing)
+
+    def refuse_case(self) -> None:
+        if not self._ready():
+            return
+        from app.views.desk.refusal_dialog import RefusalDialog
+
+        dialog = RefusalDialog(self.item.name if self.item else "", self)
+        if dialog.exec():
+            self._record("refuse", reason=dialog.reason(), basis=dialog.basis())
+
+    def _ready(self) -> bool:
+        if self.current is None:
+            self.say("请先刷身份证或输入身份证号查询申请人。", error=True)
+            self.focus_id()
+            return False
+        if self.item is None:
+            self.say("请先选择受理事项（F3）。", error=True)
+            self.focus_search()
+            return False
+        return True
+
+    def _agent(self) -> intake.Agent | None:
+        if not self.agent_box.isChecked():
+            return None
+        return intake.Agent(self.agent_name.text(), self.agent_id.text(), self.agent_phone.text())
+
+    def _record(self, outcome: str, *, received=(), missing=(), reason: str = "", basis: str = "") -> None:
+        if not self._ready():
+            return
+        actor = self.ctx.user.username
+        try:
+            with self.ctx.db.sessions.begin() as session:
+                resident = find_resident(session, self.current.record["id_number"])
+                common = {"item_code": self.item.code, "resident": resident, "actor": actor, "agent": self._agent()}
+                if outcome == "accept":
+                    case = intake.accept(session, materials_received=list(received), note=self.note.text(),
+                                         **common)
+                elif outcome == "supplement":
+                    case = intake.request_materials(session, materials_received=list(received),
+                                                    missing=list(missing), note=self.note.text(), **common)
+                else:
+                    case = intake.refuse(session, reason=reason, basis=basis, **common)
+                case_no = case.case_no
+        except (intake.IntakeError, LookupFailed, CentreNotConfigured) as exc:
+            self.say(str(exc), error=True)
+            return
+        # Committed: the number exists. Now the document, then back to the ID field.
+        self.case_recorded.emit(case_no)
+        self.show_document(case_no)
+        self.reset()
+        self.say(f"已办理：{case_no}。请刷下一位居民的身份证。")
+
+    def show_document(self, case_no: str) -> None:
+        from app.views.desk.document_dialog import show_case_document
+
+        dialog = show_case_document(self.ctx, case_no, self)
+        if dialog is not None:
+            dialog.finished.connect(lambda _result: self.focus_id())
+
+    def reset(self) -> None:
+        self.current = None
+        self.item = None
+        self.panel.clear()
+        self.id_field.clear()
+        self.search.clear()
+        self.materials.clear()
+        self.item_box.setTitle("受理事项")
+        self.item_info.setText("请先选择事项")
+        self.agent_box.setChecked(False)
+        self.register_button.hide()
+        self.last_card = None
+        self.unknown_id = ""
+        for field in (self.agent_name, self.agent_id, self.agent_phone, self.note):
+            field.clear()
+        self.say("")
+        self.focus_id()
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        # Messages stay on the page instead of a modal box: the counter keeps its rhythm.
+        self.message.setStyleSheet("color: #b42318; font-weight: bold;" if error else "color: #1d6b3a;")

@@ -1,0 +1,141 @@
+"""The desk's main window: intake, the case list and the street at a glance, one tab each; the
+menu holds the 12345 import and the card-reader settings."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+
+from app import __version__
+from app.models import ROLES
+from app.services.cardreaders import CardReader
+from app.services.stats import street_counts
+from app.views.desk.card_reader import CardPoller, ReaderSettingsDialog, reader_from_settings
+from app.views.desk.case_detail import CaseDetailDialog
+from app.views.desk.case_list import CaseListPanel
+from app.views.desk.context import DeskContext
+from app.views.desk.intake_page import IntakePage
+from app.views.street_overview import StreetOverviewWidget
+from app.views.tasks import run_in_background
+
+SHORTCUTS = """F2  身份证号输入框（刷卡或输入后回车查询）
+F3  事项搜索（拼音首字母、拼音或汉字）
+空格  勾选/取消材料
+Ctrl+Enter  受理
+F8  一次性告知
+F9  不予受理
+F4  登记新居民（查无此人时）
+Esc  清空，办理下一位"""
+
+
+class DeskWindow(QMainWindow):
+    def __init__(self, ctx: DeskContext, *, reader: CardReader | None = None):
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"{ctx.centre_name} — 一窗受理")
+        self.resize(1280, 820)
+        self.tabs = QTabWidget()
+        self.intake = IntakePage(ctx)
+        self.tabs.addTab(self.intake, "一窗受理")
+        self.cases = CaseListPanel(ctx)
+        self.cases.case_opened.connect(self.open_case)
+        self.tabs.addTab(self.cases, "办件管理")
+        self.intake.case_recorded.connect(lambda _no: self.cases.reload())
+        with ctx.db.sessions() as session:
+            self.overview = StreetOverviewWidget(street_counts(session))
+        self.tabs.addTab(self.overview, "街道概况")
+        self.setCentralWidget(self.tabs)
+        self._build_menu()
+        user = ctx.user
+        self.reader_status = QLabel()
+        self.statusBar().addPermanentWidget(self.reader_status)
+        self.statusBar().addPermanentWidget(QLabel(f"{user.display_name}（{ROLES.get(user.role, user.role)}）"))
+        self.statusBar().addPermanentWidget(QLabel(f"版本 {__version__}"))
+        self.statusBar().showMessage(f"{ctx.centre_name}    数据库：{ctx.db.url}")
+        self.poller: CardPoller | None = None
+        self.start_reader(reader if reader is not None else reader_from_settings())
+
+    def _build_menu(self) -> None:
+        work = self.menuBar().addMenu("业务(&W)")
+        hotline = QAction("导入12345工单…", self)
+        hotline.triggered.connect(self.import_hotline)
+        work.addAction(hotline)
+        work.addSeparator()
+        quit_action = QAction("退出", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        work.addAction(quit_action)
+        settings = self.menuBar().addMenu("设置(&S)")
+        reader = QAction("读卡器…", self)
+        reader.triggered.connect(self.configure_reader)
+        settings.addAction(reader)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        keys = QAction("快捷键", self)
+        keys.setShortcut(QKeySequence("F1"))
+        keys.triggered.connect(lambda: QMessageBox.information(self, "快捷键", SHORTCUTS))
+        help_menu.addAction(keys)
+
+    # --- card reader ---------------------------------------------------------------------
+    def start_reader(self, reader: CardReader | None) -> None:
+        if self.poller is not None:
+            self.poller.stop()
+            self.poller = None
+        if reader is None:
+            self.reader_status.setText("读卡：键盘式/手工输入")
+            return
+        self.poller = CardPoller(reader, parent=self)
+        self.poller.card_read.connect(self.intake.on_card)
+        self.poller.status_changed.connect(self.reader_status.setText)
+        self.poller.start()
+
+    def configure_reader(self) -> None:
+        if ReaderSettingsDialog(self).exec():
+            self.start_reader(reader_from_settings())
+
+    # --- cases -----------------------------------------------------------------------------
+    def open_case(self, case_no: str) -> None:
+        dialog = CaseDetailDialog(self.ctx, case_no, self)
+        dialog.case_changed.connect(lambda _no: self.cases.reload())
+        dialog.exec()
+
+    def import_hotline(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择12345工单文件", "", "工单 (*.xlsx *.csv)")
+        if path:
+            self.run_hotline_import(path)
+
+    def run_hotline_import(self, path: str) -> None:
+        from app.services.hotline import import_hotline_orders
+
+        db, actor = self.ctx.db, self.ctx.user.username
+
+        def work():
+            with db.sessions() as session:
+                return import_hotline_orders(session, path, actor=actor)
+
+        self.statusBar().showMessage("正在导入12345工单…")
+        run_in_background(work, self._hotline_done, self._hotline_failed)
+
+    def _hotline_done(self, report) -> None:
+        data = report.as_dict()
+        lines = [f"新建办件 {data['created']} 件（已分派到网格 {data['routed']} 件，待人工分派 {data['unrouted']} 件）",
+                 f"重复工单 {data['duplicates']} 条，未导入"]
+        rejected = data.get("rejected") or []
+        if rejected:
+            lines.append(f"有 {len(rejected)} 行无法导入：")
+            lines += [f"  第{r['row']}行：{r['reason']}" for r in rejected[:20]]
+        self.statusBar().showMessage("12345工单导入完成", 5000)
+        self.cases.reload()
+        QMessageBox.information(self, "12345工单导入", "\n".join(lines))
+
+    def _hotline_failed(self, exc: Exception) -> None:
+        self.statusBar().showMessage("12345工单导入失败", 5000)
+        QMessageBox.warning(self, "12345工单导入", f"导入失败，未写入任何工单：{exc}")
+
+    def showEvent(self, event) -> None:  # noqa: N802 — Qt's name
+        super().showEvent(event)
+        self.intake.focus_id()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.poller is not None:
+            self.poller.stop()
+        super().closeEvent(event)

@@ -1,0 +1,204 @@
+"""The resident at a glance: who they are, where they live, their grid, tags and open cases.
+
+Everything the person at the counter may ask about is visible without another click; the ID
+number is shown in full only to roles that handle case files.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.idcard import mask
+from app.services.lookup import DeskRecord
+
+PHOTO_SIZE = (102, 126)  # the ID card photo's own size
+SEX = {"male": "男", "female": "女"}
+
+
+def initial_avatar(name: str, size: tuple[int, int] = PHOTO_SIZE) -> QPixmap:
+    """A calm placeholder with the surname, for people without a photo on file."""
+    pixmap = QPixmap(*size)
+    pixmap.fill(QColor("#e8edf2"))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor("#4a5b6c"))
+    font = QFont()
+    font.setPixelSize(int(size[0] * 0.45))
+    painter.setFont(font)
+    painter.drawText(QRectF(0, 0, *size), Qt.AlignmentFlag.AlignCenter, name[:1] or "?")
+    painter.end()
+    return pixmap
+
+
+class TagChip(QLabel):
+    def __init__(self, text: str, color: str = "#5b6b7a"):
+        super().__init__(text)
+        self.setStyleSheet(
+            f"QLabel {{ background: {color}; color: white; border-radius: 9px; padding: 2px 9px; }}"
+        )
+
+
+class ResidentPanel(QFrame):
+    """Shows one DeskRecord; ``clear()`` empties it between residents."""
+
+    def __init__(self, *, show_full_id: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.show_full_id = show_full_id
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("residentPanel")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(14, 12, 14, 12)
+
+        top = QHBoxLayout()
+        self.photo = QLabel()
+        self.photo.setFixedSize(*PHOTO_SIZE)
+        top.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
+        facts = QVBoxLayout()
+        self.name = QLabel()
+        name_font = self.name.font()
+        name_font.setPointSize(name_font.pointSize() + 7)
+        name_font.setBold(True)
+        self.name.setFont(name_font)
+        facts.addWidget(self.name)
+        self.basics = QLabel()
+        facts.addWidget(self.basics)
+        self.id_label = QLabel()
+        self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        facts.addWidget(self.id_label)
+        self.tags = QHBoxLayout()
+        self.tags.setSpacing(6)
+        facts.addLayout(self.tags)
+        facts.addStretch(1)
+        top.addLayout(facts, 1)
+        outer.addLayout(top)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        self.fields: dict[str, QLabel] = {}
+        for row, (key, label) in enumerate([
+            ("phone", "联系电话"), ("home", "住址"), ("hukou", "户籍地址"), ("grid", "所属网格"),
+            ("leader", "网格长"), ("card", "证件有效期"),
+        ]):
+            caption = QLabel(label)
+            caption.setStyleSheet("color: #5b6b7a;")
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, row, 1)
+            self.fields[key] = value
+        outer.addLayout(grid)
+
+        outer.addWidget(_heading("同户成员"))
+        self.members = _small_table(["姓名", "关系", "性别", "年龄", "身份证号"])
+        outer.addWidget(self.members)
+        outer.addWidget(_heading("本人办件"))
+        self.cases = _small_table(["办件编号", "事项", "状态", "承诺办结"])
+        outer.addWidget(self.cases)
+        self.clear()
+
+    def clear(self) -> None:
+        self.record: DeskRecord | None = None
+        self.photo.setPixmap(initial_avatar(""))
+        self.name.setText("请刷身份证或输入身份证号")
+        self.basics.setText("")
+        self.id_label.setText("")
+        for value in self.fields.values():
+            value.setText("")
+        self._set_tags([])
+        self.members.setRowCount(0)
+        self.cases.setRowCount(0)
+
+    def show_record(self, desk: DeskRecord) -> None:
+        self.record = desk
+        r = desk.record
+        pixmap = QPixmap()
+        if desk.photo and pixmap.loadFromData(desk.photo):
+            self.photo.setPixmap(pixmap.scaled(*PHOTO_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                                               Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.photo.setPixmap(initial_avatar(r["name"]))
+        self.name.setText(r["name"])
+        self.basics.setText(f"{SEX.get(r['sex'], '')} · {r['age']}岁 · {r['ethnicity']} · 生于{r['birth_date']}")
+        self.id_label.setText("身份证号  " + (r["id_number"] if self.show_full_id else mask(r["id_number"])))
+        household, grid = r["household"], r["grid"]
+        self.fields["phone"].setText(r["phone"] or "—")
+        if household:
+            head = f"（户主：{household['head']}，本人为{r['relation_to_head']}）" if household["head"] else ""
+            self.fields["home"].setText(f"{household['label']}{head}")
+        else:
+            self.fields["home"].setText(r["current_address"] or "未登记住址")
+        self.fields["hukou"].setText(r["hukou_address"] or "—")
+        if grid:
+            self.fields["grid"].setText(f"{r['community']['name']} {grid['name']}（{grid['code']}）")
+            leader = grid["leader"]
+            self.fields["leader"].setText(f"{leader['name']}  {leader['phone']}" if leader else "未配备")
+        else:
+            self.fields["grid"].setText("未编入网格")
+            self.fields["leader"].setText("—")
+        card = r["card"]
+        self.fields["card"].setText(
+            f"{card['valid_from'] or '?'} 至 {card['valid_to'] or '?'}（{card['authority'] or '签发机关未登记'}）"
+            if card["valid_from"] else "—"
+        )
+        self._set_tags(r["tags"])
+        members = household["members"] if household else []
+        self.members.setRowCount(len(members))
+        for row, m in enumerate(members):
+            for col, text in enumerate([m["name"], m["relation_to_head"], SEX.get(m["sex"], ""),
+                                        str(m["age"]), m["id_number"]]):
+                self.members.setItem(row, col, QTableWidgetItem(text))
+        self.cases.setRowCount(len(desk.cases))
+        for row, c in enumerate(desk.cases):
+            due = c.due_date.isoformat() if c.due_date else ""
+            for col, text in enumerate([c.case_no, c.item_name, c.status_name, due]):
+                self.cases.setItem(row, col, QTableWidgetItem(text))
+
+    def _set_tags(self, tags: list[dict]) -> None:
+        while self.tags.count():
+            item = self.tags.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for tag in tags:
+            self.tags.addWidget(TagChip(tag["name"], tag.get("color", "#5b6b7a")))
+        self.tags.addStretch(1)
+
+    def tag_names(self) -> list[str]:
+        return [self.tags.itemAt(i).widget().text() for i in range(self.tags.count())
+                if isinstance(self.tags.itemAt(i).widget(), TagChip)]
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    label.setStyleSheet("margin-top: 8px;")
+    return label
+
+
+def _small_table(headers: list[str]) -> QTableWidget:
+    # A handful of rows at most (a household, one person's cases): a plain table widget is enough.
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    table.setMaximumHeight(150)
+    return table
