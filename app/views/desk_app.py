@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -28,9 +29,24 @@ def _qt_messages(mode: QtMsgType, _context, message: str) -> None:
     """Qt's own warnings go to the log file (masked like everything else), not to the console."""
     if message in _QT_NOISE:
         return
+    if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+        print(f"Qt: {message}", file=sys.stderr, flush=True)  # the person must see why it stopped
     level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
              QtMsgType.QtWarningMsg: logging.WARNING}.get(mode, logging.ERROR)
     logging.getLogger("qt").log(level, "%s", message)
+
+
+def choose_platform(*, screenshot: bool) -> None:
+    """Screenshots need no screen: without a display they render offscreen. An interactive desk
+    without any display stops with a sentence instead of Qt aborting."""
+    if os.environ.get("QT_QPA_PLATFORM") or sys.platform in ("win32", "darwin"):
+        return
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    if screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    raise DeskStartError("没有图形显示环境（DISPLAY 未设置）：请在桌面会话中启动，或使用 --screenshot")
 
 
 def application() -> QApplication:
@@ -68,6 +84,7 @@ def run_desk(db: Database, screenshot: Path | None = None, *, user: str | None =
     from app.views.desk.login import LoginDialog
     from app.views.desk.main_window import DeskWindow
 
+    choose_platform(screenshot=screenshot is not None)
     app = application()
     with db.sessions() as session:
         try:

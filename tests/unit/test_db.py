@@ -60,6 +60,12 @@ def test_opening_an_older_database_upgrades_it_and_keeps_a_copy(tmp_path):
     db.dispose()
 
 
+def test_schema_head_constant_is_the_newest_migration():
+    from app.db import SCHEMA_HEAD
+
+    assert head_revision() == SCHEMA_HEAD, "update SCHEMA_HEAD in app/db.py after adding a migration"
+
+
 def test_a_current_database_is_not_copied_again(tmp_path):
     path = tmp_path / "cur.db"
     open_database(f"sqlite:///{path}").dispose()
