@@ -5,6 +5,7 @@ from app.models.area import Building, Community, Grid, Street
 from app.models.base import Base
 from app.models.cases import CalendarDay, Case, CaseEvent, CaseSequence
 from app.models.catalogue import ServiceCategory, ServiceItem
+from app.models.certificates import Certificate, CertificateSequence, CertificateTemplate, TrustedKey
 from app.models.party import PARTY_LEVELS, PartyOrganisation
 from app.models.population import HEAD_RELATION, Household, Resident, ResidentPhoto, Tag, resident_tags
 from app.models.settings import CentreSetting
@@ -12,6 +13,10 @@ from app.models.staff import STAFF_ROLES, GridStaff
 from app.models.users import ROLES, AuditEntry, User
 
 __all__ = [
+    "Certificate",
+    "CertificateSequence",
+    "CertificateTemplate",
+    "TrustedKey",
     "CalendarDay",
     "Case",
     "CaseEvent",
