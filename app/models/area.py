@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+import datetime as dt
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Timestamped
@@ -19,6 +21,10 @@ class Street(Timestamped, Base):
     district: Mapped[str] = mapped_column(String(50), default="")  # 区/县
     city: Mapped[str] = mapped_column(String(50), default="")
     hotline: Mapped[str] = mapped_column(String(30), default="")
+    # What the QR code on every grid notice board says: "url" fills board_url_template with
+    # {grid_code} (a report page of the street), "vcard" carries the grid leader's contact card.
+    board_qr_mode: Mapped[str] = mapped_column(String(10), default="url", server_default="url")
+    board_url_template: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     communities: Mapped[list[Community]] = relationship(back_populates="street", order_by="Community.code")
 
@@ -58,9 +64,18 @@ class Grid(Timestamped, Base):
     area_km2: Mapped[float | None] = mapped_column(default=None)
     hotline: Mapped[str] = mapped_column(String(30), default="")
     star_rating: Mapped[int] = mapped_column(Integer, default=0)  # 星级网格, 0–5
+    # The notice board on the wall shows board_printed_version; any change of what it prints
+    # (staff, boundaries, names, phones) raises board_version, so outdated boards can be listed.
+    board_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    board_printed_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    board_printed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
 
     community: Mapped[Community] = relationship(back_populates="grids")
     buildings: Mapped[list[Building]] = relationship(back_populates="grid", order_by="Building.sort_order")
+
+    @property
+    def board_outdated(self) -> bool:
+        return self.board_printed_version < self.board_version
 
 
 class Building(Timestamped, Base):

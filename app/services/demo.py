@@ -48,7 +48,8 @@ DEMO_USERS = [  # username, display name, role
     ("kiosk", "自助终端（演示）", "kiosk"),
 ]
 
-STREET = {"code": "610202010", "name": "桃园街道", "district": "王益区", "city": "铜川市", "hotline": "0919-3188000"}
+STREET = {"code": "610202010", "name": "桃园街道", "district": "王益区", "city": "铜川市", "hotline": "0919-3188000",
+          "board_qr_mode": "vcard", "board_url_template": ""}
 COMMUNITIES = [  # name, short code
     ("桃园社区", "TY"),
     ("新华社区", "XH"),
