@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -102,6 +103,10 @@ def run_desk(db: Database, screenshot: Path | None = None, *, user: str | None =
         staff = scripted_user(db, user)
     window = DeskWindow(desk_context(db, staff))
     window.show()
+    # Everything built so far lives as long as the window: move it out of the collector's way, so
+    # a full collection during a swipe does not walk a quarter of a million long-lived objects.
+    gc.collect()
+    gc.freeze()
     if lookup:
         tasks.set_synchronous(True)  # the screenshot must show the looked-up resident
         window.intake.id_field.setText(lookup)

@@ -108,6 +108,9 @@ class ResidentPanel(QFrame):
         outer.addWidget(_heading("本人办件"))
         self.cases = _small_table(["办件编号", "事项", "状态", "承诺办结"])
         outer.addWidget(self.cases)
+        outer.addWidget(_heading("已开证明"))
+        self.certificates = _small_table(["证明编号", "证明", "开具日期", "状态"])
+        outer.addWidget(self.certificates)
         self.clear()
 
     def clear(self) -> None:
@@ -121,6 +124,7 @@ class ResidentPanel(QFrame):
         self._set_tags([])
         self.members.setRowCount(0)
         self.cases.setRowCount(0)
+        self.certificates.setRowCount(0)
 
     def show_record(self, desk: DeskRecord) -> None:
         self.record = desk
@@ -166,6 +170,11 @@ class ResidentPanel(QFrame):
             due = c.due_date.isoformat() if c.due_date else ""
             for col, text in enumerate([c.case_no, c.item_name, c.status_name, due]):
                 self.cases.setItem(row, col, QTableWidgetItem(text))
+        self.certificates.setRowCount(len(desk.certificates))
+        for row, cert in enumerate(desk.certificates):
+            status = "有效" if cert.status == "valid" else "已作废"
+            for col, text in enumerate([cert.serial, cert.title, cert.issue_date.isoformat(), status]):
+                self.certificates.setItem(row, col, QTableWidgetItem(text))
 
     def _set_tags(self, tags: list[dict]) -> None:
         while self.tags.count():
@@ -200,5 +209,5 @@ def _small_table(headers: list[str]) -> QTableWidget:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
-    table.setMaximumHeight(150)
+    table.setMaximumHeight(130)
     return table
