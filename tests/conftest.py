@@ -21,9 +21,10 @@ DEMO_TODAY = dt.date(2026, 11, 23)
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path, monkeypatch):
-    """No test may read or write the real user data folder or log folder."""
+    """No test may read or write the real user data, key or log folders."""
     monkeypatch.setenv("YICHUANG_DB", str(tmp_path / "default.db"))
     monkeypatch.setenv("YICHUANG_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setenv("YICHUANG_KEYS_DIR", str(tmp_path / "keys"))
     monkeypatch.delenv("YICHUANG_PASSWORD", raising=False)
 
 

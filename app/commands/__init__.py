@@ -1,9 +1,11 @@
 """Subcommands of ``yichuang``; each module has ``register(subparsers)``."""
 
 from app.commands import (
+    boards_cmd,
     calendar_cmd,
     case_cmd,
     catalogue_cmd,
+    certificate_cmd,
     database_cmd,
     desk_cmd,
     id_cmd,
@@ -12,4 +14,4 @@ from app.commands import (
     user_cmd,
 )
 
-COMMAND_MODULES = [desk_cmd, database_cmd, id_cmd, lookup_cmd, catalogue_cmd, user_cmd, import_cmd, case_cmd, calendar_cmd]
+COMMAND_MODULES = [desk_cmd, database_cmd, id_cmd, lookup_cmd, catalogue_cmd, user_cmd, import_cmd, case_cmd, calendar_cmd, certificate_cmd, boards_cmd]

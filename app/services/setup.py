@@ -17,6 +17,7 @@ from app.services import auth, demo, reference_data
 class InitResult:
     tags_added: int
     items_added: int
+    templates_added: int = 0
     demo: dict | None = None
     demo_skipped: str | None = None
     users_added: list[str] = field(default_factory=list)
@@ -34,15 +35,18 @@ def initialise(
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> InitResult:
-    """Load tags and catalogue (adding only what is missing) and, if asked, the demo street.
+    """Load tags, catalogue and certificate templates (adding only what is missing) and, if asked, the demo street.
 
     The demo goes into an empty database only; on one that already has a street it is skipped
     with a reason, so running the quick start twice is harmless.
     """
     with db.sessions.begin() as session:
+        from app.services.certificate_templates import load_templates
+
         result = InitResult(
             tags_added=reference_data.load_tags(session),
             items_added=reference_data.load_catalogue(session),
+            templates_added=load_templates(session).added,
         )
     if not with_demo:
         return result

@@ -1,0 +1,216 @@
+"""Issuing a certificate from a lookup: values → serial → signature → PDF → register entry.
+
+All of it happens in the caller's transaction: if anything fails (a missing glyph, a required
+field, a full disk) nothing is registered and the serial is not burnt. A reprint renders the
+register's snapshot again with the same serial and signature, so it is byte-for-byte the same
+document (the register's hash proves it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.models import Certificate, CertificateTemplate, Resident
+from app.printing.certificate_pdf import missing_glyph_report, render_certificate
+from app.services.centre import centre_name, current_community
+from app.services.certificate_keys import ensure_keypair, ensure_trusted_own_key
+from app.services.certificate_register import (
+    CertificateError,
+    find,
+    next_serial,
+    record_issue,
+    record_reprint,
+)
+from app.services.certificate_signing import sign_payload, verification_code
+from app.services.certificate_templates import TemplateValueError, prefill, resolve, spec_of
+
+
+@dataclass(frozen=True)
+class IssuedCertificate:
+    serial: str
+    title: str
+    qr: str
+    verification_code: str
+    pdf: bytes
+
+
+class BatchCancelled(RuntimeError):
+    """The person cancelled a batch; nothing of it was registered."""
+
+
+def active_template(session: Session, code: str) -> CertificateTemplate:
+    template = session.get(CertificateTemplate, code)
+    if template is None or not template.active:
+        raise CertificateError(f"证明模板“{code}”不存在或已停用")
+    return template
+
+
+def issue_certificate(
+    session: Session,
+    *,
+    template_code: str,
+    resident: Resident,
+    staff_values: dict[str, object],
+    actor: str,
+    channel: str = "desk",
+    today: dt.date | None = None,
+    case_id: int | None = None,
+) -> IssuedCertificate:
+    """Issue one certificate; the caller commits (and only then hands the paper over)."""
+    today = today or dt.date.today()
+    template = active_template(session, template_code)
+    spec = spec_of(template)
+    values = resolve(spec, prefill(session, template, resident, today), staff_values)
+    _refuse_missing_glyphs(values)
+    # The community's short code leads the serial: centres of one street share the street
+    # office's register, and TYJZ2026… cannot collide with XHJZ2026….
+    community = current_community(session)
+    serial = next_serial(session, f"{community.short_code}{template.serial_prefix}", today.year)
+    keypair = ensure_keypair()
+    ensure_trusted_own_key(session)
+    payload, code = sign_payload(keypair, serial, template.code, today, resident.id_number)
+    pdf = _render(session, spec, values, serial=serial, payload=payload, code=code, issue_date=today)
+    record_issue(
+        session,
+        template=template,
+        serial=serial,
+        resident=resident,
+        fields=_json_safe(values),
+        issue_date=today,
+        actor=actor,
+        channel=channel,
+        key_id=keypair.key_id,
+        qr_payload=payload,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        case_id=case_id,
+    )
+    return IssuedCertificate(serial, template.title, payload, code, pdf)
+
+
+def reprint_certificate(session: Session, serial: str, *, actor: str) -> IssuedCertificate:
+    """The same document again, from the register's snapshot; logged as a reprint."""
+    entry = find(session, serial)
+    if entry is None:
+        raise CertificateError(f"登记簿中没有编号为 {serial} 的证明")
+    template = active_template(session, entry.template_code)
+    spec = spec_of(template)
+    payload = entry.qr_payload
+    code = verification_code_of(entry)
+    pdf = _render(
+        session,
+        spec,
+        _from_json(spec, entry.fields),
+        serial=serial,
+        payload=payload,
+        code=code,
+        issue_date=entry.issue_date,
+    )
+    record_reprint(session, serial, actor)
+    return IssuedCertificate(serial, template.title, payload, code, pdf)
+
+
+def issue_batch(
+    session: Session,
+    *,
+    template_code: str,
+    residents: Iterable[Resident],
+    staff_values: dict[str, object],
+    actor: str,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> tuple[list[str], bytes]:
+    """One certificate per resident into one PDF (e.g. 高龄津贴 forms for everyone aged 80+).
+    All or nothing: a cancel or an error leaves nothing registered (the caller rolls back)."""
+    from pypdf import PdfReader, PdfWriter
+
+    people = list(residents)
+    writer = PdfWriter()
+    serials: list[str] = []
+    for done, resident in enumerate(people, start=1):
+        if cancelled and cancelled():
+            raise BatchCancelled("已取消批量开具，未登记任何证明")
+        try:
+            issued = issue_certificate(
+                session,
+                template_code=template_code,
+                resident=resident,
+                staff_values=staff_values,
+                actor=actor,
+                channel="batch",
+                today=today,
+            )
+        except TemplateValueError as exc:
+            raise CertificateError(f"{resident.name}：{_first_error(exc)}") from None
+        serials.append(issued.serial)
+        for page in PdfReader(io.BytesIO(issued.pdf)).pages:
+            writer.add_page(page)
+        if progress:
+            progress(done, len(people))
+    out = io.BytesIO()
+    writer.write(out)
+    return serials, out.getvalue()
+
+
+def verification_code_of(entry: Certificate) -> str:
+    from app.services.certificate_signing import parse_payload
+
+    return verification_code(parse_payload(entry.qr_payload).signature)
+
+
+def _render(
+    session: Session, spec, values, *, serial: str, payload: str, code: str, issue_date: dt.date
+) -> bytes:
+    community = current_community(session)
+    return render_certificate(
+        spec,
+        values,
+        serial=serial,
+        qr_text=payload,
+        verification_code=code,
+        centre_name=centre_name(community),
+        issue_date=issue_date,
+    )
+
+
+def _refuse_missing_glyphs(values: dict[str, object]) -> None:
+    missing = missing_glyph_report(values)
+    if missing:
+        parts = "；".join(f"{field}：{'、'.join(chars)}" for field, chars in missing.items())
+        raise CertificateError(f"以下文字字库中没有，打印会成空白方框，请改写后再开具（{parts}）")
+
+
+def _first_error(exc: TemplateValueError) -> str:
+    return next(iter(exc.errors.values()), str(exc))
+
+
+def _json_safe(values: dict[str, object]) -> dict[str, object]:
+    def convert(value):
+        if isinstance(value, dt.date):
+            return {"__date__": value.isoformat()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        return value
+
+    return {k: convert(v) for k, v in values.items()}
+
+
+def _from_json(spec, stored: dict[str, object]) -> dict[str, object]:
+    def convert(value):
+        if isinstance(value, dict) and set(value) == {"__date__"}:
+            return dt.date.fromisoformat(value["__date__"])
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        return value
+
+    return {k: convert(v) for k, v in stored.items()}
