@@ -12,7 +12,7 @@ from app.services.auth import find_user
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("import", help="导入数据（居民花名册、12345工单）")
+    parser = subparsers.add_parser("import", help="导入数据（居民花名册、12345工单、网格和网格人员）")
     kinds = parser.add_subparsers(dest="import_kind", metavar="WHAT", required=True)
     residents = kinds.add_parser(
         "residents",
@@ -34,6 +34,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     hotline.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库")
     hotline.add_argument("--user", metavar="NAME", help="导入人，即首问责任人（默认：当前系统用户）")
     hotline.set_defaults(handler=run_hotline)
+
+    grids = kinds.add_parser(
+        "grids",
+        help="从 .xlsx 导入网格和网格人员（工作表“网格”“人员”）；已有网格（按网格编码）会被更新",
+        description="从 .xlsx 导入网格和网格人员。打印一个 JSON 报告；有被拒绝的行时什么也不写入，退出码为 1。",
+    )
+    grids.add_argument("file", metavar="FILE", help="含“网格”“人员”工作表的 .xlsx 文件")
+    grids.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库")
+    grids.add_argument("--user", metavar="NAME", help="记入审计日志的操作人（默认：当前系统用户）")
+    grids.set_defaults(handler=run_grids)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -68,6 +78,25 @@ def run_hotline(args: argparse.Namespace, ctx: Context) -> int:
         try:
             report = import_hotline_orders(session, path, actor=actor, dry_run=args.dry_run)
         except (ImportFileError, CentreNotConfigured) as exc:
+            raise CommandError(str(exc)) from exc
+    ctx.emit(report.as_dict())
+    return 1 if report.rejected else 0
+
+
+def run_grids(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.grid_import import import_grids_and_staff
+    from app.services.import_files import ImportFileError
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"找不到文件“{args.file}”")
+    actor = cli_actor(args.user)
+    with ctx.db().sessions() as session:
+        if args.user and find_user(session, args.user) is None:
+            raise CommandError(f"用户“{args.user}”不存在")
+        try:
+            report = import_grids_and_staff(session, path, actor=actor, dry_run=args.dry_run)
+        except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
     ctx.emit(report.as_dict())
     return 1 if report.rejected else 0
