@@ -56,26 +56,45 @@ def render_case_document(session: Session, case_no: str) -> tuple[str, bytes]:
     if kind == "refusal":
         basis = next((e.data.get("basis", "") for e in case.events if e.action == "refuse"), "")
         data = RefusalNoticeData(
-            centre_name=centre, centre_phone=phone, case_number=case.case_no, applicant_name=case.applicant_name,
-            item_name=case.item_name, applied_on=received.date(), reason=case.refusal_reason,
-            staff_name=staff, issued_on=received.date(), legal_basis=basis,
+            centre_name=centre,
+            centre_phone=phone,
+            case_number=case.case_no,
+            applicant_name=case.applicant_name,
+            item_name=case.item_name,
+            applied_on=received.date(),
+            reason=case.refusal_reason,
+            staff_name=staff,
+            issued_on=received.date(),
+            legal_basis=basis,
         )
         return TITLES[kind], render_refusal_notice(data)
     if kind == "supplement":
         data = SupplementNoticeData(
-            centre_name=centre, centre_phone=phone, case_number=case.case_no, applicant_name=case.applicant_name,
-            item_name=case.item_name, missing_materials=list(case.materials_missing), staff_name=staff,
-            issued_on=received.date(), applied_on=received.date(),
+            centre_name=centre,
+            centre_phone=phone,
+            case_number=case.case_no,
+            applicant_name=case.applicant_name,
+            item_name=case.item_name,
+            missing_materials=list(case.materials_missing),
+            staff_name=staff,
+            issued_on=received.date(),
+            applied_on=received.date(),
         )
         return TITLES[kind], render_supplement_notice(data)
     accepted = as_local(case.accepted_at) if case.accepted_at else received
     data = ReceiptData(
-        centre_name=centre, centre_phone=phone, case_number=case.case_no, item_name=case.item_name,
+        centre_name=centre,
+        centre_phone=phone,
+        case_number=case.case_no,
+        item_name=case.item_name,
         applicant_name=case.applicant_name,
         applicant_id_masked=mask(case.applicant_id_number) if case.applicant_id_number else "",
-        accepted_at=accepted.replace(tzinfo=None), promised_days=case.promised_days,
-        promised_date=case.due_date or accepted.date(), first_responder=staff,
-        qr_text=_qr_text(session, case, phone), materials=list(case.materials_received),
+        accepted_at=accepted.replace(tzinfo=None),
+        promised_days=case.promised_days,
+        promised_date=case.due_date or accepted.date(),
+        first_responder=staff,
+        qr_text=_qr_text(session, case, phone),
+        materials=list(case.materials_received),
         agent_name=case.agent_name or None,
         agent_id_masked=mask(case.agent_id_number) if case.agent_id_number else None,
     )
@@ -96,8 +115,15 @@ def record_print(session: Session, case_no: str, title: str, *, actor: str, how:
     """Every document that leaves the desk (printed or saved) is written to the audit log."""
     case = session.scalar(select(Case).where(Case.case_no == case_no))
     resident = session.get(Resident, case.resident_id) if case.resident_id else None
-    audit.record(session, actor=actor, action="print", resident=resident,
-                 subject="" if resident else case_no, purpose=title, detail=f"{case_no} {how}")
+    audit.record(
+        session,
+        actor=actor,
+        action="print",
+        resident=resident,
+        subject="" if resident else case_no,
+        purpose=title,
+        detail=f"{case_no} {how}",
+    )
 
 
 def _qr_text(session: Session, case: Case, phone: str) -> str:

@@ -102,6 +102,7 @@ class IntakePage(QWidget):
         self.current: DeskRecord | None = None
         self.item: CatalogueEntry | None = None
         self.last_card: CardData | None = None  # what the card reader read, for registration
+        self.pending_note = ""  # said after the next lookup instead of the usual prompt
         self.unknown_id: str = ""
         with ctx.db.sessions() as session:
             self.index = CatalogueIndex.load(session)
@@ -121,6 +122,10 @@ class IntakePage(QWidget):
         self.register_button.clicked.connect(self.register_resident)
         self.register_button.hide()
         message_row.addWidget(self.register_button)
+        self.certificate_button = QPushButton("开具证明 (F6)")
+        self.certificate_button.clicked.connect(self.issue_certificate)
+        self.certificate_button.setEnabled(False)
+        message_row.addWidget(self.certificate_button)
         left_layout.addLayout(message_row)
         self.panel = ResidentPanel(show_full_id=ctx.user.sees_full_id_numbers)
         left_layout.addWidget(self.panel, 1)
@@ -180,7 +185,8 @@ class IntakePage(QWidget):
         layout.addWidget(splitter)
         for keys, slot in (("F2", self.focus_id), ("F3", self.focus_search), ("Ctrl+Return", self.accept_case),
                            ("Ctrl+Enter", self.accept_case), ("F8", self.request_materials),
-                           ("F9", self.refuse_case), ("F4", self.register_resident), ("Escape", self.reset)):
+                           ("F9", self.refuse_case), ("F4", self.register_resident), ("F6", self.issue_certificate),
+                           ("Escape", self.reset)):
             QShortcut(QKeySequence(keys), self, activated=slot)
         self.filter_items("")
         self.reset()
@@ -218,9 +224,11 @@ class IntakePage(QWidget):
 
     def show_resident(self, record: DeskRecord) -> None:
         self.register_button.hide()
+        self.certificate_button.setEnabled(True)
         self.current = record
         self.panel.show_record(record)
-        self.say(f"已找到：{record.record['name']}。请选择事项（F3）。")
+        self.say(self.pending_note or f"已找到：{record.record['name']}。请选择事项（F3）。")
+        self.pending_note = ""
         self.id_field.selectAll()
         self.focus_search()
 
@@ -235,6 +243,20 @@ class IntakePage(QWidget):
         else:
             self.say(str(exc) if isinstance(exc, LookupFailed) else f"查询失败：{type(exc).__name__}", error=True)
         self.focus_id()
+
+    def issue_certificate(self) -> None:
+        """Certificates and forms for the resident on screen; the chosen item's template first."""
+        if self.current is None:
+            self.say("请先刷身份证或输入身份证号查询居民。", error=True)
+            return
+        from app.views.desk.certificate_dialog import CertificateDialog
+
+        template = self.item.template if self.item is not None else None
+        dialog = CertificateDialog(self.ctx, self.current.record["id_number"], template, self)
+        if dialog.exec() and dialog.issued is not None:
+            # Look the person up again so the panel lists the new certificate; say so afterwards.
+            self.pending_note = f"已开具：{dialog.issued.title} {dialog.issued.serial}"
+            self.look_up(self.current.record["id_number"])
 
     def register_resident(self) -> None:
         if not self.unknown_id:
@@ -366,6 +388,7 @@ class IntakePage(QWidget):
         self.item_info.setText("请先选择事项")
         self.agent_box.setChecked(False)
         self.register_button.hide()
+        self.certificate_button.setEnabled(False)
         self.last_card = None
         self.unknown_id = ""
         for field in (self.agent_name, self.agent_id, self.agent_phone, self.note):

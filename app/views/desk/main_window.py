@@ -13,8 +13,11 @@ from app.services.stats import street_counts
 from app.views.desk.card_reader import CardPoller, ReaderSettingsDialog, reader_from_settings
 from app.views.desk.case_detail import CaseDetailDialog
 from app.views.desk.case_list import CaseListPanel
+from app.views.desk.certificate_register_page import CertificateRegisterPage
 from app.views.desk.context import DeskContext
+from app.views.desk.grids_page import GridsPage
 from app.views.desk.intake_page import IntakePage
+from app.views.desk.verify_dialog import VerifyDialog
 from app.views.street_overview import StreetOverviewWidget
 from app.views.tasks import run_in_background
 
@@ -25,6 +28,7 @@ Ctrl+Enter  受理
 F8  一次性告知
 F9  不予受理
 F4  登记新居民（查无此人时）
+F6  为当前居民开具证明或表格
 Esc  清空，办理下一位"""
 
 
@@ -41,9 +45,13 @@ class DeskWindow(QMainWindow):
         self.cases.case_opened.connect(self.open_case)
         self.tabs.addTab(self.cases, "办件管理")
         self.intake.case_recorded.connect(lambda _no: self.cases.reload())
+        self.register = CertificateRegisterPage(ctx)
+        self.tabs.addTab(self.register, "证明台账")
         with ctx.db.sessions() as session:
             self.overview = StreetOverviewWidget(street_counts(session))
         self.tabs.addTab(self.overview, "街道概况")
+        self.grids = GridsPage(ctx)
+        self.tabs.addTab(self.grids, "网格管理")
         self.setCentralWidget(self.tabs)
         self._build_menu()
         user = ctx.user
@@ -60,6 +68,13 @@ class DeskWindow(QMainWindow):
         hotline = QAction("导入12345工单…", self)
         hotline.triggered.connect(self.import_hotline)
         work.addAction(hotline)
+        verify = QAction("核验证明…", self)
+        verify.setShortcut(QKeySequence("Ctrl+Shift+V"))
+        verify.triggered.connect(lambda: VerifyDialog(self.ctx, self).exec())
+        work.addAction(verify)
+        boards = QAction("打印公示牌…", self)
+        boards.triggered.connect(lambda: self.grids.print_boards())
+        work.addAction(boards)
         work.addSeparator()
         quit_action = QAction("退出", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -102,15 +103,15 @@ class ResidentPanel(QFrame):
             self.fields[key] = value
         outer.addLayout(grid)
 
-        outer.addWidget(_heading("同户成员"))
+        # Household, cases and certificates share the panel's lower half as tabs, each with room
+        # for a whole household or a year of cases.
+        self.lists = QTabWidget()
         self.members = _small_table(["姓名", "关系", "性别", "年龄", "身份证号"])
-        outer.addWidget(self.members)
-        outer.addWidget(_heading("本人办件"))
         self.cases = _small_table(["办件编号", "事项", "状态", "承诺办结"])
-        outer.addWidget(self.cases)
-        outer.addWidget(_heading("已开证明"))
         self.certificates = _small_table(["证明编号", "证明", "开具日期", "状态"])
-        outer.addWidget(self.certificates)
+        for table, title in ((self.members, "同户成员"), (self.cases, "本人办件"), (self.certificates, "已开证明")):
+            self.lists.addTab(table, title)
+        outer.addWidget(self.lists, 1)
         self.clear()
 
     def clear(self) -> None:
@@ -125,6 +126,7 @@ class ResidentPanel(QFrame):
         self.members.setRowCount(0)
         self.cases.setRowCount(0)
         self.certificates.setRowCount(0)
+        self._count_tabs()
 
     def show_record(self, desk: DeskRecord) -> None:
         self.record = desk
@@ -175,6 +177,12 @@ class ResidentPanel(QFrame):
             status = "有效" if cert.status == "valid" else "已作废"
             for col, text in enumerate([cert.serial, cert.title, cert.issue_date.isoformat(), status]):
                 self.certificates.setItem(row, col, QTableWidgetItem(text))
+        self._count_tabs()
+
+    def _count_tabs(self) -> None:
+        for index, (table, title) in enumerate(((self.members, "同户成员"), (self.cases, "本人办件"),
+                                                (self.certificates, "已开证明"))):
+            self.lists.setTabText(index, f"{title}（{table.rowCount()}）")
 
     def _set_tags(self, tags: list[dict]) -> None:
         while self.tags.count():
@@ -190,15 +198,6 @@ class ResidentPanel(QFrame):
                 if isinstance(self.tags.itemAt(i).widget(), TagChip)]
 
 
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    label.setStyleSheet("margin-top: 8px;")
-    return label
-
-
 def _small_table(headers: list[str]) -> QTableWidget:
     # A handful of rows at most (a household, one person's cases): a plain table widget is enough.
     table = QTableWidget(0, len(headers))
@@ -209,5 +208,4 @@ def _small_table(headers: list[str]) -> QTableWidget:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
-    table.setMaximumHeight(130)
     return table

@@ -1,0 +1,136 @@
+"""批量开具: one form for a filtered list of residents (e.g. 高龄津贴申请审批表 for everyone aged
+80 or over), issued on a worker thread with a progress bar and a Cancel button. All or nothing:
+a cancelled or failed batch registers nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+)
+from sqlalchemy import select
+
+from app.models import CertificateTemplate, Grid, Tag
+from app.printing.certificate_issue import BatchCancelled, issue_batch
+from app.services.certificate_register import CertificateError
+from app.services.residents import ResidentFilter, matching_residents
+from app.views.desk.context import DeskContext
+from app.views.tasks import run_in_background
+
+
+class BatchDialog(QDialog):
+    def __init__(self, ctx: DeskContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.cancel_requested = threading.Event()
+        self.serials: list[str] = []
+        self.setWindowTitle("批量开具")
+        self.setMinimumWidth(520)
+        form = QFormLayout(self)
+        self.template = QComboBox()
+        self.grid = QComboBox()
+        self.tag = QComboBox()
+        with ctx.db.sessions() as session:
+            for code, title in session.execute(select(CertificateTemplate.code, CertificateTemplate.title)
+                                               .where(CertificateTemplate.active.is_(True))
+                                               .order_by(CertificateTemplate.code)):
+                self.template.addItem(title, code)
+            self.grid.addItem("全部网格", None)
+            for code, name in session.execute(select(Grid.code, Grid.name).order_by(Grid.code)):
+                self.grid.addItem(f"{name}（{code}）", code)
+            self.tag.addItem("不限", None)
+            for code, name in session.execute(select(Tag.code, Tag.name).where(
+                    Tag.min_age.is_(None) & Tag.max_age.is_(None)).order_by(Tag.sort_order)):
+                self.tag.addItem(name, code)
+        self.min_age = QSpinBox()
+        self.min_age.setRange(0, 120)
+        self.min_age.setValue(80)
+        self.min_age.setSuffix(" 岁及以上")
+        self.fields = QLineEdit()
+        self.fields.setPlaceholderText("需要统一填写的项，如 purpose=申领高龄津贴（可留空）")
+        self.progress = QProgressBar()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        form.addRow("证明/表格", self.template)
+        form.addRow("年龄", self.min_age)
+        form.addRow("标签", self.tag)
+        form.addRow("网格", self.grid)
+        form.addRow("统一填写", self.fields)
+        form.addRow(self.progress)
+        form.addRow(self.status)
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton("开始")
+        self.cancel_button = QPushButton("取消")
+        self.cancel_button.setEnabled(False)
+        self.close_button = QPushButton("关闭")
+        for button in (self.start_button, self.cancel_button, self.close_button):
+            buttons.addWidget(button)
+        form.addRow(buttons)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel_requested.set)
+        self.close_button.clicked.connect(self.reject)
+
+    def staff_values(self) -> dict[str, str]:
+        values = {}
+        for part in self.fields.text().split(";"):
+            key, sep, value = part.partition("=")
+            if sep and key.strip():
+                values[key.strip()] = value.strip()
+        return values
+
+    def start(self) -> None:
+        db, actor = self.ctx.db, self.ctx.user.username
+        code, values = self.template.currentData(), self.staff_values()
+        flt = ResidentFilter(min_age=self.min_age.value() or None, tag_code=self.tag.currentData(),
+                             grid_code=self.grid.currentData())
+        cancelled = self.cancel_requested
+        cancelled.clear()
+
+        def work(progress):
+            with db.sessions() as session:
+                people = matching_residents(session, flt, today=dt.date.today())
+                if not people:
+                    raise CertificateError("没有符合条件的居民")
+                serials, pdf = issue_batch(session, template_code=code, residents=people, staff_values=values,
+                                           actor=actor, progress=progress, cancelled=cancelled.is_set)
+                session.commit()
+                return serials, pdf
+
+        self.start_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.status.setText("正在开具…")
+        run_in_background(work, self.finished_batch, self.failed, on_progress=self.show_progress)
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(done)
+
+    def finished_batch(self, result) -> None:
+        from app.printing.certificate_issue import IssuedCertificate
+        from app.views.desk.certificate_dialog import show_issued
+
+        self.serials, pdf = result
+        self._done(f"已开具 {len(self.serials)} 份：{self.serials[0]} 至 {self.serials[-1]}")
+        title = self.template.currentText()
+        show_issued(self.ctx, IssuedCertificate(f"{self.serials[0]}等", title, "", "", pdf), self)
+
+    def failed(self, exc: Exception) -> None:
+        if isinstance(exc, BatchCancelled | CertificateError):
+            self._done(str(exc))
+        else:
+            self._done(f"批量开具失败，未登记任何证明：{type(exc).__name__}")
+
+    def _done(self, text: str) -> None:
+        self.status.setText(text)
+        self.start_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)

@@ -1,0 +1,263 @@
+"""Issuing a certificate or form for the resident on the screen.
+
+Fields from the lookup are shown pre-filled (and locked unless the template lets staff correct
+them); fields the staff must supply are editors, required ones marked. Errors appear next to the
+field. 预览 renders a draft marked as such; 开具 registers it (serial, signature, register entry)
+and opens it for printing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from app.models import CertificateTemplate
+from app.printing.certificate_issue import IssuedCertificate, issue_certificate
+from app.printing.certificate_pdf import missing_glyph_report, render_certificate
+from app.services.certificate_register import CertificateError
+from app.services.certificate_templates import (
+    TemplateValueError,
+    display,
+    parse_date,
+    prefill,
+    resolve,
+    spec_of,
+)
+from app.services.lookup import LookupFailed, find_resident
+from app.services.template_spec import FieldSpec
+from app.views.desk.context import DeskContext
+
+DRAFT_QR = "预览稿，未登记，无效"
+EMPTY_DATE = QDate(1900, 1, 1)
+
+
+class CertificateDialog(QDialog):
+    def __init__(self, ctx: DeskContext, id_number: str, template_code: str | None = None, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.id_number = id_number
+        self.issued: IssuedCertificate | None = None
+        self.setWindowTitle("开具证明")
+        self.resize(720, 640)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("证明/表格"))
+        self.template_combo = QComboBox()
+        with ctx.db.sessions() as session:
+            for code, title in session.execute(
+                select(CertificateTemplate.code, CertificateTemplate.title)
+                .where(CertificateTemplate.active.is_(True)).order_by(CertificateTemplate.code)
+            ):
+                self.template_combo.addItem(f"{title}（{code}）", code)
+        top.addWidget(self.template_combo, 1)
+        layout.addLayout(top)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        layout.addWidget(self.scroll, 1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b42318;")
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        self.preview_button = QPushButton("预览草稿")
+        self.issue_button = QPushButton("开具并打印")
+        self.close_button = QPushButton("关闭")
+        self.preview_button.clicked.connect(self.preview)
+        self.issue_button.clicked.connect(self.issue)
+        self.close_button.clicked.connect(self.reject)
+        buttons.addStretch(1)
+        for button in (self.preview_button, self.issue_button, self.close_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.editors: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.template_combo.currentIndexChanged.connect(self.load_template)
+        if template_code and self.template_combo.findData(template_code) >= 0:
+            self.template_combo.setCurrentIndex(self.template_combo.findData(template_code))
+        self.load_template()
+
+    # --- building the form ------------------------------------------------------------------
+    def load_template(self) -> None:
+        code = self.template_combo.currentData()
+        self.editors, self.errors = {}, {}
+        self.message.clear()
+        form_widget = QWidget()
+        form = QFormLayout(form_widget)
+        if code is None:
+            self.scroll.setWidget(form_widget)
+            return
+        with self.ctx.db.sessions() as session:
+            template = session.get(CertificateTemplate, code)
+            self.spec = spec_of(template)
+            try:
+                resident = find_resident(session, self.id_number)
+            except LookupFailed as exc:
+                self.message.setText(str(exc))
+                self.scroll.setWidget(form_widget)
+                return
+            self.prefilled = prefill(session, template, resident, dt.date.today())
+        for f in self.spec.fields:
+            label = f.label + (" *" if f.required and (f.from_staff or f.editable) else "")
+            editor = self._editor(f, self.prefilled.get(f.name))
+            self.editors[f.name] = editor
+            error = QLabel()
+            error.setStyleSheet("color: #b42318;")
+            error.hide()
+            self.errors[f.name] = error
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(editor)
+            box.addWidget(error)
+            form.addRow(label, box)
+        self.scroll.setWidget(form_widget)
+
+    def _editor(self, f: FieldSpec, value: object) -> QWidget:
+        if not (f.from_staff or f.editable):
+            shown = QLabel(_shown(value))
+            shown.setWordWrap(True)
+            shown.setStyleSheet("color: #344054;")
+            return shown
+        if f.type == "choice":
+            combo = QComboBox()
+            combo.addItem("", None)
+            combo.addItems(list(f.choices))
+            if value is not None:
+                combo.setCurrentText(str(value))
+            return combo
+        if f.type == "date":
+            # An optional date stays empty (shown as 未填写) until someone sets it: printing today's
+            # date where nobody chose one would put a false fact on the form.
+            edit = QDateEdit()
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setMinimumDate(EMPTY_DATE)
+            edit.setSpecialValueText("未填写")
+            day = value if isinstance(value, dt.date) else parse_date(value)
+            if day is None and f.required:
+                day = dt.date.today()
+            edit.setDate(QDate(day.year, day.month, day.day) if day else EMPTY_DATE)
+            return edit
+        if f.type == "multiline":
+            text = QPlainTextEdit(_shown(value) if value is not None else "")
+            text.setTabChangesFocus(True)
+            text.setMaximumHeight(90)
+            return text
+        line = QLineEdit(_shown(value) if value is not None else "")
+        if f.hint:
+            line.setPlaceholderText(f.hint)
+        if f.limit:
+            line.setMaxLength(f.limit)
+        return line
+
+    def staff_values(self) -> dict[str, object]:
+        values: dict[str, object] = {}
+        for f in self.spec.fields:
+            editor = self.editors.get(f.name)
+            if isinstance(editor, QComboBox):
+                values[f.name] = editor.currentText() or None
+            elif isinstance(editor, QDateEdit):
+                values[f.name] = None if editor.date() == EMPTY_DATE else editor.date().toPython()
+            elif isinstance(editor, QPlainTextEdit):
+                values[f.name] = editor.toPlainText()
+            elif isinstance(editor, QLineEdit):
+                values[f.name] = editor.text()
+        return values
+
+    # --- preview and issue ------------------------------------------------------------------
+    def _checked_values(self) -> dict[str, object] | None:
+        for label in self.errors.values():
+            label.hide()
+        try:
+            values = resolve(self.spec, self.prefilled, self.staff_values())
+        except TemplateValueError as exc:
+            self._show_errors(exc.errors)
+            return None
+        missing = missing_glyph_report(values)
+        if missing:
+            self._show_errors({k: f"字库中没有“{'、'.join(v)}”，打印会成空白方框，请改写" for k, v in missing.items()})
+            return None
+        return values
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        elsewhere = []
+        for name, text in errors.items():
+            label = self.errors.get(name)
+            if label is not None and isinstance(self.editors.get(name), QWidget):
+                label.setText(text)
+                label.show()
+            else:  # a value from the population base or the centre, with no editor here
+                elsewhere.append(text)
+        self.message.setText("；".join(elsewhere) if elsewhere else "请先改正标红的内容")
+
+    def preview(self) -> None:
+        values = self._checked_values()
+        if values is None:
+            return
+        pdf = render_certificate(self.spec, values, serial="（预览稿）", qr_text=DRAFT_QR,
+                                 verification_code="预览", centre_name=self.ctx.centre_name,
+                                 issue_date=dt.date.today())
+        from app.printing.qt_bridge import PdfPreviewDialog
+
+        dialog = PdfPreviewDialog(f"预览稿 — {self.spec.title}（未登记，不能打印）", pdf, parent=self)
+        dialog.print_button.setEnabled(False)
+        dialog.save_button.setEnabled(False)
+        dialog.exec()
+
+    def issue(self) -> None:
+        if self._checked_values() is None:
+            return
+        try:
+            with self.ctx.db.sessions.begin() as session:
+                resident = find_resident(session, self.id_number)
+                self.issued = issue_certificate(session, template_code=self.spec.code, resident=resident,
+                                                staff_values=self.staff_values(), actor=self.ctx.user.username)
+        except TemplateValueError as exc:
+            self._show_errors(exc.errors)
+            return
+        except (CertificateError, LookupFailed) as exc:
+            self.message.setText(str(exc))
+            return
+        show_issued(self.ctx, self.issued, self)
+        self.accept()
+
+
+def show_issued(ctx: DeskContext, issued: IssuedCertificate, parent=None):
+    """Open an issued (or reprinted) certificate for printing; printing and saving are audited."""
+    from app.services import audit
+    from app.views.desk import document_dialog
+
+    dialog = document_dialog.preview_class(f"{issued.title} — {issued.serial}", issued.pdf,
+                                           suggested_name=f"{issued.serial}-{issued.title}.pdf", parent=parent)
+
+    def record(how: str) -> None:
+        with ctx.db.sessions.begin() as session:
+            audit.record(session, actor=ctx.user.username, action="print", subject=issued.serial,
+                         purpose=issued.title, detail=how)
+
+    dialog.printed.connect(lambda printer: record(f"打印（{printer}）"))
+    dialog.saved.connect(lambda _path: record("另存为PDF"))
+    document_dialog.open_dialogs.append(dialog)
+    dialog.exec()
+    return dialog
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return f"{len(value)}人（取自人口库）"
+    return display(value)

@@ -1,0 +1,155 @@
+"""证明台账: every certificate issued, searchable; reprint (same serial, logged) and void (with a
+reason); batches of one form for a filtered list of residents."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from app.models import CertificateTemplate
+from app.printing.certificate_issue import reprint_certificate
+from app.services.certificate_register import CertificateError, RegisterRow, register_rows, void
+from app.views.desk.context import DeskContext
+
+_ROOT = QModelIndex()
+COLUMNS = [("serial", "证明编号"), ("title", "证明/表格"), ("holder_name", "持证人"), ("holder_id_masked", "身份证号"),
+           ("issue_date", "开具日期"), ("issued_by", "开具人"), ("channel", "渠道"), ("reprints", "补打次数"),
+           ("status", "状态")]
+CHANNELS = {"desk": "窗口", "kiosk": "自助终端", "batch": "批量", "cli": "命令行"}
+
+
+class RegisterModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[RegisterRow] = []
+
+    def set_rows(self, rows: list[RegisterRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self.rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        value = getattr(row, key)
+        if key == "status":
+            return "有效" if value == "valid" else f"已作废（{row.void_reason}）"
+        if key == "channel":
+            return CHANNELS.get(value, value)
+        return str(value)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][1]
+        return None
+
+
+class CertificateRegisterPage(QWidget):
+    def __init__(self, ctx: DeskContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.template = QComboBox()
+        self.template.addItem("全部证明", None)
+        with ctx.db.sessions() as session:
+            for code, title in session.execute(select(CertificateTemplate.code, CertificateTemplate.title)
+                                               .order_by(CertificateTemplate.code)):
+                self.template.addItem(title, code)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("证明编号、持证人姓名或身份证号")
+        self.reprint_button = QPushButton("补打")
+        self.void_button = QPushButton("作废…")
+        self.batch_button = QPushButton("批量开具…")
+        bar.addWidget(QLabel("证明"))
+        bar.addWidget(self.template)
+        bar.addWidget(self.search, 1)
+        for button in (self.reprint_button, self.void_button, self.batch_button):
+            bar.addWidget(button)
+        layout.addLayout(bar)
+        self.model = RegisterModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.count = QLabel()
+        layout.addWidget(self.count)
+        self.template.currentIndexChanged.connect(self.reload)
+        self.search.returnPressed.connect(self.reload)
+        self.reprint_button.clicked.connect(self.reprint)
+        self.void_button.clicked.connect(self.void_selected)
+        self.batch_button.clicked.connect(self.open_batch)
+        self.reload()
+
+    def reload(self) -> None:
+        with self.ctx.db.sessions() as session:
+            rows = register_rows(session, template_code=self.template.currentData(),
+                                 text=self.search.text().strip() or None)
+        self.model.set_rows(rows)
+        self.count.setText(f"共 {len(rows)} 份")
+
+    def selected(self) -> RegisterRow | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return self.model.rows[indexes[0].row()] if indexes else None
+
+    def reprint(self) -> None:
+        from app.views.desk.certificate_dialog import show_issued
+
+        row = self.selected()
+        if row is None:
+            return
+        try:
+            with self.ctx.db.sessions.begin() as session:
+                issued = reprint_certificate(session, row.serial, actor=self.ctx.user.username)
+        except CertificateError as exc:
+            QMessageBox.warning(self, "补打", str(exc))
+            return
+        self.reload()
+        show_issued(self.ctx, issued, self)
+
+    def void_selected(self, *, reason: str | None = None) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if reason is None:
+            reason, ok = QInputDialog.getText(self, "作废证明", f"作废 {row.serial}（{row.holder_name}）的原因：")
+            if not ok:
+                return
+        try:
+            with self.ctx.db.sessions.begin() as session:
+                void(session, row.serial, reason, self.ctx.user.username)
+        except CertificateError as exc:
+            QMessageBox.warning(self, "作废", str(exc))
+            return
+        self.reload()
+
+    def open_batch(self) -> None:
+        from app.views.desk.batch_dialog import BatchDialog
+
+        BatchDialog(self.ctx, self).exec()
+        self.reload()

@@ -1,0 +1,165 @@
+"""Certificates at the desk: issue for the resident on screen, verify, reprint, void, batch."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QMessageBox
+from sqlalchemy import select
+
+from app.models import AuditEntry, Certificate, Household
+from app.services.certificate_signing import verify
+from app.views import tasks
+from app.views.desk import document_dialog
+from app.views.desk.batch_dialog import BatchDialog
+from app.views.desk.certificate_dialog import CertificateDialog
+from app.views.desk.context import StaffUser
+from app.views.desk.main_window import DeskWindow
+from app.views.desk.verify_dialog import VerifyDialog
+from app.views.desk_app import application, desk_context
+from tests.gui.test_intake_flow import FilePrinterPreview
+
+
+@pytest.fixture(autouse=True)
+def keys(tmp_path, monkeypatch):
+    monkeypatch.setenv("YICHUANG_KEYS_DIR", str(tmp_path / "keys"))
+
+
+@pytest.fixture
+def window(qtbot, demo_db, tmp_path, monkeypatch):
+    application()
+    tasks.set_synchronous(True)
+    FilePrinterPreview.target = str(tmp_path / "printed.pdf")
+    monkeypatch.setattr(document_dialog, "preview_class", FilePrinterPreview)
+    win = DeskWindow(desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk")))
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    tasks.set_synchronous(False)
+    for dialog in list(document_dialog.open_dialogs):
+        dialog.close()
+    document_dialog.open_dialogs.clear()
+
+
+def _person(demo_db):
+    with demo_db.sessions() as session:
+        household = session.scalars(select(Household).where(Household.members.any()).limit(1)).one()
+        return household.members[0]
+
+
+def _fill(dialog: CertificateDialog, **values: str) -> None:
+    for name, value in values.items():
+        editor = dialog.editors[name]
+        assert isinstance(editor, QLineEdit), name
+        editor.setText(value)  # Chinese arrives through the input method, as committed text
+
+
+def test_issue_from_the_intake_page_with_f6(qtbot, window, demo_db, monkeypatch):
+    person = _person(demo_db)
+    page = window.intake
+    page.id_field.setText(person.id_number)
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.search, "jzzm")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+
+    seen = {}
+
+    def run(dialog: CertificateDialog):
+        seen["template"] = dialog.template_combo.currentData()
+        dialog.issue()  # required staff fields are empty: shown next to the fields, nothing issued
+        seen["errors"] = [n for n, label in dialog.errors.items() if not label.isHidden()]
+        _fill(dialog, purpose="办理子女入学", since="2015-03-01")
+        dialog.issue()
+        return dialog.result()
+
+    monkeypatch.setattr(CertificateDialog, "exec", run)
+    qtbot.keyClick(page.materials, Qt.Key.Key_F6)
+    assert seen["template"] == "JZZM" and set(seen["errors"]) >= {"purpose"}
+    with demo_db.sessions() as session:
+        cert = session.scalars(select(Certificate)).one()
+    assert cert.serial.startswith("TYJZ2") and cert.issued_by == "qiantai" and cert.status == "valid"
+    assert "已开具" in page.message.text() and page.panel.certificates.rowCount() == 1
+    shown = document_dialog.open_dialogs[-1]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(shown.pdf)).pages)
+    assert cert.serial in text and person.name in text
+    with demo_db.sessions() as session:
+        assert verify(session, cert.qr_payload).valid
+
+
+def test_a_character_the_font_lacks_is_refused_before_printing(qtbot, window, demo_db):
+    person = _person(demo_db)
+    dialog = CertificateDialog(window.ctx, person.id_number, "JZZM", window)
+    qtbot.addWidget(dialog)
+    _fill(dialog, purpose="办理𠮷字号登记", since="2015-03-01")
+    dialog.issue()
+    assert not dialog.errors["purpose"].isHidden() and "𠮷" in dialog.errors["purpose"].text()
+    with demo_db.sessions() as session:
+        assert session.scalars(select(Certificate)).first() is None
+
+
+def test_verify_reprint_and_void_from_the_register(qtbot, window, demo_db, monkeypatch):
+    person = _person(demo_db)
+    dialog = CertificateDialog(window.ctx, person.id_number, "JZZM", window)
+    qtbot.addWidget(dialog)
+    _fill(dialog, purpose="银行开户", since="2010-01-01")
+    dialog.issue()
+    with demo_db.sessions() as session:
+        cert = session.scalars(select(Certificate)).one()
+
+    check = VerifyDialog(window.ctx, window)
+    qtbot.addWidget(check)
+    qtbot.keyClicks(check.text, cert.qr_payload)
+    qtbot.keyClick(check.text, Qt.Key.Key_Return)
+    assert check.result.text().startswith("有效")
+    tampered = cert.qr_payload[:-3] + ("A" if cert.qr_payload[-3] != "A" else "B") + cert.qr_payload[-2:]
+    check.text.setText(tampered)
+    check.check()
+    assert check.result.text().startswith("无效")
+
+    page = window.register
+    page.reload()
+    page.table.selectRow(0)
+    page.reprint()
+    with demo_db.sessions() as session:
+        assert session.scalars(select(Certificate)).one().reprints == 1
+    page.table.selectRow(0)
+    page.void_selected(reason="持证人申请更正地址")
+    with demo_db.sessions() as session:
+        assert session.scalars(select(Certificate)).one().status == "voided"
+        actions = [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert "reprint" in actions and "void" in actions
+    check.text.setText(cert.qr_payload)
+    check.check()
+    assert check.result.text().startswith("无效") and "作废" in check.result.text()
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    page.table.selectRow(0)
+    page.reprint()  # a voided certificate is not reprinted
+    assert warned
+
+
+def test_batch_issues_all_or_nothing(qtbot, window, demo_db):
+    dialog = BatchDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.template.setCurrentIndex(dialog.template.findData("GLJT"))
+    dialog.min_age.setValue(80)
+    show_progress = dialog.show_progress
+
+    def cancel_after_the_first(done, total):  # the person presses 取消 while it runs
+        show_progress(done, total)
+        dialog.cancel_requested.set()
+
+    dialog.show_progress = cancel_after_the_first
+    dialog.start()
+    assert "已取消" in dialog.status.text()
+    with demo_db.sessions() as session:
+        assert session.scalars(select(Certificate)).first() is None
+    dialog.show_progress = show_progress
+    dialog.start()
+    with demo_db.sessions() as session:
+        issued = session.scalars(select(Certificate)).all()
+    assert issued and all(c.channel == "batch" and c.template_code == "GLJT" for c in issued)
+    assert f"已开具 {len(issued)} 份" in dialog.status.text() and dialog.progress.value() == len(issued)
