@@ -136,7 +136,7 @@ def issue_batch(
     part, are rendered by worker processes on every core; then each is registered with its own
     hash. All or nothing: a cancel or an error leaves nothing registered (the caller rolls back).
     """
-    from pypdf import PdfReader, PdfWriter
+    import pypdfium2
 
     today = today or dt.date.today()
     template = active_template(session, template_code)
@@ -157,21 +157,27 @@ def issue_batch(
         payload, code = sign_payload(keypair, serial, template.code, today, resident.id_number)
         jobs.append((resident, values, serial, payload, code))
     centre = centre_name(community)
-    renders = _render_all(
-        [(spec, values, serial, payload, code, centre, today) for _, values, serial, payload, code in jobs],
-        workers=workers, progress=progress, cancelled=cancelled,
-    )
-    writer = PdfWriter()
-    for (resident, values, serial, payload, _code), pdf in zip(jobs, renders, strict=True):
+    merged = pypdfium2.PdfDocument.new()  # pdfium joins pages ~20× quicker than a Python PDF parser
+
+    def register(index: int, pdf: bytes) -> None:
+        """Runs as each PDF arrives, while the workers render the next ones."""
+        resident, values, serial, payload, _code = jobs[index]
         record_issue(
             session, template=template, serial=serial, resident=resident, fields=_json_safe(values),
             issue_date=today, actor=actor, channel="batch", key_id=keypair.key_id, qr_payload=payload,
             pdf_sha256=hashlib.sha256(pdf).hexdigest(),
         )
-        for page in PdfReader(io.BytesIO(pdf)).pages:
-            writer.add_page(page)
+        source = pypdfium2.PdfDocument(pdf)
+        merged.import_pages(source)
+        source.close()
+
+    _render_all(
+        [(spec, values, serial, payload, code, centre, today) for _, values, serial, payload, code in jobs],
+        register, workers=workers, progress=progress, cancelled=cancelled,
+    )
     out = io.BytesIO()
-    writer.write(out)
+    merged.save(out)
+    merged.close()
     return [job[2] for job in jobs], out.getvalue()
 
 
@@ -181,32 +187,31 @@ def _render_job(job: tuple) -> bytes:
                               centre_name=centre, issue_date=issue_date)
 
 
-def _render_all(jobs: list[tuple], *, workers: int | None, progress, cancelled) -> list[bytes]:
-    """Render in worker processes (spawned, so no Qt or database handle is inherited); small
-    batches render here, where starting workers would cost more than it saves."""
+def _render_all(jobs: list[tuple], consume, *, workers: int | None, progress, cancelled) -> None:
+    """Render every job and hand each PDF to ``consume(index, pdf)`` in order. Rendering runs in
+    worker processes (spawned, so no Qt or database handle is inherited); small batches render
+    here, where starting workers would cost more than it saves."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    results: list[bytes] = []
 
-    def step(pdf: bytes) -> None:
+    def step(index: int, pdf: bytes) -> None:
         if cancelled and cancelled():
             raise BatchCancelled("已取消批量开具，未登记任何证明")
-        results.append(pdf)
+        consume(index, pdf)
         if progress:
-            progress(len(results), len(jobs))
+            progress(index + 1, len(jobs))
 
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
-        for job in jobs:
-            step(_render_job(job))
-        return results
+        for index, job in enumerate(jobs):
+            step(index, _render_job(job))
+        return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         try:
-            for pdf in pool.map(_render_job, jobs, chunksize=8):
-                step(pdf)
+            for index, pdf in enumerate(pool.map(_render_job, jobs, chunksize=8)):
+                step(index, pdf)
         except BatchCancelled:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-    return results
 
 
 PARALLEL_FROM = 40  # certificates; below this one process is quicker than starting workers
