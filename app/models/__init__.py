@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 models, one module per aggregate. Importing this package registers them all
 with ``Base.metadata`` (Alembic and the tests rely on that)."""
 
+from app.models.appointments import APPOINTMENT_STATUSES, Appointment
 from app.models.area import Building, Community, Grid, Street
 from app.models.base import Base
 from app.models.cases import CalendarDay, Case, CaseEvent, CaseSequence
@@ -13,6 +14,8 @@ from app.models.staff import STAFF_ROLES, GridStaff
 from app.models.users import ROLES, AuditEntry, User
 
 __all__ = [
+    "APPOINTMENT_STATUSES",
+    "Appointment",
     "Certificate",
     "CertificateSequence",
     "CertificateTemplate",
