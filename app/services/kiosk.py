@@ -171,12 +171,22 @@ def self_service_templates(session: Session) -> list[tuple[str, str]]:
         if template.code in found:
             continue
         try:
-            allowed = spec_of(template).self_service
+            spec = spec_of(template)
         except ValueError:  # a broken definition is the desk's problem, not the resident's
             continue
-        if allowed:
+        if spec.self_service and not _needs_staff(spec):
             found[template.code] = template.title
     return list(found.items())
+
+
+def _needs_staff(spec) -> bool:
+    """A required field only staff can fill (no default, nothing the kiosk may say itself) keeps
+    a certificate at the window: offering it at the kiosk would only end in a refusal."""
+    return any(
+        f.from_staff and f.required and f.name not in KIOSK_VALUES
+        and (f.default is None or not str(f.default).strip())
+        for f in spec.fields
+    )
 
 
 def _printed_today(session: Session, resident_id: int, today: dt.date) -> int:
@@ -212,14 +222,11 @@ def print_certificate(
     if printed >= load_settings(session).daily_print_limit:
         raise KioskError(f"今天已打印{printed}份，已达上限，如还需要请到窗口办理")
     spec = spec_of(session.get(CertificateTemplate, template_code))
-    staff_values: dict[str, object] = {}
-    for field in spec.fields:
-        if not field.from_staff or (field.default is not None and str(field.default).strip()):
-            continue
-        if field.name in KIOSK_VALUES:
-            staff_values[field.name] = KIOSK_VALUES[field.name]
-        elif field.required:
-            raise KioskError("此证明需到窗口办理，工作人员会帮您核实填写")
+    staff_values: dict[str, object] = {
+        f.name: KIOSK_VALUES[f.name]
+        for f in spec.fields
+        if f.from_staff and f.name in KIOSK_VALUES and (f.default is None or not str(f.default).strip())
+    }
     try:  # values are checked before a serial is taken: a refusal here has written nothing
         issued = issue_certificate(
             session,

@@ -10,6 +10,7 @@ from app import __version__
 from app.models import ROLES
 from app.services.cardreaders import CardReader
 from app.services.stats import street_counts
+from app.views.desk.appointments_page import AppointmentsPage
 from app.views.desk.card_reader import CardPoller, ReaderSettingsDialog, reader_from_settings
 from app.views.desk.case_detail import CaseDetailDialog
 from app.views.desk.case_list import CaseListPanel
@@ -47,6 +48,8 @@ class DeskWindow(QMainWindow):
         self.intake.case_recorded.connect(lambda _no: self.cases.reload())
         self.register = CertificateRegisterPage(ctx)
         self.tabs.addTab(self.register, "证明台账")
+        self.appointments = AppointmentsPage(ctx)
+        self.tabs.addTab(self.appointments, "今日预约")
         with ctx.db.sessions() as session:
             self.overview = StreetOverviewWidget(street_counts(session))
         self.tabs.addTab(self.overview, "街道概况")

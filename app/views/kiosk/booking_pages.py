@@ -1,0 +1,216 @@
+"""预约窗口: choose a working day, then a time slot with places left, confirm, take the slip;
+see and cancel one's own bookings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy
+
+from app.printing.kiosk_slips import render_appointment_slip
+from app.services import kiosk as svc
+from app.views.kiosk.widgets import Page, PagedList, button, card, label
+
+log = logging.getLogger(__name__)
+WEEKDAYS = "一二三四五六日"
+
+
+def day_label(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日 星期{WEEKDAYS[day.weekday()]}"
+
+
+class BookingPage(Page):
+    name, needs, title = "booking", "record", "预约窗口办理"
+
+    def __init__(self, kiosk):
+        super().__init__(kiosk)
+        theme = self.theme
+        self.mine: list[Any] = []
+        self.lead = label("请选择哪一天来办事", "lead")
+        self.booked = label("", "notice", wrap=True)
+        self.my_button = button("查看或取消我的预约", "secondary", theme)
+        self.my_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.my_button.setMinimumWidth(520)
+        self.my_button.clicked.connect(lambda: kiosk.go("my_bookings"))
+        mine = QHBoxLayout()
+        mine.setSpacing(theme.px(24))
+        mine.addWidget(self.booked, 1)
+        mine.addWidget(self.my_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.days = PagedList(theme, columns=4, rows=2, empty="近期没有可以预约的日子，请到窗口咨询")
+        self.body.addLayout(mine)
+        self.body.addWidget(self.lead)
+        self.body.addWidget(self.days, 1)
+
+    def enter(self, **details: Any) -> None:
+        kiosk = self.kiosk
+        with kiosk.db.sessions() as session:
+            days = svc.bookable_days(session, kiosk.today())
+            self.mine = svc.my_appointments(session, kiosk.state.resident.resident_id, kiosk.today())
+        if self.mine:
+            first = self.mine[0]
+            more = f"等 {len(self.mine)} 个预约" if len(self.mine) > 1 else ""
+            self.booked.setText(f"您已预约：{day_label(first.day)} {first.slot}{more}")
+        self.booked.setVisible(bool(self.mine))
+        self.my_button.setVisible(bool(self.mine))
+        self.days.set_items(days, self._choice)
+
+    def _choice(self, day: dt.date):
+        choice = button(
+            f"{day.month}月{day.day}日\n星期{WEEKDAYS[day.weekday()]}", "choice", self.theme, height=150
+        )
+        choice.setObjectName(f"day-{day.isoformat()}")
+        choice.clicked.connect(lambda: self.kiosk.go("slots", day=day))
+        return choice
+
+    def reset(self) -> None:
+        self.mine = []
+        self.booked.setText("")
+        self.days.set_items([], self._choice)
+
+
+class SlotsPage(Page):
+    name, needs, title, back_to = "slots", "record", "请选择时间段", "booking"
+
+    def __init__(self, kiosk):
+        super().__init__(kiosk)
+        theme = self.theme
+        self.day: dt.date | None = None
+        self.lead = label("", "lead")
+        self.note = label("每个时间段人数有限，请按时到服务大厅。", "note", wrap=True)
+        self.slots = PagedList(theme, columns=4, rows=2)
+        self.body.addWidget(self.lead)
+        self.body.addWidget(self.note)
+        self.body.addWidget(self.slots, 1)
+
+    def enter(self, *, day: dt.date | None = None, **details: Any) -> str | None:
+        if day is None:
+            return "booking"
+        self.day = day
+        self.lead.setText(day_label(day))
+        with self.kiosk.db.sessions() as session:
+            slots = svc.available_slots(session, day)
+        self.slots.set_items(slots, self._choice)
+        return None
+
+    def _choice(self, slot_left: tuple[str, int]):
+        slot, left = slot_left
+        text = f"{slot}\n还可约 {left} 人" if left > 0 else f"{slot}\n已约满"
+        choice = button(text, "choice", self.theme, height=150)
+        choice.setObjectName(f"slot-{slot}")
+        choice.setEnabled(left > 0)
+        choice.clicked.connect(lambda: self.ask(slot))
+        return choice
+
+    def ask(self, slot: str) -> None:
+        day, resident = self.day, self.kiosk.state.resident
+        phone = resident.phone_masked or "未登记（请到窗口补登）"
+        self.kiosk.confirm(
+            title="确认预约",
+            lines=[
+                f"日期：{day_label(day)}",
+                f"时间：{slot}",
+                "事项：窗口办事",
+                f"联系电话：{phone}",
+                "请按时携带身份证到服务大厅。",
+            ],
+            confirm_text="确认预约",
+            action=lambda: self.book(day, slot),
+            back_to="slots",
+            back_details={"day": day},
+        )
+
+    def book(self, day: dt.date, slot: str) -> None:
+        kiosk = self.kiosk
+        resident = kiosk.state.resident
+        try:
+            with kiosk.db.sessions.begin() as session:
+                appointment = svc.book(session, resident.resident_id, day=day, slot=slot, today=kiosk.today())
+                item_name = appointment.item_name
+        except svc.KioskError as exc:
+            kiosk.show_result(ok=False, headline="没能预约", lines=[str(exc)], back_to="booking")
+            return
+        pdf = render_appointment_slip(
+            day, slot, item_name, resident.masked_name, kiosk.centre_name, kiosk.centre_phone
+        )
+        problem = kiosk.print_pdf(pdf, "正在打印预约凭条，请稍候……")
+        slip = (
+            "预约凭条已打印，请在出纸口取走。"
+            if not problem
+            else f"凭条没能打印（{problem}），请记住您的预约时间；到时刷身份证即可。"
+        )
+        kiosk.show_result(
+            ok=True,
+            headline="预约成功",
+            number=f"{day.month}月{day.day}日 {slot}",
+            caption=day_label(day),
+            lines=["请按时携带身份证到服务大厅办理。", slip],
+            back_to="booking",
+        )
+
+    def reset(self) -> None:
+        self.day = None
+        self.slots.set_items([], lambda item: label(""))
+
+
+class MyBookingsPage(Page):
+    name, needs, title, back_to = "my_bookings", "record", "我的预约", "booking"
+
+    def __init__(self, kiosk):
+        super().__init__(kiosk)
+        rows = 3 if self.theme.scale < 1.25 else 2
+        self.list = PagedList(self.theme, columns=1, rows=rows, empty="您现在没有预约")
+        self.body.addWidget(self.list, 1)
+
+    def enter(self, **details: Any) -> None:
+        kiosk = self.kiosk
+        with kiosk.db.sessions() as session:
+            mine = svc.my_appointments(session, kiosk.state.resident.resident_id, kiosk.today())
+        self.list.set_items(mine, self._card)
+
+    def _card(self, appointment):
+        theme = self.theme
+        frame, lines = card(theme)
+        row = QHBoxLayout()
+        row.setSpacing(theme.px(24))
+        text = label(f"{day_label(appointment.day)}　{appointment.slot}", "cardTitle", wrap=True)
+        row.addWidget(text, 1)
+        cancel = button("取消预约", "danger", theme)
+        cancel.setObjectName(f"cancel-{appointment.id}")
+        cancel.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        cancel.setMinimumWidth(theme.px(300))
+        day, slot, number = appointment.day, appointment.slot, appointment.id
+        cancel.clicked.connect(lambda: self.ask(number, day, slot))
+        row.addWidget(cancel)
+        lines.addLayout(row)
+        lines.addWidget(label(appointment.item_name or "窗口办事", "note"))
+        return frame
+
+    def ask(self, appointment_id: int, day: dt.date, slot: str) -> None:
+        self.kiosk.confirm(
+            title="取消这个预约？",
+            lines=[f"{day_label(day)}　{slot}", "取消后，这个时间段会让给其他居民。"],
+            confirm_text="确认取消预约",
+            danger=True,
+            action=lambda: self.cancel(appointment_id),
+            back_to="my_bookings",
+        )
+
+    def cancel(self, appointment_id: int) -> None:
+        kiosk = self.kiosk
+        try:
+            with kiosk.db.sessions.begin() as session:
+                svc.cancel_appointment(
+                    session, kiosk.state.resident.resident_id, appointment_id, now=kiosk.now()
+                )
+        except svc.KioskError as exc:
+            kiosk.show_result(ok=False, headline="没能取消", lines=[str(exc)], back_to="my_bookings")
+            return
+        kiosk.show_result(
+            ok=True, headline="预约已取消", lines=["如需再来，可以重新预约。"], back_to="booking"
+        )
+
+    def reset(self) -> None:
+        self.list.set_items([], self._card)
