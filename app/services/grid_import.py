@@ -15,7 +15,6 @@ erases what is stored. Grids whose board content changed get a new board version
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from app.services.grid_rules import (
     clean_text,
     role_code,
 )
-from app.services.import_files import ImportFileError, SheetRows, is_blank, normalise_header, read_table
+from app.services.import_files import HeaderMap, ImportFileError, SheetRows, is_blank, read_table
 from app.services.importer import RejectedRow
 
 __all__ = ["GridImportReport", "ImportFileError", "SheetRejectedRow", "import_grids_and_staff"]
@@ -94,23 +93,10 @@ class GridImportReport:
         return data
 
 
-def _columns(header: list[Any], headers: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    aliases = {alias: key for key, names in headers.items() for alias in names}
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        key = aliases.get(normalise_header(cell))
-        if key is not None and key not in columns:
-            columns[key] = index
-    return columns
-
-
-def _has(headers: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Callable[[list[Any]], bool]:
-    return lambda header: all(k in _columns(header, headers) for k in required)
-
-
 def _sheet(path: Path, headers, required) -> SheetRows | None:
-    table = read_table(path, is_header=_has(headers, required))
-    return table if _has(headers, required)(table.header) else None
+    header_map = HeaderMap(headers, required)
+    table = read_table(path, is_header=header_map.is_header)
+    return table if header_map.is_header(table.header) else None
 
 
 def import_grids_and_staff(
@@ -193,7 +179,7 @@ class _Import:
 
     # --- sheet 网格 ------------------------------------------------------------------------------
     def grids(self, table: SheetRows) -> None:
-        columns = _columns(table.header, GRID_HEADERS)
+        columns = HeaderMap(GRID_HEADERS, ()).columns(table.header)
         with self.session.no_autoflush:
             for number, cells in table.rows:
                 values = {k: cells[i] if i < len(cells) else None for k, i in columns.items()}
@@ -256,7 +242,7 @@ class _Import:
 
     # --- sheet 人员 ------------------------------------------------------------------------------
     def staff(self, table: SheetRows) -> None:
-        columns = _columns(table.header, STAFF_HEADERS)
+        columns = HeaderMap(STAFF_HEADERS, ()).columns(table.header)
         seen: dict[tuple[str, str, str], int] = {}
         for person in self.session.scalars(select(GridStaff).order_by(GridStaff.id)):
             self.existing.setdefault(person.grid_id, []).append(person)

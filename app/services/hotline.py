@@ -30,6 +30,7 @@ from app.services.centre import current_community
 from app.services.hotline_routing import AddressRouter, Route
 from app.services.idcard import redact
 from app.services.import_files import (
+    HeaderMap,
     ImportFileError,
     cell_date,
     cell_text,
@@ -67,7 +68,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "unit": ("承办单位", "办理单位"),
 }
 REQUIRED = ("order_no", "called_at", "content")
-_ALIASES = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
+_HEADER_MAP = HeaderMap(HEADERS, REQUIRED)
 HEADER_SCAN = 10  # rows looked at for the header when a title row sits above it
 
 # the longest value each column holds (the case's column sizes; 承办单位 goes into the event)
@@ -162,18 +163,8 @@ class _Order:
     promised_days: int
 
 
-def map_columns(header: list[Any]) -> dict[str, int]:
-    """field -> column index for the recognised headers (the first of duplicates wins)."""
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        key = _ALIASES.get(normalise_header(cell))
-        if key is not None and key not in columns:
-            columns[key] = index
-    return columns
-
-
-def _has_required(header: list[Any]) -> bool:
-    return all(k in map_columns(header) for k in REQUIRED)
+map_columns = _HEADER_MAP.columns
+_has_required = _HEADER_MAP.is_header
 
 
 def import_hotline_orders(

@@ -53,6 +53,29 @@ def normalise_header(value: Any) -> str:
     return text.strip("*:：")
 
 
+class HeaderMap:
+    """Finds columns by their usual Chinese headers: ``headers`` maps a field to the header
+    spellings people use (姓名; 身份证号 / 公民身份号码 …); the first matching column wins."""
+
+    def __init__(self, headers: dict[str, tuple[str, ...] | list[str]], required: Iterable[str]):
+        self.aliases = {alias: key for key, names in headers.items() for alias in names}
+        self.required = tuple(required)
+
+    def columns(self, header: list[Any]) -> dict[str, int]:
+        """field -> column index for the recognised headers."""
+        found: dict[str, int] = {}
+        for index, cell in enumerate(header):
+            key = self.aliases.get(normalise_header(cell))
+            if key is not None and key not in found:
+                found[key] = index
+        return found
+
+    def is_header(self, header: list[Any]) -> bool:
+        """Every required field has a column: this row is the header."""
+        columns = self.columns(header)
+        return all(k in columns for k in self.required)
+
+
 def read_table(path: Path, is_header: Callable[[list[Any]], bool] | None = None) -> SheetRows:
     """The rows of ``path``; the first non-empty row is the header.
 

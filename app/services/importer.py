@@ -22,6 +22,7 @@ from app.models import HEAD_RELATION, Building, Grid, Household, Resident
 from app.services import audit
 from app.services.idcard import IdInfo, IdNumberError, mask, parse, redact
 from app.services.import_files import (
+    HeaderMap,
     ImportFileError,
     cell_date,
     cell_text,
@@ -49,7 +50,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "grid": ("网格", "网格编码", "网格名称", "所属网格"),
 }
 REQUIRED = ("name", "id_number")
-_ALIASES = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
+_HEADER_MAP = HeaderMap(HEADERS, REQUIRED)
 
 # the longest value each column holds (SQLite does not enforce it; PostgreSQL would fail the commit)
 MAX_LENGTH = {
@@ -136,18 +137,8 @@ class _Row:
     place: _Place | None
 
 
-def map_columns(header: list[Any]) -> dict[str, int]:
-    """field -> column index for the recognised headers (the first of duplicates wins)."""
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        key = _ALIASES.get(normalise_header(cell))
-        if key is not None and key not in columns:
-            columns[key] = index
-    return columns
-
-
-def _has_required(header: list[Any]) -> bool:
-    return all(k in map_columns(header) for k in REQUIRED)
+map_columns = _HEADER_MAP.columns
+_has_required = _HEADER_MAP.is_header
 
 
 def import_residents(
