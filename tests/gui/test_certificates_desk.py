@@ -20,7 +20,7 @@ from app.views.desk.context import StaffUser
 from app.views.desk.main_window import DeskWindow
 from app.views.desk.verify_dialog import VerifyDialog
 from app.views.desk_app import application, desk_context
-from tests.gui.test_intake_flow import FilePrinterPreview
+from tests.gui.fakes import FilePrinterPreview
 
 
 @pytest.fixture(autouse=True)

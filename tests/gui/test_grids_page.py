@@ -9,12 +9,10 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sqlalchemy import select, update
 
 from app.models import AuditEntry, Grid, GridStaff
-from app.printing.qt_bridge import PdfPreviewDialog
 from app.services import grids
 from app.views import tasks
 from app.views.desk import board_print_dialog, staff_dialog
@@ -22,26 +20,9 @@ from app.views.desk.board_print_dialog import BoardPrintDialog
 from app.views.desk.grid_models import CODE_ROLE
 from app.views.desk.main_window import DeskWindow
 from app.views.desk_app import application, desk_context, scripted_user
+from tests.gui.fakes import FilePrinterPreview
 
 FIRST, SECOND, THIRD = "610202010001001", "610202010001002", "610202010001003"
-
-
-class FilePrinterPreview(PdfPreviewDialog):
-    """The real preview, except that it does not block and its printer writes a PDF file."""
-
-    target = ""
-    shown: list[FilePrinterPreview] = []
-
-    def exec(self) -> int:
-        FilePrinterPreview.shown.append(self)
-        self.show()
-        return 0
-
-    def choose_printer(self) -> QPrinter:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(self.target)
-        return printer
 
 
 @pytest.fixture

@@ -7,33 +7,16 @@ import io
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
 from app.models import AuditEntry, Case, Household, Resident
-from app.printing.qt_bridge import PdfPreviewDialog
 from app.views import tasks
 from app.views.desk import document_dialog
 from app.views.desk.login import LoginDialog
 from app.views.desk.main_window import DeskWindow
 from app.views.desk_app import application, desk_context
-
-
-class FilePrinterPreview(PdfPreviewDialog):
-    """The preview as it is, except that it does not block and its printer writes a PDF file."""
-
-    printed_to: list[str] = []
-
-    def exec(self) -> int:
-        self.show()
-        return 0
-
-    def choose_printer(self) -> QPrinter:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(self.target)
-        return printer
+from tests.gui.fakes import FilePrinterPreview
 
 
 @pytest.fixture
@@ -98,7 +81,9 @@ def test_swipe_search_tick_accept_print(qtbot, desk, demo_db, tmp_path, monkeypa
     for row in range(page.materials.count()):
         page.materials.setCurrentRow(row)
         qtbot.keyClick(page.materials, Qt.Key.Key_Space)
-    assert all(page.materials.item(r).checkState() == Qt.CheckState.Checked for r in range(page.materials.count()))
+    assert all(
+        page.materials.item(r).checkState() == Qt.CheckState.Checked for r in range(page.materials.count())
+    )
     qtbot.keyClick(page.materials, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     with demo_db.sessions() as session:
@@ -147,7 +132,10 @@ def test_missing_material_means_supplement_notice(qtbot, desk, demo_db):
     qtbot.keyClick(page.materials, Qt.Key.Key_F8)
     with demo_db.sessions() as session:
         case = session.scalars(select(Case)).one()
-        assert case.status == "awaiting_materials" and len(case.materials_missing) == len(case.materials_received) + 2
+        assert (
+            case.status == "awaiting_materials"
+            and len(case.materials_missing) == len(case.materials_received) + 2
+        )
     dialog = _latest_dialog()
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(dialog.pdf)).pages)
     assert "一次性告知" in dialog.windowTitle()
