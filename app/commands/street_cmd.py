@@ -1,0 +1,112 @@
+"""``yichuang street-server`` and ``yichuang street-admin``: the street office's server and its keys.
+
+The server keeps its own tables (app/street/models.py), so ``--db`` here names the server's
+database (SQLite file or a postgresql+psycopg:// URL); it defaults to the global ``--db``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from app.commands.context import CommandError
+
+DB_ENV = "YICHUANG_STREET_DB"
+
+
+def register(subparsers) -> None:
+    server = subparsers.add_parser("street-server", help="街道服务器 / the street-office sync server")
+    _db_option(server)
+    server.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    server.add_argument("--port", type=int, default=8700, help="port (default 8700)")
+    server.add_argument("--certfile", help="TLS certificate (PEM); serve HTTPS with --keyfile")
+    server.add_argument("--keyfile", help="TLS private key (PEM)")
+    server.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    server.set_defaults(handler=run_server)
+
+    admin = subparsers.add_parser("street-admin", help="街道服务器管理 / register communities and keys")
+    _db_option(admin)
+    actions = admin.add_subparsers(dest="street_action", metavar="ACTION", required=True)
+    reg = actions.add_parser("register", help="register a community (prints its API key once)")
+    reg.add_argument("code", metavar="COMMUNITY_CODE")
+    reg.add_argument("name", metavar="NAME")
+    reg.add_argument("--role", choices=["community", "street"], default="community")
+    reg.add_argument("--rotate", action="store_true", help="give an already registered code a new key")
+    reg.set_defaults(handler=run_register)
+    listing = actions.add_parser("list", help="registered communities as JSON lines (no keys)")
+    listing.set_defaults(handler=run_list)
+
+
+def _db_option(parser) -> None:
+    parser.add_argument(
+        "--db",
+        dest="street_db",
+        metavar="URL",
+        help="the server's database: a file path or SQLAlchemy URL (default: the global --db)",
+    )
+
+
+def _url(args, ctx) -> str:
+    return args.street_db or ctx.url
+
+
+def _sessions(args, ctx):
+    from app.street.models import open_store
+
+    try:
+        return open_store(_url(args, ctx))
+    except Exception as exc:  # noqa: BLE001 — one sentence, no traceback
+        raise CommandError(f"无法打开街道服务器数据库：{_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def run_server(args, ctx) -> int:
+    import uvicorn
+
+    if bool(args.certfile) != bool(args.keyfile):
+        raise CommandError("--certfile 和 --keyfile 须同时提供")
+    if args.workers < 1:
+        raise CommandError("--workers 至少为 1")
+    url = _url(args, ctx)
+    _sessions(args, ctx).kw["bind"].dispose()  # create or upgrade the schema once, before the workers
+    os.environ[DB_ENV] = url
+    tls = {"ssl_certfile": args.certfile, "ssl_keyfile": args.keyfile} if args.certfile else {}
+    uvicorn.run(
+        "app.commands.street_cmd:app_from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,
+        proxy_headers=True,
+        **tls,
+    )
+    return 0
+
+
+def app_from_environment():
+    """The factory uvicorn calls in each worker process (the schema is already up to date)."""
+    from app.street.api import create_app
+
+    return create_app(os.environ[DB_ENV], migrate=False)
+
+
+def run_register(args, ctx) -> int:
+    from app.street.admin import AdminError, register
+
+    sessions = _sessions(args, ctx)
+    try:
+        ctx.emit(register(sessions, args.code, args.name, args.role, rotate=args.rotate))
+    except AdminError as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
+def run_list(args, ctx) -> int:
+    from app.street.admin import list_communities
+
+    ctx.emit_lines(list_communities(_sessions(args, ctx)))
+    return 0

@@ -1,0 +1,450 @@
+"""The sync rules of the street server over SQLAlchemy: push, pull, answer, summary.
+
+Every change takes numbers from one counter row (``street_counter``) with UPDATE ... RETURNING in
+the writing transaction. The row lock serialises writers on it until they commit, so a reader
+that has seen counter value X sees every change numbered <= X: a pull cursor never skips a change
+that commits late (a PostgreSQL sequence would allow that). docs/SYNC.md states the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid as uuidlib
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models.base import utcnow
+from app.street.models import (  # noqa: F401 — open_store is part of this module's face
+    STREET,
+    PushBatch,
+    StreetCase,
+    StreetCaseEvent,
+    StreetCertificate,
+    StreetCommunity,
+    StreetCounter,
+    open_store,
+)
+
+MAX_RECORDS = 1000
+ESCALATED = "escalated"
+ANSWER_STATUSES = ("in_progress", "completed")
+STREET_ACTOR = "街道办事处"
+
+
+class StoreError(Exception):
+    status_code = 400
+
+
+class NotFound(StoreError):
+    status_code = 404
+
+
+class Conflict(StoreError):
+    status_code = 409
+
+
+class Invalid(StoreError):
+    status_code = 422
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _allocate(session: Session, count: int) -> int:
+    """The first of ``count`` new change sequences (held until this transaction ends)."""
+    table = StreetCounter.__table__
+    last = session.execute(
+        update(table).where(table.c.id == 1).values(value=table.c.value + count).returning(table.c.value)
+    ).scalar_one()
+    return last - count + 1
+
+
+def current_sequence(session: Session) -> int:
+    return session.execute(select(StreetCounter.value).where(StreetCounter.id == 1)).scalar_one()
+
+
+def _retrying(sessions: sessionmaker[Session], work, attempts: int = 4):
+    """Run ``work(session)`` in one transaction, again when a concurrent writer got in the way
+    (the same new uuid inserted by two processes, a deadlock): each attempt sees the other's data."""
+    for attempt in range(attempts):
+        try:
+            with sessions.begin() as session:
+                return work(session)
+        except (IntegrityError, OperationalError):
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+# --- push ----------------------------------------------------------------------------------------
+
+
+def _result(rec: dict, status: str, server_version: int | None, reason: str = "") -> dict:
+    return {
+        "uuid": rec["uuid"],
+        "type": rec["type"],
+        "status": status,
+        "server_version": server_version,
+        "reason": reason,
+    }
+
+
+def _case_fields(data: dict) -> tuple[str, str, dt.date | None] | str:
+    """case_no, status and due_date from a case's data, or the reason they are unusable."""
+    case_no, status, due = data.get("case_no"), data.get("status"), data.get("due_date")
+    if not isinstance(case_no, str) or not 0 < len(case_no) <= 40:
+        return "data.case_no 须为 1-40 个字符的文本"
+    if not isinstance(status, str) or not 0 < len(status) <= 30:
+        return "data.status 须为 1-30 个字符的文本"
+    if due in (None, ""):
+        return case_no, status, None
+    try:
+        return case_no, status, dt.date.fromisoformat(str(due)[:10])
+    except ValueError:
+        return "data.due_date 须为 ISO 日期 (YYYY-MM-DD)"
+
+
+def _storable(rec: dict) -> bool:
+    """PostgreSQL refuses NUL in text and UTF-8 has no lone surrogates: such a record is refused."""
+    try:
+        return "\x00" not in json.dumps(rec, ensure_ascii=False).encode("utf-8").decode("utf-8")
+    except UnicodeEncodeError:
+        return False
+
+
+def _may_write(case: StreetCase, community: str) -> bool:
+    return community in (case.origin_community, case.owner_community) or (
+        case.owner_community == STREET and community == case.escalated_from
+    )
+
+
+class _Push:
+    def __init__(self, session: Session, community: str, records: list[dict]):
+        self.session, self.community, self.records = session, community, records
+        self.changed: dict[int, Any] = {}
+        self.pull_cursor = session.execute(
+            select(StreetCommunity.pull_cursor).where(StreetCommunity.code == community)
+        ).scalar_one()
+
+        def preload(model, uuids):
+            uuids = sorted(set(uuids))
+            if not uuids:
+                return {}
+            query = select(model).where(model.uuid.in_(uuids))
+            if model is StreetCase:
+                query = query.with_for_update()
+            return {row.uuid: row for row in session.execute(query).scalars()}
+
+        by_type = {
+            t: [r["uuid"] for r in records if r["type"] == t] for t in ("case", "case_event", "certificate")
+        }
+        event_cases = [str(r["data"].get("case_uuid")) for r in records if r["type"] == "case_event"]
+        self.cases = preload(StreetCase, by_type["case"] + event_cases)
+        self.events = preload(StreetCaseEvent, by_type["case_event"])
+        self.certificates = preload(StreetCertificate, by_type["certificate"])
+
+    def run(self) -> list[dict]:
+        handlers = {"case": self.case, "case_event": self.case_event, "certificate": self.certificate}
+        with self.session.no_autoflush:
+            results = []
+            for rec in self.records:
+                if not _storable(rec):
+                    results.append(
+                        _result(rec, "rejected", None, "记录含有无法保存的字符（空字符或孤立代理项）")
+                    )
+                    continue
+                results.append(handlers[rec["type"]](rec))
+            if self.changed:
+                first = _allocate(self.session, len(self.changed))
+                for offset, row in enumerate(self.changed.values()):
+                    row.seq = first + offset
+        return results
+
+    def _touch(self, row) -> None:
+        self.changed[id(row)] = row
+
+    def case(self, rec: dict) -> dict:
+        data, version, community = rec["data"], rec["version"], self.community
+        row = self.cases.get(rec["uuid"])
+        if row is None:
+            if rec["origin_community"] != community:
+                return _result(rec, "rejected", None, f"只能上传本社区（{community}）的记录")
+            fields = _case_fields(data)
+            if isinstance(fields, str):
+                return _result(rec, "rejected", None, fields)
+            case_no, status, due = fields
+            escalated = status == ESCALATED
+            row = StreetCase(
+                uuid=rec["uuid"],
+                case_no=case_no,
+                origin_community=community,
+                status=status,
+                version=version,
+                owner_community=STREET if escalated else community,
+                escalated_from=community if escalated else "",
+                last_writer=community,
+                due_date=due,
+                data=data,
+                seq=0,
+                updated_at=utcnow(),
+            )
+            self.session.add(row)
+            self.cases[row.uuid] = row
+            self._touch(row)
+            return _result(rec, "applied", version)
+        if not _may_write(row, community):
+            return _result(
+                rec, "rejected", row.version, f"该办件由 {row.owner_community} 办理，本社区无权修改"
+            )
+        if rec["origin_community"] != row.origin_community:
+            return _result(rec, "rejected", row.version, "origin_community 与服务器上的记录不符")
+        if version == row.version and (row.last_writer == community or row.data == data):
+            return _result(rec, "unchanged", row.version)
+        if version <= row.version:
+            return _result(rec, "stale", row.version, f"服务器上已有版本 {row.version}，请先拉取")
+        fields = _case_fields(data)
+        if isinstance(fields, str):
+            return _result(rec, "rejected", row.version, fields)
+        case_no, status, due = fields
+        row.case_no, row.due_date, row.updated_at = case_no, due, utcnow()
+        self._touch(row)
+        seen = row.last_writer == community or self.pull_cursor >= row.seq
+        if status == row.status or (row.owner_community == community and seen):
+            if status != row.status and status == ESCALATED:
+                row.owner_community, row.escalated_from = STREET, community
+            row.status, row.data, row.version, row.last_writer = status, data, version, community
+            return _result(rec, "applied", version)
+        # The status belongs to someone else now, or the street changed the case after this
+        # community's last pull: the other fields are taken, the status is kept, and the merged
+        # copy is addressed back to the community (last_writer "street") so its next pull gets it.
+        why = (
+            "办件已上报街道，状态由街道决定"
+            if row.owner_community == STREET
+            else f"办件现由 {row.owner_community} 办理"
+            if row.owner_community != community
+            else "街道在本社区上次拉取之后改动过该办件"
+        )
+        row.data, row.version, row.last_writer = dict(data, status=row.status), version + 1, STREET
+        return _result(rec, "stale", row.version, f"其他字段已采用，状态“{status}”未采用（{why}），请拉取")
+
+    def case_event(self, rec: dict) -> dict:
+        if rec["origin_community"] != self.community:
+            return _result(rec, "rejected", None, f"只能上传本社区（{self.community}）的记录")
+        if rec["uuid"] in self.events:
+            return _result(rec, "unchanged", rec["version"])
+        case_uuid = rec["data"].get("case_uuid")
+        if not isinstance(case_uuid, str) or not 0 < len(case_uuid) <= 36:
+            return _result(rec, "rejected", None, "data.case_uuid 须为办件的 uuid")
+        case = self.cases.get(case_uuid)
+        if case is not None and not _may_write(case, self.community):
+            return _result(rec, "rejected", None, f"该办件由 {case.owner_community} 办理，本社区无权添加记录")
+        row = StreetCaseEvent(
+            uuid=rec["uuid"],
+            case_uuid=case_uuid,
+            origin_community=self.community,
+            data=rec["data"],
+            seq=0,
+            received_at=utcnow(),
+        )
+        self.session.add(row)
+        self.events[row.uuid] = row
+        self._touch(row)
+        return _result(rec, "applied", rec["version"])
+
+    def certificate(self, rec: dict) -> dict:
+        if rec["origin_community"] != self.community:
+            return _result(rec, "rejected", None, f"只能上传本社区（{self.community}）的记录")
+        row = self.certificates.get(rec["uuid"])
+        if row is None:
+            row = StreetCertificate(
+                uuid=rec["uuid"],
+                version=rec["version"],
+                origin_community=self.community,
+                data=rec["data"],
+                seq=0,
+                updated_at=utcnow(),
+            )
+            self.session.add(row)
+            self.certificates[row.uuid] = row
+        elif row.origin_community != self.community:
+            return _result(rec, "rejected", row.version, "该证明属于其他社区")
+        elif rec["version"] == row.version:
+            return _result(rec, "unchanged", row.version)
+        elif rec["version"] < row.version:
+            return _result(rec, "stale", row.version, f"服务器上已有版本 {row.version}")
+        else:
+            row.version, row.data, row.updated_at = rec["version"], rec["data"], utcnow()
+        self._touch(row)
+        return _result(rec, "applied", row.version)
+
+
+def push(sessions: sessionmaker[Session], community: str, batch_id: str, records: list[dict]) -> list[dict]:
+    """Apply one batch; a batch already answered gets its stored answer again, changing nothing."""
+
+    def work(session: Session) -> list[dict]:
+        done = session.get(PushBatch, batch_id)
+        if done is not None:
+            if done.community != community:
+                raise Conflict("batch_id 已被其他社区使用")
+            return done.results
+        results = _Push(session, community, records).run()
+        session.add(PushBatch(batch_id=batch_id, community=community, received_at=utcnow(), results=results))
+        return results
+
+    return _retrying(sessions, work)
+
+
+# --- pull ----------------------------------------------------------------------------------------
+
+
+def _addressed(community: str):
+    """A case concerns its origin, its owner and the community that last escalated it."""
+    return or_(
+        StreetCase.origin_community == community,
+        StreetCase.owner_community == community,
+        StreetCase.escalated_from == community,
+    )
+
+
+def case_record(row: StreetCase) -> dict:
+    data = dict(row.data, status=row.status, owner_community=row.owner_community)
+    return {
+        "type": "case",
+        "uuid": row.uuid,
+        "version": row.version,
+        "origin_community": row.origin_community,
+        "data": data,
+    }
+
+
+def event_record(row: StreetCaseEvent) -> dict:
+    return {
+        "type": "case_event",
+        "uuid": row.uuid,
+        "version": 1,
+        "origin_community": row.origin_community,
+        "data": dict(row.data, case_uuid=row.case_uuid),
+    }
+
+
+def pull(sessions: sessionmaker[Session], community: str, cursor: int, limit: int) -> dict:
+    """What is addressed to ``community`` after ``cursor``, in the server's order of changes."""
+    with sessions.begin() as session:
+        top = current_sequence(session)
+        cases = (
+            session.execute(
+                select(StreetCase)
+                .where(
+                    StreetCase.seq > cursor,
+                    StreetCase.seq <= top,
+                    StreetCase.last_writer != community,
+                    _addressed(community),
+                )
+                .order_by(StreetCase.seq)
+                .limit(limit + 1)
+            )
+            .scalars()
+            .all()
+        )
+        events = (
+            session.execute(
+                select(StreetCaseEvent)
+                .join(StreetCase, StreetCase.uuid == StreetCaseEvent.case_uuid)
+                .where(
+                    StreetCaseEvent.seq > cursor,
+                    StreetCaseEvent.seq <= top,
+                    StreetCaseEvent.origin_community != community,
+                    _addressed(community),
+                )
+                .order_by(StreetCaseEvent.seq)
+                .limit(limit + 1)
+            )
+            .scalars()
+            .all()
+        )
+        rows = sorted([*cases, *events], key=lambda r: r.seq)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        new_cursor = rows[-1].seq if more else max(cursor, top)
+        # What the community has been sent: a later push of a case it has been sent may change the
+        # status (if it owns the case); one based on an older copy may not (see _Push.case).
+        seen = min(new_cursor, top)
+        session.execute(
+            update(StreetCommunity)
+            .where(StreetCommunity.code == community, StreetCommunity.pull_cursor < seen)
+            .values(pull_cursor=seen)
+        )
+        records = [case_record(r) if isinstance(r, StreetCase) else event_record(r) for r in rows]
+    return {"records": records, "cursor": new_cursor, "more": more, "server_time": now_iso()}
+
+
+# --- the street office -----------------------------------------------------------------------------
+
+
+def answer(
+    sessions: sessionmaker[Session],
+    case_uuid: str,
+    status: str,
+    note: str,
+    owner_community: str | None = None,
+) -> dict:
+    """The street answers an escalation: new status, optionally a new owning community (一体通办)."""
+    if status not in ANSWER_STATUSES:
+        raise Invalid(f"status 须为 {' 或 '.join(ANSWER_STATUSES)}")
+    with sessions.begin() as session:
+        row = session.execute(
+            select(StreetCase).where(StreetCase.uuid == case_uuid).with_for_update()
+        ).scalar_one_or_none()
+        if row is None:
+            raise NotFound("没有这个办件")
+        if row.status != ESCALATED or row.owner_community != STREET:
+            raise Conflict("该办件未上报街道，无需答复")
+        back_to = row.escalated_from or row.origin_community
+        target = owner_community or back_to
+        if owner_community:
+            found = session.get(StreetCommunity, owner_community)
+            if found is None or found.role != "community":
+                raise Invalid(f"社区 {owner_community} 未注册")
+        at = now_iso()
+        event_row = StreetCaseEvent(
+            uuid=str(uuidlib.uuid4()),
+            case_uuid=row.uuid,
+            origin_community=STREET,
+            seq=0,
+            received_at=utcnow(),
+            data={
+                "case_uuid": row.uuid,
+                "at": at,
+                "actor": STREET_ACTOR,
+                "action": "return",
+                "from_status": row.status,
+                "to_status": status,
+                "note": note,
+                "data": {"owner_community": target, "transferred": target != back_to},
+            },
+        )
+        history = []
+        if target != back_to:  # the new owner gets the case's whole history on its next pull
+            history = (
+                session.execute(
+                    select(StreetCaseEvent)
+                    .where(StreetCaseEvent.case_uuid == row.uuid)
+                    .order_by(StreetCaseEvent.seq)
+                )
+                .scalars()
+                .all()
+            )
+        row.status, row.owner_community, row.last_writer = status, target, STREET
+        row.version += 1
+        row.data = dict(row.data, status=status)
+        row.updated_at = utcnow()
+        session.add(event_row)
+        first = _allocate(session, len(history) + 2)
+        for offset, item in enumerate([*history, event_row, row]):
+            item.seq = first + offset
+        return {"case": case_record(row), "event": event_record(event_row)}
