@@ -13,7 +13,9 @@ from app.commands import (
     kiosk_cmd,
     kiosk_window_cmd,
     lookup_cmd,
+    street_cmd,
+    sync_cmd,
     user_cmd,
 )
 
-COMMAND_MODULES = [desk_cmd, database_cmd, id_cmd, lookup_cmd, catalogue_cmd, user_cmd, import_cmd, case_cmd, calendar_cmd, certificate_cmd, boards_cmd, kiosk_cmd, kiosk_window_cmd]
+COMMAND_MODULES = [desk_cmd, database_cmd, id_cmd, lookup_cmd, catalogue_cmd, user_cmd, import_cmd, case_cmd, calendar_cmd, certificate_cmd, boards_cmd, kiosk_cmd, kiosk_window_cmd, sync_cmd, street_cmd]

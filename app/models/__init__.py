@@ -11,6 +11,7 @@ from app.models.party import PARTY_LEVELS, PartyOrganisation
 from app.models.population import HEAD_RELATION, Household, Resident, ResidentPhoto, Tag, resident_tags
 from app.models.settings import CentreSetting
 from app.models.staff import STAFF_ROLES, GridStaff
+from app.models.sync import OutboxEntry, SyncState
 from app.models.users import ROLES, AuditEntry, User
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "Resident",
     "ResidentPhoto",
     "STAFF_ROLES",
+    "OutboxEntry",
+    "SyncState",
     "Street",
     "Tag",
     "resident_tags",

@@ -504,12 +504,12 @@ def test_kiosk_pin_and_appointments_commands(capsys, demo_db, monkeypatch):
 def test_the_appointments_migration_goes_down_and_up(tmp_path):
     from alembic import command
 
-    from app.db import alembic_config, create_db_engine, current_revision, upgrade
+    from app.db import SCHEMA_HEAD, alembic_config, create_db_engine, current_revision, upgrade
 
     engine = create_db_engine(f"sqlite:///{tmp_path / 'm.db'}")
     upgrade(engine)
     command.downgrade(alembic_config(engine), "0005")
     assert current_revision(engine) == "0005"
     command.upgrade(alembic_config(engine), "head")
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == SCHEMA_HEAD
     engine.dispose()

@@ -18,6 +18,7 @@ from app.views.desk.certificate_register_page import CertificateRegisterPage
 from app.views.desk.context import DeskContext
 from app.views.desk.grids_page import GridsPage
 from app.views.desk.intake_page import IntakePage
+from app.views.desk.sync_indicator import SyncIndicator
 from app.views.desk.verify_dialog import VerifyDialog
 from app.views.street_overview import StreetOverviewWidget
 from app.views.tasks import run_in_background
@@ -56,15 +57,20 @@ class DeskWindow(QMainWindow):
         self.grids = GridsPage(ctx)
         self.tabs.addTab(self.grids, "网格管理")
         self.setCentralWidget(self.tabs)
+        self.sync = SyncIndicator(ctx.db, self)
+        self.sync.synced.connect(lambda report: report.pulled and self.cases.reload())
+        self.intake.case_recorded.connect(lambda _no: self.sync.refresh())
         self._build_menu()
         user = ctx.user
         self.reader_status = QLabel()
+        self.statusBar().addPermanentWidget(self.sync)
         self.statusBar().addPermanentWidget(self.reader_status)
         self.statusBar().addPermanentWidget(QLabel(f"{user.display_name}（{ROLES.get(user.role, user.role)}）"))
         self.statusBar().addPermanentWidget(QLabel(f"版本 {__version__}"))
         self.statusBar().showMessage(f"{ctx.centre_name}    数据库：{ctx.db.url}")
         self.poller: CardPoller | None = None
         self.start_reader(reader if reader is not None else reader_from_settings())
+        self.sync.start()
 
     def _build_menu(self) -> None:
         work = self.menuBar().addMenu("业务(&W)")
@@ -78,6 +84,9 @@ class DeskWindow(QMainWindow):
         boards = QAction("打印公示牌…", self)
         boards.triggered.connect(lambda: self.grids.print_boards())
         work.addAction(boards)
+        sync_now = QAction("立即同步", self)
+        sync_now.triggered.connect(self.sync.sync_now)
+        work.addAction(sync_now)
         work.addSeparator()
         quit_action = QAction("退出", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -154,6 +163,7 @@ class DeskWindow(QMainWindow):
         self.intake.focus_id()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.sync.stop()
         if self.poller is not None:
             self.poller.stop()
         super().closeEvent(event)

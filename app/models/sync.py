@@ -1,0 +1,65 @@
+"""The client side of the sync with the street office: the outbox and the sync state.
+
+Every new or changed case, new case event and new or changed certificate adds an outbox row in the
+same transaction as the change (app.services.sync_outbox), so a change and its "to be sent" note
+commit or roll back together. The push serialises the record as it is when sent; several rows
+for one record are sent once.
+
+Importing this module installs that listener: whatever can write a Case (desk, kiosk, command
+line, tests, sessions made without open_database) also writes its outbox row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, Float, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, utcnow
+
+RECORD_TYPES = ("case", "case_event", "certificate")
+
+
+class OutboxEntry(Base):
+    """One record to send. ``attempts`` counts the server's refusals ("rejected"), not network
+    failures: an entry refused REJECT_LIMIT times stays unsent and is shown as an error."""
+
+    __tablename__ = "sync_outbox"
+    __table_args__ = (
+        Index("ix_sync_outbox_pending", "sent_at", "record_type"),
+        Index("ix_sync_outbox_record", "record_type", "record_uuid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(20))  # case, case_event, certificate
+    record_uuid: Mapped[str] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer, default=1)  # the record's version at the change
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncState(Base):
+    """A single row (id 1): where the pull stands and how the last round went.
+
+    ``cursor`` and ``last_success_at`` come from the server (its clock orders everything);
+    ``last_attempt_at`` is this machine's clock and only shown, never compared.
+    """
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    server_time_offset_s: Mapped[float] = mapped_column(Float, default=0.0)
+    server_url: Mapped[str] = mapped_column(String(200), default="")  # the cursor belongs to it
+
+
+# Installed here (not in open_database) so no way of making a session can forget it; see above.
+from app.services.sync_outbox import install as _install_outbox  # noqa: E402
+
+_install_outbox()

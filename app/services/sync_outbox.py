@@ -1,0 +1,97 @@
+"""The outbox, written by the ORM itself: a ``before_flush`` listener on every Session adds one
+OutboxEntry per new or changed Case, new CaseEvent and new or changed Certificate, in the flush
+that writes the change, so both commit or roll back together (a savepoint rolled back takes its
+outbox rows with it too).
+
+Records applied from a pull are not echoed back: the sync client sets ``session.info[APPLYING]``
+while it applies a page. A process that uses these models but keeps no outbox (a street server
+reusing them) sets ``session.info[DISABLED]``.
+
+A case or certificate changed in a transaction that did not move its version (an edit outside
+the workflow) gets its version moved just before the commit, so the server can always tell a
+newer copy from an older one. (Not at the flush: an autoflush often runs in the middle of a
+workflow step, before the step moves the version itself.)
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, attributes
+
+from app.models.cases import Case, CaseEvent, new_uuid
+from app.models.certificates import Certificate
+from app.models.sync import OutboxEntry
+
+APPLYING = "sync_applying_pull"
+DISABLED = "sync_outbox_disabled"
+_UNVERSIONED = "sync_outbox_changed"  # id(obj) -> (obj, its version when the transaction began)
+
+_ORDER = {"case": 0, "certificate": 1, "case_event": 2}
+_installed = False
+
+
+def install() -> None:
+    """Listen on the Session class (every session of every engine); safe to call twice."""
+    global _installed
+    if _installed:
+        return
+    event.listen(Session, "before_flush", _before_flush)
+    event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_transaction_end", _after_transaction_end)
+    _installed = True
+
+
+def _original_version(obj: object) -> int | None:
+    history = attributes.get_history(obj, "version")
+    if history.deleted:
+        return history.deleted[0]
+    return history.unchanged[0] if history.unchanged else None
+
+
+def _before_commit(session: Session) -> None:
+    if session.info.get(APPLYING) or session.info.get(DISABLED):
+        return
+    session.flush()  # what is still pending gets seen (and tracked) first
+    for obj, original in session.info.pop(_UNVERSIONED, {}).values():
+        if obj.version == original and obj in session and obj not in session.deleted:
+            obj.version = (original or 0) + 1  # written, with its outbox row, by the commit's flush
+
+
+def _after_transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_UNVERSIONED, None)
+
+
+def _before_flush(session: Session, _flush_context, _instances) -> None:
+    if session.info.get(APPLYING) or session.info.get(DISABLED):
+        return
+    entries: dict[tuple[str, str], OutboxEntry] = {}
+    changed = session.info.setdefault(_UNVERSIONED, {})
+
+    def note(record_type: str, obj, version: int) -> None:
+        if obj.uuid is None:  # the column default only fills in at INSERT, after this listener
+            obj.uuid = new_uuid()
+        entries[(record_type, obj.uuid)] = OutboxEntry(
+            record_type=record_type, record_uuid=obj.uuid, version=version
+        )
+
+    for obj in session.new:
+        if isinstance(obj, Case | Certificate):
+            if obj.version is None:
+                obj.version = 1
+            note("case" if isinstance(obj, Case) else "certificate", obj, obj.version)
+        elif isinstance(obj, CaseEvent):
+            note("case_event", obj, 1)
+    for obj in session.dirty:
+        if not isinstance(obj, Case | Certificate) or obj in session.deleted:
+            continue
+        if not session.is_modified(obj, include_collections=False):
+            continue
+        if id(obj) not in changed:
+            changed[id(obj)] = (obj, _original_version(obj))
+        if attributes.get_history(
+            obj, "version"
+        ).has_changes():  # else the commit moves it, and notes it then
+            note("case" if isinstance(obj, Case) else "certificate", obj, obj.version)
+    # A case's row before its events' rows: the push sends them in that order too.
+    session.add_all(sorted(entries.values(), key=lambda e: _ORDER[e.record_type]))

@@ -1,0 +1,115 @@
+"""The desk's sync with the street office: a status-bar label and the timer that drives it.
+
+A round runs off the GUI thread (run_in_background) every 30 s while the server answers, and
+backs off (30 s doubling to 30 min) while it does not; "立即同步" runs one at once. Nothing
+happens until a server and key are set (``yichuang sync-config``). The work opens its own
+sessions; only the finished report comes back to the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QWidget
+
+from app.db import Database
+from app.services.sync_client import (
+    NOT_CONFIGURED,
+    SyncClient,
+    SyncReport,
+    next_delay,
+    resolve_settings,
+    status,
+)
+from app.views.tasks import run_in_background
+
+log = logging.getLogger(__name__)
+
+FIRST_ROUND_MS = 5_000  # let the desk settle after login before the first round
+
+
+class SyncIndicator(QLabel):
+    synced = Signal(object)  # SyncReport, after every round
+
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        *,
+        client_factory: Callable[[str, str], SyncClient] | None = None,
+    ):
+        super().__init__(parent)
+        self.db = db
+        self.client_factory = client_factory or (lambda url, key: SyncClient(db.sessions, url, key))
+        self.failures = 0
+        self.busy = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.sync_now)
+        self.refresh()
+
+    def settings(self) -> tuple[str, str]:
+        with self.db.sessions() as session:
+            return resolve_settings(session)
+
+    def start(self) -> None:
+        if all(self.settings()):
+            self.timer.start(FIRST_ROUND_MS)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def refresh(self, note: str = "") -> None:
+        try:
+            with self.db.sessions() as session:
+                current = status(session)
+        except Exception:  # noqa: BLE001 — a busy database must not break the status bar
+            log.warning("sync status not read", exc_info=True)
+            return
+        text = current.text()
+        if not current.last_error and note:
+            text = f"同步：{note}，待上传 {current.waiting} 条"
+        self.setText(text)
+        self.setToolTip(current.last_error or "与街道服务器的同步")
+
+    def sync_now(self) -> None:
+        """One round now (the timer's, or the menu's); a round already running is left alone."""
+        if self.busy:
+            return
+        self.timer.stop()
+        url, key = self.settings()
+        if not (url and key):
+            self.refresh(NOT_CONFIGURED)
+            return
+        self.busy = True
+        self.setText("同步：正在同步…")
+        factory = self.client_factory
+
+        def work() -> SyncReport:
+            client = factory(url, key)
+            try:
+                return client.sync_once()
+            finally:
+                client.close()
+
+        run_in_background(work, self._done, self._failed)
+
+    def _done(self, report: SyncReport) -> None:
+        self.busy = False
+        self.failures = self.failures + 1 if report.offline else 0
+        self.refresh()
+        self._schedule()
+        self.synced.emit(report)
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy = False
+        self.failures += 1
+        log.warning("sync round failed: %s", type(exc).__name__)
+        self.refresh()
+        self.setText(f"同步：出错（{type(exc).__name__}），稍后自动重试")
+        self._schedule()
+
+    def _schedule(self) -> None:
+        self.timer.start(int(next_delay(self.failures) * 1000))
