@@ -11,6 +11,9 @@ from app.commands.context import CommandError
 
 def register(subparsers) -> None:
     templates = subparsers.add_parser("templates", help="证明和表格模板 / certificate and form templates")
+    templates.add_argument("--import", dest="import_file", type=Path, metavar="YAML",
+                           help="add or replace a template from a YAML file (validated; kept on later reloads)")
+    templates.add_argument("--export", metavar="CODE", help="print one template's definition as YAML")
     templates.set_defaults(handler=run_templates)
 
     cert = subparsers.add_parser("certificate", help="证明 / certificates")
@@ -91,6 +94,17 @@ def run_templates(args, ctx) -> int:
 
     from app.models import CertificateTemplate
 
+    if args.import_file:
+        return _import_template(args.import_file, ctx)
+    if args.export:
+        import yaml
+
+        with ctx.db().sessions() as session:
+            template = session.get(CertificateTemplate, args.export)
+            if template is None:
+                raise CommandError(f"模板“{args.export}”不存在")
+            print(yaml.safe_dump(template.definition, allow_unicode=True, sort_keys=False), end="")
+        return 0
     with ctx.db().sessions() as session:
         for t in session.scalars(select(CertificateTemplate).order_by(CertificateTemplate.code)):
             fields = t.definition.get("fields", [])
@@ -98,6 +112,31 @@ def run_templates(args, ctx) -> int:
                       "kind": t.definition.get("kind"), "version": t.version, "active": t.active,
                       "fields": [{"name": f["name"], "label": f.get("label"), "source": f.get("source"),
                                   "required": f.get("required", False)} for f in fields]})
+    return 0
+
+
+def _import_template(path: Path, ctx) -> int:
+    """An administrator's new or changed template, without a code change: validated, stored, and
+    marked as edited here so that reloading the shipped templates never overwrites it."""
+    import yaml
+
+    from app.services.certificate_templates import TemplateFileError, save_template
+
+    try:
+        definition = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CommandError(f"无法读取 {path}：{exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise CommandError(f"{path.name} 不是有效的 YAML：{str(exc).splitlines()[0]}") from None
+    if not isinstance(definition, dict):
+        raise CommandError(f"{path.name} 的内容不是一个模板定义")
+    with ctx.db().sessions.begin() as session:
+        try:
+            template = save_template(session, definition)
+        except TemplateFileError as exc:
+            raise CommandError("；".join(exc.problems)) from None
+        ctx.emit({"code": template.code, "title": template.title, "version": template.version,
+                  "edited_locally": True})
     return 0
 
 

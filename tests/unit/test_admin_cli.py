@@ -1,0 +1,54 @@
+"""Administrator commands: tags are data (add, assign, age rules), templates are data (import
+a new one without a code change, export one)."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from sqlalchemy import select
+
+from app.cli import main
+from app.models import AuditEntry, CertificateTemplate, Resident
+from app.services.lookup import lookup
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_centre_adds_and_assigns_its_own_tag(capsys, demo_db):
+    with demo_db.sessions() as session:
+        person = session.scalars(select(Resident).limit(1)).one()
+    code, out, _ = run(capsys, "--db", demo_db.url, "tags", "add", "empty_nest", "空巢老人", "--color", "#805ad5")
+    assert code == 0 and json.loads(out)["name"] == "空巢老人"
+    code, _, _ = run(capsys, "--db", demo_db.url, "tags", "assign", "empty_nest", person.id_number, "--user", "admin")
+    assert code == 0
+    with demo_db.sessions.begin() as session:
+        assert "空巢老人" in [t["name"] for t in lookup(session, person.id_number, actor="t")["tags"]]
+        assert session.scalars(select(AuditEntry).where(AuditEntry.action == "edit")).one().actor == "admin"
+    code, _, err = run(capsys, "--db", demo_db.url, "tags", "assign", "elderly_80", person.id_number)
+    assert code == 1 and "年龄" in err  # age tags follow the birth date
+    run(capsys, "--db", demo_db.url, "tags", "unassign", "empty_nest", person.id_number)
+    with demo_db.sessions() as session:
+        assert "空巢老人" not in [t["name"] for t in lookup(session, person.id_number, actor="t")["tags"]]
+    code, out, _ = run(capsys, "--db", demo_db.url, "tags", "list")
+    assert "empty_nest" in out and "elderly_60" in out
+
+
+def test_an_administrator_adds_a_template_without_a_code_change(capsys, demo_db, tmp_path):
+    code, out, _ = run(capsys, "--db", demo_db.url, "templates", "--export", "TFCY")
+    definition = yaml.safe_load(out)
+    definition.update(code="ZXZM", title="在校生居住情况说明", serial_prefix="ZX")
+    (tmp_path / "zxzm.yaml").write_text(yaml.safe_dump(definition, allow_unicode=True), encoding="utf-8")
+    code, out, _ = run(capsys, "--db", demo_db.url, "templates", "--import", str(tmp_path / "zxzm.yaml"))
+    assert code == 0 and json.loads(out)["code"] == "ZXZM"
+    with demo_db.sessions() as session:
+        row = session.get(CertificateTemplate, "ZXZM")
+        assert row.edited_locally and row.title == "在校生居住情况说明"
+    definition["serial_prefix"] = "TH"  # already TFCY's
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(definition, allow_unicode=True), encoding="utf-8")
+    code, _, err = run(capsys, "--db", demo_db.url, "templates", "--import", str(tmp_path / "bad.yaml"))
+    assert code == 1 and "TH" in err
