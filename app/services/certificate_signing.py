@@ -99,7 +99,7 @@ def holder_hash(serial: str, id_number: str) -> str:
 
 
 def verification_code(signature: bytes) -> str:
-    """8 Crockford base32 characters (40 bits) from the signature, grouped ``XXXX-XXXX``."""
+    """8 Crockford base32 characters (40 bits) from the signature, grouped four and four, e.g. ``K7QX-3MPA``."""
     bits = int.from_bytes(hashlib.sha256(b"YC-code:" + signature).digest()[:5], "big")
     chars = "".join(_CROCKFORD[(bits >> shift) & 31] for shift in range(35, -1, -5))
     return f"{chars[:4]}-{chars[4:]}"
