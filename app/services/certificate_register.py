@@ -12,8 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Certificate, CertificateSequence, CertificateTemplate, Resident, TrustedKey
@@ -22,6 +21,7 @@ from app.services import audit
 from app.services.centre import current_community
 from app.services.certificate_keys import ensure_trusted_own_key
 from app.services.certificate_signing import PayloadError, holder_hash, parse_payload
+from app.services.counters import CounterBusy, take_next
 from app.services.idcard import IdNumberError, mask, parse
 
 CHANNELS = ("desk", "kiosk", "batch", "cli")
@@ -57,22 +57,11 @@ def next_serial(session: Session, prefix: str, year: int) -> str:
     """Take the next serial for this prefix and year, in the caller's transaction."""
     if not _PREFIX.fullmatch(prefix):
         raise CertificateError(f"编号前缀“{prefix}”无效：应为1–10位大写字母或数字，以字母开头")
-    for _ in range(3):
-        sequence = session.scalar(
-            update(CertificateSequence)
-            .where(CertificateSequence.prefix == prefix, CertificateSequence.year == year)
-            .values(last=CertificateSequence.last + 1)
-            .returning(CertificateSequence.last)
-        )
-        if sequence is not None:
-            return format_serial(prefix, year, sequence)
-        try:
-            with session.begin_nested():
-                session.execute(insert(CertificateSequence).values(prefix=prefix, year=year, last=1))
-        except IntegrityError:
-            continue  # another desk started this year's series first: take the next from it
-        return format_serial(prefix, year, 1)
-    raise CertificateError("无法生成证明编号，请重试")
+    try:
+        sequence = take_next(session, CertificateSequence, prefix=prefix, year=year)
+    except CounterBusy:
+        raise CertificateError("无法生成证明编号，请重试") from None
+    return format_serial(prefix, year, sequence)
 
 
 def find(session: Session, serial: str) -> Certificate | None:
