@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -20,40 +20,22 @@ from PySide6.QtWidgets import (
 from app.services import audit
 from app.services.kiosk import KioskError, day_appointments, mark_attended
 from app.views.desk.context import DeskContext
+from app.views.row_model import RowTableModel
 
-_ROOT = QModelIndex()
-COLUMNS = [("slot", "时段"), ("holder_name", "预约人"), ("phone", "联系电话"), ("item_name", "事项"),
-           ("status_name", "状态"), ("channel", "预约渠道")]
+COLUMNS = [
+    ("slot", "时段"),
+    ("holder_name", "预约人"),
+    ("phone", "联系电话"),
+    ("item_name", "事项"),
+    ("status_name", "状态"),
+    ("channel", "预约渠道"),
+]
 CHANNELS = {"kiosk": "自助终端", "desk": "窗口"}
 
 
-class AppointmentModel(QAbstractTableModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list = []
-
-    def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=_ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        key = COLUMNS[index.column()][0]
-        value = getattr(self.rows[index.row()], key)
-        return CHANNELS.get(value, value) if key == "channel" else (value or "—")
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][1]
-        return None
+def _shown(row, key: str) -> str:
+    value = getattr(row, key)
+    return CHANNELS.get(value, value) if key == "channel" else (value or "—")
 
 
 class AppointmentsPage(QWidget):
@@ -73,7 +55,7 @@ class AppointmentsPage(QWidget):
         bar.addWidget(self.attended_button)
         bar.addWidget(self.refresh_button)
         layout.addLayout(bar)
-        self.model = AppointmentModel(self)
+        self.model = RowTableModel(COLUMNS, _shown, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -96,8 +78,13 @@ class AppointmentsPage(QWidget):
         with self.ctx.db.sessions.begin() as session:
             rows = day_appointments(session, day)
             # The list shows names and phones: looking at it is recorded like any other lookup.
-            audit.record(session, actor=self.ctx.user.username, action="lookup", subject=f"{len(rows)}人",
-                         purpose=f"查看{day.isoformat()}预约名单")
+            audit.record(
+                session,
+                actor=self.ctx.user.username,
+                action="lookup",
+                subject=f"{len(rows)}人",
+                purpose=f"查看{day.isoformat()}预约名单",
+            )
         self.model.set_rows(rows)
         booked = sum(1 for r in rows if r.status == "booked")
         self.count.setText(f"{day:%Y-%m-%d} 共 {len(rows)} 个预约，待办理 {booked} 个")

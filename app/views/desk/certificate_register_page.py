@@ -3,7 +3,6 @@ reason); batches of one form for a filtered list of residents."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -23,46 +22,29 @@ from app.models import CertificateTemplate
 from app.printing.certificate_issue import reprint_certificate
 from app.services.certificate_register import CertificateError, RegisterRow, register_rows, void
 from app.views.desk.context import DeskContext
+from app.views.row_model import RowTableModel
 
-_ROOT = QModelIndex()
-COLUMNS = [("serial", "证明编号"), ("title", "证明/表格"), ("holder_name", "持证人"), ("holder_id_masked", "身份证号"),
-           ("issue_date", "开具日期"), ("issued_by", "开具人"), ("channel", "渠道"), ("reprints", "补打次数"),
-           ("status", "状态")]
+COLUMNS = [
+    ("serial", "证明编号"),
+    ("title", "证明/表格"),
+    ("holder_name", "持证人"),
+    ("holder_id_masked", "身份证号"),
+    ("issue_date", "开具日期"),
+    ("issued_by", "开具人"),
+    ("channel", "渠道"),
+    ("reprints", "补打次数"),
+    ("status", "状态"),
+]
 CHANNELS = {"desk": "窗口", "kiosk": "自助终端", "batch": "批量", "cli": "命令行"}
 
 
-class RegisterModel(QAbstractTableModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[RegisterRow] = []
-
-    def set_rows(self, rows: list[RegisterRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=_ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        row = self.rows[index.row()]
-        key = COLUMNS[index.column()][0]
-        value = getattr(row, key)
-        if key == "status":
-            return "有效" if value == "valid" else f"已作废（{row.void_reason}）"
-        if key == "channel":
-            return CHANNELS.get(value, value)
-        return str(value)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][1]
-        return None
+def _shown(row: RegisterRow, key: str) -> str:
+    value = getattr(row, key)
+    if key == "status":
+        return "有效" if value == "valid" else f"已作废（{row.void_reason}）"
+    if key == "channel":
+        return CHANNELS.get(value, value)
+    return str(value)
 
 
 class CertificateRegisterPage(QWidget):
@@ -74,8 +56,9 @@ class CertificateRegisterPage(QWidget):
         self.template = QComboBox()
         self.template.addItem("全部证明", None)
         with ctx.db.sessions() as session:
-            for code, title in session.execute(select(CertificateTemplate.code, CertificateTemplate.title)
-                                               .order_by(CertificateTemplate.code)):
+            for code, title in session.execute(
+                select(CertificateTemplate.code, CertificateTemplate.title).order_by(CertificateTemplate.code)
+            ):
                 self.template.addItem(title, code)
         self.search = QLineEdit()
         self.search.setPlaceholderText("证明编号、持证人姓名或身份证号")
@@ -88,7 +71,7 @@ class CertificateRegisterPage(QWidget):
         for button in (self.reprint_button, self.void_button, self.batch_button):
             bar.addWidget(button)
         layout.addLayout(bar)
-        self.model = RegisterModel(self)
+        self.model = RowTableModel(COLUMNS, _shown, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -108,8 +91,9 @@ class CertificateRegisterPage(QWidget):
 
     def reload(self) -> None:
         with self.ctx.db.sessions() as session:
-            rows = register_rows(session, template_code=self.template.currentData(),
-                                 text=self.search.text().strip() or None)
+            rows = register_rows(
+                session, template_code=self.template.currentData(), text=self.search.text().strip() or None
+            )
         self.model.set_rows(rows)
         self.count.setText(f"共 {len(rows)} 份")
 
@@ -137,7 +121,9 @@ class CertificateRegisterPage(QWidget):
         if row is None:
             return
         if reason is None:
-            reason, ok = QInputDialog.getText(self, "作废证明", f"作废 {row.serial}（{row.holder_name}）的原因：")
+            reason, ok = QInputDialog.getText(
+                self, "作废证明", f"作废 {row.serial}（{row.holder_name}）的原因："
+            )
             if not ok:
                 return
         try:
