@@ -17,6 +17,7 @@ import os
 import random
 import uuid as uuid_module
 from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -265,45 +266,72 @@ class SyncClient:
 
     # --- push ---
     def _push(self, report: SyncReport) -> None:
+        """Send the outbox in batches. While the server works on one batch, the next is read
+        and serialised here (one request in flight at a time, on a worker thread): the two
+        halves of a round overlap instead of taking turns."""
         with self.sessions() as session:
             pending = sorted(
                 session.execute(_pending(session)).all(), key=lambda r: (TYPE_ORDER.get(r[0], 9), r[2])
             )
         batches = deque(pending[i : i + self.batch_size] for i in range(0, len(pending), self.batch_size))
-        while batches:
-            batch = batches.popleft()
-            with self.sessions() as session:
-                records, missing = sync_records.serialise(session, [(t, u) for t, u, _, _ in batch])
-            top = {(t, u): last for t, u, _, last in batch}
-            if missing:
-                with self.sessions.begin() as session:
-                    _mark(session, missing, top, sent_at=utcnow(), last_error="本地记录已不存在，未上传")
-            if not records:
-                continue
-            response = self._request(
-                "POST", "/api/v1/push", json={"batch_id": str(uuid_module.uuid4()), "records": records}
-            )
-            if response.status_code == 413:
-                if len(batch) > 1:  # halve until it fits
-                    half = len(batch) // 2
-                    batches.extendleft([batch[half:], batch[:half]])
-                    continue
-                key = (batch[0][0], batch[0][1])
-                with self.sessions.begin() as session:
-                    _mark(
-                        session,
-                        [key],
-                        top,
-                        attempts=OutboxEntry.attempts + 1,
-                        last_error="记录过大，街道服务器不接受",
-                    )
-                report.rejected += 1
-                report.errors.append(f"{sync_records.describe(key[0])} {key[1]} 过大，街道服务器不接受")
-                continue
-            body = self._json(response)
-            report.pushed += len(records)
-            self._note_server_time(report, body)
-            self._apply_results(report, body.get("results") or [], top)
+        in_flight: tuple[Future, list, list, dict] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
+            try:
+                while batches or in_flight is not None:
+                    prepared = self._prepare(batches.popleft()) if batches else None
+                    if in_flight is not None:
+                        future, batch, records, top = in_flight
+                        in_flight = None
+                        self._answered(report, future.result(), batch, records, top, batches)
+                    if prepared is not None:
+                        batch, records, top = prepared
+                        body = {"batch_id": str(uuid_module.uuid4()), "records": records}
+                        future = sender.submit(self._request, "POST", "/api/v1/push", json=body)
+                        in_flight = (future, batch, records, top)
+            finally:
+                if in_flight is not None:  # a failure elsewhere: let the request finish, ignore it
+                    in_flight[0].exception()
+
+    def _prepare(self, batch: list) -> tuple[list, list, dict] | None:
+        """The batch's records as they are now; rows that no longer exist are marked and left out."""
+        with self.sessions() as session:
+            records, missing = sync_records.serialise(session, [(t, u) for t, u, _, _ in batch])
+        top = {(t, u): last for t, u, _, last in batch}
+        if missing:
+            with self.sessions.begin() as session:
+                _mark(session, missing, top, sent_at=utcnow(), last_error="本地记录已不存在，未上传")
+        return (batch, records, top) if records else None
+
+    def _answered(
+        self,
+        report: SyncReport,
+        response: httpx.Response,
+        batch: list,
+        records: list,
+        top: dict,
+        batches: deque,
+    ) -> None:
+        if response.status_code == 413:
+            if len(batch) > 1:  # halve until it fits
+                half = len(batch) // 2
+                batches.extendleft([batch[half:], batch[:half]])
+                return
+            key = (batch[0][0], batch[0][1])
+            with self.sessions.begin() as session:
+                _mark(
+                    session,
+                    [key],
+                    top,
+                    attempts=OutboxEntry.attempts + 1,
+                    last_error="记录过大，街道服务器不接受",
+                )
+            report.rejected += 1
+            report.errors.append(f"{sync_records.describe(key[0])} {key[1]} 过大，街道服务器不接受")
+            return
+        body = self._json(response)
+        report.pushed += len(records)
+        self._note_server_time(report, body)
+        self._apply_results(report, body.get("results") or [], top)
 
     def _apply_results(
         self, report: SyncReport, results: list[dict], top: dict[tuple[str, str], int]

@@ -48,14 +48,6 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def _columns(row: Any) -> dict[str, Any]:
-    return {
-        col.key: _json_safe(getattr(row, col.key))
-        for col in row.__table__.columns
-        if col.key not in LOCAL_IDS
-    }
-
-
 def _from_json(model: Any, data: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for col in model.__table__.columns:
@@ -98,45 +90,52 @@ def serialise(
 def _load(
     session: Session, record_type: str, uuids: list[str], codes: dict[int, str]
 ) -> list[dict[str, Any]]:
+    # Plain rows, not ORM objects: pushing re-reads every waiting record, and building thousands
+    # of mapped objects only to turn them into dicts costs more than the rest of the round.
+    cases = Case.__table__
     if record_type == "case":
-        rows = session.scalars(select(Case).where(Case.uuid.in_(uuids)))
+        stmt = select(cases).where(cases.c.uuid.in_(uuids))
         return [
-            _record("case", case, case.origin_community, community_code=codes.get(case.community_id, ""))
-            for case in rows
+            _record("case", row, row["origin_community"], community_code=codes.get(row["community_id"], ""))
+            for row in session.execute(stmt).mappings()
         ]
     if record_type == "case_event":
+        events = CaseEvent.__table__
         stmt = (
-            select(CaseEvent, Case.uuid, Case.community_id)
-            .join(Case, CaseEvent.case_id == Case.id)
-            .where(CaseEvent.uuid.in_(uuids))
+            select(events, cases.c.uuid.label("case_uuid"), cases.c.community_id.label("case_community_id"))
+            .join(cases, events.c.case_id == cases.c.id)
+            .where(events.c.uuid.in_(uuids))
         )
         # An event starts where it was written: in the community that holds the case here.
         return [
-            _record("case_event", event, codes.get(community_id, ""), version=1, case_uuid=case_uuid)
-            for event, case_uuid, community_id in session.execute(stmt)
+            _record("case_event", row, codes.get(row["case_community_id"], ""), version=1)
+            for row in session.execute(stmt).mappings()
         ]
     if record_type == "certificate":
+        certificates = Certificate.__table__
         stmt = (
-            select(Certificate, Case.uuid)
-            .outerjoin(Case, Certificate.case_id == Case.id)
-            .where(Certificate.uuid.in_(uuids))
+            select(certificates, cases.c.uuid.label("case_uuid"))
+            .outerjoin(cases, certificates.c.case_id == cases.c.id)
+            .where(certificates.c.uuid.in_(uuids))
         )
         return [
-            _record("certificate", cert, cert.origin_community, case_uuid=case_uuid)
-            for cert, case_uuid in session.execute(stmt)
+            _record("certificate", row, row["origin_community"]) for row in session.execute(stmt).mappings()
         ]
     return []
+
+
+_NOT_SENT = LOCAL_IDS | {"case_community_id"}
 
 
 def _record(
     record_type: str, row: Any, origin: str, *, version: int | None = None, **extra: Any
 ) -> dict[str, Any]:
-    data = _columns(row)
+    data = {key: _json_safe(value) for key, value in row.items() if key not in _NOT_SENT}
     data.update(extra)
     return {
         "type": record_type,
-        "uuid": row.uuid,
-        "version": version if version is not None else row.version,
+        "uuid": row["uuid"],
+        "version": version if version is not None else row["version"],
         "origin_community": origin,
         "data": data,
     }
