@@ -35,7 +35,6 @@ from app.services.import_files import (
     cell_date,
     cell_text,
     is_blank,
-    normalise_header,
     read_table,
 )
 from app.services.importer import RejectedRow
@@ -191,13 +190,7 @@ def import_hotline_orders(
             if _has_required(cells):
                 header_row, header, rows = number, cells, rows[index + 1 :]
                 break
-    columns = map_columns(header)
-    missing = [HEADERS[k][0] for k in REQUIRED if k not in columns]
-    if missing:
-        found = [h for h in (normalise_header(c) for c in header) if h]
-        raise ImportFileError(
-            f"表头（第{header_row}行）缺少必填列：{'、'.join(missing)}；找到的列：{'、'.join(found[:20]) or '无'}"
-        )
+    columns = _HEADER_MAP.require(header, header_row)
     today = today or dt.date.today()
     report = HotlineImportReport(file=path.name, dry_run=dry_run)
     try:

@@ -58,6 +58,7 @@ class HeaderMap:
     spellings people use (姓名; 身份证号 / 公民身份号码 …); the first matching column wins."""
 
     def __init__(self, headers: dict[str, tuple[str, ...] | list[str]], required: Iterable[str]):
+        self.headers = headers
         self.aliases = {alias: key for key, names in headers.items() for alias in names}
         self.required = tuple(required)
 
@@ -74,6 +75,19 @@ class HeaderMap:
         """Every required field has a column: this row is the header."""
         columns = self.columns(header)
         return all(k in columns for k in self.required)
+
+    def require(self, header: list[Any], header_row: int, hint: str = "") -> dict[str, int]:
+        """The columns, or ImportFileError naming the required headers that are missing and the
+        ones found (``hint`` says how a missing one may be written)."""
+        columns = self.columns(header)
+        missing = [self.headers[k][0] for k in self.required if k not in columns]
+        if missing:
+            found = [h for h in (normalise_header(c) for c in header) if h]
+            raise ImportFileError(
+                f"表头（第{header_row}行）缺少必填列：{'、'.join(missing)}{hint}；"
+                f"找到的列：{'、'.join(found[:20]) or '无'}"
+            )
+        return columns
 
 
 def read_table(path: Path, is_header: Callable[[list[Any]], bool] | None = None) -> SheetRows:

@@ -27,7 +27,6 @@ from app.services.import_files import (
     cell_date,
     cell_text,
     is_blank,
-    normalise_header,
     read_table,
 )
 
@@ -160,15 +159,9 @@ def import_residents(
     """
     path = Path(path)
     table = read_table(path, is_header=_has_required)
-    columns = map_columns(table.header)
-    missing = [HEADERS[k][0] for k in REQUIRED if k not in columns]
-    if missing:
-        found = [h for h in (normalise_header(c) for c in table.header) if h]
-        raise ImportFileError(
-            f"表头（第{table.header_row}行）缺少必填列：{'、'.join(missing)}"
-            f"（身份证号列可写作“公民身份号码”“身份证号”或“身份证号码”）；"
-            f"找到的列：{'、'.join(found[:20]) or '无'}"
-        )
+    columns = _HEADER_MAP.require(
+        table.header, table.header_row, hint="（身份证号列可写作“公民身份号码”“身份证号”或“身份证号码”）"
+    )
     report = ImportReport(file=path.name, dry_run=dry_run, strict=strict)
     try:
         _Importer(session, columns, report, progress).run(table.rows)
