@@ -6,13 +6,11 @@ grids and grid leaders the orders are routed to.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.cli import main
@@ -25,6 +23,7 @@ from app.services.centre import current_community
 from app.services.hotline import HotlineImportReport, ImportFileError, import_hotline_orders, parse_call_time
 from app.services.workdays import WorkCalendar
 from tests.conftest import DEMO_TODAY
+from tests.unit.spreadsheets import write_csv, write_xlsx
 
 HEADER = [
     "序号",
@@ -61,25 +60,6 @@ def table(records: list[dict[str, object] | None], header: list[str] = HEADER) -
     for index, record in enumerate(records, start=1):
         rows.append([] if record is None else [record.get(h, index if h == "序号" else None) for h in header])
     return rows
-
-
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            if value is not None:
-                ws.cell(row=r, column=c, value=value)
-    wb.save(path)
-    return path
-
-
-def write_csv(path: Path, rows: list[list[object]], encoding: str = "utf-8") -> Path:
-    with open(path, "w", encoding=encoding, newline="") as fh:
-        writer = csv.writer(fh)
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
-    return path
 
 
 def run_import(db, path: Path, **kwargs: object) -> HotlineImportReport:

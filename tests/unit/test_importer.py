@@ -5,7 +5,6 @@ Spreadsheets are built in ``tmp_path`` by the helpers below; no binary fixtures 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import os
@@ -21,6 +20,7 @@ from app.models import AuditEntry, Building, Community, Grid, Household, Residen
 from app.services import importer
 from app.services.idcard import check_digit
 from app.services.importer import ImportFileError, ImportReport, RejectedRow, import_residents
+from tests.unit.spreadsheets import write_csv, write_xlsx
 
 HEADER = [
     "姓名",
@@ -70,25 +70,6 @@ def table(records: list[dict[str, object] | None], header: list[str] = HEADER) -
     for record in records:
         rows.append([] if record is None else [record.get(h) for h in header])
     return rows
-
-
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            if value is not None:
-                ws.cell(row=r, column=c, value=value)
-    wb.save(path)
-    return path
-
-
-def write_csv(path: Path, rows: list[list[object]], encoding: str = "utf-8") -> Path:
-    with open(path, "w", encoding=encoding, newline="") as fh:
-        writer = csv.writer(fh)
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
-    return path
 
 
 @pytest.fixture
