@@ -18,9 +18,13 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_core import to_json
 from sqlalchemy import text
 
 from app import __version__
@@ -48,6 +52,30 @@ class Record(BaseModel):
 class PushRequest(BaseModel):
     batch_id: uuidlib.UUID
     records: list[Record] = Field(description=f"at most {store.MAX_RECORDS} records (more: 413)")
+
+
+class RecordKey(BaseModel):
+    type: Literal["case", "case_event", "certificate"]
+    uuid: str = Field(min_length=1, max_length=36)
+    version: int = Field(ge=1, le=2**53)
+
+
+class KnownRequest(BaseModel):
+    records: list[RecordKey] = Field(description=f"at most {store.MAX_KEYS} records (more: 413)")
+
+
+class KnownResponse(BaseModel):
+    known: list[RecordKey] = Field(description="those the server holds as this community sent them")
+    server_time: str
+
+
+# The push body's schema for the OpenAPI document (the endpoint parses the body itself); Record is
+# among the document's components through the pull and answer responses.
+PUSH_SCHEMA = {
+    key: value
+    for key, value in PushRequest.model_json_schema(ref_template="#/components/schemas/{model}").items()
+    if key != "$defs"
+}
 
 
 class RecordResult(BaseModel):
@@ -233,6 +261,13 @@ def create_app(
             raise HTTPException(403, "只有街道办事处的密钥可以访问")
         return who
 
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(_request: Request, exc: RequestValidationError):
+        # FastAPI's shape without the offending input: it may hold personal data, or text that
+        # cannot be written as UTF-8 (a lone surrogate), which would turn a 422 into a 500.
+        errors = [{k: v for k, v in error.items() if k != "input"} for error in exc.errors()]
+        return Response(json.dumps({"detail": jsonable_encoder(errors)}), 422, media_type="application/json")
+
     @app.exception_handler(store.StoreError)
     def store_error(_request: Request, exc: store.StoreError):
         return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
@@ -251,16 +286,41 @@ def create_app(
         response_model=PushResponse,
         tags=["sync"],
         responses={413: {"description": "body over 5 MB or more than 1000 records"}},
+        openapi_extra={
+            "requestBody": {"required": True, "content": {"application/json": {"schema": PUSH_SCHEMA}}}
+        },
     )
-    def push(body: PushRequest, who: Annotated[Caller, Depends(community)]):
+    async def push(request: Request, who: Annotated[Caller, Depends(community)]):
+        body = _push_body(await request.body())
         if len(body.records) > store.MAX_RECORDS:
             raise HTTPException(413, f"一批最多 {store.MAX_RECORDS} 条记录")
-        records = [r.model_dump() for r in body.records]
-        results = store.push(sessions, who.code, str(body.batch_id), records)
+        records = [
+            {
+                "type": r.type,
+                "uuid": r.uuid,
+                "version": r.version,
+                "origin_community": r.origin_community,
+                "data": r.data,
+            }
+            for r in body.records
+        ]
+        results = await run_in_threadpool(store.push, sessions, who.code, str(body.batch_id), records)
         # Built by the store in the documented shape: sent as is (no second validation of 1000 results).
-        return JSONResponse(
-            {"batch_id": str(body.batch_id), "server_time": store.now_iso(), "results": results}
-        )
+        payload = {"batch_id": str(body.batch_id), "server_time": store.now_iso(), "results": results}
+        return Response(to_json(payload), media_type="application/json")
+
+    @app.post(
+        "/api/v1/known",
+        response_model=KnownResponse,
+        tags=["sync"],
+        responses={413: {"description": f"more than {store.MAX_KEYS} records"}},
+    )
+    def known(body: KnownRequest, who: Annotated[Caller, Depends(community)]):
+        if len(body.records) > store.MAX_KEYS:
+            raise HTTPException(413, f"一次最多询问 {store.MAX_KEYS} 条记录")
+        keys = [{"type": k.type, "uuid": k.uuid, "version": k.version} for k in body.records]
+        payload = {"known": store.known(sessions, who.code, keys), "server_time": store.now_iso()}
+        return Response(to_json(payload), media_type="application/json")  # built in the documented shape
 
     @app.get("/api/v1/pull", response_model=PullResponse, tags=["sync"])
     def pull(
@@ -287,6 +347,35 @@ def create_app(
         return render_page(admin.summary(sessions, today()), admin.list_cases(sessions))
 
     return app
+
+
+def _push_body(raw: bytes) -> PushRequest:
+    """The push body, parsed and checked in one step by pydantic-core rather than json.loads,
+    validation and model_dump: a push of 500 records is the server's most common request.
+    JSON that pydantic-core refuses but Python's reader takes (a lone surrogate escape) goes the
+    slow way, so such a record is refused on its own in the answer, not with its whole batch."""
+    try:
+        return PushRequest.model_validate_json(raw)
+    except ValidationError as exc:
+        if not any(error["type"] == "json_invalid" for error in exc.errors()):
+            raise _invalid(exc) from None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise RequestValidationError(
+            [{"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error", "input": {}}]
+        ) from None
+    try:
+        return PushRequest.model_validate(data)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+
+
+def _invalid(exc: ValidationError) -> RequestValidationError:
+    """FastAPI's own shape: locations start at "body"."""
+    return RequestValidationError(
+        [dict(error, loc=("body", *error["loc"])) for error in exc.errors(include_url=False)]
+    )
 
 
 def _basic_password(header: str) -> str:

@@ -9,13 +9,12 @@ that commits late (a PostgreSQL sequence would allow that). docs/SYNC.md states 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid as uuidlib
 from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from app.models.base import utcnow
 from app.street.models import (  # noqa: F401 — open_store is part of this module's face
@@ -30,6 +29,7 @@ from app.street.models import (  # noqa: F401 — open_store is part of this mod
 )
 
 MAX_RECORDS = 1000
+MAX_KEYS = 5000  # records asked about in one "known" request
 ESCALATED = "escalated"
 ANSWER_STATUSES = ("in_progress", "completed")
 STREET_ACTOR = "街道办事处"
@@ -109,12 +109,29 @@ def _case_fields(data: dict) -> tuple[str, str, dt.date | None] | str:
         return "data.due_date 须为 ISO 日期 (YYYY-MM-DD)"
 
 
-def _storable(rec: dict) -> bool:
-    """PostgreSQL refuses NUL in text and UTF-8 has no lone surrogates: such a record is refused."""
-    try:
-        return "\x00" not in json.dumps(rec, ensure_ascii=False).encode("utf-8").decode("utf-8")
-    except UnicodeEncodeError:
-        return False
+def _unstorable(rec: dict, server_version: int | None) -> dict | None:
+    """The refusal of a record PostgreSQL cannot keep (NUL in text; UTF-8 has no lone
+    surrogates). Checked only before a write: a record that changes nothing is never stored."""
+    if keepable(rec):
+        return None
+    return _result(rec, "rejected", server_version, "记录含有无法保存的字符（空字符或孤立代理项）")
+
+
+def keepable(value: Any) -> bool:
+    """Whether every text in ``value`` can be stored: no NUL, no lone surrogate."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(keepable(k) and keepable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(keepable(v) for v in value)
+    return True
 
 
 def _may_write(case: StreetCase, community: str) -> bool:
@@ -132,12 +149,13 @@ class _Push:
         ).scalar_one()
 
         def preload(model, uuids):
+            # Without ``data``: a re-sent record is judged on uuid, version and owner, and
+            # decoding thousands of JSON documents only to find them unchanged is most of the
+            # cost of a repeated push. The few rows that need it load it when read.
             uuids = sorted(set(uuids))
             if not uuids:
                 return {}
-            query = select(model).where(model.uuid.in_(uuids))
-            if model is StreetCase:
-                query = query.with_for_update()
+            query = select(model).options(defer(model.data)).where(model.uuid.in_(uuids))
             return {row.uuid: row for row in session.execute(query).scalars()}
 
         by_type = {
@@ -145,20 +163,53 @@ class _Push:
         }
         event_cases = [str(r["data"].get("case_uuid")) for r in records if r["type"] == "case_event"]
         self.cases = preload(StreetCase, by_type["case"] + event_cases)
-        self.events = preload(StreetCaseEvent, by_type["case_event"])
+        event_uuids = sorted(set(by_type["case_event"]))
+        self.events: set[str] = (
+            set(session.scalars(select(StreetCaseEvent.uuid).where(StreetCaseEvent.uuid.in_(event_uuids))))
+            if event_uuids
+            else set()
+        )
         self.certificates = preload(StreetCertificate, by_type["certificate"])
+        self._lock_cases_to_write()
+
+    def _lock_cases_to_write(self) -> None:
+        """Lock, and read again, the stored cases this batch may change or add an event to, so a
+        concurrent push or street answer waits for this one. A case the server already holds as
+        sent is answered from the first read, without a lock: a repeated push writes nothing."""
+        wanted = {
+            r["uuid"]
+            for r in self.records
+            if r["type"] == "case" and not self._held(r, self.cases.get(r["uuid"]))
+        }
+        wanted |= {
+            str(r["data"].get("case_uuid"))
+            for r in self.records
+            if r["type"] == "case_event" and r["uuid"] not in self.events
+        }
+        stored = sorted(uuid for uuid in wanted if uuid in self.cases)
+        if stored:
+            self.session.execute(
+                select(StreetCase)
+                .options(defer(StreetCase.data))
+                .where(StreetCase.uuid.in_(stored))
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+
+    def _held(self, rec: dict, row: StreetCase | None) -> bool:
+        """The server has this very version from this community: answered "unchanged"."""
+        return (
+            row is not None
+            and rec["version"] == row.version
+            and row.last_writer == self.community
+            and rec["origin_community"] == row.origin_community
+            and _may_write(row, self.community)
+        )
 
     def run(self) -> list[dict]:
         handlers = {"case": self.case, "case_event": self.case_event, "certificate": self.certificate}
         with self.session.no_autoflush:
-            results = []
-            for rec in self.records:
-                if not _storable(rec):
-                    results.append(
-                        _result(rec, "rejected", None, "记录含有无法保存的字符（空字符或孤立代理项）")
-                    )
-                    continue
-                results.append(handlers[rec["type"]](rec))
+            results = [handlers[rec["type"]](rec) for rec in self.records]
             if self.changed:
                 first = _allocate(self.session, len(self.changed))
                 for offset, row in enumerate(self.changed.values()):
@@ -177,6 +228,8 @@ class _Push:
             fields = _case_fields(data)
             if isinstance(fields, str):
                 return _result(rec, "rejected", None, fields)
+            if refused := _unstorable(rec, None):
+                return refused
             case_no, status, due = fields
             escalated = status == ESCALATED
             row = StreetCase(
@@ -203,13 +256,15 @@ class _Push:
             )
         if rec["origin_community"] != row.origin_community:
             return _result(rec, "rejected", row.version, "origin_community 与服务器上的记录不符")
-        if version == row.version and (row.last_writer == community or row.data == data):
+        if self._held(rec, row) or (version == row.version and row.data == data):
             return _result(rec, "unchanged", row.version)
         if version <= row.version:
             return _result(rec, "stale", row.version, f"服务器上已有版本 {row.version}，请先拉取")
         fields = _case_fields(data)
         if isinstance(fields, str):
             return _result(rec, "rejected", row.version, fields)
+        if refused := _unstorable(rec, row.version):
+            return refused
         case_no, status, due = fields
         row.case_no, row.due_date, row.updated_at = case_no, due, utcnow()
         self._touch(row)
@@ -243,6 +298,8 @@ class _Push:
         case = self.cases.get(case_uuid)
         if case is not None and not _may_write(case, self.community):
             return _result(rec, "rejected", None, f"该办件由 {case.owner_community} 办理，本社区无权添加记录")
+        if refused := _unstorable(rec, None):
+            return refused
         row = StreetCaseEvent(
             uuid=rec["uuid"],
             case_uuid=case_uuid,
@@ -252,7 +309,7 @@ class _Push:
             received_at=utcnow(),
         )
         self.session.add(row)
-        self.events[row.uuid] = row
+        self.events.add(row.uuid)
         self._touch(row)
         return _result(rec, "applied", rec["version"])
 
@@ -261,6 +318,8 @@ class _Push:
             return _result(rec, "rejected", None, f"只能上传本社区（{self.community}）的记录")
         row = self.certificates.get(rec["uuid"])
         if row is None:
+            if refused := _unstorable(rec, None):
+                return refused
             row = StreetCertificate(
                 uuid=rec["uuid"],
                 version=rec["version"],
@@ -277,6 +336,8 @@ class _Push:
             return _result(rec, "unchanged", row.version)
         elif rec["version"] < row.version:
             return _result(rec, "stale", row.version, f"服务器上已有版本 {row.version}")
+        elif refused := _unstorable(rec, row.version):
+            return refused
         else:
             row.version, row.data, row.updated_at = rec["version"], rec["data"], utcnow()
         self._touch(row)
@@ -297,6 +358,51 @@ def push(sessions: sessionmaker[Session], community: str, batch_id: str, records
         return results
 
     return _retrying(sessions, work)
+
+
+def known(sessions: sessionmaker[Session], community: str, keys: list[dict]) -> list[dict]:
+    """Which of ``keys`` ({type, uuid, version}) the server already holds as ``community`` sent
+    them: a push would answer "unchanged" for exactly these, so a client that lost the answers
+    to its pushes sends only the others again. Reads only; another community's records are
+    never reported, so the answer tells nothing about them."""
+    wanted: dict[str, dict[str, set[int]]] = {"case": {}, "case_event": {}, "certificate": {}}
+    for key in keys:
+        wanted[key["type"]].setdefault(key["uuid"], set()).add(key["version"])
+    held: list[dict] = []
+    with sessions() as session:
+        for record_type, versions in wanted.items():
+            uuids = sorted(versions)
+            for start in range(0, len(uuids), MAX_RECORDS):
+                chunk = uuids[start : start + MAX_RECORDS]
+                for uuid, version in _held_keys(session, record_type, community, chunk, versions):
+                    held.append({"type": record_type, "uuid": uuid, "version": version})
+    return held
+
+
+def _held_keys(
+    session: Session, record_type: str, community: str, uuids: list[str], versions: dict[str, set[int]]
+):
+    if record_type == "case":
+        t = StreetCase
+        for row in session.execute(
+            select(
+                t.uuid, t.version, t.last_writer, t.origin_community, t.owner_community, t.escalated_from
+            ).where(t.uuid.in_(uuids), t.last_writer == community)
+        ):
+            if row.version in versions[row.uuid] and _may_write(row, community):
+                yield row.uuid, row.version
+    elif record_type == "case_event":
+        t = StreetCaseEvent
+        for uuid in session.scalars(select(t.uuid).where(t.uuid.in_(uuids), t.origin_community == community)):
+            for version in versions[uuid]:  # an event has one content whatever the version says
+                yield uuid, version
+    else:
+        t = StreetCertificate
+        for uuid, version in session.execute(
+            select(t.uuid, t.version).where(t.uuid.in_(uuids), t.origin_community == community)
+        ):
+            if version in versions[uuid]:
+                yield uuid, version
 
 
 # --- pull ----------------------------------------------------------------------------------------

@@ -133,6 +133,118 @@ def test_push_applies_and_a_resent_batch_changes_nothing(http, server, community
     assert sequence(server) == before
 
 
+def known(http, headers, records) -> set[tuple[str, str, int]]:
+    keys = [{"type": r["type"], "uuid": r["uuid"], "version": r["version"]} for r in records]
+    response = http.post("/api/v1/known", headers=headers, json={"records": keys})
+    assert response.status_code == 200, response.text
+    return {(k["type"], k["uuid"], k["version"]) for k in response.json()["known"]}
+
+
+def test_known_names_exactly_what_a_push_would_find_unchanged(http, server, community):
+    code, headers = community()
+    other, other_headers = community()
+    mine, escalated, theirs = case(code), case(code, status="escalated"), case(other)
+    note = event(code, mine["uuid"])
+    certificate = {
+        "type": "certificate",
+        "uuid": str(uuid.uuid4()),
+        "version": 2,
+        "origin_community": code,
+        "data": {"serial": "JZ2026-0003"},
+    }
+    push(http, headers, [mine, escalated, note, certificate])
+    push(http, other_headers, [theirs])
+    before = sequence(server)
+    asked = [
+        mine,
+        dict(mine, version=2),
+        escalated,
+        note,
+        certificate,
+        dict(certificate, version=1),
+        theirs,
+        case(code),
+    ]
+    assert known(http, headers, asked) == {
+        ("case", mine["uuid"], 1),
+        ("case", escalated["uuid"], 1),  # escalated by this community, not yet answered
+        ("case_event", note["uuid"], 1),
+        ("certificate", certificate["uuid"], 2),
+    }
+    # A push of the same records says the same: unchanged exactly for those.
+    results = push(http, headers, asked[:6])
+    assert [r["status"] for r in results] == [
+        "unchanged",
+        "applied",
+        "unchanged",
+        "unchanged",
+        "unchanged",
+        "stale",
+    ]
+    assert known(http, other_headers, [mine, note, certificate]) == set()  # nothing about others
+    # Once the street answers, the case is the street's copy: no longer "known" as sent.
+    answered = http.post(
+        f"/api/v1/street/cases/{escalated['uuid']}/answer",
+        headers=street_headers(server),
+        json={"status": "completed", "note": "办结"},
+    )
+    assert answered.status_code == 200
+    assert ("case", escalated["uuid"], 1) not in known(http, headers, [escalated])
+    assert sequence(server) > before  # the answer and the v2 push moved it; "known" itself writes nothing
+    key = {"type": "case", "uuid": "u", "version": 1}
+    assert http.post("/api/v1/known", headers=headers, json={"records": [key] * 5001}).status_code == 413
+    assert http.post("/api/v1/known", headers=street_headers(server), json={"records": []}).status_code == 403
+    assert http.post("/api/v1/known", json={"records": []}).status_code == 401
+
+
+def test_records_the_database_cannot_keep_are_refused_one_by_one(http, server, community):
+    code, headers = community()
+    good, kept = case(code), case(code)
+    push(http, headers, [kept])
+    certificate = {
+        "type": "certificate",
+        "uuid": str(uuid.uuid4()),
+        "version": 1,
+        "origin_community": code,
+        "data": {"serial": "JZ2026-0002", "note": "nul \x00 here"},
+    }
+    records = [
+        case(code, applicant_name="张\x00三"),  # new case with NUL
+        dict(kept, version=2, data=dict(kept["data"], content="\ud800")),  # update with a lone surrogate
+        event(code, good["uuid"], note="a\x00b"),
+        certificate,
+        good,
+    ]
+    body = json.dumps({"batch_id": str(uuid.uuid4()), "records": records})  # \\u escapes survive
+    response = http.post(
+        "/api/v1/push", headers={**headers, "Content-Type": "application/json"}, content=body
+    )
+    assert response.status_code == 200, response.text
+    statuses = [r["status"] for r in response.json()["results"]]
+    assert statuses == ["rejected"] * 4 + ["applied"]
+    assert all("无法保存的字符" in r["reason"] for r in response.json()["results"][:4])
+    # The refused update left the stored case as it was; the unchanged copy is still accepted.
+    assert push(http, headers, [kept])[0]["status"] == "unchanged"
+
+
+def test_a_malformed_push_is_422_with_where_it_went_wrong(http, community):
+    code, headers = community()
+    broken = http.post("/api/v1/push", headers=headers, content=b'{"batch_id": ')
+    assert broken.status_code == 422 and broken.json()["detail"][0]["type"] == "json_invalid"
+    bad_version = dict(case(code), version=0)
+    response = http.post(
+        "/api/v1/push", headers=headers, json={"batch_id": str(uuid.uuid4()), "records": [bad_version]}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "records", 0, "version"]
+    body = json.dumps({"batch_id": "not-a-uuid", "records": "x\ud800"})  # the slow parser's path
+    wrong_type = http.post("/api/v1/push", headers=headers, content=body)
+    assert wrong_type.status_code == 422 and {e["loc"][1] for e in wrong_type.json()["detail"]} == {
+        "batch_id",
+        "records",
+    }
+
+
 def test_out_of_order_versions(http, community):
     code, headers = community()
     v2 = case(code, version=2, status="in_progress")
@@ -176,6 +288,13 @@ def test_street_answer_reaches_the_originating_community(http, server, community
     push(http, headers, [c])
     nothing, cursor = pull_all(http, headers)
     assert nothing == []  # its own case does not come back
+    unreadable = http.post(  # a lone surrogate: refused with 422, without echoing it back
+        f"/api/v1/street/cases/{c['uuid']}/answer",
+        headers={**street_headers(server), "Content-Type": "application/json"},
+        content=json.dumps({"status": "in_progress", "note": "已\ud800"}),
+    )
+    assert unreadable.status_code == 422 and unreadable.json()["detail"][0]["loc"] == ["body", "note"]
+    assert "input" not in unreadable.json()["detail"][0]
     answered = http.post(
         f"/api/v1/street/cases/{c['uuid']}/answer",
         headers=street_headers(server),
