@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import httpx
+from pydantic_core import to_json
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,6 +40,7 @@ URL_ENV = "YICHUANG_SYNC_URL"
 KEY_ENV = "YICHUANG_SYNC_KEY"
 BATCH_SIZE = 500
 PULL_LIMIT = 500
+KNOWN_LIMIT = 5000  # records asked about in one request (the server's limit)
 REJECT_LIMIT = 3  # a record the server refused this many times waits for a person
 TYPE_ORDER = {"case": 0, "certificate": 1, "case_event": 2}  # a case reaches the server before its events
 
@@ -138,6 +140,7 @@ def _pending(session: Session, *, refused: bool = False):
             OutboxEntry.record_uuid,
             func.min(OutboxEntry.id),
             func.max(OutboxEntry.id),
+            func.max(OutboxEntry.version),  # a record's version only grows
         )
         .where(OutboxEntry.sent_at.is_(None), limit)
         .group_by(OutboxEntry.record_type, OutboxEntry.record_uuid)
@@ -238,7 +241,7 @@ class SyncClient:
 
     # --- transport ---
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.api_key}"}
+        headers = {"Authorization": f"Bearer {self.api_key}", **kwargs.pop("headers", {})}
         try:
             response = self.http.request(method, f"{self.server_url}{path}", headers=headers, **kwargs)
         except httpx.TimeoutException as exc:
@@ -266,37 +269,77 @@ class SyncClient:
 
     # --- push ---
     def _push(self, report: SyncReport) -> None:
-        """Send the outbox in batches. While the server works on one batch, the next is read
-        and serialised here (one request in flight at a time, on a worker thread): the two
-        halves of a round overlap instead of taking turns."""
+        """Send the outbox in batches, one request in flight at a time on a worker thread.
+        While the server works on a batch, this thread reads and serialises the next one and
+        records the answer to the previous one: the two sides work at the same time instead of
+        taking turns."""
         with self.sessions() as session:
             pending = sorted(
                 session.execute(_pending(session)).all(), key=lambda r: (TYPE_ORDER.get(r[0], 9), r[2])
             )
+        pending = self._skip_known(report, pending)
         batches = deque(pending[i : i + self.batch_size] for i in range(0, len(pending), self.batch_size))
         in_flight: tuple[Future, list, list, dict] | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
             try:
                 while batches or in_flight is not None:
                     prepared = self._prepare(batches.popleft()) if batches else None
-                    if in_flight is not None:
-                        future, batch, records, top = in_flight
-                        in_flight = None
-                        self._answered(report, future.result(), batch, records, top, batches)
+                    done, in_flight = in_flight, None
+                    response = done[0].result() if done else None  # a network failure ends the round
+                    if done and response.status_code == 413:  # split; the halves go before the next
+                        if prepared is not None:
+                            batches.appendleft(prepared[0])
+                        self._answered(report, response, *done[1:], batches)
+                        continue
                     if prepared is not None:
-                        batch, records, top = prepared
-                        body = {"batch_id": str(uuid_module.uuid4()), "records": records}
-                        future = sender.submit(self._request, "POST", "/api/v1/push", json=body)
-                        in_flight = (future, batch, records, top)
+                        in_flight = (sender.submit(self._send, prepared[1]), *prepared)
+                    if done:
+                        self._answered(report, response, *done[1:], batches)
             finally:
                 if in_flight is not None:  # a failure elsewhere: let the request finish, ignore it
                     in_flight[0].exception()
 
+    def _skip_known(self, report: SyncReport, pending: list) -> list:
+        """Ask the server which waiting records it already holds at their version, as this
+        community sent them (after a round whose answers were lost, or a restore of the outbox),
+        mark those sent, and return the rest: only they travel in full. The same exchange as
+        CouchDB's replication protocol makes with ``_revs_diff`` before it sends documents.
+        A server without the question (404) is sent everything."""
+        rest: list = []
+        for start in range(0, len(pending), KNOWN_LIMIT):
+            chunk = pending[start : start + KNOWN_LIMIT]
+            keys = [{"type": t, "uuid": u, "version": v} for t, u, _, _, v in chunk]
+            response = self._request("POST", "/api/v1/known", json={"records": keys})
+            if response.status_code == 404:
+                return rest + pending[start:]
+            body = self._json(response)
+            asked = {(t, u, v) for t, u, _, _, v in chunk}
+            held = {
+                (k.get("type"), k.get("uuid"))
+                for k in body.get("known") or []
+                if isinstance(k, dict) and (k.get("type"), k.get("uuid"), k.get("version")) in asked
+            }
+            self._note_server_time(report, body)
+            if held:
+                top = {(t, u): last for t, u, _, last, _ in chunk}
+                with self.sessions.begin() as session:
+                    _mark(session, list(held), top, sent_at=utcnow(), last_error="")
+                report.pushed += len(held)
+                report.unchanged += len(held)
+            rest += [row for row in chunk if (row[0], row[1]) not in held]
+        return rest
+
+    def _send(self, records: list[dict]) -> httpx.Response:
+        body = to_json({"batch_id": str(uuid_module.uuid4()), "records": records})
+        return self._request(
+            "POST", "/api/v1/push", content=body, headers={"Content-Type": "application/json"}
+        )
+
     def _prepare(self, batch: list) -> tuple[list, list, dict] | None:
         """The batch's records as they are now; rows that no longer exist are marked and left out."""
         with self.sessions() as session:
-            records, missing = sync_records.serialise(session, [(t, u) for t, u, _, _ in batch])
-        top = {(t, u): last for t, u, _, last in batch}
+            records, missing = sync_records.serialise(session, [(t, u) for t, u, *_ in batch])
+        top = {(t, u): last for t, u, _, last, _ in batch}
         if missing:
             with self.sessions.begin() as session:
                 _mark(session, missing, top, sent_at=utcnow(), last_error="本地记录已不存在，未上传")

@@ -10,7 +10,7 @@ id, an event and a certificate carry ``case_uuid`` instead of their case's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Date, DateTime, select
@@ -40,12 +40,6 @@ def parse_datetime(text: str | None) -> dt.datetime | None:
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return moment
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
 
 
 def _from_json(model: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -90,15 +84,16 @@ def serialise(
 def _load(
     session: Session, record_type: str, uuids: list[str], codes: dict[int, str]
 ) -> list[dict[str, Any]]:
-    # Plain rows, not ORM objects: pushing re-reads every waiting record, and building thousands
-    # of mapped objects only to turn them into dicts costs more than the rest of the round.
     cases = Case.__table__
     if record_type == "case":
         stmt = select(cases).where(cases.c.uuid.in_(uuids))
-        return [
-            _record("case", row, row["origin_community"], community_code=codes.get(row["community_id"], ""))
-            for row in session.execute(stmt).mappings()
-        ]
+        return _records(
+            session,
+            stmt,
+            "case",
+            origin=lambda row: row["origin_community"],
+            extra=lambda row: {"community_code": codes.get(row["community_id"], "")},
+        )
     if record_type == "case_event":
         events = CaseEvent.__table__
         stmt = (
@@ -107,10 +102,9 @@ def _load(
             .where(events.c.uuid.in_(uuids))
         )
         # An event starts where it was written: in the community that holds the case here.
-        return [
-            _record("case_event", row, codes.get(row["case_community_id"], ""), version=1)
-            for row in session.execute(stmt).mappings()
-        ]
+        return _records(
+            session, stmt, "case_event", origin=lambda row: codes.get(row["case_community_id"], ""), version=1
+        )
     if record_type == "certificate":
         certificates = Certificate.__table__
         stmt = (
@@ -118,27 +112,50 @@ def _load(
             .outerjoin(cases, certificates.c.case_id == cases.c.id)
             .where(certificates.c.uuid.in_(uuids))
         )
-        return [
-            _record("certificate", row, row["origin_community"]) for row in session.execute(stmt).mappings()
-        ]
+        return _records(session, stmt, "certificate", origin=lambda row: row["origin_community"])
     return []
 
 
 _NOT_SENT = LOCAL_IDS | {"case_community_id"}
 
 
-def _record(
-    record_type: str, row: Any, origin: str, *, version: int | None = None, **extra: Any
-) -> dict[str, Any]:
-    data = {key: _json_safe(value) for key, value in row.items() if key not in _NOT_SENT}
-    data.update(extra)
-    return {
-        "type": record_type,
-        "uuid": row["uuid"],
-        "version": version if version is not None else row["version"],
-        "origin_community": origin,
-        "data": data,
-    }
+def _records(
+    session: Session,
+    stmt: Any,
+    record_type: str,
+    *,
+    origin: Callable[[dict[str, Any]], str],
+    version: int | None = None,
+    extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Plain rows, not ORM objects, and the date columns found once per query rather than per
+    value: a push re-reads every waiting record, and this loop is most of a repeated push's work
+    at the desk."""
+    result = session.execute(stmt)
+    keys = list(result.keys())
+    dropped = [key for key in keys if key in _NOT_SENT]
+    dated = [
+        c.key for c in stmt.selected_columns if isinstance(c.type, DateTime | Date) and c.key not in _NOT_SENT
+    ]
+    records = []
+    for row in result:
+        data = dict(zip(keys, row, strict=True))
+        record = {
+            "type": record_type,
+            "uuid": data["uuid"],
+            "version": version if version is not None else data["version"],
+            "origin_community": origin(data),
+            "data": data,
+        }
+        if extra is not None:
+            data.update(extra(data))
+        for key in dropped:
+            del data[key]
+        for key in dated:
+            if data[key] is not None:
+                data[key] = data[key].isoformat()
+        records.append(record)
+    return records
 
 
 # --- pull ---------------------------------------------------------------------------------------

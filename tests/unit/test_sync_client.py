@@ -36,6 +36,8 @@ class FakeStreet:
         self.push_calls = 0
         self.batches: list[list[dict]] = []
         self.pull_cursors: list[int] = []
+        self.answers_known = True  # False: a server from before POST /api/v1/known (404)
+        self.known_asked: list[int] = []  # how many records each "known" request asked about
 
     def client(self) -> httpx.Client:
         return httpx.Client(transport=httpx.MockTransport(self.handle))
@@ -47,7 +49,15 @@ class FakeStreet:
             return self.push(request)
         if request.url.path == "/api/v1/pull":
             return self.pull(request)
+        if request.url.path == "/api/v1/known" and self.answers_known:
+            return self.known(request)
         return httpx.Response(404)
+
+    def known(self, request: httpx.Request) -> httpx.Response:
+        keys = json.loads(request.content)["records"]
+        self.known_asked.append(len(keys))
+        held = [k for k in keys if self.store.get((k["type"], k["uuid"]), {}).get("version") == k["version"]]
+        return httpx.Response(200, json={"known": held, "server_time": SERVER_TIME})
 
     def push(self, request: httpx.Request) -> httpx.Response:
         self.push_calls += 1
@@ -225,6 +235,32 @@ def test_a_lost_reply_is_resent_and_counted_once_at_the_server(demo_db, street):
     assert report.offline and report.errors == [OFFLINE] and len(_outbox(demo_db)) == 2
     report = _client(demo_db, street).sync_once()
     assert report.ok and report.unchanged == 2 and report.applied == 0
+    assert _outbox(demo_db) == [] and set(street.applied.values()) == {1}
+    assert street.known_asked == [2, 2] and street.push_calls == 1  # asked, not sent again
+
+
+def test_records_the_server_already_holds_are_not_sent_again_in_full(demo_db, street):
+    with demo_db.sessions.begin() as session:
+        first = _accept(session, 0)
+        _accept(session, 1)
+    street.lose_reply_calls = {1}
+    assert _client(demo_db, street).sync_once().offline
+    with demo_db.sessions.begin() as session:  # one of the two cases changes meanwhile
+        workflow.apply(session, session.get(Case, first.id), "dispatch", actor="qiantai", to="张网格员")
+    report = _client(demo_db, street).sync_once()
+    assert report.ok and report.unchanged == 3 and report.applied == 2  # its new version, its new event
+    assert sorted(r["type"] for r in street.batches[1]) == ["case", "case_event"]
+    assert street.batches[1][0]["uuid"] == first.uuid and _outbox(demo_db) == []
+
+
+def test_a_server_without_the_known_question_gets_everything_in_full(demo_db, street):
+    street.answers_known = False
+    with demo_db.sessions.begin() as session:
+        _accept(session)
+    street.lose_reply_calls = {1}
+    assert _client(demo_db, street).sync_once().offline
+    report = _client(demo_db, street).sync_once()
+    assert report.ok and report.unchanged == 2 and street.push_calls == 2 and len(street.batches[1]) == 2
     assert _outbox(demo_db) == [] and set(street.applied.values()) == {1}
 
 
