@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 from pydantic_core import to_json
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,6 +42,7 @@ BATCH_SIZE = 500
 PULL_LIMIT = 500
 KNOWN_LIMIT = 5000  # records asked about in one request (the server's limit)
 REJECT_LIMIT = 3  # a record the server refused this many times waits for a person
+SENT_KEPT_DAYS = 30  # outbox rows the server accepted are removed after this many days
 TYPE_ORDER = {"case": 0, "certificate": 1, "case_event": 2}  # a case reaches the server before its events
 
 OFFLINE = "无法连接街道服务器，稍后自动重试"
@@ -456,5 +457,12 @@ class SyncClient:
                 else:
                     state.last_success_at = server_time or now
                     state.last_error = ""
+                    # The server holds what they named; without this the outbox would grow by
+                    # every change ever made. Unsent and refused rows are never touched.
+                    session.execute(
+                        delete(OutboxEntry).where(
+                            OutboxEntry.sent_at < now - dt.timedelta(days=SENT_KEPT_DAYS)
+                        )
+                    )
         except OperationalError:
             log.warning("sync state not saved: database busy")

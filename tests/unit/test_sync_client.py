@@ -9,10 +9,10 @@ from collections import Counter
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.cli import main
-from app.models import Case, Certificate, OutboxEntry, Resident, SyncState
+from app.models import Case, CaseEvent, Certificate, OutboxEntry, Resident, SyncState
 from app.services import intake, sync_client, workflow
 from app.services.centre import current_community
 from app.services.sync_client import OFFLINE, REJECT_LIMIT, SyncClient, next_delay, status
@@ -323,6 +323,43 @@ def test_a_rejected_record_stays_visible_and_is_not_retried_forever(demo_db, str
         current = status(session)
     assert current.waiting == 1 and current.rejected == 1
     assert "拒绝" in current.last_error and "不属于本社区" in current.last_error
+
+
+def test_sent_rows_leave_the_outbox_after_30_days_and_waiting_ones_never(demo_db, street):
+    with demo_db.sessions.begin() as session:
+        old, recent, refused = (_accept(session, offset).uuid for offset in range(3))
+    street.reject = {refused}
+    assert _client(demo_db, street).sync_once().ok
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with demo_db.sessions.begin() as session:
+        for uuid, days in ((old, sync_client.SENT_KEPT_DAYS + 1), (recent, sync_client.SENT_KEPT_DAYS - 1)):
+            case_id = session.scalar(select(Case.id).where(Case.uuid == uuid))
+            event_uuids = select(CaseEvent.uuid).where(CaseEvent.case_id == case_id)
+            session.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.record_uuid.in_([uuid]) | OutboxEntry.record_uuid.in_(event_uuids))
+                .values(sent_at=now - dt.timedelta(days=days), created_at=now - dt.timedelta(days=days))
+            )
+        session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.record_uuid == refused)
+            .values(created_at=now - dt.timedelta(days=90))
+        )
+
+    def remaining() -> set[str]:
+        with demo_db.sessions() as session:
+            return set(
+                session.scalars(select(OutboxEntry.record_uuid).where(OutboxEntry.record_type == "case"))
+            )
+
+    street.refuse_calls = {street.push_calls + 1}  # an offline round removes nothing
+    street.answers_known = False
+    assert _client(demo_db, street).sync_once().offline
+    assert remaining() == {old, recent, refused}
+    assert _client(demo_db, street).sync_once().ok
+    assert remaining() == {recent, refused}  # the refused case still waits, whatever its age
+    # the recent case and its event; the refused case and its event (accepted, sent today)
+    assert len(_outbox(demo_db, pending_only=False)) == 4
 
 
 # --- pull -------------------------------------------------------------------------------------
