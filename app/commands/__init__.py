@@ -5,6 +5,7 @@ from app.commands import (
     calendar_cmd,
     case_cmd,
     catalogue_cmd,
+    centre_cmd,
     certificate_cmd,
     database_cmd,
     desk_cmd,
@@ -19,4 +20,22 @@ from app.commands import (
     user_cmd,
 )
 
-COMMAND_MODULES = [desk_cmd, database_cmd, id_cmd, lookup_cmd, catalogue_cmd, user_cmd, import_cmd, case_cmd, calendar_cmd, certificate_cmd, boards_cmd, kiosk_cmd, kiosk_window_cmd, sync_cmd, street_cmd, tags_cmd]
+COMMAND_MODULES = [
+    desk_cmd,
+    database_cmd,
+    id_cmd,
+    lookup_cmd,
+    catalogue_cmd,
+    user_cmd,
+    centre_cmd,
+    import_cmd,
+    case_cmd,
+    calendar_cmd,
+    certificate_cmd,
+    boards_cmd,
+    kiosk_cmd,
+    kiosk_window_cmd,
+    sync_cmd,
+    street_cmd,
+    tags_cmd,
+]

@@ -26,7 +26,7 @@ def current_community(session: Session) -> Community:
         return communities[0]
     if not communities:
         raise CentreNotConfigured("数据库中还没有社区：请先导入或生成人口数据")
-    raise CentreNotConfigured(f"请设置本中心所属社区（中心设置 {COMMUNITY_SETTING}）")
+    raise CentreNotConfigured("请设置本中心所属社区：yichuang centre --community CODE")
 
 
 def set_current_community(session: Session, code: str) -> Community:

@@ -9,7 +9,8 @@ import yaml
 from sqlalchemy import select
 
 from app.cli import main
-from app.models import AuditEntry, CertificateTemplate, Resident
+from app.models import AuditEntry, CentreSetting, CertificateTemplate, Resident
+from app.services.centre import COMMUNITY_SETTING
 from app.services.lookup import lookup
 
 
@@ -22,9 +23,13 @@ def run(capsys, *argv):
 def test_a_centre_adds_and_assigns_its_own_tag(capsys, demo_db):
     with demo_db.sessions() as session:
         person = session.scalars(select(Resident).limit(1)).one()
-    code, out, _ = run(capsys, "--db", demo_db.url, "tags", "add", "empty_nest", "空巢老人", "--color", "#805ad5")
+    code, out, _ = run(
+        capsys, "--db", demo_db.url, "tags", "add", "empty_nest", "空巢老人", "--color", "#805ad5"
+    )
     assert code == 0 and json.loads(out)["name"] == "空巢老人"
-    code, _, _ = run(capsys, "--db", demo_db.url, "tags", "assign", "empty_nest", person.id_number, "--user", "admin")
+    code, _, _ = run(
+        capsys, "--db", demo_db.url, "tags", "assign", "empty_nest", person.id_number, "--user", "admin"
+    )
     assert code == 0
     with demo_db.sessions.begin() as session:
         assert "空巢老人" in [t["name"] for t in lookup(session, person.id_number, actor="t")["tags"]]
@@ -52,3 +57,25 @@ def test_an_administrator_adds_a_template_without_a_code_change(capsys, demo_db,
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump(definition, allow_unicode=True), encoding="utf-8")
     code, _, err = run(capsys, "--db", demo_db.url, "templates", "--import", str(tmp_path / "bad.yaml"))
     assert code == 1 and "TH" in err
+
+
+def test_the_centre_chooses_its_community_among_those_of_the_street(capsys, demo_db):
+    code, out, _ = run(capsys, "--db", demo_db.url, "centre")
+    shown = json.loads(out)
+    assert (
+        code == 0
+        and shown["community_code"] == "610202010001"
+        and shown["centre_name"] == "桃园社区党群服务中心"
+    )
+    assert len(shown["communities"]) > 1
+    code, out, _ = run(capsys, "--db", demo_db.url, "centre", "--community", "610202010002")
+    assert code == 0 and json.loads(out)["community_name"] == "新华社区"
+    with demo_db.sessions() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "centre_community")).one()
+        assert entry.detail == "610202010001 → 610202010002"
+    code, out, err = run(capsys, "--db", demo_db.url, "centre", "--community", "999")
+    assert code == 1 and out == "" and "999" in err and "610202010002 新华社区" in err
+    with demo_db.sessions.begin() as session:  # nothing chosen and several to choose from
+        session.delete(session.get(CentreSetting, COMMUNITY_SETTING))
+    code, _, err = run(capsys, "--db", demo_db.url, "centre")
+    assert code == 1 and "请设置本中心所属社区" in err and "yichuang centre --community" in err
