@@ -29,7 +29,7 @@ from sqlalchemy import text
 
 from app import __version__
 from app.services.workflow import STATUSES
-from app.street import admin, store
+from app.street import admin, receive, store
 from app.street.admin import Caller, authenticate
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -61,7 +61,7 @@ class RecordKey(BaseModel):
 
 
 class KnownRequest(BaseModel):
-    records: list[RecordKey] = Field(description=f"at most {store.MAX_KEYS} records (more: 413)")
+    records: list[RecordKey] = Field(description=f"at most {receive.MAX_KEYS} records (more: 413)")
 
 
 class KnownResponse(BaseModel):
@@ -304,7 +304,7 @@ def create_app(
             }
             for r in body.records
         ]
-        results = await run_in_threadpool(store.push, sessions, who.code, str(body.batch_id), records)
+        results = await run_in_threadpool(receive.push, sessions, who.code, str(body.batch_id), records)
         # Built by the store in the documented shape: sent as is (no second validation of 1000 results).
         payload = {"batch_id": str(body.batch_id), "server_time": store.now_iso(), "results": results}
         return Response(to_json(payload), media_type="application/json")
@@ -313,13 +313,13 @@ def create_app(
         "/api/v1/known",
         response_model=KnownResponse,
         tags=["sync"],
-        responses={413: {"description": f"more than {store.MAX_KEYS} records"}},
+        responses={413: {"description": f"more than {receive.MAX_KEYS} records"}},
     )
     def known(body: KnownRequest, who: Annotated[Caller, Depends(community)]):
-        if len(body.records) > store.MAX_KEYS:
-            raise HTTPException(413, f"一次最多询问 {store.MAX_KEYS} 条记录")
+        if len(body.records) > receive.MAX_KEYS:
+            raise HTTPException(413, f"一次最多询问 {receive.MAX_KEYS} 条记录")
         keys = [{"type": k.type, "uuid": k.uuid, "version": k.version} for k in body.records]
-        payload = {"known": store.known(sessions, who.code, keys), "server_time": store.now_iso()}
+        payload = {"known": receive.known(sessions, who.code, keys), "server_time": store.now_iso()}
         return Response(to_json(payload), media_type="application/json")  # built in the documented shape
 
     @app.get("/api/v1/pull", response_model=PullResponse, tags=["sync"])

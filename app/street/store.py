@@ -1,4 +1,5 @@
-"""The sync rules of the street server over SQLAlchemy: push, pull, answer, summary.
+"""The street server's store over SQLAlchemy: the change counter, pull and the street's answer
+(what communities send is judged in app.street.receive).
 
 Every change takes numbers from one counter row (``street_counter``) with UPDATE ... RETURNING in
 the writing transaction. The row lock serialises writers on it until they commit, so a reader
@@ -10,26 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuidlib
-from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, defer, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.models.base import utcnow
 from app.street.models import (  # noqa: F401 — open_store is part of this module's face
     STREET,
-    PushBatch,
     StreetCase,
     StreetCaseEvent,
-    StreetCertificate,
     StreetCommunity,
     StreetCounter,
     open_store,
 )
 
 MAX_RECORDS = 1000
-MAX_KEYS = 5000  # records asked about in one "known" request
 ESCALATED = "escalated"
 ANSWER_STATUSES = ("in_progress", "completed")
 STREET_ACTOR = "街道办事处"
@@ -55,7 +52,7 @@ def now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _allocate(session: Session, count: int) -> int:
+def allocate(session: Session, count: int) -> int:
     """The first of ``count`` new change sequences (held until this transaction ends)."""
     table = StreetCounter.__table__
     last = session.execute(
@@ -68,7 +65,7 @@ def current_sequence(session: Session) -> int:
     return session.execute(select(StreetCounter.value).where(StreetCounter.id == 1)).scalar_one()
 
 
-def _retrying(sessions: sessionmaker[Session], work, attempts: int = 4):
+def retrying(sessions: sessionmaker[Session], work, attempts: int = 4):
     """Run ``work(session)`` in one transaction, again when a concurrent writer got in the way
     (the same new uuid inserted by two processes, a deadlock): each attempt sees the other's data."""
     for attempt in range(attempts):
@@ -79,330 +76,6 @@ def _retrying(sessions: sessionmaker[Session], work, attempts: int = 4):
             if attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
-
-
-# --- push ----------------------------------------------------------------------------------------
-
-
-def _result(rec: dict, status: str, server_version: int | None, reason: str = "") -> dict:
-    return {
-        "uuid": rec["uuid"],
-        "type": rec["type"],
-        "status": status,
-        "server_version": server_version,
-        "reason": reason,
-    }
-
-
-def _case_fields(data: dict) -> tuple[str, str, dt.date | None] | str:
-    """case_no, status and due_date from a case's data, or the reason they are unusable."""
-    case_no, status, due = data.get("case_no"), data.get("status"), data.get("due_date")
-    if not isinstance(case_no, str) or not 0 < len(case_no) <= 40:
-        return "data.case_no 须为 1-40 个字符的文本"
-    if not isinstance(status, str) or not 0 < len(status) <= 30:
-        return "data.status 须为 1-30 个字符的文本"
-    if due in (None, ""):
-        return case_no, status, None
-    try:
-        return case_no, status, dt.date.fromisoformat(str(due)[:10])
-    except ValueError:
-        return "data.due_date 须为 ISO 日期 (YYYY-MM-DD)"
-
-
-def _unstorable(rec: dict, server_version: int | None) -> dict | None:
-    """The refusal of a record PostgreSQL cannot keep (NUL in text; UTF-8 has no lone
-    surrogates). Checked only before a write: a record that changes nothing is never stored."""
-    if keepable(rec):
-        return None
-    return _result(rec, "rejected", server_version, "记录含有无法保存的字符（空字符或孤立代理项）")
-
-
-def keepable(value: Any) -> bool:
-    """Whether every text in ``value`` can be stored: no NUL, no lone surrogate."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return False
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, dict):
-        return all(keepable(k) and keepable(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(keepable(v) for v in value)
-    return True
-
-
-def _may_write(case: StreetCase, community: str) -> bool:
-    return community in (case.origin_community, case.owner_community) or (
-        case.owner_community == STREET and community == case.escalated_from
-    )
-
-
-class _Push:
-    def __init__(self, session: Session, community: str, records: list[dict]):
-        self.session, self.community, self.records = session, community, records
-        self.changed: dict[int, Any] = {}
-        self.pull_cursor = session.execute(
-            select(StreetCommunity.pull_cursor).where(StreetCommunity.code == community)
-        ).scalar_one()
-
-        def preload(model, uuids):
-            # Without ``data``: a re-sent record is judged on uuid, version and owner, and
-            # decoding thousands of JSON documents only to find them unchanged is most of the
-            # cost of a repeated push. The few rows that need it load it when read.
-            uuids = sorted(set(uuids))
-            if not uuids:
-                return {}
-            query = select(model).options(defer(model.data)).where(model.uuid.in_(uuids))
-            return {row.uuid: row for row in session.execute(query).scalars()}
-
-        by_type = {
-            t: [r["uuid"] for r in records if r["type"] == t] for t in ("case", "case_event", "certificate")
-        }
-        event_cases = [str(r["data"].get("case_uuid")) for r in records if r["type"] == "case_event"]
-        self.cases = preload(StreetCase, by_type["case"] + event_cases)
-        event_uuids = sorted(set(by_type["case_event"]))
-        self.events: set[str] = (
-            set(session.scalars(select(StreetCaseEvent.uuid).where(StreetCaseEvent.uuid.in_(event_uuids))))
-            if event_uuids
-            else set()
-        )
-        self.certificates = preload(StreetCertificate, by_type["certificate"])
-        self._lock_cases_to_write()
-
-    def _lock_cases_to_write(self) -> None:
-        """Lock, and read again, the stored cases this batch may change or add an event to, so a
-        concurrent push or street answer waits for this one. A case the server already holds as
-        sent is answered from the first read, without a lock: a repeated push writes nothing."""
-        wanted = {
-            r["uuid"]
-            for r in self.records
-            if r["type"] == "case" and not self._held(r, self.cases.get(r["uuid"]))
-        }
-        wanted |= {
-            str(r["data"].get("case_uuid"))
-            for r in self.records
-            if r["type"] == "case_event" and r["uuid"] not in self.events
-        }
-        stored = sorted(uuid for uuid in wanted if uuid in self.cases)
-        if stored:
-            self.session.execute(
-                select(StreetCase)
-                .options(defer(StreetCase.data))
-                .where(StreetCase.uuid.in_(stored))
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            )
-
-    def _held(self, rec: dict, row: StreetCase | None) -> bool:
-        """The server has this very version from this community: answered "unchanged"."""
-        return (
-            row is not None
-            and rec["version"] == row.version
-            and row.last_writer == self.community
-            and rec["origin_community"] == row.origin_community
-            and _may_write(row, self.community)
-        )
-
-    def run(self) -> list[dict]:
-        handlers = {"case": self.case, "case_event": self.case_event, "certificate": self.certificate}
-        with self.session.no_autoflush:
-            results = [handlers[rec["type"]](rec) for rec in self.records]
-            if self.changed:
-                first = _allocate(self.session, len(self.changed))
-                for offset, row in enumerate(self.changed.values()):
-                    row.seq = first + offset
-        return results
-
-    def _touch(self, row) -> None:
-        self.changed[id(row)] = row
-
-    def case(self, rec: dict) -> dict:
-        data, version, community = rec["data"], rec["version"], self.community
-        row = self.cases.get(rec["uuid"])
-        if row is None:
-            if rec["origin_community"] != community:
-                return _result(rec, "rejected", None, f"只能上传本社区（{community}）的记录")
-            fields = _case_fields(data)
-            if isinstance(fields, str):
-                return _result(rec, "rejected", None, fields)
-            if refused := _unstorable(rec, None):
-                return refused
-            case_no, status, due = fields
-            escalated = status == ESCALATED
-            row = StreetCase(
-                uuid=rec["uuid"],
-                case_no=case_no,
-                origin_community=community,
-                status=status,
-                version=version,
-                owner_community=STREET if escalated else community,
-                escalated_from=community if escalated else "",
-                last_writer=community,
-                due_date=due,
-                data=data,
-                seq=0,
-                updated_at=utcnow(),
-            )
-            self.session.add(row)
-            self.cases[row.uuid] = row
-            self._touch(row)
-            return _result(rec, "applied", version)
-        if not _may_write(row, community):
-            return _result(
-                rec, "rejected", row.version, f"该办件由 {row.owner_community} 办理，本社区无权修改"
-            )
-        if rec["origin_community"] != row.origin_community:
-            return _result(rec, "rejected", row.version, "origin_community 与服务器上的记录不符")
-        if self._held(rec, row) or (version == row.version and row.data == data):
-            return _result(rec, "unchanged", row.version)
-        if version <= row.version:
-            return _result(rec, "stale", row.version, f"服务器上已有版本 {row.version}，请先拉取")
-        fields = _case_fields(data)
-        if isinstance(fields, str):
-            return _result(rec, "rejected", row.version, fields)
-        if refused := _unstorable(rec, row.version):
-            return refused
-        case_no, status, due = fields
-        row.case_no, row.due_date, row.updated_at = case_no, due, utcnow()
-        self._touch(row)
-        seen = row.last_writer == community or self.pull_cursor >= row.seq
-        if status == row.status or (row.owner_community == community and seen):
-            if status != row.status and status == ESCALATED:
-                row.owner_community, row.escalated_from = STREET, community
-            row.status, row.data, row.version, row.last_writer = status, data, version, community
-            return _result(rec, "applied", version)
-        # The status belongs to someone else now, or the street changed the case after this
-        # community's last pull: the other fields are taken, the status is kept, and the merged
-        # copy is addressed back to the community (last_writer "street") so its next pull gets it.
-        why = (
-            "办件已上报街道，状态由街道决定"
-            if row.owner_community == STREET
-            else f"办件现由 {row.owner_community} 办理"
-            if row.owner_community != community
-            else "街道在本社区上次拉取之后改动过该办件"
-        )
-        row.data, row.version, row.last_writer = dict(data, status=row.status), version + 1, STREET
-        return _result(rec, "stale", row.version, f"其他字段已采用，状态“{status}”未采用（{why}），请拉取")
-
-    def case_event(self, rec: dict) -> dict:
-        if rec["origin_community"] != self.community:
-            return _result(rec, "rejected", None, f"只能上传本社区（{self.community}）的记录")
-        if rec["uuid"] in self.events:
-            return _result(rec, "unchanged", rec["version"])
-        case_uuid = rec["data"].get("case_uuid")
-        if not isinstance(case_uuid, str) or not 0 < len(case_uuid) <= 36:
-            return _result(rec, "rejected", None, "data.case_uuid 须为办件的 uuid")
-        case = self.cases.get(case_uuid)
-        if case is not None and not _may_write(case, self.community):
-            return _result(rec, "rejected", None, f"该办件由 {case.owner_community} 办理，本社区无权添加记录")
-        if refused := _unstorable(rec, None):
-            return refused
-        row = StreetCaseEvent(
-            uuid=rec["uuid"],
-            case_uuid=case_uuid,
-            origin_community=self.community,
-            data=rec["data"],
-            seq=0,
-            received_at=utcnow(),
-        )
-        self.session.add(row)
-        self.events.add(row.uuid)
-        self._touch(row)
-        return _result(rec, "applied", rec["version"])
-
-    def certificate(self, rec: dict) -> dict:
-        if rec["origin_community"] != self.community:
-            return _result(rec, "rejected", None, f"只能上传本社区（{self.community}）的记录")
-        row = self.certificates.get(rec["uuid"])
-        if row is None:
-            if refused := _unstorable(rec, None):
-                return refused
-            row = StreetCertificate(
-                uuid=rec["uuid"],
-                version=rec["version"],
-                origin_community=self.community,
-                data=rec["data"],
-                seq=0,
-                updated_at=utcnow(),
-            )
-            self.session.add(row)
-            self.certificates[row.uuid] = row
-        elif row.origin_community != self.community:
-            return _result(rec, "rejected", row.version, "该证明属于其他社区")
-        elif rec["version"] == row.version:
-            return _result(rec, "unchanged", row.version)
-        elif rec["version"] < row.version:
-            return _result(rec, "stale", row.version, f"服务器上已有版本 {row.version}")
-        elif refused := _unstorable(rec, row.version):
-            return refused
-        else:
-            row.version, row.data, row.updated_at = rec["version"], rec["data"], utcnow()
-        self._touch(row)
-        return _result(rec, "applied", row.version)
-
-
-def push(sessions: sessionmaker[Session], community: str, batch_id: str, records: list[dict]) -> list[dict]:
-    """Apply one batch; a batch already answered gets its stored answer again, changing nothing."""
-
-    def work(session: Session) -> list[dict]:
-        done = session.get(PushBatch, batch_id)
-        if done is not None:
-            if done.community != community:
-                raise Conflict("batch_id 已被其他社区使用")
-            return done.results
-        results = _Push(session, community, records).run()
-        session.add(PushBatch(batch_id=batch_id, community=community, received_at=utcnow(), results=results))
-        return results
-
-    return _retrying(sessions, work)
-
-
-def known(sessions: sessionmaker[Session], community: str, keys: list[dict]) -> list[dict]:
-    """Which of ``keys`` ({type, uuid, version}) the server already holds as ``community`` sent
-    them: a push would answer "unchanged" for exactly these, so a client that lost the answers
-    to its pushes sends only the others again. Reads only; another community's records are
-    never reported, so the answer tells nothing about them."""
-    wanted: dict[str, dict[str, set[int]]] = {"case": {}, "case_event": {}, "certificate": {}}
-    for key in keys:
-        wanted[key["type"]].setdefault(key["uuid"], set()).add(key["version"])
-    held: list[dict] = []
-    with sessions() as session:
-        for record_type, versions in wanted.items():
-            uuids = sorted(versions)
-            for start in range(0, len(uuids), MAX_RECORDS):
-                chunk = uuids[start : start + MAX_RECORDS]
-                for uuid, version in _held_keys(session, record_type, community, chunk, versions):
-                    held.append({"type": record_type, "uuid": uuid, "version": version})
-    return held
-
-
-def _held_keys(
-    session: Session, record_type: str, community: str, uuids: list[str], versions: dict[str, set[int]]
-):
-    if record_type == "case":
-        t = StreetCase
-        for row in session.execute(
-            select(
-                t.uuid, t.version, t.last_writer, t.origin_community, t.owner_community, t.escalated_from
-            ).where(t.uuid.in_(uuids), t.last_writer == community)
-        ):
-            if row.version in versions[row.uuid] and _may_write(row, community):
-                yield row.uuid, row.version
-    elif record_type == "case_event":
-        t = StreetCaseEvent
-        for uuid in session.scalars(select(t.uuid).where(t.uuid.in_(uuids), t.origin_community == community)):
-            for version in versions[uuid]:  # an event has one content whatever the version says
-                yield uuid, version
-    else:
-        t = StreetCertificate
-        for uuid, version in session.execute(
-            select(t.uuid, t.version).where(t.uuid.in_(uuids), t.origin_community == community)
-        ):
-            if version in versions[uuid]:
-                yield uuid, version
 
 
 # --- pull ----------------------------------------------------------------------------------------
@@ -478,7 +151,7 @@ def pull(sessions: sessionmaker[Session], community: str, cursor: int, limit: in
         rows = rows[:limit]
         new_cursor = rows[-1].seq if more else max(cursor, top)
         # What the community has been sent: a later push of a case it has been sent may change the
-        # status (if it owns the case); one based on an older copy may not (see _Push.case).
+        # status (if it owns the case); one based on an older copy may not (see _Push.case in app.street.receive).
         seen = min(new_cursor, top)
         session.execute(
             update(StreetCommunity)
@@ -550,7 +223,7 @@ def answer(
         row.data = dict(row.data, status=status)
         row.updated_at = utcnow()
         session.add(event_row)
-        first = _allocate(session, len(history) + 2)
+        first = allocate(session, len(history) + 2)
         for offset, item in enumerate([*history, event_row, row]):
             item.seq = first + offset
         return {"case": case_record(row), "event": event_record(event_row)}
