@@ -167,6 +167,11 @@ def status(session: Session) -> SyncStatus:
     return SyncStatus(state.last_success_at if state else None, waiting + refused, error, refused)
 
 
+def _newest(rows: list) -> dict[tuple[str, str], int]:
+    """The highest outbox id read for each record of these waiting rows (see _mark)."""
+    return {(t, u): last for t, u, _, last, _ in rows}
+
+
 def _mark(
     session: Session, keys: list[tuple[str, str]], top: dict[tuple[str, str], int], **values: Any
 ) -> None:
@@ -322,9 +327,8 @@ class SyncClient:
             }
             self._note_server_time(report, body)
             if held:
-                top = {(t, u): last for t, u, _, last, _ in chunk}
                 with self.sessions.begin() as session:
-                    _mark(session, list(held), top, sent_at=utcnow(), last_error="")
+                    _mark(session, list(held), _newest(chunk), sent_at=utcnow(), last_error="")
                 report.pushed += len(held)
                 report.unchanged += len(held)
             rest += [row for row in chunk if (row[0], row[1]) not in held]
@@ -340,7 +344,7 @@ class SyncClient:
         """The batch's records as they are now; rows that no longer exist are marked and left out."""
         with self.sessions() as session:
             records, missing = sync_records.serialise(session, [(t, u) for t, u, *_ in batch])
-        top = {(t, u): last for t, u, _, last, _ in batch}
+        top = _newest(batch)
         if missing:
             with self.sessions.begin() as session:
                 _mark(session, missing, top, sent_at=utcnow(), last_error="本地记录已不存在，未上传")

@@ -294,16 +294,7 @@ def create_app(
         body = _push_body(await request.body())
         if len(body.records) > store.MAX_RECORDS:
             raise HTTPException(413, f"一批最多 {store.MAX_RECORDS} 条记录")
-        records = [
-            {
-                "type": r.type,
-                "uuid": r.uuid,
-                "version": r.version,
-                "origin_community": r.origin_community,
-                "data": r.data,
-            }
-            for r in body.records
-        ]
+        records = [dict(r) for r in body.records]  # shallow: no copy of each record's data
         results = await run_in_threadpool(receive.push, sessions, who.code, str(body.batch_id), records)
         # Built by the store in the documented shape: sent as is (no second validation of 1000 results).
         payload = {"batch_id": str(body.batch_id), "server_time": store.now_iso(), "results": results}
@@ -318,7 +309,7 @@ def create_app(
     def known(body: KnownRequest, who: Annotated[Caller, Depends(community)]):
         if len(body.records) > receive.MAX_KEYS:
             raise HTTPException(413, f"一次最多询问 {receive.MAX_KEYS} 条记录")
-        keys = [{"type": k.type, "uuid": k.uuid, "version": k.version} for k in body.records]
+        keys = [dict(k) for k in body.records]
         payload = {"known": receive.known(sessions, who.code, keys), "server_time": store.now_iso()}
         return Response(to_json(payload), media_type="application/json")  # built in the documented shape
 

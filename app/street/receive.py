@@ -84,6 +84,12 @@ def _may_write(case: StreetCase, community: str) -> bool:
     )
 
 
+def _holds_as_sent(case, community: str, version: int) -> bool:
+    """The server has ``version`` of ``case`` as ``community`` last wrote it and may still write
+    it: what a push answers "unchanged" without comparing data, and what ``known`` reports."""
+    return case.version == version and case.last_writer == community and _may_write(case, community)
+
+
 class _Push:
     def __init__(self, session: Session, community: str, records: list[dict]):
         self.session, self.community, self.records = session, community, records
@@ -144,10 +150,8 @@ class _Push:
         """The server has this very version from this community: answered "unchanged"."""
         return (
             row is not None
-            and rec["version"] == row.version
-            and row.last_writer == self.community
             and rec["origin_community"] == row.origin_community
-            and _may_write(row, self.community)
+            and _holds_as_sent(row, self.community, rec["version"])
         )
 
     def run(self) -> list[dict]:
@@ -333,7 +337,7 @@ def _held_keys(
                 t.uuid, t.version, t.last_writer, t.origin_community, t.owner_community, t.escalated_from
             ).where(t.uuid.in_(uuids), t.last_writer == community)
         ):
-            if row.version in versions[row.uuid] and _may_write(row, community):
+            if _holds_as_sent(row, community, row.version) and row.version in versions[row.uuid]:
                 yield row.uuid, row.version
     elif record_type == "case_event":
         t = StreetCaseEvent
