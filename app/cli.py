@@ -66,8 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 — the contract is one sentence, never a traceback
         # Frames only: the exception's own text may hold SQL parameters (personal data).
-        log.error("command %s failed: %s: %s\n%s", args.command, type(exc).__name__, _short_reason(exc),
-                  "".join(traceback.format_tb(exc.__traceback__)))
+        log.error(
+            "command %s failed: %s: %s\n%s",
+            args.command,
+            type(exc).__name__,
+            _short_reason(exc),
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
         print(f"yichuang: 出现意外错误（详情已写入日志）：{_short_reason(exc)}", file=sys.stderr)
         return 2
     finally:

@@ -87,27 +87,86 @@ HIDDEN_IMPORTS = [
 # Qt bindings the program never imports (it uses QtCore, QtGui, QtWidgets, QtPrintSupport, QtPdf,
 # QtPdfWidgets) and Python packages that must not be dragged in by optional imports.
 EXCLUDED_QT_MODULES = [
-    "QtWebEngine", "QtWebEngineCore", "QtWebEngineWidgets", "QtWebEngineQuick", "QtWebChannel",
-    "QtWebSockets", "QtWebView",
-    "Qt3DCore", "Qt3DRender", "Qt3DInput", "Qt3DLogic", "Qt3DAnimation", "Qt3DExtras",
-    "QtQuick3D", "QtQuick", "QtQuickWidgets", "QtQuickControls2", "QtQuickTest", "QtQml",
-    "QtMultimedia", "QtMultimediaWidgets", "QtSpatialAudio", "QtTextToSpeech",
-    "QtCharts", "QtDataVisualization", "QtGraphs", "QtGraphsWidgets",
-    "QtDesigner", "QtUiTools", "QtHelp", "QtSql", "QtTest", "QtXml",
-    "QtBluetooth", "QtNfc", "QtPositioning", "QtLocation", "QtSensors", "QtSerialPort", "QtSerialBus",
-    "QtRemoteObjects", "QtScxml", "QtStateMachine", "QtHttpServer", "QtNetworkAuth",
-    "QtOpenGL", "QtOpenGLWidgets", "QtSvg", "QtSvgWidgets", "QtConcurrent", "QtDBus",
-    "QtAxContainer", "QtCanvasPainter",
+    "QtWebEngine",
+    "QtWebEngineCore",
+    "QtWebEngineWidgets",
+    "QtWebEngineQuick",
+    "QtWebChannel",
+    "QtWebSockets",
+    "QtWebView",
+    "Qt3DCore",
+    "Qt3DRender",
+    "Qt3DInput",
+    "Qt3DLogic",
+    "Qt3DAnimation",
+    "Qt3DExtras",
+    "QtQuick3D",
+    "QtQuick",
+    "QtQuickWidgets",
+    "QtQuickControls2",
+    "QtQuickTest",
+    "QtQml",
+    "QtMultimedia",
+    "QtMultimediaWidgets",
+    "QtSpatialAudio",
+    "QtTextToSpeech",
+    "QtCharts",
+    "QtDataVisualization",
+    "QtGraphs",
+    "QtGraphsWidgets",
+    "QtDesigner",
+    "QtUiTools",
+    "QtHelp",
+    "QtSql",
+    "QtTest",
+    "QtXml",
+    "QtBluetooth",
+    "QtNfc",
+    "QtPositioning",
+    "QtLocation",
+    "QtSensors",
+    "QtSerialPort",
+    "QtSerialBus",
+    "QtRemoteObjects",
+    "QtScxml",
+    "QtStateMachine",
+    "QtHttpServer",
+    "QtNetworkAuth",
+    "QtOpenGL",
+    "QtOpenGLWidgets",
+    "QtSvg",
+    "QtSvgWidgets",
+    "QtConcurrent",
+    "QtDBus",
+    "QtAxContainer",
+    "QtCanvasPainter",
 ]
 EXCLUDED_MODULES = [f"PySide6.{name}" for name in EXCLUDED_QT_MODULES] + [
-    "PyQt5", "PyQt6", "PySide2", "tkinter", "_tkinter",
-    "pytest", "pytestqt", "hypothesis", "_pytest", "IPython", "jupyter_client", "matplotlib",
-    "numpy", "pandas", "scipy", "zxingcpp", "pypdf",
+    "PyQt5",
+    "PyQt6",
+    "PySide2",
+    "tkinter",
+    "_tkinter",
+    "pytest",
+    "pytestqt",
+    "hypothesis",
+    "_pytest",
+    "IPython",
+    "jupyter_client",
+    "matplotlib",
+    "numpy",
+    "pandas",
+    "scipy",
+    "zxingcpp",
+    "pypdf",
     # Only a fallback of python-stdnum for Pythons older than 3.9; collecting it would also add
     # PyInstaller's pkg_resources runtime hook, which imports it at every start (~0.1 s).
-    "pkg_resources", "setuptools", "distutils",
+    "pkg_resources",
+    "setuptools",
+    "distutils",
     # Pillow's AVIF codec (5 MB of libraries): reportlab reads JPEG and PNG photos only.
-    "PIL._avif", "PIL.AvifImagePlugin",
+    "PIL._avif",
+    "PIL.AvifImagePlugin",
 ]
 
 # Qt plugin folders and the plugins kept in each (None: the whole folder). The name of a plugin is
@@ -158,9 +217,9 @@ def wanted_in_bundle(dest_name: str) -> bool:
         return False
     if "PySide6" not in parts:
         return True
-    inner = parts[parts.index("PySide6") + 1:]
+    inner = parts[parts.index("PySide6") + 1 :]
     if "plugins" in inner:
-        rest = inner[inner.index("plugins") + 1:]
+        rest = inner[inner.index("plugins") + 1 :]
         if len(rest) < 2:
             return True
         category, file_name = rest[0], rest[-1]
@@ -169,8 +228,18 @@ def wanted_in_bundle(dest_name: str) -> bool:
         kept = QT_PLUGINS_KEPT[category]
         return kept is None or plugin_name(file_name) in kept
     qt_inner = inner[1:] if inner and inner[0] == "Qt" else inner
-    if qt_inner and qt_inner[0] in ("qml", "translations", "metatypes", "typesystems", "include", "glue",
-                                    "scripts", "support", "doc", "examples"):
+    if qt_inner and qt_inner[0] in (
+        "qml",
+        "translations",
+        "metatypes",
+        "typesystems",
+        "include",
+        "glue",
+        "scripts",
+        "support",
+        "doc",
+        "examples",
+    ):
         # QML modules, Qt's own translations (the program loads none), headers and build files.
         return False
     return not (qt_inner and qt_inner[0] == "resources" and "qtwebengine" in parts[-1].lower())

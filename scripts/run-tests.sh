@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/ruff check app tests bench
+.venv/bin/ruff check app tests bench installer
+.venv/bin/ruff format --check app tests bench installer
 exec .venv/bin/python -m pytest "$@"

@@ -29,7 +29,9 @@ def register(subparsers) -> None:
     unset = actions.add_parser("unset", help="remove the override of one day")
     unset.add_argument("day", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
     unset.set_defaults(handler=run_unset)
-    load = actions.add_parser("import", help="CSV with columns 日期,类型(休/班),说明 — one year's arrangement")
+    load = actions.add_parser(
+        "import", help="CSV with columns 日期,类型(休/班),说明 — one year's arrangement"
+    )
     load.add_argument("file", type=Path)
     load.set_defaults(handler=run_import)
 
@@ -42,8 +44,11 @@ def run_list(args, ctx) -> int:
 
     with ctx.db().sessions() as session:
         calendar = WorkCalendar.load(session)
-        rows = session.scalars(select(CalendarDay).where(CalendarDay.day.between(
-            dt.date(args.year, 1, 1), dt.date(args.year, 12, 31))).order_by(CalendarDay.day))
+        rows = session.scalars(
+            select(CalendarDay)
+            .where(CalendarDay.day.between(dt.date(args.year, 1, 1), dt.date(args.year, 12, 31)))
+            .order_by(CalendarDay.day)
+        )
         ctx.emit({"year": args.year, "known": calendar.is_known(dt.date(args.year, 1, 1))})
         ctx.emit_lines({"day": r.day.isoformat(), "workday": r.is_workday, "note": r.note} for r in rows)
     return 0

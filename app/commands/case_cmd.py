@@ -13,17 +13,29 @@ def register(subparsers) -> None:
     case = subparsers.add_parser("case", help="办件 / one case")
     actions = case.add_subparsers(dest="case_action", metavar="ACTION", required=True)
     accept = actions.add_parser("accept", help="受理 / accept a case at the window (same rules as the desk)")
-    accept.add_argument("--item", required=True, metavar="CODE", help="service item code (see yichuang catalogue)")
-    accept.add_argument("--id", required=True, dest="id_number", metavar="ID", help="the applicant's ID number")
+    accept.add_argument(
+        "--item", required=True, metavar="CODE", help="service item code (see yichuang catalogue)"
+    )
+    accept.add_argument(
+        "--id", required=True, dest="id_number", metavar="ID", help="the applicant's ID number"
+    )
     accept.add_argument("--user", help="staff user who takes the case (first responder)")
-    accept.add_argument("--agent-id", metavar="ID", help="ID number of an agent applying on the resident's behalf")
+    accept.add_argument(
+        "--agent-id", metavar="ID", help="ID number of an agent applying on the resident's behalf"
+    )
     accept.add_argument("--agent-name", metavar="NAME", help="the agent's name (required with --agent-id)")
     accept.add_argument("--agent-phone", metavar="PHONE", default="")
-    accept.add_argument("--material", action="append", metavar="TEXT",
-                        help="a material received (repeat); default: every material the item requires")
+    accept.add_argument(
+        "--material",
+        action="append",
+        metavar="TEXT",
+        help="a material received (repeat); default: every material the item requires",
+    )
     accept.add_argument("--phone", default="", help="contact phone, if not the one on record")
     accept.add_argument("--note", default="")
-    accept.add_argument("--receipt", type=Path, metavar="PDF", help="also write the receipt (受理回执) to this file")
+    accept.add_argument(
+        "--receipt", type=Path, metavar="PDF", help="also write the receipt (受理回执) to this file"
+    )
     accept.set_defaults(handler=run_accept)
 
     listing = subparsers.add_parser("cases", help="办件列表 / cases as JSON lines")
@@ -52,11 +64,18 @@ def run_accept(args, ctx) -> int:
             item = intake.find_item(session, args.item)
             agent = intake.Agent(args.agent_name, args.agent_id, args.agent_phone) if args.agent_id else None
             case = intake.accept(
-                session, item_code=item.code, resident=resident,
+                session,
+                item_code=item.code,
+                resident=resident,
                 materials_received=args.material if args.material is not None else list(item.materials),
-                actor=actor, agent=agent, phone=args.phone, note=args.note,
+                actor=actor,
+                agent=agent,
+                phone=args.phone,
+                note=args.note,
             )
-            audit.record(session, actor=actor, action="lookup", resident=resident, purpose=f"受理 {item.name}")
+            audit.record(
+                session, actor=actor, action="lookup", resident=resident, purpose=f"受理 {item.name}"
+            )
         except (LookupFailed, intake.IntakeError, CentreNotConfigured) as exc:
             raise CommandError(str(exc)) from None
         case_no = case.case_no
@@ -75,8 +94,13 @@ def run_accept(args, ctx) -> int:
 def run_list(args, ctx) -> int:
     from app.services.cases import CaseFilter, find_cases
 
-    flt = CaseFilter(statuses=args.status or [], overdue_only=args.overdue, supervised_only=args.supervised,
-                     text=args.search, limit=args.limit)
+    flt = CaseFilter(
+        statuses=args.status or [],
+        overdue_only=args.overdue,
+        supervised_only=args.supervised,
+        text=args.search,
+        limit=args.limit,
+    )
     with ctx.db().sessions() as session:
         rows = find_cases(session, flt, today=dt.date.today())
     ctx.emit_lines(row.as_json() for row in rows)

@@ -11,8 +11,13 @@ from app.commands.context import CommandError
 
 def register(subparsers) -> None:
     templates = subparsers.add_parser("templates", help="证明和表格模板 / certificate and form templates")
-    templates.add_argument("--import", dest="import_file", type=Path, metavar="YAML",
-                           help="add or replace a template from a YAML file (validated; kept on later reloads)")
+    templates.add_argument(
+        "--import",
+        dest="import_file",
+        type=Path,
+        metavar="YAML",
+        help="add or replace a template from a YAML file (validated; kept on later reloads)",
+    )
     templates.add_argument("--export", metavar="CODE", help="print one template's definition as YAML")
     templates.set_defaults(handler=run_templates)
 
@@ -61,11 +66,15 @@ def register(subparsers) -> None:
     batch.add_argument("--user")
     batch.set_defaults(handler=run_batch)
 
-    export = actions.add_parser("export-key", help="导出公钥 / export this centre's public key for the street office")
+    export = actions.add_parser(
+        "export-key", help="导出公钥 / export this centre's public key for the street office"
+    )
     export.add_argument("--out", required=True, type=Path)
     export.set_defaults(handler=run_export_key)
 
-    trust = actions.add_parser("trust-key", help="信任公钥 / accept certificates signed by another centre's key")
+    trust = actions.add_parser(
+        "trust-key", help="信任公钥 / accept certificates signed by another centre's key"
+    )
     trust.add_argument("file", type=Path)
     trust.add_argument("--owner", required=True, help="whose key it is, e.g. 新华社区党群服务中心")
     trust.set_defaults(handler=run_trust_key)
@@ -108,10 +117,26 @@ def run_templates(args, ctx) -> int:
     with ctx.db().sessions() as session:
         for t in session.scalars(select(CertificateTemplate).order_by(CertificateTemplate.code)):
             fields = t.definition.get("fields", [])
-            ctx.emit({"code": t.code, "title": t.title, "serial_prefix": t.serial_prefix, "follows": t.follows,
-                      "kind": t.definition.get("kind"), "version": t.version, "active": t.active,
-                      "fields": [{"name": f["name"], "label": f.get("label"), "source": f.get("source"),
-                                  "required": f.get("required", False)} for f in fields]})
+            ctx.emit(
+                {
+                    "code": t.code,
+                    "title": t.title,
+                    "serial_prefix": t.serial_prefix,
+                    "follows": t.follows,
+                    "kind": t.definition.get("kind"),
+                    "version": t.version,
+                    "active": t.active,
+                    "fields": [
+                        {
+                            "name": f["name"],
+                            "label": f.get("label"),
+                            "source": f.get("source"),
+                            "required": f.get("required", False),
+                        }
+                        for f in fields
+                    ],
+                }
+            )
     return 0
 
 
@@ -135,8 +160,14 @@ def _import_template(path: Path, ctx) -> int:
             template = save_template(session, definition)
         except TemplateFileError as exc:
             raise CommandError("；".join(exc.problems)) from None
-        ctx.emit({"code": template.code, "title": template.title, "version": template.version,
-                  "edited_locally": True})
+        ctx.emit(
+            {
+                "code": template.code,
+                "title": template.title,
+                "version": template.version,
+                "edited_locally": True,
+            }
+        )
     return 0
 
 
@@ -151,15 +182,28 @@ def run_issue(args, ctx) -> int:
         actor = _actor(session, args.user)
         try:
             resident = find_resident(session, args.id_number)
-            issued = issue_certificate(session, template_code=args.template, resident=resident,
-                                       staff_values=values, actor=actor, channel="cli")
+            issued = issue_certificate(
+                session,
+                template_code=args.template,
+                resident=resident,
+                staff_values=values,
+                actor=actor,
+                channel="cli",
+            )
         except TemplateValueError as exc:
             raise CommandError("；".join(f"{k}：{v}" for k, v in exc.errors.items())) from None
         except (LookupFailed, CertificateError) as exc:
             raise CommandError(str(exc)) from None
         _write(args.out, issued.pdf)
-    ctx.emit({"serial": issued.serial, "qr": issued.qr, "verification_code": issued.verification_code,
-              "title": issued.title, "out": str(args.out)})
+    ctx.emit(
+        {
+            "serial": issued.serial,
+            "qr": issued.qr,
+            "verification_code": issued.verification_code,
+            "title": issued.title,
+            "out": str(args.out),
+        }
+    )
     return 0
 
 
@@ -212,13 +256,23 @@ def run_register(args, ctx) -> int:
     from app.services.certificate_register import register_rows
 
     with ctx.db().sessions() as session:
-        rows = register_rows(session, template_code=args.template, status=args.status, text=args.search,
-                             limit=args.limit)
+        rows = register_rows(
+            session, template_code=args.template, status=args.status, text=args.search, limit=args.limit
+        )
     for row in rows:
-        ctx.emit({"serial": row.serial, "title": row.title, "holder": row.holder_name,
-                  "holder_id": row.holder_id_masked, "issue_date": row.issue_date.isoformat(),
-                  "issued_by": row.issued_by, "status": row.status, "reprints": row.reprints,
-                  "channel": row.channel})
+        ctx.emit(
+            {
+                "serial": row.serial,
+                "title": row.title,
+                "holder": row.holder_name,
+                "holder_id": row.holder_id_masked,
+                "issue_date": row.issue_date.isoformat(),
+                "issued_by": row.issued_by,
+                "status": row.status,
+                "reprints": row.reprints,
+                "channel": row.channel,
+            }
+        )
     return 0
 
 
@@ -232,18 +286,32 @@ def run_batch(args, ctx) -> int:
     started = time.perf_counter()
     with ctx.db().sessions.begin() as session:
         actor = _actor(session, args.user)
-        flt = ResidentFilter(min_age=args.min_age, max_age=args.max_age, tag_code=args.tag, grid_code=args.grid)
+        flt = ResidentFilter(
+            min_age=args.min_age, max_age=args.max_age, tag_code=args.tag, grid_code=args.grid
+        )
         people = matching_residents(session, flt, today=dt.date.today())
         if not people:
             raise CommandError("没有符合条件的居民")
         try:
-            serials, pdf = issue_batch(session, template_code=args.template, residents=people,
-                                       staff_values=_fields(args.field), actor=actor)
+            serials, pdf = issue_batch(
+                session,
+                template_code=args.template,
+                residents=people,
+                staff_values=_fields(args.field),
+                actor=actor,
+            )
         except CertificateError as exc:
             raise CommandError(str(exc)) from None
         _write(args.out, pdf)
-    ctx.emit({"issued": len(serials), "first": serials[0], "last": serials[-1], "out": str(args.out),
-              "seconds": round(time.perf_counter() - started, 2)})
+    ctx.emit(
+        {
+            "issued": len(serials),
+            "first": serials[0],
+            "last": serials[-1],
+            "out": str(args.out),
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+    )
     return 0
 
 

@@ -15,10 +15,16 @@ from app.services.setup import initialise
 
 def register(subparsers) -> None:
     init = subparsers.add_parser("init", help="建库或升级 / create or upgrade the database")
-    init.add_argument("--demo", action="store_true", help="add the synthetic demo street (empty database only)")
+    init.add_argument(
+        "--demo", action="store_true", help="add the synthetic demo street (empty database only)"
+    )
     init.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="demo random seed")
-    init.add_argument("--residents", type=_positive, default=demo.DEFAULT_RESIDENTS,
-                      help=f"demo residents (default {demo.DEFAULT_RESIDENTS})")
+    init.add_argument(
+        "--residents",
+        type=_positive,
+        default=demo.DEFAULT_RESIDENTS,
+        help=f"demo residents (default {demo.DEFAULT_RESIDENTS})",
+    )
     init.set_defaults(handler=run_init)
 
     backup = subparsers.add_parser("backup", help="备份数据库 / consistent copy while in use")
@@ -41,12 +47,21 @@ def run_init(args, ctx) -> int:
         print(f"演示居民 {done}/{total}", file=sys.stderr, flush=True)
 
     try:
-        result = initialise(db, with_demo=args.demo, seed=args.seed, residents=args.residents,
-                            progress=progress if sys.stderr.isatty() else None)
+        result = initialise(
+            db,
+            with_demo=args.demo,
+            seed=args.seed,
+            residents=args.residents,
+            progress=progress if sys.stderr.isatty() else None,
+        )
     except ValueError as exc:
         raise CommandError(str(exc)) from None
-    out = {"database": db.url, "schema": current_revision(db.engine), **result.as_dict(),
-           "seconds": round(time.perf_counter() - started, 2)}
+    out = {
+        "database": db.url,
+        "schema": current_revision(db.engine),
+        **result.as_dict(),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
     ctx.emit(out)
     return 0
 
@@ -63,6 +78,11 @@ def run_backup(args, ctx) -> int:
         backup_sqlite(db.engine, target)
     except OSError as exc:
         raise CommandError(f"无法写入备份文件 {target}：{exc.strerror or exc}") from None
-    ctx.emit({"backup": str(target), "bytes": target.stat().st_size,
-              "seconds": round(time.perf_counter() - started, 2)})
+    ctx.emit(
+        {
+            "backup": str(target),
+            "bytes": target.stat().st_size,
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+    )
     return 0

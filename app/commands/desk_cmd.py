@@ -9,9 +9,13 @@ from app.commands.context import CommandError
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("desk", help="前台受理窗口 / the front-desk window (default)")
-    parser.add_argument("--screenshot", type=Path, metavar="PNG", help="render the first screen to PNG and exit")
+    parser.add_argument(
+        "--screenshot", type=Path, metavar="PNG", help="render the first screen to PNG and exit"
+    )
     parser.add_argument("--user", help="with --screenshot: render the main window signed in as this user")
-    parser.add_argument("--lookup", metavar="ID", help="with --screenshot and --user: look this resident up (audited)")
+    parser.add_argument(
+        "--lookup", metavar="ID", help="with --screenshot and --user: look this resident up (audited)"
+    )
     parser.set_defaults(handler=run)
 
 

@@ -8,7 +8,9 @@ from app.commands.context import CommandError
 def register(subparsers) -> None:
     parser = subparsers.add_parser("tags", help="居民标签 / resident tags")
     actions = parser.add_subparsers(dest="tags_action", metavar="ACTION", required=True)
-    actions.add_parser("list", help="every tag, with its age rule if it has one").set_defaults(handler=run_list)
+    actions.add_parser("list", help="every tag, with its age rule if it has one").set_defaults(
+        handler=run_list
+    )
     add = actions.add_parser("add", help="a new tag the centre uses (or change the name of one)")
     add.add_argument("code")
     add.add_argument("name")
@@ -32,8 +34,16 @@ def run_list(args, ctx) -> int:
 
     with ctx.db().sessions() as session:
         for tag in session.scalars(select(Tag).order_by(Tag.sort_order, Tag.id)):
-            ctx.emit({"code": tag.code, "name": tag.name, "min_age": tag.min_age, "max_age": tag.max_age,
-                      "color": tag.color, "description": tag.description})
+            ctx.emit(
+                {
+                    "code": tag.code,
+                    "name": tag.name,
+                    "min_age": tag.min_age,
+                    "max_age": tag.max_age,
+                    "color": tag.color,
+                    "description": tag.description,
+                }
+            )
     return 0
 
 
@@ -82,7 +92,12 @@ def run_assign(args, ctx) -> int:
             resident.tags.append(tag)
         elif not args.assign and has:
             resident.tags.remove(tag)
-        audit.record(session, actor=audit.cli_actor(args.user), action="edit", resident=resident,
-                     purpose=("设置标签" if args.assign else "取消标签") + tag.name)
+        audit.record(
+            session,
+            actor=audit.cli_actor(args.user),
+            action="edit",
+            resident=resident,
+            purpose=("设置标签" if args.assign else "取消标签") + tag.name,
+        )
         ctx.emit({"tag": tag.code, "resident": resident.name, "assigned": args.assign})
     return 0

@@ -24,7 +24,8 @@ def register(subparsers) -> None:
     add.add_argument("--name", dest="display_name", help="name shown on receipts (default: the username)")
     add.add_argument("--community", metavar="CODE", help="community code the account works for")
     add.add_argument(
-        "--password-stdin", action="store_true",
+        "--password-stdin",
+        action="store_true",
         help=f"read the password from standard input (else ${PASSWORD_ENV}, else a prompt)",
     )
     add.set_defaults(handler=run_add)
@@ -55,8 +56,12 @@ def run_add(args, ctx) -> int:
                 raise CommandError(f"社区代码“{args.community}”不存在")
         try:
             user = auth.add_user(
-                session, args.username, password, args.role,
-                display_name=args.display_name, community_id=community_id,
+                session,
+                args.username,
+                password,
+                args.role,
+                display_name=args.display_name,
+                community_id=community_id,
             )
         except auth.AuthError as exc:
             raise CommandError(str(exc)) from None
@@ -67,6 +72,13 @@ def run_add(args, ctx) -> int:
 def run_list(args, ctx) -> int:
     with ctx.db().sessions() as session:
         for user in session.scalars(select(User).order_by(User.username)):
-            ctx.emit({"username": user.username, "display_name": user.display_name, "role": user.role,
-                      "active": user.active, "last_login_at": user.last_login_at})
+            ctx.emit(
+                {
+                    "username": user.username,
+                    "display_name": user.display_name,
+                    "role": user.role,
+                    "active": user.active,
+                    "last_login_at": user.last_login_at,
+                }
+            )
     return 0

@@ -31,7 +31,9 @@ class Case(Timestamped, Base):
     channel: Mapped[str] = mapped_column(String(20), default="window")  # window, hotline, kiosk
     status: Mapped[str] = mapped_column(String(30), index=True)
 
-    item_id: Mapped[int | None] = mapped_column(ForeignKey("service_items.id", ondelete="SET NULL"), default=None)
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_items.id", ondelete="SET NULL"), default=None
+    )
     item_code: Mapped[str] = mapped_column(String(20), default="")  # snapshot: items may be edited later
     item_name: Mapped[str] = mapped_column(String(60), default="")
     promised_days: Mapped[int] = mapped_column(Integer, default=0)
@@ -46,7 +48,9 @@ class Case(Timestamped, Base):
     agent_id_number: Mapped[str] = mapped_column(String(18), default="")
     agent_phone: Mapped[str] = mapped_column(String(30), default="")
 
-    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id", ondelete="SET NULL"), index=True, default=None)
+    grid_id: Mapped[int | None] = mapped_column(
+        ForeignKey("grids.id", ondelete="SET NULL"), index=True, default=None
+    )
     first_responder: Mapped[str] = mapped_column(String(40), default="")  # 首问责任人 (username)
     owner: Mapped[str] = mapped_column(String(60), default="")  # who holds it now: user or department
     content: Mapped[str] = mapped_column(Text, default="")  # the request in the applicant's words

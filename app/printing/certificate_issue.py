@@ -163,8 +163,16 @@ def issue_batch(
         """Runs as each PDF arrives, while the workers render the next ones."""
         resident, values, serial, payload, _code = jobs[index]
         record_issue(
-            session, template=template, serial=serial, resident=resident, fields=_json_safe(values),
-            issue_date=today, actor=actor, channel="batch", key_id=keypair.key_id, qr_payload=payload,
+            session,
+            template=template,
+            serial=serial,
+            resident=resident,
+            fields=_json_safe(values),
+            issue_date=today,
+            actor=actor,
+            channel="batch",
+            key_id=keypair.key_id,
+            qr_payload=payload,
             pdf_sha256=hashlib.sha256(pdf).hexdigest(),
         )
         source = pypdfium2.PdfDocument(pdf)
@@ -173,7 +181,10 @@ def issue_batch(
 
     _render_all(
         [(spec, values, serial, payload, code, centre, today) for _, values, serial, payload, code in jobs],
-        register, workers=workers, progress=progress, cancelled=cancelled,
+        register,
+        workers=workers,
+        progress=progress,
+        cancelled=cancelled,
     )
     out = io.BytesIO()
     merged.save(out)
@@ -183,8 +194,15 @@ def issue_batch(
 
 def _render_job(job: tuple) -> bytes:
     spec, values, serial, payload, code, centre, issue_date = job
-    return render_certificate(spec, values, serial=serial, qr_text=payload, verification_code=code,
-                              centre_name=centre, issue_date=issue_date)
+    return render_certificate(
+        spec,
+        values,
+        serial=serial,
+        qr_text=payload,
+        verification_code=code,
+        centre_name=centre,
+        issue_date=issue_date,
+    )
 
 
 def _render_all(jobs: list[tuple], consume, *, workers: int | None, progress, cancelled) -> None:

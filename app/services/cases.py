@@ -105,7 +105,9 @@ def find_cases(
     text = flt.text.strip()
     if text:
         like = f"%{text}%"
-        stmt = stmt.where(or_(Case.case_no.like(like), Case.applicant_name.like(like), Case.hotline_order_no == text))
+        stmt = stmt.where(
+            or_(Case.case_no.like(like), Case.applicant_name.like(like), Case.hotline_order_no == text)
+        )
     stmt = stmt.order_by(Case.received_at.desc(), Case.id.desc()).limit(flt.limit)
     return [_row(case, grid_name or "", today, calendar) for case, grid_name in session.execute(stmt)]
 

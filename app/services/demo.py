@@ -48,8 +48,15 @@ DEMO_USERS = [  # username, display name, role
     ("kiosk", "自助终端（演示）", "kiosk"),
 ]
 
-STREET = {"code": "610202010", "name": "桃园街道", "district": "王益区", "city": "铜川市", "hotline": "0919-3188000",
-          "board_qr_mode": "vcard", "board_url_template": ""}
+STREET = {
+    "code": "610202010",
+    "name": "桃园街道",
+    "district": "王益区",
+    "city": "铜川市",
+    "hotline": "0919-3188000",
+    "board_qr_mode": "vcard",
+    "board_url_template": "",
+}
 COMMUNITIES = [  # name, short code
     ("桃园社区", "TY"),
     ("新华社区", "XH"),
@@ -157,21 +164,30 @@ class _DemoBuilder:
         households_per_grid = math.ceil(self.target / 2.55 / grids_total)
         residents_per_grid = math.ceil(self.target / grids_total)
         for c_index, (c_name, short) in enumerate(COMMUNITIES, start=1):
-            community_id = self.add(Community, {
-                "street_id": street_id,
-                "code": f"{STREET['code']}{c_index:03d}",
-                "short_code": short,
-                "name": c_name,
-                "address": f"铜川市王益区{self.rng.choice(self.roads)}{self.rng.randint(1, 200)}号",
-                "hotline": f"0919-31{self.rng.randrange(100000):05d}",
-                "service_hours": "周一至周五 8:30–12:00，14:30–18:00；周六上午值班",
-            })
-            party_root = self.add_party(**{
-                "level": "community", "name": f"中共{c_name}委员会", "parent_id": None,
-                "community_id": community_id, "grid_id": None, "sort_order": c_index,
-                "leader_name": self.people.name(self.rng.choice(["male", "female"])),
-                "leader_phone": self.people.phone(),
-            })
+            community_id = self.add(
+                Community,
+                {
+                    "street_id": street_id,
+                    "code": f"{STREET['code']}{c_index:03d}",
+                    "short_code": short,
+                    "name": c_name,
+                    "address": f"铜川市王益区{self.rng.choice(self.roads)}{self.rng.randint(1, 200)}号",
+                    "hotline": f"0919-31{self.rng.randrange(100000):05d}",
+                    "service_hours": "周一至周五 8:30–12:00，14:30–18:00；周六上午值班",
+                },
+            )
+            party_root = self.add_party(
+                **{
+                    "level": "community",
+                    "name": f"中共{c_name}委员会",
+                    "parent_id": None,
+                    "community_id": community_id,
+                    "grid_id": None,
+                    "sort_order": c_index,
+                    "leader_name": self.people.name(self.rng.choice(["male", "female"])),
+                    "leader_phone": self.people.phone(),
+                }
+            )
             for g_index in range(1, GRIDS_PER_COMMUNITY + 1):
                 remaining = self.target - self.count[Resident]
                 grids_left = grids_total - self.count[Grid]
@@ -194,34 +210,49 @@ class _DemoBuilder:
         rng = self.rng
         estate = self.estates[(c_index * 3 + g_index) % len(self.estates)]
         roads = rng.sample(self.roads, 3)
-        grid_id = self.add(Grid, {
-            "community_id": community_id,
-            "code": f"{STREET['code']}{c_index:03d}{g_index:03d}",
-            "name": f"第{g_index}网格",
-            "boundary_east": roads[0],
-            "boundary_south": rng.choice(self.landmarks),
-            "boundary_west": roads[1],
-            "boundary_north": roads[2],
-            "coverage": f"{estate}及{roads[0]}沿街商铺",
-            "area_km2": round(rng.uniform(0.08, 0.45), 2),
-            "hotline": f"0919-31{rng.randrange(100000):05d}",
-            "star_rating": rng.choices([3, 4, 5], [3, 5, 2])[0],
-        })
-        branch_id = self.add_party(**{
-            "level": "grid_branch", "name": f"第{g_index}网格党支部", "parent_id": party_root,
-            "community_id": community_id, "grid_id": grid_id, "sort_order": g_index,
-        })
+        grid_id = self.add(
+            Grid,
+            {
+                "community_id": community_id,
+                "code": f"{STREET['code']}{c_index:03d}{g_index:03d}",
+                "name": f"第{g_index}网格",
+                "boundary_east": roads[0],
+                "boundary_south": rng.choice(self.landmarks),
+                "boundary_west": roads[1],
+                "boundary_north": roads[2],
+                "coverage": f"{estate}及{roads[0]}沿街商铺",
+                "area_km2": round(rng.uniform(0.08, 0.45), 2),
+                "hotline": f"0919-31{rng.randrange(100000):05d}",
+                "star_rating": rng.choices([3, 4, 5], [3, 5, 2])[0],
+            },
+        )
+        branch_id = self.add_party(
+            **{
+                "level": "grid_branch",
+                "name": f"第{g_index}网格党支部",
+                "parent_id": party_root,
+                "community_id": community_id,
+                "grid_id": grid_id,
+                "sort_order": g_index,
+            }
+        )
         self.add_grid_staff(grid_id)
         units, floors = rng.choice([(2, 6), (3, 6), (3, 7), (2, 11), (4, 18)])
         rooms_per_building = units * floors * 2
         buildings = max(1, math.ceil(households_hint / rooms_per_building))
         written = 0
         for b_index in range(1, buildings + 1):
-            building_id = self.add(Building, {
-                "grid_id": grid_id, "name": f"{estate}{b_index}号楼",
-                "address": f"铜川市王益区{roads[0]}{rng.randint(1, 300)}号{estate}{b_index}号楼",
-                "units": units, "floors": floors, "sort_order": b_index,
-            })
+            building_id = self.add(
+                Building,
+                {
+                    "grid_id": grid_id,
+                    "name": f"{estate}{b_index}号楼",
+                    "address": f"铜川市王益区{roads[0]}{rng.randint(1, 300)}号{estate}{b_index}号楼",
+                    "units": units,
+                    "floors": floors,
+                    "sort_order": b_index,
+                },
+            )
             self.add(GridStaff, self.staff_row(grid_id, BUILDING_LEADER, 20 + b_index, building_id))
             members_of_party: list[tuple[int, int, Person]] = []
             for unit in range(1, units + 1):
@@ -230,8 +261,9 @@ class _DemoBuilder:
                         if written >= quota:
                             break
                         room = f"{floor}{door:02d}"
-                        written += self.add_household(building_id, unit, room, estate, b_index,
-                                                      members_of_party)
+                        written += self.add_household(
+                            building_id, unit, room, estate, b_index, members_of_party
+                        )
             if len(members_of_party) >= 3:
                 self.add_party_group(community_id, grid_id, branch_id, building_id, b_index, members_of_party)
             if written >= quota:
@@ -245,17 +277,26 @@ class _DemoBuilder:
 
     def staff_row(self, grid_id: int, role: str, order: int, building_id: int | None = None) -> dict:
         return {
-            "grid_id": grid_id, "building_id": building_id, "role": role,
+            "grid_id": grid_id,
+            "building_id": building_id,
+            "role": role,
             "name": self.people.name(self.rng.choice(["male", "female"])),
-            "phone": self.people.phone(), "organisation": ORGANISATIONS.get(role, "桃园街道"),
-            "duty": DUTIES[role], "sort_order": order,
+            "phone": self.people.phone(),
+            "organisation": ORGANISATIONS.get(role, "桃园街道"),
+            "duty": DUTIES[role],
+            "sort_order": order,
         }
 
     def add_household(self, building_id, unit, room, estate, b_index, party_members) -> int:
-        household_id = self.add(Household, {
-            "building_id": building_id, "unit": unit, "room": room,
-            "hukou_number": f"{self.rng.randrange(10**8):08d}",
-        })
+        household_id = self.add(
+            Household,
+            {
+                "building_id": building_id,
+                "unit": unit,
+                "room": room,
+                "hukou_number": f"{self.rng.randrange(10**8):08d}",
+            },
+        )
         address = f"陕西省铜川市王益区桃园街道{estate}{b_index}号楼{unit}单元{room}室"
         members = self.people.household()
         for person in members:
@@ -282,13 +323,22 @@ class _DemoBuilder:
                 valid_to = _shift_years(valid_from, 10 if issued_age < 26 else 20)
         local = person.hukou_region.startswith("陕西省铜川市王益区")
         return {
-            "id_number": person.id_number, "name": person.name, "sex": person.sex,
-            "ethnicity": person.ethnicity, "birth_date": person.birth_date,
-            "hukou_address": address if local else f"{person.hukou_region}{self.rng.choice(self.roads)}"
-                                                   f"{self.rng.randint(1, 99)}号",
-            "current_address": address, "phone": person.phone, "household_id": household_id,
-            "relation_to_head": person.relation, "card_authority": person.card_authority if age >= 16 else "",
-            "card_valid_from": valid_from, "card_valid_to": valid_to, "card_long_term": long_term,
+            "id_number": person.id_number,
+            "name": person.name,
+            "sex": person.sex,
+            "ethnicity": person.ethnicity,
+            "birth_date": person.birth_date,
+            "hukou_address": address
+            if local
+            else f"{person.hukou_region}{self.rng.choice(self.roads)}{self.rng.randint(1, 99)}号",
+            "current_address": address,
+            "phone": person.phone,
+            "household_id": household_id,
+            "relation_to_head": person.relation,
+            "card_authority": person.card_authority if age >= 16 else "",
+            "card_valid_from": valid_from,
+            "card_valid_to": valid_to,
+            "card_long_term": long_term,
         }
 
     def tags_for(self, person: Person, household_size: int) -> list[str]:
@@ -311,30 +361,64 @@ class _DemoBuilder:
 
     def add_party(self, **fields: Any) -> int:
         """Party rows differ in which links they carry; bulk inserts need the same keys in each."""
-        row = {"parent_id": None, "grid_id": None, "building_id": None, "household_id": None,
-               "leader_resident_id": None, "leader_name": "", "leader_phone": "", **fields}
+        row = {
+            "parent_id": None,
+            "grid_id": None,
+            "building_id": None,
+            "household_id": None,
+            "leader_resident_id": None,
+            "leader_name": "",
+            "leader_phone": "",
+            **fields,
+        }
         return self.add(PartyOrganisation, row)
 
     def add_party_group(self, community_id, grid_id, branch_id, building_id, b_index, members) -> None:
         leader_id, _, leader = members[0]
-        group_id = self.add_party(**{
-            "level": "building_group", "name": f"{b_index}号楼党小组", "parent_id": branch_id,
-            "community_id": community_id, "grid_id": grid_id, "building_id": building_id,
-            "leader_resident_id": leader_id, "leader_name": leader.name, "leader_phone": leader.phone,
-            "sort_order": b_index,
-        })
+        group_id = self.add_party(
+            **{
+                "level": "building_group",
+                "name": f"{b_index}号楼党小组",
+                "parent_id": branch_id,
+                "community_id": community_id,
+                "grid_id": grid_id,
+                "building_id": building_id,
+                "leader_resident_id": leader_id,
+                "leader_name": leader.name,
+                "leader_phone": leader.phone,
+                "sort_order": b_index,
+            }
+        )
         resident_id, household_id, person = members[-1]
-        self.add_party(**{
-            "level": "member_household", "name": f"{person.name}党员中心户", "parent_id": group_id,
-            "community_id": community_id, "grid_id": grid_id, "building_id": building_id,
-            "household_id": household_id, "leader_resident_id": resident_id,
-            "leader_name": person.name, "leader_phone": person.phone, "sort_order": 1,
-        })
+        self.add_party(
+            **{
+                "level": "member_household",
+                "name": f"{person.name}党员中心户",
+                "parent_id": group_id,
+                "community_id": community_id,
+                "grid_id": grid_id,
+                "building_id": building_id,
+                "household_id": household_id,
+                "leader_resident_id": resident_id,
+                "leader_name": person.name,
+                "leader_phone": person.phone,
+                "sort_order": 1,
+            }
+        )
 
     def add_centre_settings(self) -> None:
         self.add(CentreSetting, {"key": "centre.community_code", "value": f"{STREET['code']}001"})
-        self.add(CentreSetting, {"key": "demo", "value": {"seed": self.seed, "residents": self.target,
-                                                          "generated_on": self.today.isoformat()}})
+        self.add(
+            CentreSetting,
+            {
+                "key": "demo",
+                "value": {
+                    "seed": self.seed,
+                    "residents": self.target,
+                    "generated_on": self.today.isoformat(),
+                },
+            },
+        )
 
     def flush(self) -> None:
         """Write every buffered row, parents before children, and empty the buffers. Called
@@ -346,13 +430,23 @@ class _DemoBuilder:
                 continue
             target = table if table is resident_tags else table.__table__
             for start in range(0, len(rows), CHUNK):
-                self.session.execute(insert(target), rows[start:start + CHUNK])
+                self.session.execute(insert(target), rows[start : start + CHUNK])
             if table is Resident and self.progress:
                 self.progress(self.next_id[Resident] - 1, self.target)
 
 
-FLUSH_ORDER = [Street, Community, Grid, Building, Household, Resident, resident_tags,
-               GridStaff, PartyOrganisation, CentreSetting]
+FLUSH_ORDER = [
+    Street,
+    Community,
+    Grid,
+    Building,
+    Household,
+    Resident,
+    resident_tags,
+    GridStaff,
+    PartyOrganisation,
+    CentreSetting,
+]
 WITHOUT_ID = (resident_tags, CentreSetting)
 
 

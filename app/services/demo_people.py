@@ -103,8 +103,15 @@ class PeopleFactory:
         raise RuntimeError("demo generator ran out of ID sequence numbers for one birth date")
 
     # --- people --------------------------------------------------------------------------
-    def person(self, sex: str, age: int, relation: str, *, surname: str | None = None,
-               region: tuple[str, str, str, int] | None = None) -> Person:
+    def person(
+        self,
+        sex: str,
+        age: int,
+        relation: str,
+        *,
+        surname: str | None = None,
+        region: tuple[str, str, str, int] | None = None,
+    ) -> Person:
         region = region or self.rng.choices(BIRTH_REGIONS, self._region_weights)[0]
         birth = self.birth_date(age)
         ethnicity = self.rng.choices([e for e, _ in ETHNICITIES], [w for _, w in ETHNICITIES])[0]

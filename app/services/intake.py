@@ -64,13 +64,28 @@ def accept(
         raise IntakeError(f"还缺{len(missing)}项材料（{missing[0]}…），请补齐后受理，或出具一次性告知书")
     today = today or dt.date.today()
     calendar = calendar or WorkCalendar.load(session)
-    case = _new_case(session, item, resident, "accepted", actor=actor, agent=agent, phone=phone,
-                     note=note, channel=channel, today=today)
+    case = _new_case(
+        session,
+        item,
+        resident,
+        "accepted",
+        actor=actor,
+        agent=agent,
+        phone=phone,
+        note=note,
+        channel=channel,
+        today=today,
+    )
     case.materials_received = list(materials_received)
     case.accepted_at = utcnow()
     case.due_date = calendar.add_working_days(today, item.promised_days)
-    workflow.record_event(case, actor=actor, action="accept", note=note,
-                          data={"due_date": case.due_date.isoformat(), "materials": list(materials_received)})
+    workflow.record_event(
+        case,
+        actor=actor,
+        action="accept",
+        note=note,
+        data={"due_date": case.due_date.isoformat(), "materials": list(materials_received)},
+    )
     return case
 
 
@@ -92,8 +107,18 @@ def request_materials(
     if not missing:
         raise IntakeError("一次性告知书须列出缺少的材料")
     item = find_item(session, item_code)
-    case = _new_case(session, item, resident, "awaiting_materials", actor=actor, agent=agent, phone=phone,
-                     note=note, channel="window", today=today or dt.date.today())
+    case = _new_case(
+        session,
+        item,
+        resident,
+        "awaiting_materials",
+        actor=actor,
+        agent=agent,
+        phone=phone,
+        note=note,
+        channel="window",
+        today=today or dt.date.today(),
+    )
     case.materials_received = list(materials_received)
     case.materials_missing = missing
     workflow.record_event(case, actor=actor, action="request_materials", note=note, data={"missing": missing})
@@ -101,7 +126,12 @@ def request_materials(
 
 
 def materials_arrived(
-    session: Session, case: Case, *, actor: str, today: dt.date | None = None, calendar: WorkCalendar | None = None
+    session: Session,
+    case: Case,
+    *,
+    actor: str,
+    today: dt.date | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> Case:
     """The missing materials were brought: the case is accepted and its deadline starts today."""
     today = today or dt.date.today()
@@ -129,8 +159,18 @@ def refuse(
     if not reason.strip():
         raise IntakeError("不予受理须写明理由")
     item = find_item(session, item_code)
-    case = _new_case(session, item, resident, "refused", actor=actor, agent=agent, phone=phone, note="",
-                     channel="window", today=today or dt.date.today())
+    case = _new_case(
+        session,
+        item,
+        resident,
+        "refused",
+        actor=actor,
+        agent=agent,
+        phone=phone,
+        note="",
+        channel="window",
+        today=today or dt.date.today(),
+    )
     case.refusal_reason = reason.strip()
     workflow.record_event(case, actor=actor, action="refuse", note=reason.strip(), data={"basis": basis})
     return case

@@ -183,7 +183,9 @@ def _needs_staff(spec) -> bool:
     """A required field only staff can fill (no default, nothing the kiosk may say itself) keeps
     a certificate at the window: offering it at the kiosk would only end in a refusal."""
     return any(
-        f.from_staff and f.required and f.name not in KIOSK_VALUES
+        f.from_staff
+        and f.required
+        and f.name not in KIOSK_VALUES
         and (f.default is None or not str(f.default).strip())
         for f in spec.fields
     )

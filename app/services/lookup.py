@@ -99,8 +99,16 @@ def age_tags(session: Session) -> list[Tag]:
 
 
 def _detached_copy(tag: Tag) -> Tag:
-    return Tag(id=tag.id, code=tag.code, name=tag.name, color=tag.color, min_age=tag.min_age,
-               max_age=tag.max_age, sort_order=tag.sort_order, description=tag.description)
+    return Tag(
+        id=tag.id,
+        code=tag.code,
+        name=tag.name,
+        color=tag.color,
+        min_age=tag.min_age,
+        max_age=tag.max_age,
+        sort_order=tag.sort_order,
+        description=tag.description,
+    )
 
 
 def tags_of(resident: Resident, rule_tags: list[Tag], today: dt.date) -> list[Tag]:
@@ -145,7 +153,9 @@ def resident_json(session: Session, resident: Resident, today: dt.date) -> dict[
             "valid_from": _iso(resident.card_valid_from),
             "valid_to": "长期" if resident.card_long_term else _iso(resident.card_valid_to),
         },
-        "tags": [{"code": t.code, "name": t.name, "color": t.color} for t in tags_of(resident, rule_tags, today)],
+        "tags": [
+            {"code": t.code, "name": t.name, "color": t.color} for t in tags_of(resident, rule_tags, today)
+        ],
         "household": None,
         "building": None,
         "grid": None,

@@ -86,8 +86,9 @@ def _household(session: Session, data: NewResident) -> Household | None:
     if not 1 <= data.unit <= max(building.units, 1):
         raise RegistrationError(f"{building.name}只有{building.units}个单元")
     household = session.scalar(
-        select(Household).where(Household.building_id == building.id, Household.unit == data.unit,
-                                Household.room == room)
+        select(Household).where(
+            Household.building_id == building.id, Household.unit == data.unit, Household.room == room
+        )
     )
     if household is None:
         household = Household(building=building, unit=data.unit, room=room)

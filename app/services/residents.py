@@ -37,10 +37,16 @@ def matching_residents(session: Session, flt: ResidentFilter, *, today: dt.date)
         born_after = _birthday_years_ago(today, flt.max_age + 1)
         stmt = stmt.where(Resident.birth_date > born_after)
     if flt.tag_code:
-        stmt = stmt.join(resident_tags, resident_tags.c.resident_id == Resident.id).join(
-            Tag, Tag.id == resident_tags.c.tag_id).where(Tag.code == flt.tag_code)
+        stmt = (
+            stmt.join(resident_tags, resident_tags.c.resident_id == Resident.id)
+            .join(Tag, Tag.id == resident_tags.c.tag_id)
+            .where(Tag.code == flt.tag_code)
+        )
     if flt.grid_code:
-        stmt = (stmt.join(Household, Resident.household_id == Household.id)
-                .join(Building, Household.building_id == Building.id)
-                .join(Grid, Building.grid_id == Grid.id).where(Grid.code == flt.grid_code))
+        stmt = (
+            stmt.join(Household, Resident.household_id == Household.id)
+            .join(Building, Household.building_id == Building.id)
+            .join(Grid, Building.grid_id == Grid.id)
+            .where(Grid.code == flt.grid_code)
+        )
     return list(session.scalars(stmt.order_by(Resident.id).limit(flt.limit)))

@@ -54,7 +54,9 @@ def initialise(
         if session.scalar(select(func.count()).select_from(Street)):
             result.demo_skipped = "数据库中已有街道数据，未再生成演示数据"
             return result
-        summary = demo.build_demo_street(session, seed=seed, residents=residents, today=today, progress=progress)
+        summary = demo.build_demo_street(
+            session, seed=seed, residents=residents, today=today, progress=progress
+        )
         result.demo = summary.as_dict()
         result.users_added = auth.add_demo_users(session)
     return result

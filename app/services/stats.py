@@ -41,10 +41,15 @@ def street_counts(session: Session) -> StreetCounts:
     """One grouped query per level, so the counts stay quick with a million residents."""
     street = session.scalar(select(Street.name).order_by(Street.id).limit(1))
     per = {
-        "grids": dict(session.execute(select(Grid.community_id, func.count()).group_by(Grid.community_id)).all()),
-        "buildings": _grouped(session, select(Grid.community_id, func.count(Building.id)).join(Building.grid)),
+        "grids": dict(
+            session.execute(select(Grid.community_id, func.count()).group_by(Grid.community_id)).all()
+        ),
+        "buildings": _grouped(
+            session, select(Grid.community_id, func.count(Building.id)).join(Building.grid)
+        ),
         "households": _grouped(
-            session, select(Grid.community_id, func.count(Household.id)).join(Household.building).join(Building.grid)
+            session,
+            select(Grid.community_id, func.count(Household.id)).join(Household.building).join(Building.grid),
         ),
         "residents": _grouped(
             session,
@@ -55,8 +60,12 @@ def street_counts(session: Session) -> StreetCounts:
         ),
     }
     communities = [
-        CommunityCounts(code, name, *(per[k].get(cid, 0) for k in ("grids", "buildings", "households", "residents")))
-        for cid, code, name in session.execute(select(Community.id, Community.code, Community.name).order_by(Community.code))
+        CommunityCounts(
+            code, name, *(per[k].get(cid, 0) for k in ("grids", "buildings", "households", "residents"))
+        )
+        for cid, code, name in session.execute(
+            select(Community.id, Community.code, Community.name).order_by(Community.code)
+        )
     ]
     return StreetCounts(street, communities)
 

@@ -160,8 +160,13 @@ def _check_details(case: Case, action: str, *, note: str, to: str, evaluation: s
     if action in ("dispatch", "escalate") and not to.strip():
         raise WorkflowError("请填写承办人或承办部门" if action == "dispatch" else "请填写上报的街道或部门")
     if action in ("escalate", "complete", "call_back", "reopen", "withdraw") and not note.strip():
-        needed = {"escalate": "上报原因", "complete": "办理结果", "call_back": "回访情况",
-                  "reopen": "重新办理的原因", "withdraw": "撤回原因"}[action]
+        needed = {
+            "escalate": "上报原因",
+            "complete": "办理结果",
+            "call_back": "回访情况",
+            "reopen": "重新办理的原因",
+            "withdraw": "撤回原因",
+        }[action]
         raise WorkflowError(f"请填写{needed}")
     if action == "evaluate" and evaluation not in EVALUATIONS:
         raise WorkflowError(f"评价须为：{'、'.join(EVALUATIONS)}")

@@ -32,8 +32,11 @@ def _qt_messages(mode: QtMsgType, _context, message: str) -> None:
         return
     if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
         print(f"Qt: {message}", file=sys.stderr, flush=True)  # the person must see why it stopped
-    level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
-             QtMsgType.QtWarningMsg: logging.WARNING}.get(mode, logging.ERROR)
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+    }.get(mode, logging.ERROR)
     logging.getLogger("qt").log(level, "%s", message)
 
 
@@ -65,7 +68,9 @@ def desk_context(db: Database, user: StaffUser) -> DeskContext:
     try:
         with db.sessions() as session:
             community = current_community(session)
-            return DeskContext(db, user, community.code, community.name, centre_name(community), community.hotline)
+            return DeskContext(
+                db, user, community.code, community.name, centre_name(community), community.hotline
+            )
     except CentreNotConfigured as exc:
         raise DeskStartError(str(exc)) from None
 
@@ -78,8 +83,9 @@ def scripted_user(db: Database, username: str) -> StaffUser:
         return StaffUser(user.username, user.display_name, user.role)
 
 
-def run_desk(db: Database, screenshot: Path | None = None, *, user: str | None = None,
-             lookup: str | None = None) -> int:
+def run_desk(
+    db: Database, screenshot: Path | None = None, *, user: str | None = None, lookup: str | None = None
+) -> int:
     """Sign in (or, for screenshots and scripted checks, take ``user``), then open the desk."""
     from app.views import tasks
     from app.views.desk.login import LoginDialog

@@ -16,8 +16,14 @@ from app.resources import resource_path
 log = logging.getLogger(__name__)
 
 BUNDLED_FONT = ("fonts", "DroidSansFallbackFull.ttf")
-PREFERRED_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
-                      "Source Han Sans SC", "WenQuanYi Micro Hei"]
+PREFERRED_FAMILIES = [
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+]
 
 
 def install_chinese_font(app: QApplication, point_size: int = 11) -> str:
@@ -27,7 +33,9 @@ def install_chinese_font(app: QApplication, point_size: int = 11) -> str:
     if not bundled:
         log.warning("the bundled Chinese font could not be registered")
     available = set(QFontDatabase.families())
-    family = next((f for f in PREFERRED_FAMILIES if f in available), bundled[0] if bundled else app.font().family())
+    family = next(
+        (f for f in PREFERRED_FAMILIES if f in available), bundled[0] if bundled else app.font().family()
+    )
     font = QFont(family, point_size)
     if bundled:
         font.setFamilies([family, bundled[0]])

@@ -13,8 +13,14 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWid
 from app.services.stats import CommunityCounts, StreetCounts
 
 _ROOT = QModelIndex()
-COLUMNS = [("name", "社区"), ("code", "区划代码"), ("grids", "网格"), ("buildings", "楼栋"),
-           ("households", "户"), ("residents", "居民")]
+COLUMNS = [
+    ("name", "社区"),
+    ("code", "区划代码"),
+    ("grids", "网格"),
+    ("buildings", "楼栋"),
+    ("households", "户"),
+    ("residents", "居民"),
+]
 
 
 class CountsModel(QAbstractTableModel):

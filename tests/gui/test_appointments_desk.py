@@ -32,5 +32,7 @@ def test_the_days_bookings_are_listed_and_can_be_marked_attended(qtbot, demo_db)
     page.attended()
     assert "待办理 0 个" in page.count.text()
     with demo_db.sessions() as session:
-        purposes = [e.purpose for e in session.scalars(select(AuditEntry).where(AuditEntry.actor == "qiantai"))]
+        purposes = [
+            e.purpose for e in session.scalars(select(AuditEntry).where(AuditEntry.actor == "qiantai"))
+        ]
     assert any("预约名单" in p for p in purposes)

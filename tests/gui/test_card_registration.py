@@ -20,9 +20,18 @@ from app.views.desk_app import application, desk_context
 
 
 def _card(number: str, name: str = "聂小倩") -> CardData:
-    return CardData(name=name, sex="female", ethnicity="回族", birth_date=dt.date(1990, 3, 7),
-                    address="陕西省铜川市王益区红旗街12号", id_number=number, authority="铜川市公安局王益分局",
-                    valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2040, 1, 1), long_term=False)
+    return CardData(
+        name=name,
+        sex="female",
+        ethnicity="回族",
+        birth_date=dt.date(1990, 3, 7),
+        address="陕西省铜川市王益区红旗街12号",
+        id_number=number,
+        authority="铜川市公安局王益分局",
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=dt.date(2040, 1, 1),
+        long_term=False,
+    )
 
 
 def _new_number() -> str:
@@ -67,8 +76,12 @@ def test_an_unknown_card_is_registered_from_its_data(qtbot, window, demo_db, mon
     seen: dict = {}
 
     def fill(dialog: RegistrationDialog):
-        seen.update(name=dialog.name.text(), ethnicity=dialog.ethnicity.currentText(), hukou=dialog.hukou.text(),
-                    readonly=dialog.id_number.isReadOnly())
+        seen.update(
+            name=dialog.name.text(),
+            ethnicity=dialog.ethnicity.currentText(),
+            hukou=dialog.hukou.text(),
+            readonly=dialog.id_number.isReadOnly(),
+        )
         dialog.grid.setCurrentIndex(1)
         dialog.room.setText("1201")
         dialog.relation.setCurrentText("户主")
@@ -78,11 +91,18 @@ def test_an_unknown_card_is_registered_from_its_data(qtbot, window, demo_db, mon
 
     monkeypatch.setattr(RegistrationDialog, "exec", fill)
     page.register_button.click()
-    assert seen == {"name": "聂小倩", "ethnicity": "回族", "hukou": "陕西省铜川市王益区红旗街12号", "readonly": True}
+    assert seen == {
+        "name": "聂小倩",
+        "ethnicity": "回族",
+        "hukou": "陕西省铜川市王益区红旗街12号",
+        "readonly": True,
+    }
     with demo_db.sessions() as session:
         resident = session.scalars(select(Resident).where(Resident.id_number == number)).one()
         assert (resident.sex, resident.phone, resident.household.room) == ("female", "13912345678", "1201")
-        assert resident.card_authority == "铜川市公安局王益分局" and resident.card_valid_to == dt.date(2040, 1, 1)
+        assert resident.card_authority == "铜川市公安局王益分局" and resident.card_valid_to == dt.date(
+            2040, 1, 1
+        )
         actions = [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions == ["register", "lookup"]
     assert page.panel.name.text() == "聂小倩" and not page.register_button.isVisible()

@@ -47,8 +47,17 @@ def test_screenshot_signed_in_with_a_lookup_is_audited(tmp_path, demo_db, qapp):
     with demo_db.sessions() as session:
         person = session.scalars(select(Resident).limit(1)).one()
     target = tmp_path / "desk.png"
-    argv = ["--db", demo_db.url, "desk", "--screenshot", str(target), "--user", "qiantai", "--lookup",
-            person.id_number]
+    argv = [
+        "--db",
+        demo_db.url,
+        "desk",
+        "--screenshot",
+        str(target),
+        "--user",
+        "qiantai",
+        "--lookup",
+        person.id_number,
+    ]
     assert main(argv) == 0
     image = QImage(str(target))
     assert image.width() >= 1000 and image.height() >= 700

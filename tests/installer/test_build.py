@@ -26,8 +26,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(os.environ.get("YICHUANG_BUILD_TEST") != "1",
-                       reason="builds the installer bundle (minutes): set YICHUANG_BUILD_TEST=1 to run"),
+    pytest.mark.skipif(
+        os.environ.get("YICHUANG_BUILD_TEST") != "1",
+        reason="builds the installer bundle (minutes): set YICHUANG_BUILD_TEST=1 to run",
+    ),
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="installer/build is the Linux build"),
 ]
 
@@ -39,10 +41,15 @@ def _results(path: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def build(tmp_path_factory):
     smoke = tmp_path_factory.mktemp("smoke")
-    env = {k: v for k, v in os.environ.items() if k not in ("YICHUANG_DB", "YICHUANG_LOG_DIR", "YICHUANG_KEYS_DIR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("YICHUANG_DB", "YICHUANG_LOG_DIR", "YICHUANG_KEYS_DIR")
+    }
     env["YICHUANG_SMOKE_DIR"] = str(smoke)
-    done = subprocess.run([str(REPO / "installer" / "build")], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=3600)
+    done = subprocess.run(
+        [str(REPO / "installer" / "build")], cwd=REPO, env=env, capture_output=True, text=True, timeout=3600
+    )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     return smoke, _results(smoke / "results.env"), done.stdout
 
@@ -69,11 +76,30 @@ def test_desk_screenshot_runs_again_from_outside_the_checkout(build, tmp_path):
     """Independently of the build script: the frozen desk renders from another folder, PATH empty."""
     smoke, results, _ = build
     out = tmp_path / "again.png"
-    env = {"HOME": str(tmp_path), "PATH": str(tmp_path / "nothing"), "QT_QPA_PLATFORM": "offscreen",
-           "YICHUANG_LOG_DIR": str(tmp_path / "logs"), "LANG": "C.UTF-8"}
-    done = subprocess.run([str(Path(results["BUNDLE"]) / "yichuang"), "--db", str(smoke / "smoke.db"),
-                           "desk", "--screenshot", str(out), "--user", "qiantai"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        "HOME": str(tmp_path),
+        "PATH": str(tmp_path / "nothing"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "YICHUANG_LOG_DIR": str(tmp_path / "logs"),
+        "LANG": "C.UTF-8",
+    }
+    done = subprocess.run(
+        [
+            str(Path(results["BUNDLE"]) / "yichuang"),
+            "--db",
+            str(smoke / "smoke.db"),
+            "desk",
+            "--screenshot",
+            str(out),
+            "--user",
+            "qiantai",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -85,8 +111,14 @@ def test_linux_archive_holds_the_folder_and_the_desktop_files(build):
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
     top = archive.name.removesuffix(".tar.gz")
-    for member in ("yichuang/yichuang", "yichuang-desk.desktop", "yichuang-kiosk.desktop", "INSTALL.txt",
-                   "INSTALL.md", "yichuang/_internal/resources/catalogue/service_items.yaml"):
+    for member in (
+        "yichuang/yichuang",
+        "yichuang-desk.desktop",
+        "yichuang-kiosk.desktop",
+        "INSTALL.txt",
+        "INSTALL.md",
+        "yichuang/_internal/resources/catalogue/service_items.yaml",
+    ):
         assert f"{top}/{member}" in names
 
 

@@ -55,8 +55,15 @@ def executed_spec():
     import sys
 
     _Recorder.calls = []
-    namespace = {"Analysis": Analysis, "PYZ": PYZ, "EXE": EXE, "COLLECT": COLLECT,
-                 "SPECPATH": str(SPEC.parent), "__file__": str(SPEC), "__name__": "__main__"}
+    namespace = {
+        "Analysis": Analysis,
+        "PYZ": PYZ,
+        "EXE": EXE,
+        "COLLECT": COLLECT,
+        "SPECPATH": str(SPEC.parent),
+        "__file__": str(SPEC),
+        "__name__": "__main__",
+    }
     saved_path = list(sys.path)
     try:
         exec(compile(SPEC.read_text(encoding="utf-8"), str(SPEC), "exec"), namespace)
@@ -122,13 +129,28 @@ def test_entry_point_and_excluded_modules(executed_spec):
     assert [Path(p).name for p in entry_scripts] == ["entry.py"]
     assert "freeze_support()" in (REPO / "installer" / "entry.py").read_text(encoding="utf-8")
     excludes = set(analysis["excludes"])
-    for module in ("PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.Qt3DCore",
-                   "PySide6.Qt3DRender", "PySide6.QtQuick3D", "PySide6.QtQuick", "PySide6.QtQml",
-                   "PySide6.QtMultimedia", "PySide6.QtCharts", "PySide6.QtDesigner"):
+    for module in (
+        "PySide6.QtWebEngineCore",
+        "PySide6.QtWebEngineWidgets",
+        "PySide6.Qt3DCore",
+        "PySide6.Qt3DRender",
+        "PySide6.QtQuick3D",
+        "PySide6.QtQuick",
+        "PySide6.QtQml",
+        "PySide6.QtMultimedia",
+        "PySide6.QtCharts",
+        "PySide6.QtDesigner",
+    ):
         assert module in excludes
     # ... and none the program imports.
-    for module in ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtPrintSupport",
-                   "PySide6.QtPdf", "PySide6.QtPdfWidgets"):
+    for module in (
+        "PySide6.QtCore",
+        "PySide6.QtGui",
+        "PySide6.QtWidgets",
+        "PySide6.QtPrintSupport",
+        "PySide6.QtPdf",
+        "PySide6.QtPdfWidgets",
+    ):
         assert module not in excludes
     assert "alembic.context" in analysis["hiddenimports"]
     assert "sqlalchemy.dialects.sqlite" in analysis["hiddenimports"]

@@ -27,13 +27,18 @@ for _ in range(10_000):
 def test_kill_9_loses_no_printed_case(demo_db, tmp_path):
     with demo_db.sessions() as session:
         id_number = session.scalars(select(Resident.id_number).limit(1)).one()
-    path = demo_db.url[len("sqlite:///"):]
+    path = demo_db.url[len("sqlite:///") :]
     demo_db.dispose()
     env = {**os.environ, "YICHUANG_LOG_DIR": str(tmp_path / "logs")}
     printed: list[str] = []
     for round_ in range(3):  # kill at three different moments
-        child = subprocess.Popen([sys.executable, "-c", LOOP, path, id_number], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True, env=env)
+        child = subprocess.Popen(
+            [sys.executable, "-c", LOOP, path, id_number],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         try:
             for _ in range(8 + 5 * round_):
                 line = child.stdout.readline()
@@ -44,7 +49,9 @@ def test_kill_9_loses_no_printed_case(demo_db, tmp_path):
             child.send_signal(signal.SIGKILL)
             child.wait(timeout=30)
         # a line may have been written between our last read and the kill
-        printed.extend(json.loads(line)["case_no"] for line in child.stdout.read().splitlines() if line.strip())
+        printed.extend(
+            json.loads(line)["case_no"] for line in child.stdout.read().splitlines() if line.strip()
+        )
         child.stdout.close()
         child.stderr.close()
 

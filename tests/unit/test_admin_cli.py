@@ -23,9 +23,13 @@ def run(capsys, *argv):
 def test_a_centre_adds_and_assigns_its_own_tag(capsys, demo_db):
     with demo_db.sessions() as session:
         person = session.scalars(select(Resident).limit(1)).one()
-    code, out, _ = run(capsys, "--db", demo_db.url, "tags", "add", "empty_nest", "空巢老人", "--color", "#805ad5")
+    code, out, _ = run(
+        capsys, "--db", demo_db.url, "tags", "add", "empty_nest", "空巢老人", "--color", "#805ad5"
+    )
     assert code == 0 and json.loads(out)["name"] == "空巢老人"
-    code, _, _ = run(capsys, "--db", demo_db.url, "tags", "assign", "empty_nest", person.id_number, "--user", "admin")
+    code, _, _ = run(
+        capsys, "--db", demo_db.url, "tags", "assign", "empty_nest", person.id_number, "--user", "admin"
+    )
     assert code == 0
     with demo_db.sessions.begin() as session:
         assert "空巢老人" in [t["name"] for t in lookup(session, person.id_number, actor="t")["tags"]]

@@ -39,7 +39,9 @@ def test_bad_rows_are_named_and_nothing_is_imported(capsys, db, tmp_path):
 
 
 def test_set_and_unset_one_day(capsys, db):
-    code, rows, _ = run(capsys, "--db", db.url, "calendar", "set", "2026-11-24", "--holiday", "--note", "停电闭馆")
+    code, rows, _ = run(
+        capsys, "--db", db.url, "calendar", "set", "2026-11-24", "--holiday", "--note", "停电闭馆"
+    )
     assert code == 0 and rows[0]["workday"] is False
     with db.sessions() as session:
         assert not WorkCalendar.load(session).is_workday(dt.date(2026, 11, 24))

@@ -19,8 +19,19 @@ def run(capsys, *argv):
 def test_case_accept_prints_the_stored_case_number(capsys, demo_db):
     with demo_db.sessions() as session:
         person = session.scalars(select(Resident).limit(1)).one()
-    code, rows, _ = run(capsys, "--db", demo_db.url, "case", "accept", "--item", "ZM-001", "--id", person.id_number,
-                        "--user", "qiantai")
+    code, rows, _ = run(
+        capsys,
+        "--db",
+        demo_db.url,
+        "case",
+        "accept",
+        "--item",
+        "ZM-001",
+        "--id",
+        person.id_number,
+        "--user",
+        "qiantai",
+    )
     assert code == 0 and rows[0]["case_no"].startswith("TY-")
     with demo_db.sessions() as session:
         case = session.scalars(select(Case)).one()
@@ -32,8 +43,21 @@ def test_case_accept_prints_the_stored_case_number(capsys, demo_db):
 def test_case_accept_with_an_agent_and_listing(capsys, demo_db):
     with demo_db.sessions() as session:
         person = session.scalars(select(Resident).limit(1)).one()
-    code, rows, _ = run(capsys, "--db", demo_db.url, "case", "accept", "--item", "ZM-002", "--id", person.id_number,
-                        "--agent-id", "11010519491231002X", "--agent-name", "陈代办")
+    code, rows, _ = run(
+        capsys,
+        "--db",
+        demo_db.url,
+        "case",
+        "accept",
+        "--item",
+        "ZM-002",
+        "--id",
+        person.id_number,
+        "--agent-id",
+        "11010519491231002X",
+        "--agent-name",
+        "陈代办",
+    )
     assert code == 0
     code, listed, _ = run(capsys, "--db", demo_db.url, "cases")
     assert code == 0 and [r["case_no"] for r in listed] == [rows[0]["case_no"]]

@@ -37,10 +37,14 @@ def test_loading_is_idempotent_and_keeps_local_edits(db):
         item.promised_days = 3  # the centre changed its promise
     with db.sessions.begin() as session:
         assert load_catalogue(session) == 0
-        assert session.scalars(select(ServiceItem).where(ServiceItem.code == "ZM-001")).one().promised_days == 3
+        assert (
+            session.scalars(select(ServiceItem).where(ServiceItem.code == "ZM-001")).one().promised_days == 3
+        )
     with db.sessions.begin() as session:
         assert load_catalogue(session, replace=True) >= 30
-        assert session.scalars(select(ServiceItem).where(ServiceItem.code == "ZM-001")).one().promised_days == 0
+        assert (
+            session.scalars(select(ServiceItem).where(ServiceItem.code == "ZM-001")).one().promised_days == 0
+        )
 
 
 def test_initials_pinyin_and_hanzi_all_find_the_residence_certificate(db):

@@ -23,9 +23,19 @@ def run(capsys, *argv: str) -> tuple[int, list[dict], str]:
 def test_id_check_prints_one_object_a_line_and_exit_code(capsys):
     code, rows, _ = run(capsys, "id", "check", "11010519491231002X")
     assert code == 0
-    assert rows == [{"id": "11010519491231002X", "valid": True, "error": None, "birth_date": "1949-12-31",
-                     "sex": "female", "region_code": "110105", "province": rows[0]["province"],
-                     "county": rows[0]["county"], "converted_from_15": False}]
+    assert rows == [
+        {
+            "id": "11010519491231002X",
+            "valid": True,
+            "error": None,
+            "birth_date": "1949-12-31",
+            "sex": "female",
+            "region_code": "110105",
+            "province": rows[0]["province"],
+            "county": rows[0]["county"],
+            "converted_from_15": False,
+        }
+    ]
     code, rows, _ = run(capsys, "id", "check", "11010519491231002X", "110105194912310021")
     assert code == 1 and [r["valid"] for r in rows] == [True, False] and "校验码" in rows[1]["error"]
 
@@ -57,7 +67,15 @@ def test_catalogue_lists_items_and_searches(capsys, tmp_path):
     db = str(tmp_path / "cat.db")
     code, rows, _ = run(capsys, "--db", db, "catalogue")
     assert code == 0 and len(rows) >= 30
-    assert set(rows[0]) >= {"code", "name", "category", "promised_days", "materials", "self_service", "template"}
+    assert set(rows[0]) >= {
+        "code",
+        "name",
+        "category",
+        "promised_days",
+        "materials",
+        "self_service",
+        "template",
+    }
     _, rows, _ = run(capsys, "--db", db, "catalogue", "--search", "jzzm")
     assert rows[0]["name"] == "居住证明" and rows[0]["template"] == "JZZM"
 
@@ -67,8 +85,19 @@ def test_user_add_reads_password_from_stdin(capsys, tmp_path, monkeypatch):
 
     db = str(tmp_path / "u.db")
     monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-secret\n"))
-    code, rows, _ = run(capsys, "--db", db, "user", "add", "zhang", "--role", "front_desk", "--name", "张敏",
-                        "--password-stdin")
+    code, rows, _ = run(
+        capsys,
+        "--db",
+        db,
+        "user",
+        "add",
+        "zhang",
+        "--role",
+        "front_desk",
+        "--name",
+        "张敏",
+        "--password-stdin",
+    )
     assert code == 0 and rows == [{"username": "zhang", "role": "front_desk", "display_name": "张敏"}]
     monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
     code, _, err = run(capsys, "--db", db, "user", "add", "li", "--role", "admin", "--password-stdin")
@@ -76,7 +105,7 @@ def test_user_add_reads_password_from_stdin(capsys, tmp_path, monkeypatch):
 
 
 def test_backup_is_consistent_while_a_writer_holds_a_transaction(capsys, tmp_path, demo_db):
-    db_path = demo_db.url[len("sqlite:///"):]
+    db_path = demo_db.url[len("sqlite:///") :]
     writer = sqlite3.connect(db_path)
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("UPDATE residents SET name = '未提交' WHERE id = 1")
@@ -95,7 +124,9 @@ def test_backup_is_consistent_while_a_writer_holds_a_transaction(capsys, tmp_pat
 def test_backup_to_an_unwritable_place_says_so(capsys, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    code, _, err = run(capsys, "--db", str(tmp_path / "b.db"), "backup", "--out", str(blocker / "sub" / "c.db"))
+    code, _, err = run(
+        capsys, "--db", str(tmp_path / "b.db"), "backup", "--out", str(blocker / "sub" / "c.db")
+    )
     assert code == 1 and "无法写入备份文件" in err
 
 
@@ -105,8 +136,11 @@ def test_unexpected_errors_are_a_sentence_not_sql_with_personal_data(capsys, tmp
     import app.commands.lookup_cmd as lookup_cmd
 
     def boom(*_a, **_k):
-        raise IntegrityError("INSERT INTO residents VALUES (?)", ["张三", "11010519491231002X"],
-                             Exception("UNIQUE constraint failed: residents.id_number"))
+        raise IntegrityError(
+            "INSERT INTO residents VALUES (?)",
+            ["张三", "11010519491231002X"],
+            Exception("UNIQUE constraint failed: residents.id_number"),
+        )
 
     monkeypatch.setattr(lookup_cmd, "lookup", boom)
     code, _, err = run(capsys, "--db", str(tmp_path / "e.db"), "lookup", "11010519491231002X")
@@ -115,8 +149,12 @@ def test_unexpected_errors_are_a_sentence_not_sql_with_personal_data(capsys, tmp
 
 
 def test_python_dash_m_app_is_the_same_command():
-    result = subprocess.run([sys.executable, "-m", "app", "id", "check", "11010519491231002X"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "id", "check", "11010519491231002X"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0 and json.loads(result.stdout)["valid"] is True
 
 

@@ -36,7 +36,9 @@ def test_database_url_prefers_option_then_environment_then_default(monkeypatch, 
     assert config.database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
     monkeypatch.delenv(config.DB_ENV)
     default = config.database_url(None)
-    assert default.endswith("yichuang.db") and "yichuang" in Path(default[len("sqlite:///"):]).parent.as_posix()
+    assert (
+        default.endswith("yichuang.db") and "yichuang" in Path(default[len("sqlite:///") :]).parent.as_posix()
+    )
 
 
 def test_opening_an_older_database_upgrades_it_and_keeps_a_copy(tmp_path):
@@ -44,8 +46,12 @@ def test_opening_an_older_database_upgrades_it_and_keeps_a_copy(tmp_path):
     engine = create_db_engine(f"sqlite:///{path}")
     upgrade(engine, "0001")  # the schema as the first release shipped it
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO streets (code, name, district, city, hotline) "
-                          "VALUES ('610202010', '老街道', '', '', '')"))
+        conn.execute(
+            text(
+                "INSERT INTO streets (code, name, district, city, hotline) "
+                "VALUES ('610202010', '老街道', '', '', '')"
+            )
+        )
     engine.dispose()
     assert not _tables(path) >= {"users", "service_items"}
 

@@ -27,8 +27,14 @@ def _item_materials(session, code):
 def test_accept_creates_a_numbered_case_with_a_deadline_and_event(demo_db):
     with demo_db.sessions.begin() as session:
         person = _resident(session)
-        case = intake.accept(session, item_code="LL-001", resident=person, actor="qiantai",
-                             materials_received=_item_materials(session, "LL-001"), today=MONDAY)
+        case = intake.accept(
+            session,
+            item_code="LL-001",
+            resident=person,
+            actor="qiantai",
+            materials_received=_item_materials(session, "LL-001"),
+            today=MONDAY,
+        )
         case_no = case.case_no
     with demo_db.sessions() as session:
         case = session.scalars(select(Case).where(Case.case_no == case_no)).one()
@@ -42,15 +48,28 @@ def test_accept_creates_a_numbered_case_with_a_deadline_and_event(demo_db):
 
 def test_accept_with_a_material_missing_is_refused(demo_db):
     with demo_db.sessions() as session, pytest.raises(IntakeError, match="一次性告知"):
-        intake.accept(session, item_code="LL-001", resident=_resident(session), actor="qiantai",
-                      materials_received=_item_materials(session, "LL-001")[:1], today=MONDAY)
+        intake.accept(
+            session,
+            item_code="LL-001",
+            resident=_resident(session),
+            actor="qiantai",
+            materials_received=_item_materials(session, "LL-001")[:1],
+            today=MONDAY,
+        )
 
 
 def test_supplement_notice_waits_then_accepts_when_materials_arrive(demo_db):
     with demo_db.sessions.begin() as session:
         materials = _item_materials(session, "LL-001")
-        case = intake.request_materials(session, item_code="LL-001", resident=_resident(session), actor="qiantai",
-                                        materials_received=materials[:1], missing=materials[1:], today=MONDAY)
+        case = intake.request_materials(
+            session,
+            item_code="LL-001",
+            resident=_resident(session),
+            actor="qiantai",
+            materials_received=materials[:1],
+            missing=materials[1:],
+            today=MONDAY,
+        )
         assert case.status == "awaiting_materials" and case.due_date is None
         assert case.materials_missing == materials[1:]
         intake.materials_arrived(session, case, actor="qiantai", today=dt.date(2026, 9, 30))
@@ -62,16 +81,28 @@ def test_supplement_notice_waits_then_accepts_when_materials_arrive(demo_db):
 
 def test_supplement_without_missing_materials_is_refused(demo_db):
     with demo_db.sessions() as session, pytest.raises(IntakeError, match="缺少的材料"):
-        intake.request_materials(session, item_code="LL-001", resident=_resident(session), actor="q",
-                                 materials_received=[], missing=[" "])
+        intake.request_materials(
+            session,
+            item_code="LL-001",
+            resident=_resident(session),
+            actor="q",
+            materials_received=[],
+            missing=[" "],
+        )
 
 
 def test_refusal_needs_a_reason_and_records_it(demo_db):
     with demo_db.sessions.begin() as session:
         with pytest.raises(IntakeError, match="理由"):
             intake.refuse(session, item_code="LL-001", resident=_resident(session), reason="", actor="q")
-        case = intake.refuse(session, item_code="LL-001", resident=_resident(session), actor="qiantai",
-                             reason="申请人未满80周岁，不符合高龄津贴条件", basis="《高龄津贴发放办法》")
+        case = intake.refuse(
+            session,
+            item_code="LL-001",
+            resident=_resident(session),
+            actor="qiantai",
+            reason="申请人未满80周岁，不符合高龄津贴条件",
+            basis="《高龄津贴发放办法》",
+        )
         assert case.status == "refused" and "80" in case.refusal_reason
         with pytest.raises(WorkflowError):
             apply(session, case, "dispatch", actor="q", to="x")
@@ -82,26 +113,49 @@ def test_agent_is_validated_and_recorded(demo_db):
         person = _resident(session)
         materials = _item_materials(session, "ZM-001")
         with pytest.raises(IntakeError, match="代办人身份证号无效"):
-            intake.accept(session, item_code="ZM-001", resident=person, actor="q", materials_received=materials,
-                          agent=Agent("李代办", "110105194912310021"))
+            intake.accept(
+                session,
+                item_code="ZM-001",
+                resident=person,
+                actor="q",
+                materials_received=materials,
+                agent=Agent("李代办", "110105194912310021"),
+            )
         with pytest.raises(IntakeError, match="本人"):
-            intake.accept(session, item_code="ZM-001", resident=person, actor="q", materials_received=materials,
-                          agent=Agent("自己", person.id_number))
-        case = intake.accept(session, item_code="ZM-001", resident=person, actor="q", materials_received=materials,
-                             agent=Agent("李代办", "11010519491231002x", "13800000000"))
+            intake.accept(
+                session,
+                item_code="ZM-001",
+                resident=person,
+                actor="q",
+                materials_received=materials,
+                agent=Agent("自己", person.id_number),
+            )
+        case = intake.accept(
+            session,
+            item_code="ZM-001",
+            resident=person,
+            actor="q",
+            materials_received=materials,
+            agent=Agent("李代办", "11010519491231002x", "13800000000"),
+        )
         assert (case.agent_name, case.agent_id_number) == ("李代办", "11010519491231002X")
 
 
 def test_unknown_item_is_refused(demo_db):
     with demo_db.sessions() as session, pytest.raises(IntakeError, match="不存在"):
-        intake.accept(session, item_code="NOPE", resident=_resident(session), actor="q", materials_received=[])
+        intake.accept(
+            session, item_code="NOPE", resident=_resident(session), actor="q", materials_received=[]
+        )
 
 
 def test_case_numbers_count_per_community_and_day_and_survive_rollback(demo_db):
     day = dt.date(2026, 11, 23)
     with demo_db.sessions.begin() as session:
         assert [next_case_no(session, "TY", day) for _ in range(3)] == [
-            "TY-20261123-0001", "TY-20261123-0002", "TY-20261123-0003"]
+            "TY-20261123-0001",
+            "TY-20261123-0002",
+            "TY-20261123-0003",
+        ]
         assert next_case_no(session, "XH", day) == "XH-20261123-0001"
         assert next_case_no(session, "TY", day + dt.timedelta(days=1)) == "TY-20261124-0001"
     with demo_db.sessions() as session:  # taken but never committed: nobody saw it

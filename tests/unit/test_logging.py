@@ -37,7 +37,7 @@ def test_log_file_never_holds_the_number(tmp_path, monkeypatch):
     try:
         logging.getLogger("x").warning("card read: %s", ID)
     finally:
-        for handler in root.handlers[len(before):]:
+        for handler in root.handlers[len(before) :]:
             handler.close()
             root.removeHandler(handler)
     text = (tmp_path / "yichuang.log").read_text(encoding="utf-8")

@@ -21,8 +21,9 @@ def _a_household_member(session) -> Resident:
 def test_lookup_returns_household_building_grid_and_writes_audit(demo_db):
     with demo_db.sessions.begin() as session:
         person = _a_household_member(session)
-        record = lookup(session, person.id_number.lower(), actor="qiantai", purpose="开具居住证明",
-                        today=DEMO_TODAY)
+        record = lookup(
+            session, person.id_number.lower(), actor="qiantai", purpose="开具居住证明", today=DEMO_TODAY
+        )
     assert record["name"] == person.name
     assert record["household"]["head"] and len(record["household"]["members"]) >= 1
     assert record["building"]["name"].endswith("号楼")
@@ -56,7 +57,9 @@ def test_a_legacy_15_digit_number_finds_the_same_person(demo_db):
 
 def test_age_tags_follow_the_birth_date_and_assigned_tags_stay(demo_db):
     with demo_db.sessions() as session:
-        rule_tags = list(session.scalars(select(Tag).where(Tag.min_age.is_not(None) | Tag.max_age.is_not(None))))
+        rule_tags = list(
+            session.scalars(select(Tag).where(Tag.min_age.is_not(None) | Tag.max_age.is_not(None)))
+        )
         party = session.scalars(select(Tag).where(Tag.code == "party_member")).one()
         person = Resident(name="测试", birth_date=dt.date(1940, 5, 1), tags=[party])
         codes = [t.code for t in tags_of(person, rule_tags, DEMO_TODAY)]

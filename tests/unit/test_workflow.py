@@ -25,8 +25,17 @@ EXPECTED = {  # status -> {action: target}; the whole allowed graph written out 
 
 
 def _case(status: str) -> Case:
-    return Case(case_no="TY-20261123-0001", status=status, events=[], version=1, first_responder="qiantai",
-                promised_days=5, materials_received=[], materials_missing=["户口簿"], supervised=False)
+    return Case(
+        case_no="TY-20261123-0001",
+        status=status,
+        events=[],
+        version=1,
+        first_responder="qiantai",
+        promised_days=5,
+        materials_received=[],
+        materials_missing=["户口簿"],
+        supervised=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +65,11 @@ def test_every_transition_from_every_status(db, status, action):
             event = workflow.apply(session, case, action, actor="houtai", **DETAILS)
             assert case.status == EXPECTED[status][action]
             assert (event.actor, event.action, event.from_status, event.to_status) == (
-                "houtai", action, status, EXPECTED[status][action])
+                "houtai",
+                action,
+                status,
+                EXPECTED[status][action],
+            )
             assert case.version == 2 and case.events == [event]
         else:
             with pytest.raises(WorkflowError) as refused:
@@ -127,7 +140,9 @@ def test_dispatch_and_escalate_move_the_owner_and_return_gives_it_back(db):
     with db.sessions() as session:
         workflow.apply(session, case, "dispatch", actor="qiantai", to="houtai")
         assert case.owner == "houtai"
-        workflow.apply(session, case, "escalate", actor="houtai", to="桃园街道城管科", note="占道经营需联合执法")
+        workflow.apply(
+            session, case, "escalate", actor="houtai", to="桃园街道城管科", note="占道经营需联合执法"
+        )
         assert case.owner == "桃园街道城管科"
         workflow.apply(session, case, "return", actor="street", note="已联合执法")
         assert case.owner == "qiantai"

@@ -41,16 +41,21 @@ class BatchDialog(QDialog):
         self.grid = QComboBox()
         self.tag = QComboBox()
         with ctx.db.sessions() as session:
-            for code, title in session.execute(select(CertificateTemplate.code, CertificateTemplate.title)
-                                               .where(CertificateTemplate.active.is_(True))
-                                               .order_by(CertificateTemplate.code)):
+            for code, title in session.execute(
+                select(CertificateTemplate.code, CertificateTemplate.title)
+                .where(CertificateTemplate.active.is_(True))
+                .order_by(CertificateTemplate.code)
+            ):
                 self.template.addItem(title, code)
             self.grid.addItem("全部网格", None)
             for code, name in session.execute(select(Grid.code, Grid.name).order_by(Grid.code)):
                 self.grid.addItem(f"{name}（{code}）", code)
             self.tag.addItem("不限", None)
-            for code, name in session.execute(select(Tag.code, Tag.name).where(
-                    Tag.min_age.is_(None) & Tag.max_age.is_(None)).order_by(Tag.sort_order)):
+            for code, name in session.execute(
+                select(Tag.code, Tag.name)
+                .where(Tag.min_age.is_(None) & Tag.max_age.is_(None))
+                .order_by(Tag.sort_order)
+            ):
                 self.tag.addItem(name, code)
         self.min_age = QSpinBox()
         self.min_age.setRange(0, 120)
@@ -91,8 +96,11 @@ class BatchDialog(QDialog):
     def start(self) -> None:
         db, actor = self.ctx.db, self.ctx.user.username
         code, values = self.template.currentData(), self.staff_values()
-        flt = ResidentFilter(min_age=self.min_age.value() or None, tag_code=self.tag.currentData(),
-                             grid_code=self.grid.currentData())
+        flt = ResidentFilter(
+            min_age=self.min_age.value() or None,
+            tag_code=self.tag.currentData(),
+            grid_code=self.grid.currentData(),
+        )
         cancelled = self.cancel_requested
         cancelled.clear()
 
@@ -101,8 +109,15 @@ class BatchDialog(QDialog):
                 people = matching_residents(session, flt, today=dt.date.today())
                 if not people:
                     raise CertificateError("没有符合条件的居民")
-                serials, pdf = issue_batch(session, template_code=code, residents=people, staff_values=values,
-                                           actor=actor, progress=progress, cancelled=cancelled.is_set)
+                serials, pdf = issue_batch(
+                    session,
+                    template_code=code,
+                    residents=people,
+                    staff_values=values,
+                    actor=actor,
+                    progress=progress,
+                    cancelled=cancelled.is_set,
+                )
                 session.commit()
                 return serials, pdf
 

@@ -114,14 +114,17 @@ class ReaderSettingsDialog(QDialog):
         form.addRow("驱动库（sdtapi）", row)
         form.addRow("端口", self.port)
         form.addRow(detect, self.result)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择 sdtapi 驱动库", self.library.text(),
-                                              "驱动库 (*.dll *.so *.dylib)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择 sdtapi 驱动库", self.library.text(), "驱动库 (*.dll *.so *.dylib)"
+        )
         if path:
             self.library.setText(path)
 

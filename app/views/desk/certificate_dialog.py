@@ -62,7 +62,8 @@ class CertificateDialog(QDialog):
         with ctx.db.sessions() as session:
             for code, title in session.execute(
                 select(CertificateTemplate.code, CertificateTemplate.title)
-                .where(CertificateTemplate.active.is_(True)).order_by(CertificateTemplate.code)
+                .where(CertificateTemplate.active.is_(True))
+                .order_by(CertificateTemplate.code)
             ):
                 self.template_combo.addItem(f"{title}（{code}）", code)
         top.addWidget(self.template_combo, 1)
@@ -190,7 +191,9 @@ class CertificateDialog(QDialog):
             return None
         missing = missing_glyph_report(values)
         if missing:
-            self._show_errors({k: f"字库中没有“{'、'.join(v)}”，打印会成空白方框，请改写" for k, v in missing.items()})
+            self._show_errors(
+                {k: f"字库中没有“{'、'.join(v)}”，打印会成空白方框，请改写" for k, v in missing.items()}
+            )
             return None
         return values
 
@@ -209,9 +212,15 @@ class CertificateDialog(QDialog):
         values = self._checked_values()
         if values is None:
             return
-        pdf = render_certificate(self.spec, values, serial="（预览稿）", qr_text=DRAFT_QR,
-                                 verification_code="预览", centre_name=self.ctx.centre_name,
-                                 issue_date=dt.date.today())
+        pdf = render_certificate(
+            self.spec,
+            values,
+            serial="（预览稿）",
+            qr_text=DRAFT_QR,
+            verification_code="预览",
+            centre_name=self.ctx.centre_name,
+            issue_date=dt.date.today(),
+        )
         from app.printing.qt_bridge import PdfPreviewDialog
 
         dialog = PdfPreviewDialog(f"预览稿 — {self.spec.title}（未登记，不能打印）", pdf, parent=self)
@@ -225,8 +234,13 @@ class CertificateDialog(QDialog):
         try:
             with self.ctx.db.sessions.begin() as session:
                 resident = find_resident(session, self.id_number)
-                self.issued = issue_certificate(session, template_code=self.spec.code, resident=resident,
-                                                staff_values=self.staff_values(), actor=self.ctx.user.username)
+                self.issued = issue_certificate(
+                    session,
+                    template_code=self.spec.code,
+                    resident=resident,
+                    staff_values=self.staff_values(),
+                    actor=self.ctx.user.username,
+                )
         except TemplateValueError as exc:
             self._show_errors(exc.errors)
             return
@@ -242,13 +256,23 @@ def show_issued(ctx: DeskContext, issued: IssuedCertificate, parent=None):
     from app.services import audit
     from app.views.desk import document_dialog
 
-    dialog = document_dialog.preview_class(f"{issued.title} — {issued.serial}", issued.pdf,
-                                           suggested_name=f"{issued.serial}-{issued.title}.pdf", parent=parent)
+    dialog = document_dialog.preview_class(
+        f"{issued.title} — {issued.serial}",
+        issued.pdf,
+        suggested_name=f"{issued.serial}-{issued.title}.pdf",
+        parent=parent,
+    )
 
     def record(how: str) -> None:
         with ctx.db.sessions.begin() as session:
-            audit.record(session, actor=ctx.user.username, action="print", subject=issued.serial,
-                         purpose=issued.title, detail=how)
+            audit.record(
+                session,
+                actor=ctx.user.username,
+                action="print",
+                subject=issued.serial,
+                purpose=issued.title,
+                detail=how,
+            )
 
     dialog.printed.connect(lambda printer: record(f"打印（{printer}）"))
     dialog.saved.connect(lambda _path: record("另存为PDF"))

@@ -20,7 +20,9 @@ def show_case_document(ctx: DeskContext, case_no: str, parent: QWidget | None = 
     except (DocumentError, PrintError) as exc:
         QMessageBox.warning(parent, "无法生成文书", str(exc))
         return None
-    dialog = preview_class(f"{title} — {case_no}", pdf, suggested_name=f"{case_no}-{title}.pdf", parent=parent)
+    dialog = preview_class(
+        f"{title} — {case_no}", pdf, suggested_name=f"{case_no}-{title}.pdf", parent=parent
+    )
 
     def audit(how: str) -> None:
         with ctx.db.sessions.begin() as session:

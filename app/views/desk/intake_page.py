@@ -171,9 +171,11 @@ class IntakePage(QWidget):
         self.accept_button = QPushButton("受理 (Ctrl+Enter)")
         self.supplement_button = QPushButton("一次性告知 (F8)")
         self.refuse_button = QPushButton("不予受理 (F9)")
-        for button, slot in ((self.accept_button, self.accept_case),
-                             (self.supplement_button, self.request_materials),
-                             (self.refuse_button, self.refuse_case)):
+        for button, slot in (
+            (self.accept_button, self.accept_case),
+            (self.supplement_button, self.request_materials),
+            (self.refuse_button, self.refuse_case),
+        ):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         form.addLayout(buttons)
@@ -183,10 +185,17 @@ class IntakePage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        for keys, slot in (("F2", self.focus_id), ("F3", self.focus_search), ("Ctrl+Return", self.accept_case),
-                           ("Ctrl+Enter", self.accept_case), ("F8", self.request_materials),
-                           ("F9", self.refuse_case), ("F4", self.register_resident), ("F6", self.issue_certificate),
-                           ("Escape", self.reset)):
+        for keys, slot in (
+            ("F2", self.focus_id),
+            ("F3", self.focus_search),
+            ("Ctrl+Return", self.accept_case),
+            ("Ctrl+Enter", self.accept_case),
+            ("F8", self.request_materials),
+            ("F9", self.refuse_case),
+            ("F4", self.register_resident),
+            ("F6", self.issue_certificate),
+            ("Escape", self.reset),
+        ):
             QShortcut(QKeySequence(keys), self, activated=slot)
         self.filter_items("")
         self.reset()
@@ -241,7 +250,9 @@ class IntakePage(QWidget):
         if not_found:
             self.say(f"{exc}。可按 F4 登记为新居民。", error=True)
         else:
-            self.say(str(exc) if isinstance(exc, LookupFailed) else f"查询失败：{type(exc).__name__}", error=True)
+            self.say(
+                str(exc) if isinstance(exc, LookupFailed) else f"查询失败：{type(exc).__name__}", error=True
+            )
         self.focus_id()
 
     def issue_certificate(self) -> None:
@@ -285,8 +296,10 @@ class IntakePage(QWidget):
         self.item = entry
         days = "即办" if entry.promised_days == 0 else f"承诺{entry.promised_days}个工作日办结"
         self.item_box.setTitle(f"受理事项：{entry.name}")
-        self.item_info.setText(f"{entry.category} · {days} · 承办：{entry.department}"
-                               + (f"\n{entry.notes}" if entry.notes else ""))
+        self.item_info.setText(
+            f"{entry.category} · {days} · 承办：{entry.department}"
+            + (f"\n{entry.notes}" if entry.notes else "")
+        )
         self.materials.clear()
         for material in entry.materials:
             item = QListWidgetItem(material)
@@ -307,8 +320,10 @@ class IntakePage(QWidget):
     def accept_case(self) -> None:
         received, missing = self.ticked()
         if missing:
-            self.say(f"还有{len(missing)}项材料未勾选：{'、'.join(missing)}。材料不齐请按 F8 出具一次性告知书。",
-                     error=True)
+            self.say(
+                f"还有{len(missing)}项材料未勾选：{'、'.join(missing)}。材料不齐请按 F8 出具一次性告知书。",
+                error=True,
+            )
             return
         self._record("accept", received=received)
 
@@ -351,13 +366,24 @@ class IntakePage(QWidget):
         try:
             with self.ctx.db.sessions.begin() as session:
                 resident = find_resident(session, self.current.record["id_number"])
-                common = {"item_code": self.item.code, "resident": resident, "actor": actor, "agent": self._agent()}
+                common = {
+                    "item_code": self.item.code,
+                    "resident": resident,
+                    "actor": actor,
+                    "agent": self._agent(),
+                }
                 if outcome == "accept":
-                    case = intake.accept(session, materials_received=list(received), note=self.note.text(),
-                                         **common)
+                    case = intake.accept(
+                        session, materials_received=list(received), note=self.note.text(), **common
+                    )
                 elif outcome == "supplement":
-                    case = intake.request_materials(session, materials_received=list(received),
-                                                    missing=list(missing), note=self.note.text(), **common)
+                    case = intake.request_materials(
+                        session,
+                        materials_received=list(received),
+                        missing=list(missing),
+                        note=self.note.text(),
+                        **common,
+                    )
                 else:
                     case = intake.refuse(session, reason=reason, basis=basis, **common)
                 case_no = case.case_no

@@ -65,7 +65,9 @@ class DeskWindow(QMainWindow):
         self.reader_status = QLabel()
         self.statusBar().addPermanentWidget(self.sync)
         self.statusBar().addPermanentWidget(self.reader_status)
-        self.statusBar().addPermanentWidget(QLabel(f"{user.display_name}（{ROLES.get(user.role, user.role)}）"))
+        self.statusBar().addPermanentWidget(
+            QLabel(f"{user.display_name}（{ROLES.get(user.role, user.role)}）")
+        )
         self.statusBar().addPermanentWidget(QLabel(f"版本 {__version__}"))
         self.statusBar().showMessage(f"{ctx.centre_name}    数据库：{ctx.db.url}")
         self.poller: CardPoller | None = None
@@ -144,8 +146,10 @@ class DeskWindow(QMainWindow):
 
     def _hotline_done(self, report) -> None:
         data = report.as_dict()
-        lines = [f"新建办件 {data['created']} 件（已分派到网格 {data['routed']} 件，待人工分派 {data['unrouted']} 件）",
-                 f"重复工单 {data['duplicates']} 条，未导入"]
+        lines = [
+            f"新建办件 {data['created']} 件（已分派到网格 {data['routed']} 件，待人工分派 {data['unrouted']} 件）",
+            f"重复工单 {data['duplicates']} 条，未导入",
+        ]
         rejected = data.get("rejected") or []
         if rejected:
             lines.append(f"有 {len(rejected)} 行无法导入：")

@@ -21,7 +21,9 @@ class RefusalDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #b42318;")
         layout.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("出具不予受理通知书")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -55,9 +55,16 @@ class RegistrationDialog(QDialog):
         self.valid_to = _date_edit(card.valid_to if card else None)
         self.long_term = QCheckBox("长期有效")
         self.long_term.setChecked(bool(card and card.long_term))
-        for label, widget in (("身份证号", self.id_number), ("姓名", self.name), ("民族", self.ethnicity),
-                              ("户籍地址", self.hukou), ("签发机关", self.authority),
-                              ("有效期起", self.valid_from), ("有效期止", self.valid_to), ("", self.long_term)):
+        for label, widget in (
+            ("身份证号", self.id_number),
+            ("姓名", self.name),
+            ("民族", self.ethnicity),
+            ("户籍地址", self.hukou),
+            ("签发机关", self.authority),
+            ("有效期起", self.valid_from),
+            ("有效期止", self.valid_to),
+            ("", self.long_term),
+        ):
             form.addRow(label, widget)
 
         self.grid = QComboBox()
@@ -78,15 +85,23 @@ class RegistrationDialog(QDialog):
             ):
                 self.grid.addItem(f"{community} {name}", grid_id)
         self.grid.currentIndexChanged.connect(self._load_buildings)
-        for label, widget in (("网格", self.grid), ("楼栋", self.building), ("单元", self.unit),
-                              ("房号", self.room), ("与户主关系", self.relation), ("联系电话", self.phone),
-                              ("现住址", self.current_address)):
+        for label, widget in (
+            ("网格", self.grid),
+            ("楼栋", self.building),
+            ("单元", self.unit),
+            ("房号", self.room),
+            ("与户主关系", self.relation),
+            ("联系电话", self.phone),
+            ("现住址", self.current_address),
+        ):
             form.addRow(label, widget)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b42318;")
         self.error.setWordWrap(True)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("登记")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -101,7 +116,9 @@ class RegistrationDialog(QDialog):
             return
         with self.ctx.db.sessions() as session:
             for building_id, name in session.execute(
-                select(Building.id, Building.name).where(Building.grid_id == grid_id).order_by(Building.sort_order)
+                select(Building.id, Building.name)
+                .where(Building.grid_id == grid_id)
+                .order_by(Building.sort_order)
             ):
                 self.building.addItem(name, building_id)
 

@@ -89,10 +89,16 @@ class ResidentPanel(QFrame):
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         self.fields: dict[str, QLabel] = {}
-        for row, (key, label) in enumerate([
-            ("phone", "联系电话"), ("home", "住址"), ("hukou", "户籍地址"), ("grid", "所属网格"),
-            ("leader", "网格长"), ("card", "证件有效期"),
-        ]):
+        for row, (key, label) in enumerate(
+            [
+                ("phone", "联系电话"),
+                ("home", "住址"),
+                ("hukou", "户籍地址"),
+                ("grid", "所属网格"),
+                ("leader", "网格长"),
+                ("card", "证件有效期"),
+            ]
+        ):
             caption = QLabel(label)
             caption.setStyleSheet("color: #5b6b7a;")
             value = QLabel()
@@ -109,7 +115,11 @@ class ResidentPanel(QFrame):
         self.members = _small_table(["姓名", "关系", "性别", "年龄", "身份证号"])
         self.cases = _small_table(["办件编号", "事项", "状态", "承诺办结"])
         self.certificates = _small_table(["证明编号", "证明", "开具日期", "状态"])
-        for table, title in ((self.members, "同户成员"), (self.cases, "本人办件"), (self.certificates, "已开证明")):
+        for table, title in (
+            (self.members, "同户成员"),
+            (self.cases, "本人办件"),
+            (self.certificates, "已开证明"),
+        ):
             self.lists.addTab(table, title)
         outer.addWidget(self.lists, 1)
         self.clear()
@@ -133,17 +143,26 @@ class ResidentPanel(QFrame):
         r = desk.record
         pixmap = QPixmap()
         if desk.photo and pixmap.loadFromData(desk.photo):
-            self.photo.setPixmap(pixmap.scaled(*PHOTO_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
-                                               Qt.TransformationMode.SmoothTransformation))
+            self.photo.setPixmap(
+                pixmap.scaled(
+                    *PHOTO_SIZE,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
         else:
             self.photo.setPixmap(initial_avatar(r["name"]))
         self.name.setText(r["name"])
-        self.basics.setText(f"{SEX.get(r['sex'], '')} · {r['age']}岁 · {r['ethnicity']} · 生于{r['birth_date']}")
+        self.basics.setText(
+            f"{SEX.get(r['sex'], '')} · {r['age']}岁 · {r['ethnicity']} · 生于{r['birth_date']}"
+        )
         self.id_label.setText("身份证号  " + (r["id_number"] if self.show_full_id else mask(r["id_number"])))
         household, grid = r["household"], r["grid"]
         self.fields["phone"].setText(r["phone"] or "—")
         if household:
-            head = f"（户主：{household['head']}，本人为{r['relation_to_head']}）" if household["head"] else ""
+            head = (
+                f"（户主：{household['head']}，本人为{r['relation_to_head']}）" if household["head"] else ""
+            )
             self.fields["home"].setText(f"{household['label']}{head}")
         else:
             self.fields["home"].setText(r["current_address"] or "未登记住址")
@@ -158,14 +177,16 @@ class ResidentPanel(QFrame):
         card = r["card"]
         self.fields["card"].setText(
             f"{card['valid_from'] or '?'} 至 {card['valid_to'] or '?'}（{card['authority'] or '签发机关未登记'}）"
-            if card["valid_from"] else "—"
+            if card["valid_from"]
+            else "—"
         )
         self._set_tags(r["tags"])
         members = household["members"] if household else []
         self.members.setRowCount(len(members))
         for row, m in enumerate(members):
-            for col, text in enumerate([m["name"], m["relation_to_head"], SEX.get(m["sex"], ""),
-                                        str(m["age"]), m["id_number"]]):
+            for col, text in enumerate(
+                [m["name"], m["relation_to_head"], SEX.get(m["sex"], ""), str(m["age"]), m["id_number"]]
+            ):
                 self.members.setItem(row, col, QTableWidgetItem(text))
         self.cases.setRowCount(len(desk.cases))
         for row, c in enumerate(desk.cases):
@@ -180,8 +201,9 @@ class ResidentPanel(QFrame):
         self._count_tabs()
 
     def _count_tabs(self) -> None:
-        for index, (table, title) in enumerate(((self.members, "同户成员"), (self.cases, "本人办件"),
-                                                (self.certificates, "已开证明"))):
+        for index, (table, title) in enumerate(
+            ((self.members, "同户成员"), (self.cases, "本人办件"), (self.certificates, "已开证明"))
+        ):
             self.lists.setTabText(index, f"{title}（{table.rowCount()}）")
 
     def _set_tags(self, tags: list[dict]) -> None:
@@ -194,8 +216,11 @@ class ResidentPanel(QFrame):
         self.tags.addStretch(1)
 
     def tag_names(self) -> list[str]:
-        return [self.tags.itemAt(i).widget().text() for i in range(self.tags.count())
-                if isinstance(self.tags.itemAt(i).widget(), TagChip)]
+        return [
+            self.tags.itemAt(i).widget().text()
+            for i in range(self.tags.count())
+            if isinstance(self.tags.itemAt(i).widget(), TagChip)
+        ]
 
 
 def _small_table(headers: list[str]) -> QTableWidget:
