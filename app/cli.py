@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _short_reason(exc: BaseException) -> str:
     """The first line of the underlying error, masked. Database errors carry the SQL statement
     and its parameters (names, addresses) in ``str()``: only the driver's own message is kept."""
-    from app.services.idcard import redact
+    from app.services.common.idcard import redact
 
     inner = getattr(exc, "orig", None) or exc
     lines = str(inner).strip().splitlines()

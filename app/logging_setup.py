@@ -10,7 +10,7 @@ import logging
 import logging.handlers
 
 from app.config import log_dir
-from app.services.idcard import redact
+from app.services.common.idcard import redact
 
 _configured = False
 

@@ -45,10 +45,10 @@ from sqlalchemy import insert, select  # noqa: E402
 from app.cli import main as cli_main  # noqa: E402
 from app.db import open_database  # noqa: E402
 from app.models import Grid, GridStaff, PartyOrganisation  # noqa: E402
-from app.printing.boards import render_boards  # noqa: E402
+from app.printing.boards.pdf import render_boards  # noqa: E402
 from app.printing.fonts import register_fonts  # noqa: E402
-from app.services.boards import boards_data  # noqa: E402
-from app.services.setup import initialise  # noqa: E402
+from app.services.grids.boards import boards_data  # noqa: E402
+from app.services.setup.initialise import initialise  # noqa: E402
 
 TARGET_S = 20.0  # DESIGN.md: notice boards for 300 grids in one PDF <= 20 s
 TODAY = dt.date(2026, 11, 23)

@@ -5,7 +5,7 @@
 Loads the shipped catalogue into a temporary database with ``initialise(db)`` and reads it back
 with ``CatalogueIndex.load``; then builds a synthetic index of ``--size`` items (default 500, the
 DESIGN.md target) by repeating the real entries with numbered name variants (居住证明2, ...), their
-pinyin computed with ``app.services.pinyin.pinyin_keys`` as the loader does. For every prefix of a
+pinyin computed with ``app.services.common.pinyin.pinyin_keys`` as the loader does. For every prefix of a
 few typical queries (what the search box holds after each keystroke) ``index.search(prefix)`` is
 timed ``--repeat`` times with ``time.perf_counter_ns``; the table gives the median and p99 per
 keystroke. Not part of the test run.
@@ -28,9 +28,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.db import open_database  # noqa: E402
-from app.services.catalogue import CatalogueEntry, CatalogueIndex  # noqa: E402
-from app.services.pinyin import pinyin_keys  # noqa: E402
-from app.services.setup import initialise  # noqa: E402
+from app.services.cases.catalogue import CatalogueEntry, CatalogueIndex  # noqa: E402
+from app.services.common.pinyin import pinyin_keys  # noqa: E402
+from app.services.setup.initialise import initialise  # noqa: E402
 
 QUERIES = ["jzzm", "juzhu", "居住证明", "gljt", "canji", "dibao", "12345"]
 TARGET_MS = 10.0  # DESIGN.md: catalogue search as you type (pinyin initials, 500 items) <= 10 ms

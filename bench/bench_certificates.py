@@ -65,16 +65,17 @@ from sqlalchemy import select  # noqa: E402
 
 from app.db import open_database  # noqa: E402
 from app.models import CertificateTemplate, Resident  # noqa: E402
-from app.printing.certificate_issue import issue_batch, issue_certificate  # noqa: E402
-from app.printing.certificate_pdf import render_certificate, shown_values  # noqa: E402
+from app.printing.certificates.pdf import render_certificate, shown_values  # noqa: E402
+from app.printing.certificates.renderer import PDF_RENDERER  # noqa: E402
 from app.printing.fonts import SONG, register_fonts  # noqa: E402
-from app.printing.layout import chinese_date  # noqa: E402
-from app.services.centre import centre_name, current_community  # noqa: E402
-from app.services.certificate_templates import prefill, resolve, spec_of  # noqa: E402
-from app.services.lookup import find_resident  # noqa: E402
-from app.services.residents import ResidentFilter, matching_residents  # noqa: E402
-from app.services.setup import initialise  # noqa: E402
-from app.services.template_spec import PLACEHOLDER  # noqa: E402
+from app.services.admin.centre import centre_name, current_community  # noqa: E402
+from app.services.certificates.issue import issue_batch, issue_certificate  # noqa: E402
+from app.services.certificates.template_spec import PLACEHOLDER  # noqa: E402
+from app.services.certificates.templates import prefill, resolve, spec_of  # noqa: E402
+from app.services.common.chinese import chinese_date  # noqa: E402
+from app.services.population.lookup import find_resident  # noqa: E402
+from app.services.population.selection import ResidentFilter, matching_residents  # noqa: E402
+from app.services.setup.initialise import initialise  # noqa: E402
 
 SINGLE_TARGET_MS = 80.0  # issue 4, point 9: one certificate PDF, median <= 80 ms
 BATCH_TARGET_S = 30.0  # issue 4, point 9: 1,000 in a batch <= 30 s
@@ -136,6 +137,7 @@ def bench_single(db, id_numbers: list[str], today: dt.date, keep: Path | None) -
             before = clock()
             issued = issue_certificate(
                 session,
+                PDF_RENDERER,
                 template_code=SINGLE_CODE,
                 resident=resident,
                 staff_values=SINGLE_VALUES,
@@ -227,6 +229,7 @@ def bench_batch(db, code: str, people_ids: list[int], values: dict, today: dt.da
         batch_start = clock()
         serials, pdf = issue_batch(
             session,
+            PDF_RENDERER,
             template_code=code,
             residents=people,
             staff_values=values,

@@ -28,7 +28,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def ensure_street(folder: Path, residents: int) -> Path:
     from app.db import open_database
-    from app.services.setup import initialise
+    from app.services.setup.initialise import initialise
 
     path = folder / f"desk-{residents}.db"
     if not path.exists():
@@ -74,7 +74,7 @@ def swipe_ms(path: Path, lookups: int) -> list[float]:
 
     from app.db import open_database
     from app.models import Resident
-    from app.services.lookup import lookup_for_desk
+    from app.services.desk.panel import lookup_for_desk
     from app.views.desk.resident_panel import ResidentPanel
     from app.views.desk_app import application
 

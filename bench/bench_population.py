@@ -43,9 +43,9 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import text  # noqa: E402
 
 from app.db import open_database  # noqa: E402
-from app.services.idcard import check_digit  # noqa: E402
-from app.services.lookup import LookupFailed, find_resident, lookup  # noqa: E402
-from app.services.setup import initialise  # noqa: E402
+from app.services.common.idcard import check_digit  # noqa: E402
+from app.services.population.lookup import LookupFailed, find_resident, lookup  # noqa: E402
+from app.services.setup.initialise import initialise  # noqa: E402
 
 WARMUP = 200
 LOOKUP_TARGET_MS = 5.0  # DESIGN.md: ID lookup with 1,000,000 residents, p99 <= 5 ms

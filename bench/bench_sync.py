@@ -45,9 +45,9 @@ def main() -> None:
     os.environ["YICHUANG_KEYS_DIR"] = tempfile.mkdtemp()
     from app.db import open_database
     from app.models import Case, OutboxEntry, Resident
-    from app.services import intake
-    from app.services.setup import initialise
-    from app.services.sync_client import SyncClient
+    from app.services.cases import intake
+    from app.services.setup.initialise import initialise
+    from app.services.sync.client import SyncClient
     from app.street import admin, store
     from app.street.models import StreetCase
 

@@ -31,7 +31,7 @@ def isolated_environment(tmp_path, monkeypatch):
 @pytest.fixture
 def db(tmp_path) -> Database:
     """An empty, fully migrated SQLite database with the shipped tags and catalogue."""
-    from app.services.setup import initialise
+    from app.services.setup.initialise import initialise
 
     database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
     initialise(database)
@@ -42,7 +42,7 @@ def db(tmp_path) -> Database:
 @pytest.fixture(scope="session")
 def demo_db_file(tmp_path_factory):
     """A small demo street built once per test session; tests copy it before writing."""
-    from app.services.setup import initialise
+    from app.services.setup.initialise import initialise
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     database = open_database(f"sqlite:///{path}")

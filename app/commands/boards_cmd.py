@@ -32,9 +32,10 @@ def register(subparsers) -> None:
 
 
 def run(args, ctx) -> int:
-    from app.printing.boards import render_boards
-    from app.services import audit, auth
-    from app.services.boards import BoardError, boards_data, mark_printed, outdated_grid_codes
+    from app.printing.boards.pdf import render_boards
+    from app.services.admin import auth
+    from app.services.common import audit
+    from app.services.grids.boards import BoardError, boards_data, mark_printed, outdated_grid_codes
 
     if not (args.all or args.grid or args.outdated):
         raise CommandError("请用 --all、--grid CODE 或 --outdated 选择要打印的网格")

@@ -40,7 +40,7 @@ def run_list(args, ctx) -> int:
     from sqlalchemy import select
 
     from app.models import CalendarDay
-    from app.services.workdays import WorkCalendar
+    from app.services.common.workdays import WorkCalendar
 
     with ctx.db().sessions() as session:
         calendar = WorkCalendar.load(session)
@@ -55,7 +55,7 @@ def run_list(args, ctx) -> int:
 
 
 def run_set(args, ctx) -> int:
-    from app.services.workdays import set_override
+    from app.services.common.workdays import set_override
 
     with ctx.db().sessions.begin() as session:
         try:
@@ -67,7 +67,7 @@ def run_set(args, ctx) -> int:
 
 
 def run_unset(args, ctx) -> int:
-    from app.services.workdays import remove_override
+    from app.services.common.workdays import remove_override
 
     with ctx.db().sessions.begin() as session:
         remove_override(session, args.day)
@@ -105,7 +105,7 @@ def read_overrides(path: Path) -> list[tuple[dt.date, bool, str]]:
 
 
 def run_import(args, ctx) -> int:
-    from app.services.workdays import import_overrides
+    from app.services.common.workdays import import_overrides
 
     rows = read_overrides(args.file)
     with ctx.db().sessions.begin() as session:

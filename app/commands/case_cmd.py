@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from app.commands.context import CommandError
-from app.services.workflow import STATUSES
+from app.services.cases.workflow import STATUSES
 
 
 def register(subparsers) -> None:
@@ -48,9 +48,11 @@ def register(subparsers) -> None:
 
 
 def run_accept(args, ctx) -> int:
-    from app.services import audit, auth, intake
-    from app.services.centre import CentreNotConfigured
-    from app.services.lookup import LookupFailed, find_resident
+    from app.services.admin import auth
+    from app.services.admin.centre import CentreNotConfigured
+    from app.services.cases import intake
+    from app.services.common import audit
+    from app.services.population.lookup import LookupFailed, find_resident
 
     if bool(args.agent_id) != bool(args.agent_name):
         raise CommandError("代办须同时提供 --agent-id 和 --agent-name")
@@ -82,7 +84,7 @@ def run_accept(args, ctx) -> int:
     # The transaction is committed (synchronous=FULL): only now is the number given out.
     result = {"case_no": case_no, "status": "accepted"}
     if args.receipt:
-        from app.printing.case_documents import write_case_document
+        from app.printing.documents.cases import write_case_document
 
         with db.sessions.begin() as session:
             path = write_case_document(session, case_no, args.receipt, actor=actor)
@@ -92,7 +94,7 @@ def run_accept(args, ctx) -> int:
 
 
 def run_list(args, ctx) -> int:
-    from app.services.cases import CaseFilter, find_cases
+    from app.services.cases.search import CaseFilter, find_cases
 
     flt = CaseFilter(
         statuses=args.status or [],

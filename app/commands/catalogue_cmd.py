@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services.catalogue import CatalogueIndex
+from app.services.cases.catalogue import CatalogueIndex
 
 
 def register(subparsers) -> None:

@@ -20,8 +20,13 @@ def run_centre(args, ctx) -> int:
     from sqlalchemy import select
 
     from app.models import Community
-    from app.services import audit
-    from app.services.centre import CentreNotConfigured, centre_name, current_community, set_current_community
+    from app.services.admin.centre import (
+        CentreNotConfigured,
+        centre_name,
+        current_community,
+        set_current_community,
+    )
+    from app.services.common import audit
 
     with ctx.db().sessions.begin() as session:
         choices = [
@@ -57,7 +62,7 @@ def run_centre(args, ctx) -> int:
 
 
 def _current_code(session) -> str | None:
-    from app.services.centre import CentreNotConfigured, current_community
+    from app.services.admin.centre import CentreNotConfigured, current_community
 
     try:
         return current_community(session).code

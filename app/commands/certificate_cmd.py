@@ -91,7 +91,8 @@ def _fields(pairs: list[str]) -> dict[str, str]:
 
 
 def _actor(session, username: str | None) -> str:
-    from app.services import audit, auth
+    from app.services.admin import auth
+    from app.services.common import audit
 
     if username and auth.find_user(session, username) is None:
         raise CommandError(f"用户“{username}”不存在")
@@ -145,7 +146,7 @@ def _import_template(path: Path, ctx) -> int:
     marked as edited here so that reloading the shipped templates never overwrites it."""
     import yaml
 
-    from app.services.certificate_templates import TemplateFileError, save_template
+    from app.services.certificates.templates import TemplateFileError, save_template
 
     try:
         definition = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -172,10 +173,11 @@ def _import_template(path: Path, ctx) -> int:
 
 
 def run_issue(args, ctx) -> int:
-    from app.printing.certificate_issue import issue_certificate
-    from app.services.certificate_register import CertificateError
-    from app.services.certificate_templates import TemplateValueError
-    from app.services.lookup import LookupFailed, find_resident
+    from app.printing.certificates.renderer import PDF_RENDERER
+    from app.services.certificates.issue import issue_certificate
+    from app.services.certificates.register import CertificateError
+    from app.services.certificates.templates import TemplateValueError
+    from app.services.population.lookup import LookupFailed, find_resident
 
     values = _fields(args.field)
     with ctx.db().sessions.begin() as session:
@@ -184,6 +186,7 @@ def run_issue(args, ctx) -> int:
             resident = find_resident(session, args.id_number)
             issued = issue_certificate(
                 session,
+                PDF_RENDERER,
                 template_code=args.template,
                 resident=resident,
                 staff_values=values,
@@ -216,7 +219,7 @@ def _write(path: Path, pdf: bytes) -> None:
 
 
 def run_verify(args, ctx) -> int:
-    from app.services.certificate_signing import verify
+    from app.services.certificates.signing import verify
 
     with ctx.db().sessions() as session:
         result = verify(session, args.text, id_number=args.id_number)
@@ -225,13 +228,14 @@ def run_verify(args, ctx) -> int:
 
 
 def run_reprint(args, ctx) -> int:
-    from app.printing.certificate_issue import reprint_certificate
-    from app.services.certificate_register import CertificateError
+    from app.printing.certificates.renderer import PDF_RENDERER
+    from app.services.certificates.issue import reprint_certificate
+    from app.services.certificates.register import CertificateError
 
     with ctx.db().sessions.begin() as session:
         actor = _actor(session, args.user)
         try:
-            issued = reprint_certificate(session, args.serial, actor=actor)
+            issued = reprint_certificate(session, PDF_RENDERER, args.serial, actor=actor)
         except CertificateError as exc:
             raise CommandError(str(exc)) from None
         _write(args.out, issued.pdf)
@@ -240,7 +244,7 @@ def run_reprint(args, ctx) -> int:
 
 
 def run_void(args, ctx) -> int:
-    from app.services.certificate_register import CertificateError, void
+    from app.services.certificates.register import CertificateError, void
 
     with ctx.db().sessions.begin() as session:
         actor = _actor(session, args.user)
@@ -253,7 +257,7 @@ def run_void(args, ctx) -> int:
 
 
 def run_register(args, ctx) -> int:
-    from app.services.certificate_register import register_rows
+    from app.services.certificates.register import register_rows
 
     with ctx.db().sessions() as session:
         rows = register_rows(
@@ -279,9 +283,10 @@ def run_register(args, ctx) -> int:
 def run_batch(args, ctx) -> int:
     import time
 
-    from app.printing.certificate_issue import issue_batch
-    from app.services.certificate_register import CertificateError
-    from app.services.residents import ResidentFilter, matching_residents
+    from app.printing.certificates.renderer import PDF_RENDERER
+    from app.services.certificates.issue import issue_batch
+    from app.services.certificates.register import CertificateError
+    from app.services.population.selection import ResidentFilter, matching_residents
 
     started = time.perf_counter()
     with ctx.db().sessions.begin() as session:
@@ -295,6 +300,7 @@ def run_batch(args, ctx) -> int:
         try:
             serials, pdf = issue_batch(
                 session,
+                PDF_RENDERER,
                 template_code=args.template,
                 residents=people,
                 staff_values=_fields(args.field),
@@ -316,7 +322,7 @@ def run_batch(args, ctx) -> int:
 
 
 def run_export_key(args, ctx) -> int:
-    from app.services.certificate_keys import ensure_keypair, export_public_key
+    from app.services.certificates.keys import ensure_keypair, export_public_key
 
     key_id = ensure_keypair().key_id
     try:
@@ -328,7 +334,7 @@ def run_export_key(args, ctx) -> int:
 
 
 def run_trust_key(args, ctx) -> int:
-    from app.services.certificate_keys import KeyFileError, import_trusted_key
+    from app.services.certificates.keys import KeyFileError, import_trusted_key
 
     try:
         pem = args.file.read_text(encoding="utf-8")

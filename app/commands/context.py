@@ -37,7 +37,7 @@ class Context:
             if self._db.upgraded:
                 # A new or upgraded database gets the shipped tags and catalogue straight away,
                 # so every command sees a usable centre even before `yichuang init`.
-                from app.services.setup import initialise
+                from app.services.setup.initialise import initialise
 
                 initialise(self._db)
         return self._db

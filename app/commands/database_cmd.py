@@ -9,8 +9,8 @@ from pathlib import Path
 from app.commands.context import CommandError
 from app.config import sqlite_path
 from app.db import backup_sqlite, current_revision
-from app.services import demo
-from app.services.setup import initialise
+from app.services.setup import demo_street as demo
+from app.services.setup.initialise import initialise
 
 
 def register(subparsers) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services.idcard import check_report
+from app.services.common.idcard import check_report
 
 
 def register(subparsers) -> None:

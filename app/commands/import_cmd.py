@@ -7,8 +7,8 @@ import argparse
 from pathlib import Path
 
 from app.commands.context import CommandError, Context
-from app.services.audit import cli_actor
-from app.services.auth import find_user
+from app.services.admin.auth import find_user
+from app.services.common.audit import cli_actor
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.importer import ImportFileError, import_residents
+    from app.services.imports.residents import ImportFileError, import_residents
 
     path = Path(args.file)
     if not path.is_file():  # before opening (and perhaps creating) the database
@@ -65,8 +65,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_hotline(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.centre import CentreNotConfigured
-    from app.services.hotline import ImportFileError, import_hotline_orders
+    from app.services.admin.centre import CentreNotConfigured
+    from app.services.imports.hotline import ImportFileError, import_hotline_orders
 
     path = Path(args.file)
     if not path.is_file():  # before opening (and perhaps creating) the database
@@ -84,8 +84,8 @@ def run_hotline(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_grids(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.grid_import import import_grids_and_staff
-    from app.services.import_files import ImportFileError
+    from app.services.imports.grids import import_grids_and_staff
+    from app.services.imports.spreadsheet import ImportFileError
 
     path = Path(args.file)
     if not path.is_file():

@@ -52,8 +52,8 @@ def _read_pin() -> str:
 
 
 def run_pin(args, ctx) -> int:
-    from app.services import audit
-    from app.services.kiosk import KioskError, set_admin_pin
+    from app.services.common import audit
+    from app.services.kiosk.service import KioskError, set_admin_pin
 
     pin = _read_pin()
     with ctx.db().sessions.begin() as session:
@@ -69,9 +69,9 @@ def run_pin(args, ctx) -> int:
 
 
 def run_appointments(args, ctx) -> int:
-    from app.services import audit
-    from app.services.centre import CentreNotConfigured
-    from app.services.kiosk import day_appointments
+    from app.services.admin.centre import CentreNotConfigured
+    from app.services.common import audit
+    from app.services.kiosk.service import day_appointments
 
     day = args.day or dt.date.today()
     with ctx.db().sessions.begin() as session:

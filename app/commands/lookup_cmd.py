@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from app.commands.context import CommandError
-from app.services import audit, auth
-from app.services.lookup import LookupFailed, lookup
+from app.services.admin import auth
+from app.services.common import audit
+from app.services.population.lookup import LookupFailed, lookup
 
 
 def register(subparsers) -> None:

@@ -72,8 +72,9 @@ def run_assign(args, ctx) -> int:
     from sqlalchemy import select
 
     from app.models import Tag
-    from app.services import audit, auth
-    from app.services.lookup import LookupFailed, find_resident
+    from app.services.admin import auth
+    from app.services.common import audit
+    from app.services.population.lookup import LookupFailed, find_resident
 
     with ctx.db().sessions.begin() as session:
         if args.user and auth.find_user(session, args.user) is None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.commands.context import CommandError
 from app.models import ROLES, Community, User
-from app.services import auth
+from app.services.admin import auth
 
 PASSWORD_ENV = "YICHUANG_PASSWORD"
 

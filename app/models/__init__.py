@@ -14,6 +14,12 @@ from app.models.staff import STAFF_ROLES, GridStaff
 from app.models.sync import OutboxEntry, SyncState
 from app.models.users import ROLES, AuditEntry, User
 
+# The outbox's listener, installed with the models (not in open_database) so that no way of making
+# a session can forget it: every Case, CaseEvent and Certificate change writes its outbox row.
+from app.models.outbox import install as _install_outbox  # noqa: E402  (after the models it uses)
+
+_install_outbox()
+
 __all__ = [
     "APPOINTMENT_STATUSES",
     "Appointment",

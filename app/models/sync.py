@@ -1,12 +1,13 @@
 """The client side of the sync with the street office: the outbox and the sync state.
 
 Every new or changed case, new case event and new or changed certificate adds an outbox row in the
-same transaction as the change (app.services.sync_outbox), so a change and its "to be sent" note
+same transaction as the change (app.models.outbox), so a change and its "to be sent" note
 commit or roll back together. The push serialises the record as it is when sent; several rows
 for one record are sent once.
 
-Importing this module installs that listener: whatever can write a Case (desk, kiosk, command
-line, tests, sessions made without open_database) also writes its outbox row.
+Importing the models package installs that listener (app/models/__init__.py): whatever can write
+a Case (desk, kiosk, command line, tests, sessions made without open_database) also writes its
+outbox row.
 """
 
 from __future__ import annotations
@@ -57,9 +58,3 @@ class SyncState(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     server_time_offset_s: Mapped[float] = mapped_column(Float, default=0.0)
     server_url: Mapped[str] = mapped_column(String(200), default="")  # the cursor belongs to it
-
-
-# Installed here (not in open_database) so no way of making a session can forget it; see above.
-from app.services.sync_outbox import install as _install_outbox  # noqa: E402
-
-_install_outbox()

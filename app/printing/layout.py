@@ -45,24 +45,7 @@ BODY_LEADING = 28
 GREY = colors.Color(0.45, 0.45, 0.45)
 LABEL_SHADE = colors.Color(0.94, 0.94, 0.94)
 
-_DIGITS = "〇一二三四五六七八九"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def chinese_number(n: int) -> str:
-    """1..99 the way dates write them: 十, 十一, 二十, 二十三, 三十一."""
-    if not 0 < n < 100:
-        raise ValueError(f"only 1..99: {n}")
-    tens, units = divmod(n, 10)
-    if tens == 0:
-        return _DIGITS[units]
-    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[units] if units else "")
-
-
-def chinese_date(d: dt.date) -> str:
-    """2026-11-23 -> 二〇二六年十一月二十三日."""
-    year = "".join(_DIGITS[int(c)] for c in f"{d.year:04d}")
-    return f"{year}年{chinese_number(d.month)}月{chinese_number(d.day)}日"
 
 
 def short_datetime(moment: dt.datetime) -> str:

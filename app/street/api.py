@@ -28,7 +28,7 @@ from pydantic_core import to_json
 from sqlalchemy import text
 
 from app import __version__
-from app.services.workflow import STATUSES
+from app.services.cases.workflow import STATUSES
 from app.street import admin, receive, store
 from app.street.admin import Caller, authenticate
 

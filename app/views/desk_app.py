@@ -6,16 +6,19 @@ import gc
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app.db import Database
-from app.services import auth
-from app.services.centre import centre_name, current_community
+from app.printing.qt_bridge import PdfPreviewDialog
+from app.services.admin import auth
+from app.services.admin.centre import centre_name, current_community
 from app.views.desk.context import DeskContext, StaffUser
 from app.views.fonts import install_chinese_font
+from app.views.ops import Runner, ThreadRunner
 
 
 class DeskStartError(RuntimeError):
@@ -62,14 +65,30 @@ def application() -> QApplication:
     return app
 
 
-def desk_context(db: Database, user: StaffUser) -> DeskContext:
-    from app.services.centre import CentreNotConfigured
+def desk_context(
+    db: Database,
+    user: StaffUser,
+    *,
+    runner: Runner | None = None,
+    preview: Callable[..., PdfPreviewDialog] | None = None,
+) -> DeskContext:
+    """The signed-in desk's context; ``runner`` defaults to Qt's thread pool and ``preview`` to the
+    real print preview (tests pass :class:`~app.views.ops.ImmediateRunner` and a preview whose
+    printer writes a file)."""
+    from app.services.admin.centre import CentreNotConfigured
 
     try:
         with db.sessions() as session:
             community = current_community(session)
             return DeskContext(
-                db, user, community.code, community.name, centre_name(community), community.hotline
+                db,
+                user,
+                community.code,
+                community.name,
+                centre_name(community),
+                community.hotline,
+                runner or ThreadRunner(),
+                preview or PdfPreviewDialog,
             )
     except CentreNotConfigured as exc:
         raise DeskStartError(str(exc)) from None

@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from app.services.stats import CommunityCounts, StreetCounts
+from app.services.admin.stats import CommunityCounts, StreetCounts
 
 _ROOT = QModelIndex()
 COLUMNS = [

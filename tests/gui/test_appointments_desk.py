@@ -8,7 +8,7 @@ from PySide6.QtCore import QDate
 from sqlalchemy import select
 
 from app.models import AuditEntry, Household
-from app.services import kiosk
+from app.services.kiosk import service as kiosk
 from app.views.desk.appointments_page import AppointmentsPage
 from app.views.desk.context import StaffUser
 from app.views.desk_app import application, desk_context

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.models import AuditEntry, Resident
 from app.services.cardreaders import CardData, CardReadError, FakeReader
-from app.services.idcard import check_digit
+from app.services.common.idcard import check_digit
 from app.views import tasks
 from app.views.desk.card_reader import CardPoller
 from app.views.desk.context import StaffUser

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from sqlalchemy import select
 
 from app.models import AuditEntry, Building, Community, Grid, Household, Resident
-from app.services import intake
-from app.services.cases import get_case
-from app.services.centre import current_community
-from app.services.workflow import allowed_actions, status_name
+from app.services.admin.centre import current_community
+from app.services.cases import intake
+from app.services.cases.search import get_case
+from app.services.cases.workflow import allowed_actions, status_name
 from app.views.desk.case_actions import ActionDialog
 from app.views.desk.case_detail import CaseDetailDialog
 from app.views.desk.case_list import CaseListPanel

@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox
 from sqlalchemy import select
 
 from app.models import AuditEntry, Certificate, Household
-from app.services.certificate_signing import verify
+from app.services.certificates.signing import verify
 from app.views import tasks
-from app.views.desk import document_dialog
 from app.views.desk.batch_dialog import BatchDialog
 from app.views.desk.certificate_dialog import CertificateDialog
 from app.views.desk.context import StaffUser
@@ -32,16 +31,15 @@ def keys(tmp_path, monkeypatch):
 def window(qtbot, demo_db, tmp_path, monkeypatch):
     application()
     tasks.set_synchronous(True)
-    FilePrinterPreview.target = str(tmp_path / "printed.pdf")
-    monkeypatch.setattr(document_dialog, "preview_class", FilePrinterPreview)
-    win = DeskWindow(desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk")))
+    FilePrinterPreview.reset(str(tmp_path / "printed.pdf"))
+    win = DeskWindow(
+        desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk"), preview=FilePrinterPreview)
+    )
     qtbot.addWidget(win)
     win.show()
     yield win
     tasks.set_synchronous(False)
-    for dialog in list(document_dialog.open_dialogs):
-        dialog.close()
-    document_dialog.open_dialogs.clear()
+    FilePrinterPreview.close_all()
 
 
 def _person(demo_db):
@@ -82,7 +80,7 @@ def test_issue_from_the_intake_page_with_f6(qtbot, window, demo_db, monkeypatch)
         cert = session.scalars(select(Certificate)).one()
     assert cert.serial.startswith("TYJZ2") and cert.issued_by == "qiantai" and cert.status == "valid"
     assert "已开具" in page.message.text() and page.panel.certificates.rowCount() == 1
-    shown = document_dialog.open_dialogs[-1]
+    shown = FilePrinterPreview.shown[-1]
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(shown.pdf)).pages)
     assert cert.serial in text and person.name in text
     with demo_db.sessions() as session:

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sqlalchemy import select, update
 
 from app.models import AuditEntry, Grid, GridStaff
-from app.services import grids
+from app.services.grids import places as grids
 from app.views import tasks
-from app.views.desk import board_print_dialog, staff_dialog
+from app.views.desk import staff_dialog
 from app.views.desk.board_print_dialog import BoardPrintDialog
 from app.views.desk.grid_models import CODE_ROLE
 from app.views.desk.main_window import DeskWindow
@@ -32,18 +32,15 @@ def page(qtbot, demo_db, tmp_path, monkeypatch):
     tasks.set_synchronous(True)
     with demo_db.sessions.begin() as s:
         s.execute(update(Grid).values(board_printed_version=Grid.board_version))
-    FilePrinterPreview.target = str(tmp_path / "printed.pdf")
-    FilePrinterPreview.shown = []
-    monkeypatch.setattr(board_print_dialog, "preview_class", FilePrinterPreview)
-    window = DeskWindow(desk_context(demo_db, scripted_user(demo_db, "wangge")))
+    FilePrinterPreview.reset(str(tmp_path / "printed.pdf"))
+    window = DeskWindow(desk_context(demo_db, scripted_user(demo_db, "wangge"), preview=FilePrinterPreview))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     window.tabs.setCurrentWidget(window.grids)
     yield window.grids
     tasks.set_synchronous(False)
-    for preview in FilePrinterPreview.shown:
-        preview.close()
+    FilePrinterPreview.close_all()
 
 
 def click_grid(qtbot, page, code: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+import shiboken6
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
@@ -12,7 +13,6 @@ from sqlalchemy import select
 
 from app.models import AuditEntry, Case, Household, Resident
 from app.views import tasks
-from app.views.desk import document_dialog
 from app.views.desk.login import LoginDialog
 from app.views.desk.main_window import DeskWindow
 from app.views.desk_app import application, desk_context
@@ -23,8 +23,7 @@ from tests.gui.fakes import FilePrinterPreview
 def desk(qtbot, demo_db, tmp_path, monkeypatch):
     application()
     tasks.set_synchronous(True)
-    FilePrinterPreview.target = str(tmp_path / "printed.pdf")
-    monkeypatch.setattr(document_dialog, "preview_class", FilePrinterPreview)
+    FilePrinterPreview.reset(str(tmp_path / "printed.pdf"))
     login = LoginDialog(demo_db, "桃园社区党群服务中心")
     qtbot.addWidget(login)
     qtbot.keyClicks(login.username, "qiantai")
@@ -32,14 +31,13 @@ def desk(qtbot, demo_db, tmp_path, monkeypatch):
     qtbot.keyClicks(login.password, "demo-1234")
     qtbot.keyClick(login.password, Qt.Key.Key_Return)
     assert login.result() == LoginDialog.DialogCode.Accepted and login.user.role == "front_desk"
-    window = DeskWindow(desk_context(demo_db, login.user))
+    window = DeskWindow(desk_context(demo_db, login.user, preview=FilePrinterPreview))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     yield window
     tasks.set_synchronous(False)
-    for dialog in list(document_dialog.open_dialogs):
-        dialog.close()
+    FilePrinterPreview.close_all()
 
 
 def _person(demo_db) -> Resident:
@@ -49,8 +47,8 @@ def _person(demo_db) -> Resident:
 
 
 def _latest_dialog() -> FilePrinterPreview:
-    assert document_dialog.open_dialogs, "no document was shown"
-    return document_dialog.open_dialogs[-1]
+    assert FilePrinterPreview.shown, "no document was shown"
+    return FilePrinterPreview.shown[-1]
 
 
 def test_wrong_password_keeps_the_dialog_open(qtbot, demo_db):
@@ -113,6 +111,24 @@ def test_swipe_search_tick_accept_print(qtbot, desk, demo_db, tmp_path, monkeypa
     qtbot.waitUntil(page.id_field.hasFocus)
     assert page.id_field.text() == "" and page.current is None
     assert "已办理" in page.message.text()
+
+
+def test_a_closed_receipt_is_released(qtbot, desk, demo_db):
+    """A busy desk shows hundreds of receipts a day: a closed preview must not stay in memory."""
+    person = _person(demo_db)
+    page = desk.intake
+    qtbot.keyClicks(page.id_field, person.id_number)
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.search, "jzzm")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    for row in range(page.materials.count()):
+        page.materials.setCurrentRow(row)
+        qtbot.keyClick(page.materials, Qt.Key.Key_Space)
+    qtbot.keyClick(page.materials, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    dialog = _latest_dialog()
+    assert shiboken6.isValid(dialog) and "受理回执" in dialog.windowTitle()
+    dialog.close()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=3000)
 
 
 def test_missing_material_means_supplement_notice(qtbot, desk, demo_db):

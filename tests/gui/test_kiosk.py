@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 from app.models import Appointment, AuditEntry, Case, Certificate, Resident
 from app.printing.qt_bridge import PrintError
-from app.services import idcard, intake, workflow
-from app.services import kiosk as svc
 from app.services.cardreaders import CardData, FakeReader
+from app.services.cases import intake, workflow
+from app.services.common import idcard
+from app.services.kiosk import service as svc
 from app.views import tasks
 from app.views.desk_app import application
 from app.views.kiosk.window import KioskWindow

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.cli import main
 from app.models import AuditEntry, Resident
-from app.services.stats import StreetCounts, street_counts
+from app.services.admin.stats import StreetCounts, street_counts
 from app.views.desk_app import application
 from app.views.street_overview import StreetOverviewWidget
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction
 
-from app.services.sync_client import OFFLINE, SyncClient, save_settings
+from app.services.sync.client import OFFLINE, SyncClient, save_settings
 from app.views import tasks
 from app.views.desk.context import StaffUser
 from app.views.desk.main_window import DeskWindow

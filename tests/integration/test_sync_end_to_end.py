@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from app.db import open_database
 from app.models import Case, CaseEvent, OutboxEntry, Resident
-from app.services import intake, workflow
-from app.services.centre import set_current_community
-from app.services.sync_client import SyncClient
+from app.services.admin.centre import set_current_community
+from app.services.cases import intake, workflow
+from app.services.sync.client import SyncClient
 from app.street import admin
 from app.street.models import StreetCase, StreetCaseEvent
 from tests.integration.conftest import free_port, start_server

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.cli import main
 from app.models import AuditEntry, CentreSetting, CertificateTemplate, Resident
-from app.services.centre import COMMUNITY_SETTING
-from app.services.lookup import lookup
+from app.services.admin.centre import COMMUNITY_SETTING
+from app.services.population.lookup import lookup
 
 
 def run(capsys, *argv):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import auth
+from app.services.admin import auth
 
 
 def test_password_is_stored_as_argon2_and_verifies(db):

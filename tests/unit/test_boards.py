@@ -19,8 +19,8 @@ from sqlalchemy.orm import joinedload
 from app.cli import main
 from app.models import AuditEntry, Building, Grid, GridStaff, Household, PartyOrganisation, Resident, Street
 from app.models.staff import BUILDING_LEADER, GRID_LEADER, HELPER, STAFF_ROLES
-from app.printing.boards import BoardsCancelled, layout_boards, page_size, render_boards
-from app.services.boards import (
+from app.printing.boards.pdf import BoardsCancelled, layout_boards, page_size, render_boards
+from app.services.grids.boards import (
     BoardCommunity,
     BoardData,
     BoardError,

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from app.cli import main
-from app.services.workdays import WorkCalendar
+from app.services.common.workdays import WorkCalendar
 
 
 def run(capsys, *argv):

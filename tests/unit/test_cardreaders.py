@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from app.services import idcard
 from app.services.cardreaders import (
     CardData,
     CardReader,
@@ -30,6 +29,7 @@ from app.services.cardreaders import (
     decode_base_msg,
     ethnicity,
 )
+from app.services.common import idcard
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FIRST17 = "610202" + "19900307" + "123"  # 铜川市王益区, born 1990-03-07, odd sequence: male

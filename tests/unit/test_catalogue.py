@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from app.models import ServiceItem
 from app.resources import resource_path
-from app.services.catalogue import CatalogueIndex
-from app.services.pinyin import pinyin_keys
-from app.services.reference_data import load_catalogue, read_yaml
+from app.services.cases.catalogue import CatalogueIndex
+from app.services.common.pinyin import pinyin_keys
+from app.services.setup.reference_data import load_catalogue, read_yaml
 
 TEMPLATE_CODES = {"JZZM", "TFCY", "DYJS", "SBD", "GLJT", "DBSQ", "LSJZ", "CJBT", "JJYL", "JYKN"}
 

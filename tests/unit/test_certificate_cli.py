@@ -186,17 +186,20 @@ def test_a_large_batch_renders_on_worker_processes_with_the_same_documents(demo_
     import hashlib
 
     from app.models import Certificate, Resident
-    from app.printing.certificate_issue import PARALLEL_FROM, issue_batch, reprint_certificate
+    from app.printing.certificates.renderer import PARALLEL_FROM, PdfCertificateRenderer
+    from app.services.certificates.issue import issue_batch, reprint_certificate
+
+    renderer = PdfCertificateRenderer(workers=2)
 
     with demo_db.sessions() as session:
         people = list(session.scalars(select(Resident).order_by(Resident.id).limit(PARALLEL_FROM + 5)))
         seen = []
         serials, pdf = issue_batch(
             session,
+            renderer,
             template_code="JZZM",
             residents=people,
             actor="t",
-            workers=2,
             staff_values={"purpose": "批量核对", "since": "2015-01-01"},
             today=dt.date(2026, 11, 23),
             progress=lambda d, t: seen.append((d, t)),
@@ -205,5 +208,5 @@ def test_a_large_batch_renders_on_worker_processes_with_the_same_documents(demo_
         assert len(serials) == len(people) == len(set(serials)) and seen[-1] == (len(people), len(people))
         assert len(PdfReader(io.BytesIO(pdf)).pages) == len(people)
         entry = session.scalars(select(Certificate).where(Certificate.serial == serials[-1])).one()
-        again = reprint_certificate(session, serials[-1], actor="t")
+        again = reprint_certificate(session, renderer, serials[-1], actor="t")
         assert hashlib.sha256(again.pdf).hexdigest() == entry.pdf_sha256  # rendered elsewhere, same bytes

@@ -13,11 +13,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from app.models import AuditEntry, Certificate, CertificateTemplate, Resident
-from app.services import certificate_keys as keys
-from app.services import certificate_register as register
-from app.services import certificate_signing as signing
-from app.services.certificate_register import CertificateError
-from app.services.idcard import mask
+from app.services.certificates import keys, register, signing
+from app.services.certificates.register import CertificateError
+from app.services.common.idcard import mask
 
 DAY = dt.date(2026, 11, 23)
 CODE = "T-JZZM"

@@ -16,12 +16,13 @@ from reportlab.lib.units import mm
 from sqlalchemy import delete, select
 
 from app.models import CertificateTemplate, Resident
-from app.printing.certificate_pdf import missing_glyph_report, render_certificate
-from app.printing.layout import LEFT_MARGIN, PAGE_HEIGHT, TEXT_WIDTH, TOP_MARGIN, chinese_date
+from app.printing.certificates.pdf import missing_glyph_report, render_certificate
+from app.printing.layout import LEFT_MARGIN, PAGE_HEIGHT, TEXT_WIDTH, TOP_MARGIN
 from app.resources import resource_path
-from app.services import certificate_templates as ct
-from app.services.lookup import find_resident
-from app.services.template_checks import validate_definition, validate_templates
+from app.services.certificates import templates as ct
+from app.services.certificates.template_checks import validate_definition, validate_templates
+from app.services.common.chinese import chinese_date
+from app.services.population.lookup import find_resident
 from tests.conftest import DEMO_TODAY
 
 CODES = ["JZZM", "TFCY", "DYJS", "SBD", "GLJT", "DBSQ", "LSJZ", "CJBT", "JJYL", "JYKN"]

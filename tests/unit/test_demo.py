@@ -21,9 +21,9 @@ from app.models import (
     User,
 )
 from app.models.staff import BUILDING_LEADER, GRID_LEADER, HELPER
-from app.services import demo
-from app.services.idcard import parse
-from app.services.setup import initialise
+from app.services.common.idcard import parse
+from app.services.setup import demo_street as demo
+from app.services.setup.initialise import initialise
 from tests.conftest import DEMO_TODAY
 
 

@@ -13,11 +13,11 @@ from sqlalchemy import func, select, update
 
 from app.models import AuditEntry, Building, Grid, GridStaff, Household, PartyOrganisation, Resident
 from app.models.staff import BUILDING_LEADER, GRID_LEADER
-from app.services import grids
-from app.services.grid_import import GridImportReport, import_grids_and_staff
-from app.services.grid_rules import normalise_phone, parse_star
-from app.services.grids import GridEditError
-from app.services.import_files import ImportFileError
+from app.services.grids import places as grids
+from app.services.grids.places import GridEditError
+from app.services.grids.rules import normalise_phone, parse_star
+from app.services.imports.grids import GridImportReport, import_grids_and_staff
+from app.services.imports.spreadsheet import ImportFileError
 
 FIRST = "610202010001001"  # 桃园社区 第1网格 of the demo street
 SECOND = "610202010001002"
@@ -428,7 +428,7 @@ def test_dry_run_and_failures_leave_the_database_as_it_was(db, tmp_path, monkeyp
     report = run(db, path, dry_run=True)
     assert report.grids_created == 1 and not report.written and state(db) == before
 
-    from app.services import grid_import
+    from app.services.imports import grids as grid_import
 
     def broken(*_a, **_k):
         raise RuntimeError("disk full")

@@ -1,4 +1,4 @@
-"""Tests for the 12345 hotline work-order import (app.services.hotline) and ``yichuang import hotline``.
+"""Tests for the 12345 hotline work-order import (app.services.imports.hotline) and ``yichuang import hotline``.
 
 Spreadsheets are built in ``tmp_path`` by the helpers below; the demo street gives the buildings,
 grids and grid leaders the orders are routed to.
@@ -17,11 +17,16 @@ from app.cli import main
 from app.models import AuditEntry, Building, Case, CaseSequence, Grid, GridStaff, Resident
 from app.models.base import as_local
 from app.models.staff import GRID_LEADER
-from app.services import hotline
-from app.services.cases import CaseFilter, find_cases
-from app.services.centre import current_community
-from app.services.hotline import HotlineImportReport, ImportFileError, import_hotline_orders, parse_call_time
-from app.services.workdays import WorkCalendar
+from app.services.admin.centre import current_community
+from app.services.cases.search import CaseFilter, find_cases
+from app.services.common.workdays import WorkCalendar
+from app.services.imports import hotline
+from app.services.imports.hotline import (
+    HotlineImportReport,
+    ImportFileError,
+    import_hotline_orders,
+    parse_call_time,
+)
 from tests.conftest import DEMO_TODAY
 from tests.unit.spreadsheets import write_csv, write_xlsx
 

@@ -1,4 +1,4 @@
-"""Tests for app.services.idcard (resident ID numbers, GB 11643-1999).
+"""Tests for app.services.common.idcard (resident ID numbers, GB 11643-1999).
 
 Check digits in these tests are computed by hand from the standard's weights
 (``_hand_check``) rather than by the module, so the two implementations check each other.
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
-from app.services.idcard import (
+from app.services.common.idcard import (
     IdInfo,
     IdNumberError,
     check_digit,

@@ -1,4 +1,4 @@
-"""Tests for the resident importer (app.services.importer) and ``yichuang import residents``.
+"""Tests for the resident importer (app.services.imports.residents) and ``yichuang import residents``.
 
 Spreadsheets are built in ``tmp_path`` by the helpers below; no binary fixtures are committed.
 """
@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 
 from app.db import open_database
 from app.models import AuditEntry, Building, Community, Grid, Household, Resident, Street, User
-from app.services import importer
-from app.services.idcard import check_digit
-from app.services.importer import ImportFileError, ImportReport, RejectedRow, import_residents
+from app.services.common.idcard import check_digit
+from app.services.imports import residents as importer
+from app.services.imports.residents import ImportFileError, ImportReport, RejectedRow, import_residents
 from tests.unit.spreadsheets import write_csv, write_xlsx
 
 HEADER = [

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Case, Resident
-from app.services import intake
-from app.services.case_numbers import next_case_no
-from app.services.intake import Agent, IntakeError
-from app.services.workflow import WorkflowError, apply
+from app.services.cases import intake
+from app.services.cases.intake import Agent, IntakeError
+from app.services.cases.numbers import next_case_no
+from app.services.cases.workflow import WorkflowError, apply
 
 MONDAY = dt.date(2026, 11, 23)
 

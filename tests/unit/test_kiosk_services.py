@@ -1,4 +1,4 @@
-"""The self-service kiosk's use cases (app/services/kiosk.py), its slips and its commands."""
+"""The self-service kiosk's use cases (app/services/kiosk/service.py), its slips and its commands."""
 
 from __future__ import annotations
 
@@ -24,11 +24,13 @@ from app.models import (
     ServiceItem,
 )
 from app.models.staff import GRID_LEADER
-from app.printing.kiosk_slips import render_appointment_slip, render_request_slip
-from app.services import intake, kiosk, workflow
-from app.services.cases import CaseFilter, find_cases
-from app.services.idcard import check_digit
-from app.services.kiosk import KioskError
+from app.printing.certificates.renderer import PDF_RENDERER
+from app.printing.documents.kiosk_slips import render_appointment_slip, render_request_slip
+from app.services.cases import intake, workflow
+from app.services.cases.search import CaseFilter, find_cases
+from app.services.common.idcard import check_digit
+from app.services.kiosk import service as kiosk
+from app.services.kiosk.service import KioskError
 
 MONDAY = dt.date(2026, 11, 23)  # the demo street's "today"
 TUESDAY = MONDAY + dt.timedelta(days=1)
@@ -162,7 +164,7 @@ def test_only_self_service_templates_of_self_service_items_are_offered(demo_db):
         person = _people(session, 1)[0]
         for code in ("TFCY", "GLJT"):
             with pytest.raises(KioskError, match="窗口"):
-                kiosk.print_certificate(session, person.id, code, today=MONDAY)
+                kiosk.print_certificate(session, PDF_RENDERER, person.id, code, today=MONDAY)
 
 
 def test_the_daily_print_limit_holds_and_a_failed_print_does_not_count(demo_db):
@@ -170,19 +172,19 @@ def test_the_daily_print_limit_holds_and_a_failed_print_does_not_count(demo_db):
         kiosk.save_settings(session, dataclasses.replace(kiosk.KioskSettings(), daily_print_limit=2))
         person_id = _people(session, 1)[0].id
     with demo_db.sessions() as session:  # the printer failed: the screen rolls back
-        kiosk.print_certificate(session, person_id, "TFCY", today=MONDAY)
+        kiosk.print_certificate(session, PDF_RENDERER, person_id, "TFCY", today=MONDAY)
         session.rollback()
         assert kiosk.prints_left_today(session, person_id, MONDAY) == 2
     serials = []
     for _ in range(2):
         with demo_db.sessions.begin() as session:
-            issued = kiosk.print_certificate(session, person_id, "TFCY", today=MONDAY)
+            issued = kiosk.print_certificate(session, PDF_RENDERER, person_id, "TFCY", today=MONDAY)
             assert issued.pdf.startswith(b"%PDF") and issued.title == "同户家庭成员证明"
             serials.append(issued.serial)
     with demo_db.sessions() as session:
         assert kiosk.prints_left_today(session, person_id, MONDAY) == 0
         with pytest.raises(KioskError, match="今天已打印2份，已达上限"):
-            kiosk.print_certificate(session, person_id, "TFCY", today=MONDAY)
+            kiosk.print_certificate(session, PDF_RENDERER, person_id, "TFCY", today=MONDAY)
         assert kiosk.prints_left_today(session, person_id, TUESDAY) == 2
         rows = list(session.scalars(select(Certificate).order_by(Certificate.id)))
         assert [r.serial for r in rows] == serials
@@ -196,7 +198,7 @@ def test_a_required_staff_field_without_default_sends_the_resident_to_the_window
     with demo_db.sessions() as session:
         person_id = _people(session, 1)[0].id
         with pytest.raises(KioskError, match="请到窗口办理"):
-            kiosk.print_certificate(session, person_id, "JZZM", today=MONDAY)  # 起始居住时间
+            kiosk.print_certificate(session, PDF_RENDERER, person_id, "JZZM", today=MONDAY)  # 起始居住时间
         assert session.scalar(select(Certificate.id)) is None
 
 

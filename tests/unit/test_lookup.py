@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEntry, Household, Resident, Tag
-from app.services.idcard import mask
-from app.services.lookup import LookupFailed, lookup, tags_of
+from app.services.common.idcard import mask
+from app.services.population.lookup import LookupFailed, lookup, tags_of
 from tests.conftest import DEMO_TODAY
 
 

@@ -14,8 +14,7 @@ import zxingcpp
 from reportlab.lib.units import mm
 from reportlab.pdfbase.ttfonts import TTFontFile
 
-from app.printing.fonts import SANS, SONG, missing_glyphs, register_fonts
-from app.printing.intake_documents import (
+from app.printing.documents.intake import (
     REMEDY,
     ReceiptData,
     RefusalNoticeData,
@@ -24,8 +23,10 @@ from app.printing.intake_documents import (
     render_refusal_notice,
     render_supplement_notice,
 )
-from app.printing.layout import LEFT_MARGIN, PAGE_HEIGHT, TEXT_WIDTH, TOP_MARGIN, chinese_date, escape
+from app.printing.fonts import SANS, SONG, missing_glyphs, register_fonts
+from app.printing.layout import LEFT_MARGIN, PAGE_HEIGHT, TEXT_WIDTH, TOP_MARGIN, escape
 from app.printing.qr import QUIET_ZONE, qr_drawing, qr_matrix
+from app.services.common.chinese import chinese_date
 
 CENTRE = "桃园社区党群服务中心"
 PHONE = "0571-8888 6666"

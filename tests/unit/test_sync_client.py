@@ -13,9 +13,10 @@ from sqlalchemy import func, select, update
 
 from app.cli import main
 from app.models import Case, CaseEvent, Certificate, OutboxEntry, Resident, SyncState
-from app.services import intake, sync_client, workflow
-from app.services.centre import current_community
-from app.services.sync_client import OFFLINE, REJECT_LIMIT, SyncClient, next_delay, status
+from app.services.admin.centre import current_community
+from app.services.cases import intake, workflow
+from app.services.sync import client as sync_client
+from app.services.sync.client import OFFLINE, REJECT_LIMIT, SyncClient, next_delay, status
 
 KEY = "ty-secret"
 SERVER = "https://street.example"
@@ -187,12 +188,14 @@ def test_an_edit_outside_the_workflow_still_moves_the_version_and_is_queued(demo
 
 
 def test_certificate_issue_and_void_are_queued(demo_db):
-    from app.printing.certificate_issue import issue_certificate
-    from app.services.certificate_register import void
+    from app.printing.certificates.renderer import PDF_RENDERER
+    from app.services.certificates.issue import issue_certificate
+    from app.services.certificates.register import void
 
     with demo_db.sessions.begin() as session:
         issued = issue_certificate(
             session,
+            PDF_RENDERER,
             template_code="JZZM",
             resident=_resident(session),
             actor="qiantai",

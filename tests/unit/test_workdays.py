@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.models import CalendarDay
-from app.services.workdays import (
+from app.services.common.workdays import (
     WorkCalendar,
     deadline_state,
     import_overrides,

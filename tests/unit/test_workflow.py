@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from app.models import Case, CentreSetting
-from app.services import workflow
-from app.services.workflow import NOTES, STATUSES, TRANSITIONS, WorkflowError
+from app.services.cases import workflow
+from app.services.cases.workflow import NOTES, STATUSES, TRANSITIONS, WorkflowError
 
 DETAILS = {"to": "街道城管科", "note": "已处理", "evaluation": "满意"}
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from app.services.idcard import mask
+from app.services.common.idcard import mask
 
 ERROR_KINDS = ("no_library", "no_reader", "read_failed", "bad_data", "unsupported")
 

@@ -18,9 +18,9 @@ import sys
 import threading
 from pathlib import Path
 
-from app.services import idcard
 from app.services.cardreaders import ethnicity
 from app.services.cardreaders.base import CardData, CardReader, CardReadError
+from app.services.common import idcard
 
 SUCCESS = 0x90
 CARD_FOUND = 0x9F

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.services import idcard
 from app.services.cardreaders.base import CardReadError
+from app.services.common import idcard
 
 DEFAULT_MIN_CHARS = 15  # an ID number has 18 (15 on the oldest cards)
 DEFAULT_MAX_GAP = 0.05  # seconds between two keys; readers: ~0.005-0.02, people: >= ~0.08

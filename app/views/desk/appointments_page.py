@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import audit
-from app.services.kiosk import KioskError, day_appointments, mark_attended
+from app.services.common import audit
+from app.services.kiosk.service import KioskError, day_appointments, mark_attended
 from app.views.desk.context import DeskContext
 from app.views.row_model import RowTableModel
 

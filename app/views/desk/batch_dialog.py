@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from app.models import CertificateTemplate, Grid, Tag
-from app.printing.certificate_issue import BatchCancelled, issue_batch
-from app.services.certificate_register import CertificateError
-from app.services.residents import ResidentFilter, matching_residents
+from app.printing.certificates.renderer import PDF_RENDERER
+from app.services.certificates.issue import BatchCancelled, issue_batch
+from app.services.certificates.register import CertificateError
+from app.services.population.selection import ResidentFilter, matching_residents
 from app.views.desk.context import DeskContext
 from app.views.tasks import run_in_background
 
@@ -111,6 +112,7 @@ class BatchDialog(QDialog):
                     raise CertificateError("没有符合条件的居民")
                 serials, pdf = issue_batch(
                     session,
+                    PDF_RENDERER,
                     template_code=code,
                     residents=people,
                     staff_values=values,
@@ -131,7 +133,7 @@ class BatchDialog(QDialog):
         self.progress.setValue(done)
 
     def finished_batch(self, result) -> None:
-        from app.printing.certificate_issue import IssuedCertificate
+        from app.services.certificates.issue import IssuedCertificate
         from app.views.desk.certificate_dialog import show_issued
 
         self.serials, pdf = result

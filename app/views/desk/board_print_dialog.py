@@ -31,16 +31,15 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from app.models import Grid
-from app.printing.boards import BoardsCancelled, render_boards
+from app.printing.boards.pdf import BoardsCancelled, render_boards
 from app.printing.qt_bridge import PdfPreviewDialog, PrintError
-from app.services import grids
-from app.services.boards import BoardError, boards_data, mark_printed
+from app.services.grids import places as grids
+from app.services.grids.boards import BoardError, boards_data, mark_printed
 from app.views.desk.context import DeskContext
+from app.views.desk.document_dialog import open_preview
 from app.views.desk.grid_models import BoardListModel
 from app.views.tasks import run_in_background
 
-# Tests set this to a PdfPreviewDialog subclass whose printer writes a file.
-preview_class: type[PdfPreviewDialog] = PdfPreviewDialog
 PAPERS = [("A4", "A4（210×297 毫米）"), ("A3", "A3（297×420 毫米）")]
 
 
@@ -232,13 +231,11 @@ class BoardPrintDialog(QDialog):
         try:
             title = f"网格公示牌 — {len(versions)} 个网格"
             name = f"公示牌-{len(versions)}个网格-{paper}.pdf"
-            self.preview = preview_class(title, pdf, suggested_name=name, parent=self)
+            self.preview = open_preview(
+                self.ctx, title, pdf, suggested_name=name, parent=self, on_output=self.record_printed
+            )
         except PrintError as exc:
             self.status.setText(str(exc))
-            return
-        self.preview.printed.connect(lambda printer: self.record_printed(f"打印（{printer}）"))
-        self.preview.saved.connect(lambda path: self.record_printed("另存为PDF"))
-        self.preview.exec()
 
     def record_printed(self, how: str) -> list[str]:
         """Mark the previewed boards printed, except those changed since they were rendered."""

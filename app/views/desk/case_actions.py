@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models.users import User
-from app.services.workflow import EVALUATIONS, action_label
+from app.services.cases.workflow import EVALUATIONS, action_label
 
 # Where a case can be sent. The item's own department (from the catalogue) is offered first.
 DISPATCH_DEPARTMENTS = ["街道社会事务办", "街道城管科", "街道综治中心", "区民政局", "区人社局"]

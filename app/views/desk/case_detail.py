@@ -1,7 +1,7 @@
 """One case in full (办件详情): who, what, where it stands, everything that happened, and a button
 for each step its status allows.
 
-The buttons come from :func:`app.services.workflow.allowed_actions`, so an action the case may
+The buttons come from :func:`app.services.cases.workflow.allowed_actions`, so an action the case may
 not take is never offered. Each step runs in its own short transaction (load by number, apply,
 commit); a refusal from the workflow is shown in plain words and changes nothing.
 """
@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.models import Case, Grid, Resident, ServiceItem
-from app.services import audit, intake, workflow
-from app.services.cases import DEADLINE_NAMES, get_case
-from app.services.idcard import mask
-from app.services.workdays import WorkCalendar, deadline_state
-from app.services.workflow import WorkflowError, action_label, allowed_actions, status_name
+from app.services.cases import intake, workflow
+from app.services.cases.search import DEADLINE_NAMES, get_case
+from app.services.cases.workflow import WorkflowError, action_label, allowed_actions, status_name
+from app.services.common import audit
+from app.services.common.idcard import mask
+from app.services.common.workdays import WorkCalendar, deadline_state
 from app.views.desk.case_actions import (
     DISPATCH_DEPARTMENTS,
     ESCALATION_TARGETS,

@@ -1,6 +1,6 @@
 """The case list (办件列表): every case of the centre, filtered by the service, deadlines in colour.
 
-Filtering is the service's job (:func:`app.services.cases.find_cases`): every change of the filter
+Filtering is the service's job (:func:`app.services.cases.search.find_cases`): every change of the filter
 bar asks it again, the search box after a short pause so typing stays smooth. The table itself
 only displays rows and sorts them by column.
 """
@@ -39,10 +39,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.models import Community, Grid
-from app.services.cases import CaseFilter, find_cases
-from app.services.catalogue import CatalogueIndex
-from app.services.workdays import WorkCalendar
-from app.services.workflow import OPEN_STATUSES, STATUSES
+from app.services.cases.catalogue import CatalogueIndex
+from app.services.cases.search import CaseFilter, find_cases
+from app.services.cases.workflow import OPEN_STATUSES, STATUSES
+from app.services.common.workdays import WorkCalendar
 from app.views.desk.case_actions import staff_names
 from app.views.desk.case_models import (
     CASE_NO_ROLE,

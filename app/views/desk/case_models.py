@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QWidget
 
 from app.models import CaseEvent
 from app.models.base import as_local
-from app.services.cases import DEADLINE_NAMES, CaseRow
-from app.services.workflow import action_label, status_name
+from app.services.cases.search import DEADLINE_NAMES, CaseRow
+from app.services.cases.workflow import action_label, status_name
 
 _ROOT = QModelIndex()
 CHANNEL_NAMES = {"window": "窗口", "hotline": "12345热线", "kiosk": "自助终端"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from app.models import CertificateTemplate
-from app.printing.certificate_issue import IssuedCertificate, issue_certificate
-from app.printing.certificate_pdf import missing_glyph_report, render_certificate
-from app.services.certificate_register import CertificateError
-from app.services.certificate_templates import (
+from app.printing.certificates.pdf import missing_glyph_report, render_certificate
+from app.printing.certificates.renderer import PDF_RENDERER
+from app.services.certificates.issue import IssuedCertificate, issue_certificate
+from app.services.certificates.register import CertificateError
+from app.services.certificates.template_spec import FieldSpec
+from app.services.certificates.templates import (
     TemplateValueError,
     display,
     parse_date,
@@ -39,8 +41,7 @@ from app.services.certificate_templates import (
     resolve,
     spec_of,
 )
-from app.services.lookup import LookupFailed, find_resident
-from app.services.template_spec import FieldSpec
+from app.services.population.lookup import LookupFailed, find_resident
 from app.views.desk.context import DeskContext
 
 DRAFT_QR = "预览稿，未登记，无效"
@@ -221,9 +222,8 @@ class CertificateDialog(QDialog):
             centre_name=self.ctx.centre_name,
             issue_date=dt.date.today(),
         )
-        from app.printing.qt_bridge import PdfPreviewDialog
-
-        dialog = PdfPreviewDialog(f"预览稿 — {self.spec.title}（未登记，不能打印）", pdf, parent=self)
+        dialog = self.ctx.preview(f"预览稿 — {self.spec.title}（未登记，不能打印）", pdf, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.print_button.setEnabled(False)
         dialog.save_button.setEnabled(False)
         dialog.exec()
@@ -236,6 +236,7 @@ class CertificateDialog(QDialog):
                 resident = find_resident(session, self.id_number)
                 self.issued = issue_certificate(
                     session,
+                    PDF_RENDERER,
                     template_code=self.spec.code,
                     resident=resident,
                     staff_values=self.staff_values(),
@@ -253,15 +254,8 @@ class CertificateDialog(QDialog):
 
 def show_issued(ctx: DeskContext, issued: IssuedCertificate, parent=None):
     """Open an issued (or reprinted) certificate for printing; printing and saving are audited."""
-    from app.services import audit
-    from app.views.desk import document_dialog
-
-    dialog = document_dialog.preview_class(
-        f"{issued.title} — {issued.serial}",
-        issued.pdf,
-        suggested_name=f"{issued.serial}-{issued.title}.pdf",
-        parent=parent,
-    )
+    from app.services.common import audit
+    from app.views.desk.document_dialog import open_preview
 
     def record(how: str) -> None:
         with ctx.db.sessions.begin() as session:
@@ -274,11 +268,14 @@ def show_issued(ctx: DeskContext, issued: IssuedCertificate, parent=None):
                 detail=how,
             )
 
-    dialog.printed.connect(lambda printer: record(f"打印（{printer}）"))
-    dialog.saved.connect(lambda _path: record("另存为PDF"))
-    document_dialog.open_dialogs.append(dialog)
-    dialog.exec()
-    return dialog
+    return open_preview(
+        ctx,
+        f"{issued.title} — {issued.serial}",
+        issued.pdf,
+        suggested_name=f"{issued.serial}-{issued.title}.pdf",
+        parent=parent,
+        on_output=record,
+    )
 
 
 def _shown(value: object) -> str:

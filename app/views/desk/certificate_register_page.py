@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from app.models import CertificateTemplate
-from app.printing.certificate_issue import reprint_certificate
-from app.services.certificate_register import CertificateError, RegisterRow, register_rows, void
+from app.printing.certificates.renderer import PDF_RENDERER
+from app.services.certificates.issue import reprint_certificate
+from app.services.certificates.register import CertificateError, RegisterRow, register_rows, void
 from app.views.desk.context import DeskContext
 from app.views.row_model import RowTableModel
 
@@ -109,7 +110,7 @@ class CertificateRegisterPage(QWidget):
             return
         try:
             with self.ctx.db.sessions.begin() as session:
-                issued = reprint_certificate(session, row.serial, actor=self.ctx.user.username)
+                issued = reprint_certificate(session, PDF_RENDERER, row.serial, actor=self.ctx.user.username)
         except CertificateError as exc:
             QMessageBox.warning(self, "补打", str(exc))
             return

@@ -1,10 +1,15 @@
-"""What every desk screen needs: the database, who is signed in, and the centre they serve."""
+"""What every desk screen needs: the database, who is signed in, the centre they serve, where slow
+work runs (``runner``: Qt's thread pool at the desk, at once in tests) and how a document is
+previewed and printed (``preview``: the real dialog, or one whose printer writes a file in tests)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from app.db import Database
+from app.printing.qt_bridge import PdfPreviewDialog
+from app.views.ops import Runner, ThreadRunner
 
 
 @dataclass(frozen=True)
@@ -28,3 +33,5 @@ class DeskContext:
     community_name: str
     centre_name: str
     centre_phone: str
+    runner: Runner = field(default_factory=ThreadRunner)
+    preview: Callable[..., PdfPreviewDialog] = PdfPreviewDialog

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.base import as_local
-from app.services import grids
-from app.services.grid_rules import GRID_FIELDS, MAX_LENGTH, PARTY_FIELDS, GridEditError
+from app.services.grids import places as grids
+from app.services.grids.rules import GRID_FIELDS, MAX_LENGTH, PARTY_FIELDS, GridEditError
 from app.views.desk import staff_dialog
 from app.views.desk.context import DeskContext
 from app.views.desk.grid_models import THUMB, BuildingTableModel, StaffTableModel

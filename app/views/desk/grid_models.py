@@ -1,5 +1,5 @@
 """Item models of the grid screens: the place tree, a grid's staff and buildings, and the list of
-boards to choose for printing. Each is a plain model over records from app.services.grids, reset
+boards to choose for printing. Each is a plain model over records from app.services.grids.places, reset
 with fresh records after every save."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QAbstractTableModel, QModelIndex, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPixmap
 
-from app.services.grids import BoardRow, BuildingRow, CommunityNode, StaffRow
+from app.services.grids.places import BoardRow, BuildingRow, CommunityNode, StaffRow
 from app.views.desk.resident_panel import initial_avatar
 
 _ROOT = QModelIndex()

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import grids
-from app.services.grid_import import GridImportReport, import_grids_and_staff
+from app.services.grids import places as grids
+from app.services.imports.grids import GridImportReport, import_grids_and_staff
 from app.views.desk.context import DeskContext
 from app.views.desk.grid_editor import GridEditor
 from app.views.desk.grid_models import (

@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import intake
+from app.services.admin.centre import CentreNotConfigured
 from app.services.cardreaders import CardData
 from app.services.cardreaders.wedge import KeystrokeBurst
-from app.services.catalogue import CatalogueEntry, CatalogueIndex
-from app.services.centre import CentreNotConfigured
-from app.services.lookup import DeskRecord, LookupFailed, find_resident, lookup_for_desk
+from app.services.cases import intake
+from app.services.cases.catalogue import CatalogueEntry, CatalogueIndex
+from app.services.desk.panel import DeskRecord, lookup_for_desk
+from app.services.population.lookup import LookupFailed, find_resident
 from app.views.desk.context import DeskContext
 from app.views.desk.resident_panel import ResidentPanel
 from app.views.tasks import run_in_background

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
 from app.db import Database
-from app.services import auth
+from app.services.admin import auth
 from app.views.desk.context import StaffUser
 
 

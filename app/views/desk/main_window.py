@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 
 from app import __version__
 from app.models import ROLES
+from app.services.admin.stats import street_counts
 from app.services.cardreaders import CardReader
-from app.services.stats import street_counts
 from app.views.desk.appointments_page import AppointmentsPage
 from app.views.desk.card_reader import CardPoller, ReaderSettingsDialog, reader_from_settings
 from app.views.desk.case_detail import CaseDetailDialog
@@ -133,7 +133,7 @@ class DeskWindow(QMainWindow):
             self.run_hotline_import(path)
 
     def run_hotline_import(self, path: str) -> None:
-        from app.services.hotline import import_hotline_orders
+        from app.services.imports.hotline import import_hotline_orders
 
         db, actor = self.ctx.db, self.ctx.user.username
 

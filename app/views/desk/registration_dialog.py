@@ -24,7 +24,7 @@ from sqlalchemy import select
 from app.models import Building, Community, Grid
 from app.services.cardreaders import CardData
 from app.services.cardreaders.ethnicity import ETHNICITIES
-from app.services.registration import NewResident, RegistrationError, register_resident
+from app.services.population.registration import NewResident, RegistrationError, register_resident
 from app.views.desk.context import DeskContext
 
 RELATIONS = ["户主", "配偶", "子", "女", "父亲", "母亲", "孙子", "孙女", "兄弟姐妹", "其他"]

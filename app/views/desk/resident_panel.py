@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.idcard import mask
-from app.services.lookup import DeskRecord
+from app.services.common.idcard import mask
+from app.services.desk.panel import DeskRecord
 
 PHOTO_SIZE = (102, 126)  # the ID card photo's own size
 SEX = {"male": "男", "female": "女"}

@@ -1,6 +1,6 @@
 """Adding or changing one person of a grid (1+9+X): name, role, phone, organisation, duty, photo.
 
-The dialog saves through app.services.grids when the person presses 保存; a refused value is shown
+The dialog saves through app.services.grids.places when the person presses 保存; a refused value is shown
 under the fields and the dialog stays open. A chosen photo is cut to portrait shape and scaled
 down before it is stored, so a 12-megapixel phone picture does not become a 5 MB row.
 """
@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.staff import BUILDING_LEADER, STAFF_ROLES
-from app.services import grids
-from app.services.grid_rules import MAX_LENGTH, GridEditError
+from app.services.grids import places as grids
+from app.services.grids.rules import MAX_LENGTH, GridEditError
 from app.views.desk.context import DeskContext
 from app.views.desk.grid_models import thumbnail
 

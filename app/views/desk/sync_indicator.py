@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.db import Database
-from app.services.sync_client import (
+from app.services.sync.client import (
     NOT_CONFIGURED,
     SyncClient,
     SyncReport,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton
 
-from app.services.certificate_signing import verify
+from app.services.certificates.signing import verify
 from app.views.desk.context import DeskContext
 
 

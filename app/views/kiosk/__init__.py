@@ -2,7 +2,7 @@
 
 ``window.KioskWindow`` holds the pages and the rules that protect one resident's data from the
 next; ``launch.run_kiosk`` starts it (or renders a page for a screenshot); ``printer.KioskPrinter``
-prints without a dialog. The use cases themselves are in ``app.services.kiosk``.
+prints without a dialog. The use cases themselves are in ``app.services.kiosk.service``.
 """
 
 # Pages ``yichuang kiosk --screenshot --page NAME`` can render (kept here, free of Qt, so the

@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy
 
-from app.printing.kiosk_slips import render_appointment_slip
-from app.services import kiosk as svc
+from app.printing.documents.kiosk_slips import render_appointment_slip
+from app.services.kiosk import service as svc
 from app.views.kiosk.widgets import Page, PagedList, button, card, label
 
 log = logging.getLogger(__name__)

@@ -48,7 +48,7 @@ def rolled_back(db: Database) -> Iterator[Database]:
 def run_kiosk(
     db: Database, screenshot: Path | None = None, *, page: str = "home", font_scale: float = 1.0
 ) -> int:
-    from app.services.centre import CentreNotConfigured
+    from app.services.admin.centre import CentreNotConfigured
     from app.views import tasks
     from app.views.desk.card_reader import reader_from_settings
     from app.views.kiosk.window import KioskWindow
@@ -83,8 +83,8 @@ def run_kiosk(
 
 def demo_history(session: Session, resident, today: dt.date) -> None:
     """A finished window case, a running request and a booking for the demo resident."""
-    from app.services import intake, workflow
-    from app.services import kiosk as svc
+    from app.services.cases import intake, workflow
+    from app.services.kiosk import service as svc
 
     with contextlib.suppress(Exception):
         item = intake.find_item(session, "ZM-001")
@@ -112,8 +112,8 @@ def demo_history(session: Session, resident, today: dt.date) -> None:
 
 def show_demo_page(window, page: str) -> None:
     from app.models import Resident
-    from app.services import idcard
-    from app.services import kiosk as svc
+    from app.services.common import idcard
+    from app.services.kiosk import service as svc
 
     if page == "home":
         return

@@ -14,9 +14,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QSizePolicy, QVBoxLayout
 
-from app.printing.kiosk_slips import render_request_slip
-from app.services import kiosk as svc
-from app.services.workdays import WorkCalendar
+from app.printing.documents.kiosk_slips import render_request_slip
+from app.services.common.workdays import WorkCalendar
+from app.services.kiosk import service as svc
 from app.views.kiosk.widgets import BACKSPACE, CLEAR, EntryDisplay, KeyPad, Page, PagedList, button, label
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy
 
-from app.services import kiosk as svc
-from app.services.workflow import EVALUATIONS
+from app.printing.certificates.renderer import PDF_RENDERER
+from app.services.cases.workflow import EVALUATIONS
+from app.services.kiosk import service as svc
 from app.views.kiosk.widgets import Page, PagedList, Tile, button, card, label
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,9 @@ class CertificatesPage(Page):
         resident = kiosk.state.resident
         with kiosk.db.sessions() as session:
             try:
-                issued = svc.print_certificate(session, resident.resident_id, code, today=kiosk.today())
+                issued = svc.print_certificate(
+                    session, PDF_RENDERER, resident.resident_id, code, today=kiosk.today()
+                )
             except svc.KioskError as exc:
                 session.rollback()
                 kiosk.show_result(

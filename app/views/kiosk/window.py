@@ -27,9 +27,9 @@ from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QStackedWidget,
 
 from app.db import Database
 from app.printing.qt_bridge import PrintError
-from app.services import kiosk as svc
+from app.services.admin.centre import centre_name, current_community
 from app.services.cardreaders import CardData, CardReader, CardReadError, KeystrokeBurst, card_from_wedge_text
-from app.services.centre import centre_name, current_community
+from app.services.kiosk import service as svc
 from app.views.desk.card_reader import CardPoller
 from app.views.kiosk import booking_pages, pages, request_pages, service_pages
 from app.views.kiosk.overlays import Busy, Countdown, PinPad

@@ -1,0 +1,86 @@
+"""The PDF renderer the certificate service is handed (``CertificateRenderer`` in
+:mod:`app.services.certificates.issue`): one certificate, or a batch rendered by worker
+processes and joined into one file.
+
+Kept apart from the use case so that the service decides serials, signatures and the register,
+and this module only turns a finished :class:`RenderJob` into pages.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+
+from app.printing.certificates.pdf import missing_glyph_report, render_certificate
+from app.services.certificates.issue import RenderJob
+
+PARALLEL_FROM = 40  # certificates; below this one process is quicker than starting workers
+
+
+def render_job(job: RenderJob) -> bytes:
+    """Top level so that spawned worker processes can run it."""
+    return render_certificate(
+        job.spec,
+        job.values,
+        serial=job.serial,
+        qr_text=job.qr_text,
+        verification_code=job.verification_code,
+        centre_name=job.centre_name,
+        issue_date=job.issue_date,
+    )
+
+
+class PdfCertificateRenderer:
+    """reportlab pages; batches on worker processes (spawned, so no Qt or database handle is
+    inherited), joined with pdfium (about 20× quicker than a Python PDF parser)."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers
+
+    def missing_glyphs(self, values: Mapping[str, object]) -> dict[str, list[str]]:
+        return missing_glyph_report(values)
+
+    def render(self, job: RenderJob) -> bytes:
+        return render_job(job)
+
+    def render_batch(self, jobs: list[RenderJob], consume: Callable[[int, bytes], None]) -> bytes:
+        """Render every job, hand each PDF to ``consume(index, pdf)`` in order as it arrives (the
+        service registers it there, and may raise to stop), and return all pages as one PDF."""
+        import pypdfium2
+
+        merged = pypdfium2.PdfDocument.new()
+
+        def take(index: int, pdf: bytes) -> None:
+            consume(index, pdf)
+            source = pypdfium2.PdfDocument(pdf)
+            merged.import_pages(source)
+            source.close()
+
+        try:
+            self._render_all(jobs, take)
+            out = io.BytesIO()
+            merged.save(out)
+            return out.getvalue()
+        finally:
+            merged.close()
+
+    def _render_all(self, jobs: list[RenderJob], take: Callable[[int, bytes], None]) -> None:
+        workers = self.workers if self.workers is not None else (os.cpu_count() or 1)
+        if workers <= 1 or len(jobs) < PARALLEL_FROM:
+            for index, job in enumerate(jobs):
+                take(index, render_job(job))
+            return
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            try:
+                for index, pdf in enumerate(pool.map(render_job, jobs, chunksize=8)):
+                    take(index, pdf)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+
+
+PDF_RENDERER = PdfCertificateRenderer()

@@ -1,0 +1,246 @@
+"""Documents of the intake desk: 受理回执, 一次性告知书 (补正材料通知书), 不予受理通知书.
+
+Each renderer takes a frozen dataclass of plain values and returns PDF bytes. ID numbers arrive
+masked (the caller masks them); a full number is refused so that it can never reach paper.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+
+from app.printing.fonts import SONG
+from app.printing.layout import (
+    TEXT_WIDTH,
+    CutLine,
+    Field,
+    IssuerBlock,
+    SignatureLine,
+    build_pdf,
+    escape,
+    field_grid,
+    fit_font_size,
+    para,
+    short_datetime,
+    styles,
+    table_style,
+)
+from app.printing.qr import qr_drawing
+from app.services.common.chinese import chinese_date
+
+_GAP = "\u00a0" * 6  # Paragraph collapses ordinary (and ideographic) spaces
+REMEDY = "如对本决定有异议，可依法申请行政复议或者提起行政诉讼。"
+_FULL_ID = re.compile(r"\d{15}|\d{17}[\dXx]")
+
+
+def _esc(text: str) -> str:
+    """Escape user text for the body style (whose font may be FangSong)."""
+    return escape(text, styles()["body"].fontName)
+
+
+def _present(values: Sequence[str | None]) -> list[str]:
+    """The non-blank entries, stripped (a blank line is not a material or a reason)."""
+    return [v.strip() for v in values if v and v.strip()]
+
+
+def _require_masked(label: str, value: str | None) -> None:
+    if value and _FULL_ID.fullmatch(value.strip()):
+        raise ValueError(f"{label}: mask the ID number before printing")
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    centre_name: str
+    centre_phone: str
+    case_number: str
+    item_name: str
+    applicant_name: str
+    applicant_id_masked: str
+    accepted_at: dt.datetime
+    promised_days: int
+    promised_date: dt.date
+    first_responder: str
+    qr_text: str
+    materials: Sequence[str] = ()
+    agent_name: str | None = None
+    agent_id_masked: str | None = None
+
+    def __post_init__(self) -> None:
+        _require_masked("applicant_id_masked", self.applicant_id_masked)
+        _require_masked("agent_id_masked", self.agent_id_masked)
+
+
+@dataclass(frozen=True)
+class SupplementNoticeData:
+    centre_name: str
+    centre_phone: str
+    case_number: str
+    applicant_name: str
+    item_name: str
+    missing_materials: Sequence[str]
+    staff_name: str
+    issued_on: dt.date
+    applied_on: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if not _present(self.missing_materials):
+            raise ValueError("a supplement notice needs at least one missing material")
+
+
+@dataclass(frozen=True)
+class RefusalNoticeData:
+    centre_name: str
+    centre_phone: str
+    case_number: str
+    applicant_name: str
+    item_name: str
+    applied_on: dt.date
+    reason: str
+    staff_name: str
+    issued_on: dt.date
+    legal_basis: str = ""
+
+    def __post_init__(self) -> None:
+        if not (self.reason or "").strip():
+            raise ValueError("a refusal notice needs a reason")
+
+
+def _header(centre_name: str, title: str, subtitle: str = "") -> list[Flowable]:
+    parts: list[Flowable] = [para(centre_name, "heading"), para(title, "title")]
+    if subtitle:
+        parts.append(para(subtitle, "subtitle"))
+    return parts
+
+
+QR_SIZE_MM = 32
+
+
+def _case_panel(data: ReceiptData) -> Table:
+    """受理编号 in large type and the promised date, boxed, beside the QR code to follow the case."""
+    left_width = TEXT_WIDTH - (QR_SIZE_MM + 10) * mm
+    size = fit_font_size(data.case_number, SONG, 26, left_width - 16, 12)
+    number_style = styles()["cell"].clone("case_number", fontSize=size, leading=size * 1.25)
+    left = [
+        para("受理编号", "cell_label"),
+        Paragraph(escape(data.case_number), number_style),
+        Spacer(1, 2 * mm),
+        para(chinese_date(data.promised_date), "cell", markup="承诺办结日期："),
+    ]
+    right = [qr_drawing(data.qr_text, size_mm=QR_SIZE_MM), para("扫码查询办理进度", "caption")]
+    panel = Table([[left, right]], colWidths=[left_width, TEXT_WIDTH - left_width])
+    panel.setStyle(
+        table_style(
+            [
+                ("BOX", (0, 0), (0, 0), 1.2, colors.black),
+                ("VALIGN", (0, 0), (0, 0), "MIDDLE"),
+                ("VALIGN", (1, 0), (1, 0), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, 0), 8),
+                ("ALIGN", (1, 0), (1, 0), "CENTER"),
+                ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                ("TOPPADDING", (1, 0), (1, 0), 0),
+            ]
+        )
+    )
+    return panel
+
+
+def _materials_cell(materials: Sequence[str]) -> list[Flowable] | str:
+    items = _present(materials)
+    if not items:
+        return "（无）"
+    return [para(m, "cell", markup=f"{i}. ") for i, m in enumerate(items, 1)]
+
+
+def render_receipt(data: ReceiptData) -> bytes:
+    """受理回执: what was accepted, when it will be done, who answers for it, and a QR to follow it."""
+    rows: list[list[Field]] = [
+        [("办理事项", data.item_name)],
+        [("申请人", data.applicant_name), ("身份证号", data.applicant_id_masked or "—")],
+    ]
+    if data.agent_name:
+        rows.append([("帮办代办人", data.agent_name), ("身份证号", data.agent_id_masked or "—")])
+    rows += [
+        [("已收取材料", _materials_cell(data.materials))],
+        [("受理时间", short_datetime(data.accepted_at)), ("承诺时限", f"{data.promised_days}个工作日")],
+        [("首问责任人", data.first_responder), ("咨询电话", data.centre_phone)],
+    ]
+    flowables = [
+        *_header(data.centre_name, "受理回执"),
+        _case_panel(data),
+        Spacer(1, 5 * mm),
+        *field_grid(rows),
+        Spacer(1, 3 * mm),
+        KeepTogether(
+            [
+                para("请妥善保管本回执，领取办理结果时请出示；扫描上方二维码可随时查询办理进度。", "small"),
+                Spacer(1, 4 * mm),
+                CutLine(),
+                SignatureLine([("申请人签字：", 55 * mm), ("日期：", 40 * mm)], space_before=4 * mm),
+            ]
+        ),
+    ]
+    return build_pdf(flowables, title=f"受理回执 {data.case_number}", centre_name=data.centre_name)
+
+
+def _number_line(case_number: str) -> Paragraph:
+    return para(case_number, "number_line", markup="编号：")
+
+
+def _closing(centre_name: str, centre_phone: str, staff_name: str, issued_on: dt.date) -> Flowable:
+    """Contact line and the issuer with the seal area, kept together (a signature never stands alone)."""
+    contact = f"联系电话：{_esc(centre_phone)}{_GAP}经办人：{_esc(staff_name)}"
+    return KeepTogether(
+        [
+            Paragraph(contact, styles()["body"]),
+            Spacer(1, 2 * mm),
+            IssuerBlock(centre_name, chinese_date(issued_on)),
+        ]
+    )
+
+
+def render_supplement_notice(data: SupplementNoticeData) -> bytes:
+    """一次性告知书: every missing material at once, so the applicant comes back only once."""
+    when = f"于{chinese_date(data.applied_on)}" if data.applied_on else ""
+    opening = f"经审查，您{when}申请的“{_esc(data.item_name)}”事项，申请材料不齐全，请补齐以下材料："
+    materials = _present(data.missing_materials)
+    flowables: list[Flowable] = [
+        *_header(data.centre_name, "一次性告知书", "（补正材料通知书）"),
+        _number_line(data.case_number),
+        _salutation(data.applicant_name),
+        Paragraph(opening, styles()["body"]),
+        *[para(m, "list_item", markup=f"{i}. ") for i, m in enumerate(materials, 1)],
+        para("请您一次性补齐上述材料后到本中心办理，材料补齐后予以受理。", "body"),
+        _closing(data.centre_name, data.centre_phone, data.staff_name, data.issued_on),
+    ]
+    return build_pdf(flowables, title=f"一次性告知书 {data.case_number}", centre_name=data.centre_name)
+
+
+def _salutation(name: str) -> Paragraph:
+    return Paragraph(_esc(name) + "：", styles()["salutation"])
+
+
+def render_refusal_notice(data: RefusalNoticeData) -> bytes:
+    """不予受理通知书: the decision, the reason in full, the legal basis and the remedy."""
+    opening = (
+        f"您于{chinese_date(data.applied_on)}申请的“{_esc(data.item_name)}”事项，"
+        "经审查，不符合受理条件，本中心决定不予受理。理由如下："
+    )
+    reasons = _present(data.reason.splitlines())
+    flowables: list[Flowable] = [
+        *_header(data.centre_name, "不予受理通知书"),
+        _number_line(data.case_number),
+        _salutation(data.applicant_name),
+        Paragraph(opening, styles()["body"]),
+        *[para(line, "body") for line in reasons],
+    ]
+    if (data.legal_basis or "").strip():
+        flowables.append(para(data.legal_basis.strip(), "body", markup="依据："))
+    flowables.append(para(REMEDY, "body"))
+    flowables.append(_closing(data.centre_name, data.centre_phone, data.staff_name, data.issued_on))
+    return build_pdf(flowables, title=f"不予受理通知书 {data.case_number}", centre_name=data.centre_name)

@@ -1,0 +1,138 @@
+"""Finding cases: the desk's case list, the supervision list and ``yichuang cases``.
+
+Rows are plain records with the deadline state already worked out, so a table model only has to
+display them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Case, Grid
+from app.models.base import as_local, local_midnight_utc
+from app.services.cases.workflow import RUNNING_STATUSES, status_name
+from app.services.common.idcard import mask
+from app.services.common.workdays import WorkCalendar, deadline_state
+
+DEADLINE_NAMES = {"overdue": "已超期", "due_soon": "即将到期", "on_time": "正常", "none": ""}
+
+
+@dataclass
+class CaseFilter:
+    statuses: list[str] = field(default_factory=list)
+    item_code: str = ""
+    grid_id: int | None = None
+    staff: str = ""  # first responder or current owner
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    overdue_only: bool = False
+    supervised_only: bool = False
+    text: str = ""  # case number, applicant name, or hotline order number
+    channel: str = ""
+    applicant_id_number: str = ""  # one person's cases, for the resident panel
+    limit: int = 5000
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    case_no: str
+    status: str
+    status_name: str
+    channel: str
+    item_name: str
+    applicant_name: str
+    applicant_id_masked: str
+    grid_name: str
+    first_responder: str
+    owner: str
+    received_at: dt.datetime
+    due_date: dt.date | None
+    deadline: str  # overdue, due_soon, on_time, none
+    supervised: bool
+    evaluation: str
+
+    def as_json(self) -> dict:
+        return {
+            "case_no": self.case_no,
+            "status": self.status,
+            "status_name": self.status_name,
+            "channel": self.channel,
+            "item": self.item_name,
+            "applicant": self.applicant_name,
+            "applicant_id": self.applicant_id_masked,
+            "grid": self.grid_name,
+            "first_responder": self.first_responder,
+            "owner": self.owner,
+            "received_at": as_local(self.received_at).isoformat(timespec="seconds"),
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "deadline": self.deadline,
+            "supervised": self.supervised,
+            "evaluation": self.evaluation,
+        }
+
+
+def find_cases(
+    session: Session, flt: CaseFilter, *, today: dt.date | None = None, calendar: WorkCalendar | None = None
+) -> list[CaseRow]:
+    today = today or dt.date.today()
+    calendar = calendar or WorkCalendar.load(session)
+    stmt = select(Case, Grid.name).outerjoin(Grid, Case.grid_id == Grid.id)
+    if flt.statuses:
+        stmt = stmt.where(Case.status.in_(flt.statuses))
+    if flt.item_code:
+        stmt = stmt.where(Case.item_code == flt.item_code)
+    if flt.grid_id is not None:
+        stmt = stmt.where(Case.grid_id == flt.grid_id)
+    if flt.staff:
+        stmt = stmt.where(or_(Case.first_responder == flt.staff, Case.owner == flt.staff))
+    if flt.channel:
+        stmt = stmt.where(Case.channel == flt.channel)
+    if flt.applicant_id_number:
+        stmt = stmt.where(Case.applicant_id_number == flt.applicant_id_number)
+    if flt.received_from:
+        stmt = stmt.where(Case.received_at >= local_midnight_utc(flt.received_from))
+    if flt.received_to:
+        stmt = stmt.where(Case.received_at < local_midnight_utc(flt.received_to + dt.timedelta(days=1)))
+    if flt.supervised_only:
+        stmt = stmt.where(Case.supervised.is_(True))
+    if flt.overdue_only:
+        stmt = stmt.where(Case.status.in_(RUNNING_STATUSES), Case.due_date < today)
+    text = flt.text.strip()
+    if text:
+        like = f"%{text}%"
+        stmt = stmt.where(
+            or_(Case.case_no.like(like), Case.applicant_name.like(like), Case.hotline_order_no == text)
+        )
+    stmt = stmt.order_by(Case.received_at.desc(), Case.id.desc()).limit(flt.limit)
+    return [_row(case, grid_name or "", today, calendar) for case, grid_name in session.execute(stmt)]
+
+
+def _row(case: Case, grid_name: str, today: dt.date, calendar: WorkCalendar) -> CaseRow:
+    running = case.status in RUNNING_STATUSES
+    return CaseRow(
+        id=case.id,
+        case_no=case.case_no,
+        status=case.status,
+        status_name=status_name(case.status),
+        channel=case.channel,
+        item_name=case.item_name,
+        applicant_name=case.applicant_name,
+        applicant_id_masked=mask(case.applicant_id_number) if case.applicant_id_number else "",
+        grid_name=grid_name,
+        first_responder=case.first_responder,
+        owner=case.owner,
+        received_at=case.received_at,
+        due_date=case.due_date,
+        deadline=deadline_state(case.due_date if running else None, today, calendar),
+        supervised=case.supervised,
+        evaluation=case.evaluation,
+    )
+
+
+def get_case(session: Session, case_no: str) -> Case | None:
+    return session.scalar(select(Case).where(Case.case_no == case_no))

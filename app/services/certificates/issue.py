@@ -1,0 +1,257 @@
+"""Issuing a certificate from a lookup: values → serial → signature → PDF → register entry; the
+one use case the desk, the kiosk and the command line call to issue, reprint or issue in a batch.
+
+The PDF comes from a ``CertificateRenderer`` the caller hands in (the real one is
+:data:`app.printing.certificates.renderer.PDF_RENDERER`): the service decides what a certificate
+says and records it, the renderer only draws it.
+
+All of it happens in the caller's transaction: if anything fails (a missing glyph, a required
+field, a full disk) nothing is registered and the serial is not burnt. A reprint renders the
+register's snapshot again with the same serial and signature, so it is byte-for-byte the same
+document (the register's hash proves it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+from sqlalchemy.orm import Session
+
+from app.models import Certificate, CertificateTemplate, Resident
+from app.services.admin.centre import centre_name, current_community
+from app.services.certificates.keys import ensure_keypair, ensure_trusted_own_key
+from app.services.certificates.register import (
+    CertificateError,
+    find,
+    next_serial,
+    record_issue,
+    record_reprint,
+)
+from app.services.certificates.signing import sign_payload, verification_code
+from app.services.certificates.template_spec import TemplateSpec
+from app.services.certificates.templates import TemplateValueError, prefill, resolve, spec_of
+
+
+class RenderJob(NamedTuple):
+    """Everything printed on one certificate (picklable: batches render in worker processes)."""
+
+    spec: TemplateSpec
+    values: dict[str, object]
+    serial: str
+    qr_text: str
+    verification_code: str
+    centre_name: str
+    issue_date: dt.date
+
+
+class CertificateRenderer(Protocol):
+    """What the service needs from printing."""
+
+    def missing_glyphs(self, values: Mapping[str, object]) -> dict[str, list[str]]:
+        """Field -> characters no font can draw (empty when everything prints)."""
+
+    def render(self, job: RenderJob) -> bytes:
+        """One certificate as a PDF."""
+
+    def render_batch(self, jobs: list[RenderJob], consume: Callable[[int, bytes], None]) -> bytes:
+        """Every job's PDF to ``consume(index, pdf)`` in order; all pages as one PDF."""
+
+
+@dataclass(frozen=True)
+class IssuedCertificate:
+    serial: str
+    title: str
+    qr: str
+    verification_code: str
+    pdf: bytes
+
+
+class BatchCancelled(RuntimeError):
+    """The person cancelled a batch; nothing of it was registered."""
+
+
+def active_template(session: Session, code: str) -> CertificateTemplate:
+    template = session.get(CertificateTemplate, code)
+    if template is None or not template.active:
+        raise CertificateError(f"证明模板“{code}”不存在或已停用")
+    return template
+
+
+def issue_certificate(
+    session: Session,
+    renderer: CertificateRenderer,
+    *,
+    template_code: str,
+    resident: Resident,
+    staff_values: dict[str, object],
+    actor: str,
+    channel: str = "desk",
+    today: dt.date | None = None,
+    case_id: int | None = None,
+) -> IssuedCertificate:
+    """Issue one certificate; the caller commits (and only then hands the paper over)."""
+    today = today or dt.date.today()
+    template = active_template(session, template_code)
+    spec = spec_of(template)
+    values = resolve(spec, prefill(session, template, resident, today), staff_values)
+    _refuse_missing_glyphs(renderer, values)
+    # The community's short code leads the serial: centres of one street share the street
+    # office's register, and TYJZ2026… cannot collide with XHJZ2026….
+    community = current_community(session)
+    serial = next_serial(session, f"{community.short_code}{template.serial_prefix}", today.year)
+    keypair = ensure_keypair()
+    ensure_trusted_own_key(session)
+    payload, code = sign_payload(keypair, serial, template.code, today, resident.id_number)
+    pdf = renderer.render(
+        RenderJob(spec, values, serial, payload, code, centre_name(community), today),
+    )
+    record_issue(
+        session,
+        template=template,
+        serial=serial,
+        resident=resident,
+        fields=_json_safe(values),
+        issue_date=today,
+        actor=actor,
+        channel=channel,
+        key_id=keypair.key_id,
+        qr_payload=payload,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        case_id=case_id,
+    )
+    return IssuedCertificate(serial, template.title, payload, code, pdf)
+
+
+def reprint_certificate(
+    session: Session, renderer: CertificateRenderer, serial: str, *, actor: str
+) -> IssuedCertificate:
+    """The same document again, from the register's snapshot; logged as a reprint."""
+    entry = find(session, serial)
+    if entry is None:
+        raise CertificateError(f"登记簿中没有编号为 {serial} 的证明")
+    template = active_template(session, entry.template_code)
+    spec = spec_of(template)
+    payload = entry.qr_payload
+    code = verification_code_of(entry)
+    centre = centre_name(current_community(session))
+    pdf = renderer.render(
+        RenderJob(spec, _from_json(spec, entry.fields), serial, payload, code, centre, entry.issue_date)
+    )
+    record_reprint(session, serial, actor)
+    return IssuedCertificate(serial, template.title, payload, code, pdf)
+
+
+def issue_batch(
+    session: Session,
+    renderer: CertificateRenderer,
+    *,
+    template_code: str,
+    residents: Iterable[Resident],
+    staff_values: dict[str, object],
+    actor: str,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> tuple[list[str], bytes]:
+    """One certificate per resident into one PDF (e.g. 高龄津贴 forms for everyone aged 80+).
+
+    Values, serials and signatures are made here, in the caller's transaction; the PDFs, the slow
+    part, are drawn by the renderer (on worker processes); each is registered with its own hash
+    as it arrives. All or nothing: a cancel or an error leaves nothing registered (the caller rolls back).
+    """
+    today = today or dt.date.today()
+    template = active_template(session, template_code)
+    spec = spec_of(template)
+    community = current_community(session)
+    keypair = ensure_keypair()
+    ensure_trusted_own_key(session)
+    jobs: list[tuple[Resident, dict, str, str, str]] = []
+    for resident in residents:
+        if cancelled and cancelled():
+            raise BatchCancelled("已取消批量开具，未登记任何证明")
+        try:
+            values = resolve(spec, prefill(session, template, resident, today), staff_values)
+        except TemplateValueError as exc:
+            raise CertificateError(f"{resident.name}：{_first_error(exc)}") from None
+        _refuse_missing_glyphs(renderer, values)
+        serial = next_serial(session, f"{community.short_code}{template.serial_prefix}", today.year)
+        payload, code = sign_payload(keypair, serial, template.code, today, resident.id_number)
+        jobs.append((resident, values, serial, payload, code))
+    centre = centre_name(community)
+
+    def register(index: int, pdf: bytes) -> None:
+        """Runs as each PDF arrives, while the renderer draws the next ones."""
+        if cancelled and cancelled():
+            raise BatchCancelled("已取消批量开具，未登记任何证明")
+        resident, values, serial, payload, _code = jobs[index]
+        record_issue(
+            session,
+            template=template,
+            serial=serial,
+            resident=resident,
+            fields=_json_safe(values),
+            issue_date=today,
+            actor=actor,
+            channel="batch",
+            key_id=keypair.key_id,
+            qr_payload=payload,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        )
+        if progress:
+            progress(index + 1, len(jobs))
+
+    pdf = renderer.render_batch(
+        [
+            RenderJob(spec, values, serial, payload, code, centre, today)
+            for _, values, serial, payload, code in jobs
+        ],
+        register,
+    )
+    return [job[2] for job in jobs], pdf
+
+
+def verification_code_of(entry: Certificate) -> str:
+    from app.services.certificates.signing import parse_payload
+
+    return verification_code(parse_payload(entry.qr_payload).signature)
+
+
+def _refuse_missing_glyphs(renderer: CertificateRenderer, values: dict[str, object]) -> None:
+    missing = renderer.missing_glyphs(values)
+    if missing:
+        parts = "；".join(f"{field}：{'、'.join(chars)}" for field, chars in missing.items())
+        raise CertificateError(f"以下文字字库中没有，打印会成空白方框，请改写后再开具（{parts}）")
+
+
+def _first_error(exc: TemplateValueError) -> str:
+    return next(iter(exc.errors.values()), str(exc))
+
+
+def _json_safe(values: dict[str, object]) -> dict[str, object]:
+    def convert(value):
+        if isinstance(value, dt.date):
+            return {"__date__": value.isoformat()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        return value
+
+    return {k: convert(v) for k, v in values.items()}
+
+
+def _from_json(spec, stored: dict[str, object]) -> dict[str, object]:
+    def convert(value):
+        if isinstance(value, dict) and set(value) == {"__date__"}:
+            return dt.date.fromisoformat(value["__date__"])
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        return value
+
+    return {k: convert(v) for k, v in stored.items()}

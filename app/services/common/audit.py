@@ -1,0 +1,54 @@
+"""Writing the audit log: who, when, whose record, why.
+
+Callers add the entry to the same session (and so the same transaction) as the work it records:
+a lookup that is shown is always logged, and an import that rolls back leaves no entry behind.
+"""
+
+from __future__ import annotations
+
+import getpass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEntry, Resident
+from app.services.common.idcard import mask
+
+
+def cli_actor(username: str | None) -> str:
+    """The actor for a command-line call: the named user, else the operating-system account."""
+    if username:
+        return username
+    try:
+        return f"cli:{getpass.getuser()}"
+    except OSError:
+        return "cli:unknown"
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    resident: Resident | None = None,
+    subject: str = "",
+    purpose: str = "",
+    detail: str = "",
+) -> AuditEntry:
+    """Add one audit entry to ``session``; the caller commits."""
+    entry = AuditEntry(
+        actor=actor,
+        action=action,
+        resident_id=resident.id if resident is not None else None,
+        subject=mask(resident.id_number) if resident is not None else subject,
+        purpose=purpose,
+        detail=detail,
+    )
+    session.add(entry)
+    return entry
+
+
+def entries_for(session: Session, resident: Resident) -> list[AuditEntry]:
+    """Everything recorded about one resident, newest first (for the resident's own enquiry)."""
+    stmt = select(AuditEntry).where(AuditEntry.resident_id == resident.id).order_by(AuditEntry.at.desc())
+    return list(session.scalars(stmt))

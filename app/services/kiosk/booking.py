@@ -1,0 +1,273 @@
+"""Window appointments (一键预约): the centre's time slots, their places left, booking and
+cancelling at the kiosk, and the day's list for the windows. Import from
+:mod:`app.services.kiosk.service`.
+
+Booking happens in one transaction that takes SQLite's write lock before it counts (see
+``_take_write_lock``): a second kiosk or desk booking at the same moment waits, then counts the
+first booking too. So two people can never get the last place together, nor one person the same
+slot twice (a partial unique index on booked rows guards that as well). The caller commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import false, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.models import APPOINTMENT_STATUSES, Appointment, Resident, ServiceItem
+from app.models.base import as_local, utcnow
+from app.services.admin.centre import current_community
+from app.services.common import audit
+from app.services.common.workdays import WorkCalendar
+from app.services.kiosk.common import (
+    KioskError,
+    get_resident,
+    id_hash,
+    load_settings,
+    normalise_mobile,
+    record,
+    slot_start,
+)
+
+DEFAULT_ITEM_NAME = "窗口办事"
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    """One line of the windows' list for a day: the full name is for staff only."""
+
+    id: int
+    day: dt.date
+    slot: str
+    holder_name: str
+    phone: str
+    item_code: str
+    item_name: str
+    status: str
+    status_name: str
+    channel: str
+    resident_id: int | None
+    created_at: dt.datetime  # UTC
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "day": self.day.isoformat(),
+            "slot": self.slot,
+            "holder_name": self.holder_name,
+            "phone": self.phone,
+            "item_code": self.item_code,
+            "item": self.item_name,
+            "status": self.status,
+            "status_name": self.status_name,
+            "channel": self.channel,
+            "created_at": as_local(self.created_at).isoformat(timespec="seconds"),
+        }
+
+
+def holder_hash(id_number: str) -> str:
+    return hashlib.sha256(f"appointment:{id_number}".encode("ascii", "replace")).hexdigest()
+
+
+def _booked_count(session: Session, community_id: int, day: dt.date, slot: str | None = None):
+    stmt = select(Appointment.slot, func.count()).where(
+        Appointment.community_id == community_id, Appointment.day == day, Appointment.status == "booked"
+    )
+    if slot is not None:
+        stmt = stmt.where(Appointment.slot == slot)
+    return dict(session.execute(stmt.group_by(Appointment.slot)).all())
+
+
+def available_slots(session: Session, day: dt.date) -> list[tuple[str, int]]:
+    """(slot, places left) for every configured slot of ``day``, in the configured order."""
+    settings = load_settings(session)
+    booked = _booked_count(session, current_community(session).id, day)
+    return [(slot, max(0, settings.slot_capacity - booked.get(slot, 0))) for slot in settings.slots]
+
+
+def bookable_days(session: Session, today: dt.date) -> list[dt.date]:
+    """The next ``booking_days`` working days after ``today`` (holidays and weekends skipped,
+    调休 working weekends included). Today itself is not offered: whoever is at the kiosk
+    today takes a queue number instead."""
+    settings = load_settings(session)
+    calendar = WorkCalendar.load(session)
+    days: list[dt.date] = []
+    day = today
+    while len(days) < settings.booking_days:
+        day += dt.timedelta(days=1)
+        if calendar.is_workday(day):
+            days.append(day)
+    return days
+
+
+def book(
+    session: Session,
+    resident_id: int,
+    *,
+    day: dt.date,
+    slot: str,
+    item_code: str | None = None,
+    phone: str = "",
+    today: dt.date | None = None,
+    channel: str = "kiosk",
+) -> Appointment:
+    """Book ``slot`` on ``day`` for the resident; the caller commits, then prints the slip.
+
+    Raises KioskError when the day is not bookable, the slot does not exist or is full, or the
+    resident already holds this slot. ``phone`` defaults to the number on record.
+    """
+    today = today or dt.date.today()
+    settings = load_settings(session)
+    resident = get_resident(session, resident_id)
+    if day not in bookable_days(session, today):
+        raise KioskError("这一天不能预约，请选择屏幕上列出的日期")
+    if slot not in settings.slots:
+        raise KioskError("请选择屏幕上列出的时间段")
+    item_name = DEFAULT_ITEM_NAME
+    if item_code:
+        item = session.scalar(
+            select(ServiceItem).where(ServiceItem.code == item_code, ServiceItem.active.is_(True))
+        )
+        if item is None:
+            raise KioskError("这项业务现在不能预约，请到窗口咨询")
+        item_name = item.name
+    number = normalise_mobile(phone) if phone.strip() else (resident.phone or "")
+    community = current_community(session)
+    _take_write_lock(session)
+    if _booked_count(session, community.id, day, slot).get(slot, 0) >= settings.slot_capacity:
+        raise KioskError("这个时间段已经约满了，请换一个时间段")
+    if _own_booking(session, community.id, day, slot, resident_id):
+        raise KioskError("您已经预约了这个时间段，不用重复预约")
+    appointment = Appointment(
+        community_id=community.id,
+        day=day,
+        slot=slot,
+        resident_id=resident.id,
+        holder_hash=holder_hash(resident.id_number),
+        holder_name=resident.name,
+        phone=number,
+        item_code=item_code or "",
+        item_name=item_name,
+        status="booked",
+        channel=channel,
+        created_at=utcnow(),
+    )
+    session.add(appointment)
+    try:
+        session.flush()
+    except IntegrityError:  # the partial unique index: only if the lock above was bypassed
+        raise KioskError("您已经预约了这个时间段，不用重复预约") from None
+    record(
+        session,
+        "kiosk_book",
+        hashed=id_hash(resident.id_number),
+        resident_id=resident.id,
+        detail=f"{day.isoformat()} {slot} {item_name}",
+    )
+    return appointment
+
+
+def _take_write_lock(session: Session) -> None:
+    """A write that changes nothing, first: SQLite grants the transaction its write lock here, so
+    the counts that follow cannot change before the new booking is stored (another kiosk or desk
+    waits for the busy timeout). On PostgreSQL it is a harmless no-op."""
+    session.execute(
+        update(Appointment).where(false()).values(status=Appointment.status),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _own_booking(session: Session, community_id: int, day: dt.date, slot: str, resident_id: int) -> int:
+    return session.scalar(
+        select(func.count()).where(
+            Appointment.community_id == community_id,
+            Appointment.day == day,
+            Appointment.slot == slot,
+            Appointment.resident_id == resident_id,
+            Appointment.status == "booked",
+        )
+    )
+
+
+def my_appointments(session: Session, resident_id: int, today: dt.date) -> list[Appointment]:
+    """The resident's booked appointments from ``today`` on, soonest first."""
+    stmt = (
+        select(Appointment)
+        .where(
+            Appointment.resident_id == resident_id, Appointment.status == "booked", Appointment.day >= today
+        )
+        .order_by(Appointment.day, Appointment.slot, Appointment.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def cancel_appointment(
+    session: Session, resident_id: int, appointment_id: int, *, now: dt.datetime | None = None
+) -> None:
+    """Cancel one of the resident's own bookings whose slot has not begun; the caller commits.
+    Somebody else's booking is answered exactly like a missing one."""
+    now = now or dt.datetime.now()
+    appointment = session.get(Appointment, appointment_id)
+    if appointment is None or appointment.resident_id != resident_id or appointment.status != "booked":
+        raise KioskError("没有找到您的这个预约")
+    if slot_start(appointment.day, appointment.slot) <= now:
+        raise KioskError("这个预约的时间已经到了或已过去，不能再取消")
+    resident = get_resident(session, resident_id)
+    appointment.status = "cancelled"
+    appointment.cancelled_at = utcnow()
+    record(
+        session,
+        "kiosk_cancel",
+        hashed=id_hash(resident.id_number),
+        resident_id=resident_id,
+        detail=f"{appointment.day.isoformat()} {appointment.slot}",
+    )
+
+
+def day_appointments(session: Session, day: dt.date) -> list[AppointmentRow]:
+    """Every appointment of this centre on ``day`` (booked, attended and cancelled), by slot."""
+    community = current_community(session)
+    stmt = (
+        select(Appointment)
+        .where(Appointment.community_id == community.id, Appointment.day == day)
+        .order_by(Appointment.slot, Appointment.status != "booked", Appointment.id)
+    )
+    return [_row(a) for a in session.scalars(stmt)]
+
+
+def mark_attended(session: Session, appointment_id: int, *, actor: str) -> None:
+    """The window saw the resident (desk side); the caller commits."""
+    appointment = session.get(Appointment, appointment_id)
+    if appointment is None or appointment.status != "booked":
+        raise KioskError("这个预约不存在或已取消")
+    appointment.status = "attended"
+    resident = session.get(Resident, appointment.resident_id) if appointment.resident_id else None
+    entry = audit.record(
+        session,
+        actor=actor,
+        action="appointment_attended",
+        subject=(id_hash(resident.id_number) if resident else appointment.holder_hash)[:16],
+        detail=f"{appointment.day.isoformat()} {appointment.slot}",
+    )
+    entry.resident_id = appointment.resident_id
+
+
+def _row(a: Appointment) -> AppointmentRow:
+    return AppointmentRow(
+        id=a.id,
+        day=a.day,
+        slot=a.slot,
+        holder_name=a.holder_name,
+        phone=a.phone,
+        item_code=a.item_code,
+        item_name=a.item_name,
+        status=a.status,
+        status_name=APPOINTMENT_STATUSES.get(a.status, a.status),
+        channel=a.channel,
+        resident_id=a.resident_id,
+        created_at=a.created_at,
+    )

@@ -1,0 +1,101 @@
+"""Adding a person who is not on the population base yet, usually straight from their ID card.
+
+The card gives name, sex, ethnicity, birth date, registered address, authority and validity; the
+desk adds where the person lives now and how to reach them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import HEAD_RELATION, Building, Household, Resident
+from app.services.common import audit
+from app.services.common.idcard import IdNumberError, parse
+
+
+class RegistrationError(ValueError):
+    """The new resident cannot be saved as entered; the sentence says why."""
+
+
+@dataclass(frozen=True)
+class NewResident:
+    id_number: str
+    name: str
+    ethnicity: str = "汉族"
+    hukou_address: str = ""
+    current_address: str = ""
+    phone: str = ""
+    card_authority: str = ""
+    card_valid_from: dt.date | None = None
+    card_valid_to: dt.date | None = None
+    card_long_term: bool = False
+    building_id: int | None = None
+    unit: int = 1
+    room: str = ""
+    relation_to_head: str = ""
+
+
+def register_resident(session: Session, data: NewResident, *, actor: str) -> Resident:
+    """Save the person (and their household, if the room is new); the caller commits."""
+    try:
+        info = parse(data.id_number)
+    except IdNumberError as exc:
+        raise RegistrationError(f"身份证号无效：{exc}") from None
+    if not data.name.strip():
+        raise RegistrationError("请填写姓名")
+    if session.scalar(select(Resident.id).where(Resident.id_number == info.number)) is not None:
+        raise RegistrationError("此人已在人口库中")
+    household = _household(session, data)
+    if household is not None and data.relation_to_head == HEAD_RELATION and household.head is not None:
+        raise RegistrationError(f"{household.label}已有户主{household.head.name}")
+    resident = Resident(
+        id_number=info.number,
+        name=data.name.strip(),
+        sex=info.sex,
+        ethnicity=data.ethnicity or "汉族",
+        birth_date=info.birth_date,
+        hukou_address=data.hukou_address.strip(),
+        current_address=data.current_address.strip() or (_address(household) if household else ""),
+        phone=data.phone.strip(),
+        household=household,
+        relation_to_head=data.relation_to_head.strip() if household else "",
+        card_authority=data.card_authority.strip(),
+        card_valid_from=data.card_valid_from,
+        card_valid_to=None if data.card_long_term else data.card_valid_to,
+        card_long_term=data.card_long_term,
+    )
+    session.add(resident)
+    session.flush()
+    audit.record(session, actor=actor, action="register", resident=resident, purpose="登记新居民")
+    return resident
+
+
+def _household(session: Session, data: NewResident) -> Household | None:
+    if data.building_id is None:
+        return None
+    building = session.get(Building, data.building_id)
+    if building is None:
+        raise RegistrationError("所选楼栋不存在")
+    room = data.room.strip()
+    if not room:
+        raise RegistrationError("请填写房号")
+    if not 1 <= data.unit <= max(building.units, 1):
+        raise RegistrationError(f"{building.name}只有{building.units}个单元")
+    household = session.scalar(
+        select(Household).where(
+            Household.building_id == building.id, Household.unit == data.unit, Household.room == room
+        )
+    )
+    if household is None:
+        household = Household(building=building, unit=data.unit, room=room)
+        session.add(household)
+    return household
+
+
+def _address(household: Household) -> str:
+    building = household.building
+    return f"{building.address or building.name}{household.unit}单元{household.room}室"

@@ -1,0 +1,63 @@
+"""``yichuang init``: bring a database to the current schema and load the shipped reference data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from app.db import Database
+from app.models import Street
+from app.services.setup import demo_street as demo
+from app.services.setup import reference_data
+
+
+@dataclass
+class InitResult:
+    tags_added: int
+    items_added: int
+    templates_added: int = 0
+    demo: dict | None = None
+    demo_skipped: str | None = None
+    users_added: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, [])}
+
+
+def initialise(
+    db: Database,
+    *,
+    with_demo: bool = False,
+    seed: int = demo.DEFAULT_SEED,
+    residents: int = demo.DEFAULT_RESIDENTS,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> InitResult:
+    """Load tags, catalogue and certificate templates (adding only what is missing) and, if asked, the demo street.
+
+    The demo goes into an empty database only; on one that already has a street it is skipped
+    with a reason, so running the quick start twice is harmless.
+    """
+    with db.sessions.begin() as session:
+        from app.services.certificates.templates import load_templates
+
+        result = InitResult(
+            tags_added=reference_data.load_tags(session),
+            items_added=reference_data.load_catalogue(session),
+            templates_added=load_templates(session).added,
+        )
+    if not with_demo:
+        return result
+    with db.sessions.begin() as session:
+        if session.scalar(select(func.count()).select_from(Street)):
+            result.demo_skipped = "数据库中已有街道数据，未再生成演示数据"
+            return result
+        summary = demo.build_demo_street(
+            session, seed=seed, residents=residents, today=today, progress=progress
+        )
+        result.demo = summary.as_dict()
+        result.users_added = demo.add_demo_users(session)
+    return result

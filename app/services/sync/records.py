@@ -1,0 +1,260 @@
+"""Records as they travel (protocol v1): a row to a JSON-safe record for the push, and a page of
+pulled records applied to the local database.
+
+A record is ``{"type", "uuid", "version", "origin_community", "data"}``. ``data`` holds the row's
+columns (timestamps as ISO-8601 text in UTC without an offset, as they are stored; dates as
+YYYY-MM-DD) except local row ids: a case carries ``community_code`` instead of its community's
+id, an event and a certificate carry ``case_uuid`` instead of their case's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import Date, DateTime, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.models import Case, CaseEvent, Certificate, Community, Resident, ServiceItem
+from app.services.admin.centre import current_community
+
+LOCAL_IDS = {"id", "community_id", "item_id", "resident_id", "grid_id", "case_id"}
+# What the street decides on a case it holds (escalated) or has just answered.
+STREET_FIELDS = ("status", "owner", "result", "completed_at", "due_date", "supervised", "supervision_note")
+NAMES = {"case": "办件", "case_event": "办件记录", "certificate": "证明"}
+MODELS: dict[str, Any] = {"case": Case, "case_event": CaseEvent, "certificate": Certificate}
+CHUNK = 500
+
+
+def describe(record_type: str) -> str:
+    return NAMES.get(record_type, record_type)
+
+
+def parse_datetime(text: str | None) -> dt.datetime | None:
+    """ISO-8601 text to a naive UTC datetime (an offset, if given, is honoured)."""
+    if not text:
+        return None
+    moment = dt.datetime.fromisoformat(str(text))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
+def _from_json(model: Any, data: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for col in model.__table__.columns:
+        if col.key in LOCAL_IDS or col.key not in data:
+            continue
+        values[col.key] = _parse(col.type, data[col.key])
+    return values
+
+
+def _parse(column_type: Any, value: Any) -> Any:
+    if value is None or value == "":
+        return None if isinstance(column_type, DateTime | Date) else value
+    if isinstance(column_type, DateTime):
+        return parse_datetime(value)
+    if isinstance(column_type, Date):
+        return dt.date.fromisoformat(str(value)[:10])
+    return value
+
+
+# --- push ---------------------------------------------------------------------------------------
+def serialise(
+    session: Session, keys: Iterable[tuple[str, str]]
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """The current state of each record, in the order asked; and the keys no longer found."""
+    keys = list(keys)
+    codes = dict(session.execute(select(Community.id, Community.code)).all())
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    by_type: dict[str, list[str]] = {}
+    for record_type, record_uuid in keys:
+        by_type.setdefault(record_type, []).append(record_uuid)
+    for record_type, uuids in by_type.items():
+        for start in range(0, len(uuids), CHUNK):
+            chunk = uuids[start : start + CHUNK]
+            for record in _load(session, record_type, chunk, codes):
+                found[(record_type, record["uuid"])] = record
+    records = [found[key] for key in keys if key in found]
+    return records, [key for key in keys if key not in found]
+
+
+def _load(
+    session: Session, record_type: str, uuids: list[str], codes: dict[int, str]
+) -> list[dict[str, Any]]:
+    cases = Case.__table__
+    if record_type == "case":
+        stmt = select(cases).where(cases.c.uuid.in_(uuids))
+        return _records(
+            session,
+            stmt,
+            "case",
+            origin=lambda row: row["origin_community"],
+            extra=lambda row: {"community_code": codes.get(row["community_id"], "")},
+        )
+    if record_type == "case_event":
+        events = CaseEvent.__table__
+        stmt = (
+            select(events, cases.c.uuid.label("case_uuid"), cases.c.community_id.label("case_community_id"))
+            .join(cases, events.c.case_id == cases.c.id)
+            .where(events.c.uuid.in_(uuids))
+        )
+        # An event starts where it was written: in the community that holds the case here.
+        return _records(
+            session, stmt, "case_event", origin=lambda row: codes.get(row["case_community_id"], ""), version=1
+        )
+    if record_type == "certificate":
+        certificates = Certificate.__table__
+        stmt = (
+            select(certificates, cases.c.uuid.label("case_uuid"))
+            .outerjoin(cases, certificates.c.case_id == cases.c.id)
+            .where(certificates.c.uuid.in_(uuids))
+        )
+        return _records(session, stmt, "certificate", origin=lambda row: row["origin_community"])
+    return []
+
+
+_NOT_SENT = LOCAL_IDS | {"case_community_id"}
+
+
+def _records(
+    session: Session,
+    stmt: Any,
+    record_type: str,
+    *,
+    origin: Callable[[dict[str, Any]], str],
+    version: int | None = None,
+    extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Plain rows, not ORM objects, and the date columns found once per query rather than per
+    value: a push re-reads every waiting record, and this loop is most of a repeated push's work
+    at the desk."""
+    result = session.execute(stmt)
+    keys = list(result.keys())
+    dropped = [key for key in keys if key in _NOT_SENT]
+    dated = [
+        c.key for c in stmt.selected_columns if isinstance(c.type, DateTime | Date) and c.key not in _NOT_SENT
+    ]
+    records = []
+    for row in result:
+        data = dict(zip(keys, row, strict=True))
+        record = {
+            "type": record_type,
+            "uuid": data["uuid"],
+            "version": version if version is not None else data["version"],
+            "origin_community": origin(data),
+            "data": data,
+        }
+        if extra is not None:
+            data.update(extra(data))
+        for key in dropped:
+            del data[key]
+        for key in dated:
+            if data[key] is not None:
+                data[key] = data[key].isoformat()
+        records.append(record)
+    return records
+
+
+# --- pull ---------------------------------------------------------------------------------------
+def apply_page(session: Session, records: list[dict[str, Any]]) -> list[str]:
+    """Apply one pulled page (the caller's transaction). Returns what could not be applied, in
+    words: nothing is dropped without a sentence in the report."""
+    errors: list[str] = []
+    order = {"case": 0, "certificate": 1, "case_event": 2}
+    for record in sorted(records, key=lambda r: order.get(str(r.get("type")), 3)):
+        record_type = record.get("type")
+        if record_type == "certificate":
+            continue  # the register flows up only
+        if record_type not in ("case", "case_event"):
+            errors.append(f"无法识别的记录类型“{record_type}”，已跳过")
+            continue
+        try:
+            with session.begin_nested():  # one bad record does not cost the page
+                if record_type == "case":
+                    _apply_case(session, record)
+                else:
+                    error = _apply_event(session, record)
+                    if error:
+                        errors.append(error)
+        except (KeyError, TypeError, ValueError, IntegrityError) as exc:
+            errors.append(
+                f"{describe(str(record_type))} {record.get('uuid')} 内容不完整，未能保存（{type(exc).__name__}）"
+            )
+    return errors
+
+
+def _apply_case(session: Session, record: dict[str, Any]) -> None:
+    data = record["data"]
+    version = int(record["version"])
+    case = session.scalar(select(Case).where(Case.uuid == record["uuid"]))
+    if case is None:
+        _new_transferred_case(session, record, data, version)
+        return
+    values = _from_json(Case, {k: data[k] for k in STREET_FIELDS if k in data})
+    # The street's copy wins while it holds the case or when it is newer; otherwise the desk's
+    # own newer change stands and reaches the server with the next push, where the rule decides.
+    if version > (case.version or 0) or case.status == "escalated":
+        for key, value in values.items():
+            setattr(case, key, value)
+        case.version = max(case.version or 0, version)
+
+
+def _new_transferred_case(
+    session: Session, record: dict[str, Any], data: dict[str, Any], version: int
+) -> None:
+    """A case transferred to this community (一体通办): created here, linked to the resident when
+    the applicant's ID number is known here."""
+    community = current_community(session)
+    values = _from_json(Case, data)
+    values.update(
+        uuid=record["uuid"],
+        version=version,
+        origin_community=record.get("origin_community") or data.get("origin_community") or community.code,
+        community_id=community.id,
+    )
+    if not values.get("case_no") or not values.get("status"):
+        raise ValueError("缺少办件编号或状态")
+    if session.scalar(select(Case.id).where(Case.case_no == values["case_no"])) is not None:
+        values["case_no"] = f"{values['case_no']}-转"[:40]
+    if values.get("item_code"):
+        values["item_id"] = session.scalar(
+            select(ServiceItem.id).where(ServiceItem.code == values["item_code"])
+        )
+    number = values.get("applicant_id_number")
+    if number:
+        resident = session.scalar(select(Resident).where(Resident.id_number == number).limit(1))
+        if resident is not None:
+            values["resident_id"] = resident.id
+            household = resident.household
+            values["grid_id"] = household.building.grid_id if household is not None else None
+    for key in ("materials_received", "materials_missing"):
+        if values.get(key) is None:
+            values[key] = []
+    session.add(Case(**values, events=[]))
+    session.flush()
+
+
+def _apply_event(session: Session, record: dict[str, Any]) -> str:
+    """Events are append-only and merged by uuid: a known uuid changes nothing."""
+    if session.scalar(select(CaseEvent.id).where(CaseEvent.uuid == record["uuid"])) is not None:
+        return ""
+    data = record["data"]
+    case = session.scalar(select(Case).where(Case.uuid == data["case_uuid"]))
+    if case is None:
+        return f"办件记录 {record['uuid']} 所属的办件 {data['case_uuid']} 不在本机，未能保存"
+    values = _from_json(CaseEvent, data)
+    values.update(uuid=record["uuid"], case_id=case.id)
+    values.setdefault("actor", "街道")
+    values.setdefault("action", "street_note")
+    values.setdefault("from_status", "")
+    values.setdefault("to_status", "")
+    values.setdefault("note", "")
+    values["data"] = values.get("data") or {}
+    if values.get("at") is None:
+        values.pop("at", None)
+    session.add(CaseEvent(**values))
+    session.flush()
+    return ""
