@@ -22,6 +22,7 @@ from app.models import (
 )
 from app.models.staff import BUILDING_LEADER, GRID_LEADER, HELPER
 from app.services.common.idcard import parse
+from app.services.setup import demo_accounts
 from app.services.setup import demo_street as demo
 from app.services.setup.initialise import initialise
 from tests.conftest import DEMO_TODAY
@@ -110,7 +111,7 @@ def test_party_organisation_has_four_linked_levels(demo_db):
 
 def test_demo_users_exist_and_demo_is_never_written_twice(demo_db):
     with demo_db.sessions() as s:
-        assert {u.username for u in s.scalars(select(User))} == {u for u, _, _ in demo.DEMO_USERS}
+        assert {u.username for u in s.scalars(select(User))} == {u for u, _, _ in demo_accounts.DEMO_USERS}
     result = initialise(demo_db, with_demo=True, seed=99, residents=200)
     assert result.demo is None and "已有街道数据" in result.demo_skipped
     with demo_db.sessions() as s, pytest.raises(demo.DemoExists):

@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -34,21 +33,13 @@ from app.models import (
 )
 from app.models.staff import BUILDING_LEADER, GRID_LEADER, HELPER, STAFF_ROLES
 from app.resources import resource_path
-from app.services.admin import auth
+from app.services.setup.bulk_rows import BulkRows
 from app.services.setup.demo_people import PeopleFactory, Person
+from app.services.setup.demo_residents import ResidentRows
 from app.services.setup.reference_data import read_yaml
 
 DEFAULT_SEED = 1
 DEFAULT_RESIDENTS = 12_000
-DEMO_PASSWORD = "demo-1234"
-DEMO_USERS = [  # username, display name, role
-    ("admin", "系统管理员（演示）", "admin"),
-    ("qiantai", "李静（前台演示）", "front_desk"),
-    ("houtai", "王磊（后台演示）", "back_office"),
-    ("wangge", "张伟（网格员演示）", "grid_worker"),
-    ("kiosk", "自助终端（演示）", "kiosk"),
-]
-
 STREET = {
     "code": "610202010",
     "name": "桃园街道",
@@ -67,7 +58,20 @@ COMMUNITIES = [  # name, short code
     ("青年社区", "QN"),
 ]
 GRIDS_PER_COMMUNITY = 10
-CHUNK = 20_000
+CHUNK = 20_000  # residents buffered before they are written
+FLUSH_ORDER = [
+    Street,
+    Community,
+    Grid,
+    Building,
+    Household,
+    Resident,
+    resident_tags,
+    GridStaff,
+    PartyOrganisation,
+    CentreSetting,
+]
+
 
 ORGANISATIONS = {
     "urban_management": "王益区城市管理执法局",
@@ -145,18 +149,10 @@ class _DemoBuilder:
         self.landmarks = words["landmarks"].split()
         self.estates = words["estates"].split()
         self.tag_ids = {code: tag_id for code, tag_id in session.execute(select(Tag.code, Tag.id))}
-        self.rows: dict[Any, list[dict[str, Any]]] = {}
-        self.next_id: dict[Any, int] = defaultdict(lambda: 1)
-        self.count: dict[Any, int] = defaultdict(int)
-
-    def add(self, table: Any, row: dict[str, Any]) -> int:
-        """Buffer one row and give it the next id of its table."""
-        if table not in WITHOUT_ID:
-            row["id"] = self.next_id[table]
-            self.next_id[table] += 1
-            self.count[table] += 1
-        self.rows.setdefault(table, []).append(row)
-        return row.get("id", 0)
+        self.residents = ResidentRows(self.rng, today, self.roads, set(self.tag_ids))
+        self.bulk = BulkRows(session, FLUSH_ORDER, without_id=(resident_tags, CentreSetting))
+        self.add = self.bulk.add
+        self.count = self.bulk.count
 
     # ------------------------------------------------------------------------------------
     def build(self) -> DemoSummary:
@@ -301,64 +297,14 @@ class _DemoBuilder:
         address = f"陕西省铜川市王益区桃园街道{estate}{b_index}号楼{unit}单元{room}室"
         members = self.people.household()
         for person in members:
-            resident_id = self.add(Resident, self.resident_row(person, household_id, address))
-            for code in self.tags_for(person, len(members)):
+            resident_id = self.add(Resident, self.residents.row(person, household_id, address))
+            for code in self.residents.tags(person, len(members)):
                 self.add(resident_tags, {"resident_id": resident_id, "tag_id": self.tag_ids[code]})
                 if code == "party_member":
                     party_members.append((resident_id, household_id, person))
-        if len(self.rows[Resident]) >= CHUNK:
+        if self.bulk.buffered(Resident) >= CHUNK:
             self.flush()
         return len(members)
-
-    def resident_row(self, person: Person, household_id: int, address: str) -> dict:
-        age = _age(person.birth_date, self.today)
-        valid_from = valid_to = None
-        long_term = False
-        if age >= 16:
-            years_ago = self.rng.randint(0, 9)
-            valid_from = _shift_years(self.today, -years_ago) - dt.timedelta(days=self.rng.randint(0, 300))
-            issued_age = age - years_ago
-            if issued_age >= 46:
-                long_term = True
-            else:
-                valid_to = _shift_years(valid_from, 10 if issued_age < 26 else 20)
-        local = person.hukou_region.startswith("陕西省铜川市王益区")
-        return {
-            "id_number": person.id_number,
-            "name": person.name,
-            "sex": person.sex,
-            "ethnicity": person.ethnicity,
-            "birth_date": person.birth_date,
-            "hukou_address": address
-            if local
-            else f"{person.hukou_region}{self.rng.choice(self.roads)}{self.rng.randint(1, 99)}号",
-            "current_address": address,
-            "phone": person.phone,
-            "household_id": household_id,
-            "relation_to_head": person.relation,
-            "card_authority": person.card_authority if age >= 16 else "",
-            "card_valid_from": valid_from,
-            "card_valid_to": valid_to,
-            "card_long_term": long_term,
-        }
-
-    def tags_for(self, person: Person, household_size: int) -> list[str]:
-        """Tags staff would have assigned; the age tags need no row, they follow the birth date."""
-        rng, age = self.rng, _age(person.birth_date, self.today)
-        tags = []
-        if age >= 18 and rng.random() < 0.085:
-            tags.append("party_member")
-        if person.sex == "male" and 20 <= age <= 85 and rng.random() < 0.03:
-            tags.append("veteran")
-        if rng.random() < 0.025:
-            tags.append("disabled")
-        if household_size == 1 and age >= 60:
-            tags.append("living_alone")
-            if rng.random() < 0.05:
-                tags.append("special_hardship")
-        elif rng.random() < 0.02:
-            tags.append("low_income")
-        return [t for t in tags if t in self.tag_ids]
 
     def add_party(self, **fields: Any) -> int:
         """Party rows differ in which links they carry; bulk inserts need the same keys in each."""
@@ -407,6 +353,12 @@ class _DemoBuilder:
             }
         )
 
+    def flush(self) -> None:
+        """Called whenever enough residents are buffered, and once at the end."""
+        self.bulk.flush()
+        if self.progress:
+            self.progress(self.count[Resident], self.target)
+
     def add_centre_settings(self) -> None:
         self.add(CentreSetting, {"key": "centre.community_code", "value": f"{STREET['code']}001"})
         self.add(
@@ -420,53 +372,3 @@ class _DemoBuilder:
                 },
             },
         )
-
-    def flush(self) -> None:
-        """Write every buffered row, parents before children, and empty the buffers. Called
-        whenever enough residents are buffered and once at the end; the ids are already assigned,
-        so the order of tables is all that keeps the foreign keys happy."""
-        for table in FLUSH_ORDER:
-            rows = self.rows.pop(table, None)
-            if not rows:
-                continue
-            target = table if table is resident_tags else table.__table__
-            for start in range(0, len(rows), CHUNK):
-                self.session.execute(insert(target), rows[start : start + CHUNK])
-            if table is Resident and self.progress:
-                self.progress(self.next_id[Resident] - 1, self.target)
-
-
-FLUSH_ORDER = [
-    Street,
-    Community,
-    Grid,
-    Building,
-    Household,
-    Resident,
-    resident_tags,
-    GridStaff,
-    PartyOrganisation,
-    CentreSetting,
-]
-WITHOUT_ID = (resident_tags, CentreSetting)
-
-
-def _age(birth: dt.date, today: dt.date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
-def _shift_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_demo_users(session: Session) -> list[str]:
-    """The documented demo accounts (README): never for a real centre."""
-    added = []
-    for username, display_name, role in DEMO_USERS:
-        if auth.find_user(session, username) is None:
-            auth.add_user(session, username, DEMO_PASSWORD, role, display_name=display_name)
-            added.append(username)
-    return added

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from app.db import Database
 from app.models import Street
+from app.services.setup import demo_accounts, reference_data
 from app.services.setup import demo_street as demo
-from app.services.setup import reference_data
 
 
 @dataclass
@@ -59,5 +59,5 @@ def initialise(
             session, seed=seed, residents=residents, today=today, progress=progress
         )
         result.demo = summary.as_dict()
-        result.users_added = demo.add_demo_users(session)
+        result.users_added = demo_accounts.add_demo_users(session)
     return result
