@@ -7,10 +7,7 @@ from app.models.base import Base
 from app.models.cases import CalendarDay, Case, CaseEvent, CaseSequence
 from app.models.catalogue import ServiceCategory, ServiceItem
 from app.models.certificates import Certificate, CertificateSequence, CertificateTemplate, TrustedKey
-
-# The outbox's listener, installed with the models (not in open_database) so that no way of making
-# a session can forget it: every Case, CaseEvent and Certificate change writes its outbox row.
-from app.models.outbox import install as _install_outbox  # noqa: E402  (after the models it uses)
+from app.models.outbox import install as _install_outbox
 from app.models.party import PARTY_LEVELS, PartyOrganisation
 from app.models.population import HEAD_RELATION, Household, Resident, ResidentPhoto, Tag, resident_tags
 from app.models.settings import CentreSetting
@@ -18,6 +15,8 @@ from app.models.staff import STAFF_ROLES, GridStaff
 from app.models.sync import OutboxEntry, SyncState
 from app.models.users import ROLES, AuditEntry, User
 
+# The outbox's listener is installed with the models (not in open_database), so that no way of
+# making a session can forget it: every Case, CaseEvent and Certificate change writes its outbox row.
 _install_outbox()
 
 __all__ = [
