@@ -21,12 +21,8 @@ from app.services.admin.centre import current_community
 from app.services.cases.search import CaseFilter, find_cases
 from app.services.common.workdays import WorkCalendar
 from app.services.imports import hotline
-from app.services.imports.hotline import (
-    HotlineImportReport,
-    ImportFileError,
-    import_hotline_orders,
-    parse_call_time,
-)
+from app.services.imports.hotline import HotlineImportReport, ImportFileError, import_hotline_orders
+from app.services.imports.hotline_rows import parse_call_time
 from tests.conftest import DEMO_TODAY
 from tests.unit.spreadsheets import write_csv, write_xlsx
 

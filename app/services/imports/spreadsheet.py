@@ -28,6 +28,17 @@ class ImportFileError(ValueError):
     """The file as a whole cannot be imported; ``str(err)`` is one sentence for the user."""
 
 
+class RowRejected(Exception):
+    """One row cannot be imported; the message is the reason shown to the user. Raised while a
+    row is checked, caught by the importer, which reports it as a :class:`RejectedRow`."""
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    row: int  # as shown in Excel / the CSV line number
+    reason: str  # in Chinese, never with a whole ID number
+
+
 @dataclass
 class SheetRows:
     """The header row and the data rows under it, each with its row number as the user sees it
