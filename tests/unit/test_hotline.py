@@ -274,6 +274,24 @@ def test_time_limits_as_date_working_days_and_default(demo_db, tmp_path):
     assert due["T9"] == due["T3"] and case_of(demo_db, "T2").promised_days == 3
 
 
+def test_chinese_time_limits_and_an_order_number_excel_shortened(demo_db, tmp_path):
+    path = write_xlsx(tmp_path / "o.xlsx", table([
+        order("C1", 办理时限="十五个工作日"),
+        order("C2", 办理时限="二十天"),
+        order("1.23457E+15"),
+        order("C3", 办理时限="一百个工作日"),
+    ]))  # fmt: skip
+
+    report = run_import(demo_db, path)
+
+    assert report.created == 2
+    assert case_of(demo_db, "C1").due_date == CALENDAR.add_working_days(CALL.date(), 15)
+    assert case_of(demo_db, "C1").promised_days == 15
+    assert case_of(demo_db, "C2").due_date == CALL.date() + dt.timedelta(days=20)
+    got = reasons(report)
+    assert "科学计数法" in got[4] and "办理时限“一百个工作日”无法识别" in got[5]
+
+
 def test_datetime_and_text_call_times(demo_db, tmp_path):
     path = write_xlsx(tmp_path / "o.xlsx", table([
         order("C1", 来电时间=dt.datetime(2026, 11, 20, 9, 15)),

@@ -22,6 +22,7 @@ from app.services.imports.spreadsheet import (
     RowRejected,
     cell_date,
     cell_text,
+    in_scientific_notation,
     is_blank,
 )
 
@@ -58,7 +59,6 @@ _TEXT_TIME = re.compile(
     r"(?:[\sT]*(\d{1,2})[:时](\d{1,2})分?(?::?(\d{1,2})(?:\.\d+)?秒?)?)?"
 )
 _TIME_LIMIT = re.compile(r"([0-9]{1,3}|[一二三四五六七八九十]{1,3})(?:个)?(工作日|自然日|天|日|小时)?")
-_SCIENTIFIC = re.compile(r"\d+(\.\d+)?e\+?\d+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +112,7 @@ def parse_row(number: int, values: dict[str, Any], calendar: WorkCalendar) -> Or
     order_no = re.sub(r"\s+", "", cell_text(raw_no))
     if not order_no:
         raise RowRejected("缺少工单编号")
-    if isinstance(raw_no, str) and _SCIENTIFIC.fullmatch(order_no):
+    if isinstance(raw_no, str) and in_scientific_notation(order_no):
         raise RowRejected(
             "工单编号被 Excel 存成了科学计数法，末尾几位已丢失：请把该列设置为“文本”格式后重新导出"
         )

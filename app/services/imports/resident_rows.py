@@ -14,7 +14,14 @@ from typing import Any
 
 from app.services.common.chinese import parse_chinese_number
 from app.services.common.idcard import IdInfo, IdNumberError, mask, parse, redact
-from app.services.imports.spreadsheet import HeaderMap, RowRejected, cell_date, cell_text, is_blank
+from app.services.imports.spreadsheet import (
+    HeaderMap,
+    RowRejected,
+    cell_date,
+    cell_text,
+    in_scientific_notation,
+    is_blank,
+)
 
 # field -> accepted headers (after normalise_header); the first one names the column in messages
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -50,7 +57,6 @@ OPTIONAL_FIELDS = ("ethnicity", "hukou_address", "current_address", "phone", "re
 _SEX = {"男": "male", "男性": "male", "male": "male", "m": "male", "女": "female", "女性": "female"}
 _SEX.update({"female": "female", "f": "female"})
 _SEX_NAME = {"male": "男", "female": "女"}
-_SCIENTIFIC = re.compile(r"\d+(\.\d+)?e\+?\d+", re.IGNORECASE)
 _ROOM = r"[0-9A-Za-z]{1,12}"
 _UNIT = r"\d{1,2}|[一二三四五六七八九十]"
 NUMBER_AS_TEXT_HINT = "身份证号被 Excel 存成了数字，末尾几位可能已丢失：请把该列设置为“文本”格式后重新填写"
@@ -93,7 +99,7 @@ class RowReader:
             raise RowRejected(NUMBER_AS_TEXT_HINT)
         id_text = cell_text(raw_id)
         name = cell_text(self.cell(cells, "name"))
-        if _SCIENTIFIC.fullmatch(id_text):
+        if in_scientific_notation(id_text):
             raise RowRejected(NUMBER_AS_TEXT_HINT)
         if not id_text and not name:
             raise RowRejected("缺少姓名和身份证号")
