@@ -3,7 +3,9 @@ boards that went out of date."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import threading
 
 import pytest
 from pypdf import PdfReader
@@ -14,12 +16,12 @@ from sqlalchemy import select, update
 
 from app.models import AuditEntry, Grid, GridStaff
 from app.services.grids import places as grids
-from app.views import tasks
-from app.views.desk import staff_dialog
+from app.views.desk import board_print_dialog, staff_dialog
 from app.views.desk.board_print_dialog import BoardPrintDialog
 from app.views.desk.grid_models import CODE_ROLE
 from app.views.desk.main_window import DeskWindow
 from app.views.desk_app import application, desk_context, scripted_user
+from app.views.ops import ImmediateRunner, ThreadRunner
 from tests.gui.fakes import FilePrinterPreview
 
 FIRST, SECOND, THIRD = "610202010001001", "610202010001002", "610202010001003"
@@ -29,17 +31,16 @@ FIRST, SECOND, THIRD = "610202010001001", "610202010001002", "610202010001003"
 def page(qtbot, demo_db, tmp_path, monkeypatch):
     """The desk on the 网格管理 tab, signed in as the demo grid worker, every board up to date."""
     application()
-    tasks.set_synchronous(True)
     with demo_db.sessions.begin() as s:
         s.execute(update(Grid).values(board_printed_version=Grid.board_version))
     FilePrinterPreview.reset(str(tmp_path / "printed.pdf"))
-    window = DeskWindow(desk_context(demo_db, scripted_user(demo_db, "wangge"), preview=FilePrinterPreview))
+    user = scripted_user(demo_db, "wangge")
+    window = DeskWindow(desk_context(demo_db, user, runner=ImmediateRunner(), preview=FilePrinterPreview))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     window.tabs.setCurrentWidget(window.grids)
     yield window.grids
-    tasks.set_synchronous(False)
     FilePrinterPreview.close_all()
 
 
@@ -233,6 +234,43 @@ def test_print_dialog_choices_paper_and_cancel(qtbot, page, demo_db):
     (preview,) = FilePrinterPreview.shown
     box = PdfReader(io.BytesIO(preview.pdf)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (1191, 842)  # A3 landscape in points
+
+
+def test_boards_render_off_the_gui_thread_and_the_cancel_button_stops_them(qtbot, page, monkeypatch):
+    runner = ThreadRunner()
+    dialog = BoardPrintDialog(
+        dataclasses.replace(page.ctx, runner=runner), checked=[FIRST, SECOND], parent=page
+    )
+    qtbot.addWidget(dialog)
+    real_render, started, release, threads = (
+        board_print_dialog.render_boards,
+        threading.Event(),
+        threading.Event(),
+        [],
+    )
+
+    def held_render(boards, **options):
+        threads.append(threading.get_ident())
+        started.set()
+        release.wait(10)
+        return real_render(boards, **options)
+
+    monkeypatch.setattr(board_print_dialog, "render_boards", held_render)
+    dialog.generate()
+    assert started.wait(10) and threads[0] != threading.get_ident()
+    assert dialog.status.text() == "正在生成 2 块公示牌…" and not dialog.generate_button.isEnabled()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == "正在取消…"
+    release.set()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10_000)
+    assert dialog.status.text() == "已取消，未生成公示牌。" and FilePrinterPreview.shown == []
+
+    release.clear()
+    dialog.generate()  # a new render starts afresh, not cancelled
+    release.set()
+    qtbot.waitUntil(lambda: bool(FilePrinterPreview.shown), timeout=20_000)
+    assert dialog.status.text().startswith("已生成 2 块公示牌") and len(threads) == 2
+    assert runner.wait(10_000)
 
 
 def test_import_grids_and_staff_from_the_page(qtbot, page, demo_db, tmp_path, monkeypatch):

@@ -29,6 +29,7 @@ from app.services.grids.boards import (
     board_data,
     boards_data,
     leader_vcard,
+    mark_previewed_printed,
     mark_printed,
     outdated_grid_codes,
     qr_text_for,
@@ -466,6 +467,28 @@ def test_mark_printed_clears_outdated_and_writes_one_audit_entry(demo_db):
     with demo_db.sessions() as session:
         grid = session.scalars(select(Grid).where(Grid.code == codes[0])).one()
         assert grid.board_outdated and grid.board_printed_version == rendered.board_version
+
+
+def test_a_preview_marks_printed_only_the_boards_unchanged_since_rendering(demo_db):
+    with demo_db.sessions.begin() as session:
+        grids = list(session.scalars(select(Grid).order_by(Grid.code)))[:3]
+        for grid in grids:
+            grid.board_version += 1
+        rendered = {g.code: g.board_version for g in grids}
+    first, second, third = rendered
+    with demo_db.sessions.begin() as session:  # grid 3 is edited while the preview is open
+        session.scalars(select(Grid).where(Grid.code == third)).one().board_version += 1
+    with demo_db.sessions.begin() as session:
+        assert mark_previewed_printed(session, rendered, "wangge") == [first, second]
+    with demo_db.sessions() as session:
+        outdated = set(outdated_grid_codes(session))
+        assert third in outdated and not {first, second} & outdated
+        [entry] = session.scalars(select(AuditEntry)).all()
+        assert (entry.actor, entry.subject, entry.detail) == ("wangge", "2", f"{first}、{second}")
+    with demo_db.sessions.begin() as session:  # nothing left unchanged: nothing recorded
+        assert mark_previewed_printed(session, {third: rendered[third]}, "wangge") == []
+    with demo_db.sessions() as session:
+        assert len(session.scalars(select(AuditEntry)).all()) == 1
 
 
 # ------------------------------------------------------------------------------------ CLI

@@ -21,12 +21,8 @@ from app.services.admin.centre import current_community
 from app.services.cases.search import CaseFilter, find_cases
 from app.services.common.workdays import WorkCalendar
 from app.services.imports import hotline
-from app.services.imports.hotline import (
-    HotlineImportReport,
-    ImportFileError,
-    import_hotline_orders,
-    parse_call_time,
-)
+from app.services.imports.hotline import HotlineImportReport, ImportFileError, import_hotline_orders
+from app.services.imports.hotline_rows import parse_call_time
 from tests.conftest import DEMO_TODAY
 from tests.unit.spreadsheets import write_csv, write_xlsx
 
@@ -276,6 +272,24 @@ def test_time_limits_as_date_working_days_and_default(demo_db, tmp_path):
     assert due["T5"] == dt.date(2026, 12, 1) and due["T6"] == dt.date(2026, 12, 2)
     assert due["T7"] == dt.date(2026, 11, 23) and due["T8"] == dt.date(2026, 11, 21)
     assert due["T9"] == due["T3"] and case_of(demo_db, "T2").promised_days == 3
+
+
+def test_chinese_time_limits_and_an_order_number_excel_shortened(demo_db, tmp_path):
+    path = write_xlsx(tmp_path / "o.xlsx", table([
+        order("C1", 办理时限="十五个工作日"),
+        order("C2", 办理时限="二十天"),
+        order("1.23457E+15"),
+        order("C3", 办理时限="一百个工作日"),
+    ]))  # fmt: skip
+
+    report = run_import(demo_db, path)
+
+    assert report.created == 2
+    assert case_of(demo_db, "C1").due_date == CALENDAR.add_working_days(CALL.date(), 15)
+    assert case_of(demo_db, "C1").promised_days == 15
+    assert case_of(demo_db, "C2").due_date == CALL.date() + dt.timedelta(days=20)
+    got = reasons(report)
+    assert "科学计数法" in got[4] and "办理时限“一百个工作日”无法识别" in got[5]
 
 
 def test_datetime_and_text_call_times(demo_db, tmp_path):

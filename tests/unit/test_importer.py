@@ -455,6 +455,8 @@ def test_birth_dates_in_the_usual_shapes(db, tmp_path, value):
         ("502室", "3", (3, "502")),
         ("502", "3单元", (3, "502")),
         ("１２０３", None, (1, "1203")),
+        ("十单元502", None, (10, "502")),
+        ("502", "三", (3, "502")),
     ],
 )
 def test_room_formats(db, tmp_path, room, unit_column, expected):

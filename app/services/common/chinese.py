@@ -25,3 +25,25 @@ def chinese_date(d: dt.date) -> str:
     """2026-11-23 -> 二〇二六年十一月二十三日."""
     year = "".join(_DIGITS[int(c)] for c in f"{d.year:04d}")
     return f"{year}年{chinese_number(d.month)}月{chinese_number(d.day)}日"
+
+
+def parse_chinese_number(text: str) -> int | None:
+    """The other way, for what people type into spreadsheets: 零 → 0, 五 → 5, 十 → 10, 十五 → 15,
+    二十 → 20, 二十三 → 23 (also 一十五). None for anything else, Arabic digits included: the
+    callers read those themselves and decide which range they accept."""
+    if text in ("零", "〇"):
+        return 0
+    tens, ten, units = text.partition("十")
+    if not ten:
+        return _digit(text)
+    tens_value = _digit(tens) if tens else 1
+    units_value = _digit(units) if units else 0
+    if tens_value is None or units_value is None:
+        return None
+    return tens_value * 10 + units_value
+
+
+def _digit(text: str) -> int | None:
+    """一..九 as 1..9."""
+    index = _DIGITS.find(text) if len(text) == 1 else -1
+    return index if index > 0 else None

@@ -352,3 +352,15 @@ def mark_printed(
     )
     session.flush()
     return len(grids)
+
+
+def mark_previewed_printed(session: Session, rendered: Mapping[str, int], actor: str) -> list[str]:
+    """Record that a preview of boards went to a printer or a file. ``rendered`` maps each grid
+    code to the board version the preview shows; a board edited since then stays on the reprint
+    list, as the paper shows the old content. Returns the codes marked printed; the caller commits."""
+    stmt = select(Grid.code, Grid.board_version).where(Grid.code.in_(list(rendered)))
+    current = dict(session.execute(stmt).all())
+    fresh = [code for code, version in rendered.items() if current.get(code) == version]
+    if fresh:
+        mark_printed(session, fresh, actor)
+    return fresh

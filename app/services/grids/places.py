@@ -8,17 +8,24 @@ flush; the caller commits (one save in the desk is one transaction and one audit
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
 from app.models import Building, Community, Grid, GridStaff, Household, PartyOrganisation, Resident, Street
-from app.models.staff import BUILDING_LEADER, STAFF_ROLES, role_name
+from app.models.staff import BUILDING_LEADER, STAFF_ROLES
 from app.services.common import audit
+from app.services.grids.records import (
+    BoardRow,
+    BuildingNode,
+    BuildingRow,
+    CommunityNode,
+    GridDetail,
+    GridNode,
+    StaffRow,
+)
 from app.services.grids.rules import (
     BOARD_FIELDS,
     GRID_FIELDS,
@@ -49,133 +56,6 @@ __all__ = [
 ]
 
 _ROLE_ORDER = {code: index for index, code in enumerate(STAFF_ROLES)}
-
-
-# --- what the screens show -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BuildingNode:
-    id: int
-    name: str
-    households: int
-    residents: int
-    leader: str  # 楼栋长, names joined with "、"
-
-
-@dataclass(frozen=True)
-class GridNode:
-    id: int
-    code: str
-    name: str
-    households: int
-    residents: int
-    board_outdated: bool
-    buildings: tuple[BuildingNode, ...]
-
-
-@dataclass(frozen=True)
-class CommunityNode:
-    id: int
-    code: str
-    name: str
-    street_code: str
-    street_name: str
-    grids: tuple[GridNode, ...]
-
-    @property
-    def households(self) -> int:
-        return sum(g.households for g in self.grids)
-
-    @property
-    def residents(self) -> int:
-        return sum(g.residents for g in self.grids)
-
-
-@dataclass(frozen=True)
-class StaffRow:
-    id: int
-    role: str
-    name: str
-    phone: str
-    organisation: str
-    duty: str
-    photo: bytes | None
-    building_id: int | None
-    building: str
-
-    @property
-    def role_name(self) -> str:
-        return role_name(self.role)
-
-    @property
-    def group(self) -> str:
-        """ "1", "9" or "X" of 1+9+X."""
-        return STAFF_ROLES.get(self.role, ("", "X"))[1]
-
-
-@dataclass(frozen=True)
-class BuildingRow:
-    id: int
-    name: str
-    address: str
-    units: int
-    floors: int
-    households: int
-    residents: int
-    leaders: str  # 楼栋长 with phones
-    party_group: str  # 楼栋党小组 and its leader
-    member_households: tuple[str, ...]  # 党员中心户
-
-
-@dataclass(frozen=True)
-class GridDetail:
-    id: int
-    code: str
-    name: str
-    community_code: str
-    community_name: str
-    street_name: str
-    boundary_east: str
-    boundary_south: str
-    boundary_west: str
-    boundary_north: str
-    coverage: str
-    area_km2: float | None
-    hotline: str
-    star_rating: int
-    party_branch: str
-    party_secretary: str
-    party_secretary_phone: str
-    board_version: int
-    board_printed_version: int
-    board_printed_at: dt.datetime | None
-    households: int
-    residents: int
-    staff: tuple[StaffRow, ...]
-    buildings: tuple[BuildingRow, ...]
-
-    @property
-    def board_outdated(self) -> bool:
-        return self.board_printed_version < self.board_version
-
-    def values(self) -> dict[str, Any]:
-        """The editable fields, as update_grid takes them."""
-        return {field: getattr(self, field) for field in (*GRID_FIELDS, *PARTY_FIELDS)}
-
-
-@dataclass(frozen=True)
-class BoardRow:
-    code: str
-    name: str
-    community: str
-    board_version: int
-    printed_version: int
-    printed_at: dt.datetime | None
-
-    @property
-    def outdated(self) -> bool:
-        return self.printed_version < self.board_version
 
 
 # --- reading -------------------------------------------------------------------------------------

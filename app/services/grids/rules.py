@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.models.staff import BUILDING_LEADER, GRID_LEADER, STAFF_ROLES
+from app.services.common.chinese import parse_chinese_number
 
 # attribute -> label, in the editor's order
 GRID_FIELDS: dict[str, str] = {
@@ -62,7 +63,6 @@ MAX_AREA_KM2 = 100.0
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 ROLE_BY_NAME = {name: code for code, (name, _group) in STAFF_ROLES.items()}
 _CODE = re.compile(r"[0-9A-Za-z-]{1,20}")
-_CN_STARS = {c: i for i, c in enumerate("零一二三四五")}
 
 
 class GridEditError(ValueError):
@@ -122,7 +122,7 @@ def parse_star(value: Any) -> int:
     m = re.fullmatch(r"([0-5]|[零一二三四五])(星级?|星级网格)?", text)
     if not m:
         raise ValueError(f"星级“{text}”应为 0–5（可写 4、4星 或 四星）")
-    return int(m[1]) if m[1].isdigit() else _CN_STARS[m[1]]
+    return int(m[1]) if m[1].isdigit() else parse_chinese_number(m[1])
 
 
 def parse_area(value: Any) -> float | None:

@@ -34,8 +34,15 @@ from app.services.grids.rules import (
     clean_text,
     role_code,
 )
-from app.services.imports.residents import RejectedRow
-from app.services.imports.spreadsheet import HeaderMap, ImportFileError, SheetRows, is_blank, read_table
+from app.services.imports.spreadsheet import (
+    HeaderMap,
+    ImportFileError,
+    RejectedRow,
+    RowRejected,
+    SheetRows,
+    is_blank,
+    read_table,
+)
 
 __all__ = ["GridImportReport", "ImportFileError", "SheetRejectedRow", "import_grids_and_staff"]
 
@@ -155,10 +162,6 @@ def import_grids_and_staff(
     return report
 
 
-class _Reject(Exception):
-    pass
-
-
 class _Import:
     def __init__(self, session: Session, report: GridImportReport):
         self.session = session
@@ -188,7 +191,7 @@ class _Import:
                 code = clean_text(values.get("code")).replace(" ", "")
                 try:
                     self.grid_row(number, code, values)
-                except _Reject as exc:
+                except RowRejected as exc:
                     self.reject(GRID_SHEET, number, str(exc))
                     if code and code not in self.by_code:  # its staff rows have no grid to go to
                         self.refused_grids.setdefault(code, number)
@@ -198,9 +201,9 @@ class _Import:
         try:
             code = clean_grid_value("code", code)
         except ValueError as exc:
-            raise _Reject(str(exc)) from None
+            raise RowRejected(str(exc)) from None
         if code in self.grid_rows:
-            raise _Reject(f"网格编码“{code}”与第{self.grid_rows[code]}行重复")
+            raise RowRejected(f"网格编码“{code}”与第{self.grid_rows[code]}行重复")
         self.grid_rows[code] = number
         wanted: dict[str, Any] = {}
         for key in GRID_FIELDS:
@@ -223,7 +226,7 @@ class _Import:
         elif community is not None and community.id != grid.community_id:
             errors.append(f"该网格属于“{grid.community.name}”，导入不能改变所属社区")
         if errors:
-            raise _Reject("；".join(dict.fromkeys(errors)))
+            raise RowRejected("；".join(dict.fromkeys(errors)))
         if grid is None:
             grid = Grid(community_id=community.id, code=code, **wanted)
             self.session.add(grid)
@@ -253,18 +256,18 @@ class _Import:
                     continue
                 try:
                     self.staff_row(number, values, seen)
-                except _Reject as exc:
+                except RowRejected as exc:
                     self.reject(STAFF_SHEET, number, str(exc))
 
     def staff_row(self, number: int, values: dict[str, Any], seen: dict[tuple[str, str, str], int]) -> None:
         code = clean_text(values.get("grid")).replace(" ", "")
         if not code:
-            raise _Reject("缺少网格编码")
+            raise RowRejected("缺少网格编码")
         if code in self.refused_grids:
-            raise _Reject(f"网格“{code}”在“{GRID_SHEET}”表第{self.refused_grids[code]}行未能导入")
+            raise RowRejected(f"网格“{code}”在“{GRID_SHEET}”表第{self.refused_grids[code]}行未能导入")
         grid = self.by_code.get(code)
         if grid is None:
-            raise _Reject(f"网格编码“{code}”不存在（“{GRID_SHEET}”表和系统中都没有）")
+            raise RowRejected(f"网格编码“{code}”不存在（“{GRID_SHEET}”表和系统中都没有）")
         errors: list[str] = []
         try:
             role = role_code(values.get("role"))
@@ -287,12 +290,12 @@ class _Import:
             if building_id is None:
                 errors.append(f"楼栋“{building_name}”不在网格“{code}”中")
         if errors:
-            raise _Reject("；".join(dict.fromkeys(errors)))
+            raise RowRejected("；".join(dict.fromkeys(errors)))
         name = cleaned["name"]
         key = (code, "" if role == GRID_LEADER else name, role)
         if key in seen:
             what = f"网格“{code}”的网格长" if role == GRID_LEADER else f"{name}（{role_name(role)}）"
-            raise _Reject(f"{what}已在第{seen[key]}行填写")
+            raise RowRejected(f"{what}已在第{seen[key]}行填写")
         seen[key] = number
         people = self.existing.get(grid.id, []) if grid.id is not None else []
         if role == GRID_LEADER:
@@ -307,7 +310,7 @@ class _Import:
         phone = wanted.get("phone", person.phone if person is not None else "")
         refused = check_staff_roles(role, phone, wanted.get("building_id"))
         if refused:
-            raise _Reject("；".join(refused.values()))
+            raise RowRejected("；".join(refused.values()))
         if person is None:
             staff = GridStaff(sort_order=100 + number, **wanted)
             staff.grid = grid

@@ -12,7 +12,6 @@ and the accepted rows land in one transaction together with one audit entry.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,18 +27,10 @@ from app.services.admin.centre import current_community
 from app.services.cases import workflow
 from app.services.cases.numbers import next_case_no
 from app.services.common import audit
-from app.services.common.idcard import redact
 from app.services.common.workdays import WorkCalendar
 from app.services.imports.hotline_routing import AddressRouter, Route
-from app.services.imports.residents import RejectedRow
-from app.services.imports.spreadsheet import (
-    HeaderMap,
-    ImportFileError,
-    cell_date,
-    cell_text,
-    is_blank,
-    read_table,
-)
+from app.services.imports.hotline_rows import HEADER_MAP, ITEM_NAME, Order, parse_rows
+from app.services.imports.spreadsheet import ImportFileError, RejectedRow, read_table
 
 __all__ = [
     "HotlineImportReport",
@@ -47,48 +38,12 @@ __all__ = [
     "ImportedOrder",
     "RejectedRow",
     "import_hotline_orders",
-    "map_columns",
 ]
 
 CHANNEL = "hotline"
-ITEM_NAME = "12345热线工单"
-DEFAULT_WORKING_DAYS = 5
 EVENT_ACTION = "hotline_import"
-
-# field -> accepted headers (after normalise_header); the first one names the column in messages
-HEADERS: dict[str, tuple[str, ...]] = {
-    "order_no": ("工单编号", "工单号", "工单号码"),
-    "called_at": ("来电时间", "来电日期", "诉求时间"),
-    "name": ("诉求人", "来电人", "联系人", "诉求人姓名", "来电人姓名"),
-    "phone": ("联系电话", "来电号码", "联系方式", "诉求人电话"),
-    "address": ("地址", "事发地址", "诉求地址", "事发地点"),
-    "content": ("诉求内容", "来电内容", "问题描述", "工单内容"),
-    "category": ("诉求类型", "诉求分类", "工单类型"),
-    "time_limit": ("办理时限", "办结时限"),
-    "unit": ("承办单位", "办理单位"),
-}
-REQUIRED = ("order_no", "called_at", "content")
-_HEADER_MAP = HeaderMap(HEADERS, REQUIRED)
 HEADER_SCAN = 10  # rows looked at for the header when a title row sits above it
-
-# the longest value each column holds (the case's column sizes; 承办单位 goes into the event)
-MAX_LENGTH = {
-    "order_no": 40,
-    "name": 50,
-    "phone": 30,
-    "address": 200,
-    "category": 60 - len(f"{ITEM_NAME}（）"),
-    "unit": 100,
-}
 CHUNK = 500  # values per IN (...) query
-
-_TEXT_TIME = re.compile(
-    r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
-    r"(?:[\sT]*(\d{1,2})[:时](\d{1,2})分?(?::?(\d{1,2})(?:\.\d+)?秒?)?)?"
-)
-_TIME_LIMIT = re.compile(r"([0-9]{1,3}|[一二三四五六七八九十]{1,3})(?:个)?(工作日|自然日|天|日|小时)?")
-_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
-_SCIENTIFIC = re.compile(r"\d+(\.\d+)?e\+?\d+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -144,29 +99,6 @@ class HotlineImportReport:
         }
 
 
-class _Reject(Exception):
-    """One row cannot be imported; the message is the reason shown to the user."""
-
-
-@dataclass
-class _Order:
-    row: int
-    order_no: str
-    called_at: dt.datetime  # local time, naive
-    name: str
-    phone: str
-    address: str
-    content: str
-    category: str
-    unit: str
-    due_date: dt.date
-    promised_days: int
-
-
-map_columns = _HEADER_MAP.columns
-_has_required = _HEADER_MAP.is_header
-
-
 def import_hotline_orders(
     session: Session,
     path: str | Path,
@@ -184,21 +116,26 @@ def import_hotline_orders(
     with no unrelated pending work. ``today`` dates the case numbers (default: today).
     """
     path = Path(path)
-    table = read_table(path, is_header=_has_required)
+    table = read_table(path, is_header=HEADER_MAP.is_header)
     header_row, header, rows = table.header_row, table.header, table.rows
-    if not _has_required(header):  # the platform often puts a title line above the header
+    if not HEADER_MAP.is_header(header):  # the platform often puts a title line above the header
         for index, (number, cells) in enumerate(rows[:HEADER_SCAN]):
-            if _has_required(cells):
+            if HEADER_MAP.is_header(cells):
                 header_row, header, rows = number, cells, rows[index + 1 :]
                 break
-    columns = _HEADER_MAP.require(header, header_row)
+    columns = HEADER_MAP.require(header, header_row)
     today = today or dt.date.today()
     report = HotlineImportReport(file=path.name, dry_run=dry_run)
     try:
         community = current_community(session)
         calendar = calendar or WorkCalendar.load(session)
-        orders = _parse_rows(rows, columns, calendar, report)
-        _Writer(session, community, actor=actor, today=today, report=report, file=path.name).run(orders)
+        parsed = parse_rows(rows, columns, calendar)
+        report.rejected += parsed.rejected
+        report.duplicates += len(parsed.repeated)
+        report.duplicate_rows += parsed.repeated
+        _Writer(session, community, actor=actor, today=today, report=report, file=path.name).run(
+            parsed.orders
+        )
         report.rejected.sort(key=lambda r: r.row)
         report.duplicate_rows.sort(key=lambda r: r.row)
         if dry_run:
@@ -228,187 +165,6 @@ def import_hotline_orders(
     return report
 
 
-# --- reading the rows ----------------------------------------------------------------------------
-
-
-def _parse_rows(
-    rows: list[tuple[int, list[Any]]],
-    columns: dict[str, int],
-    calendar: WorkCalendar,
-    report: HotlineImportReport,
-) -> list[_Order]:
-    orders: list[_Order] = []
-    seen: dict[str, int] = {}  # order number -> the row that will be imported
-    for number, cells in rows:
-        values = {key: cells[index] if index < len(cells) else None for key, index in columns.items()}
-        if all(is_blank(v) for v in values.values()):
-            continue  # empty, or only columns we do not read (序号 …)
-        try:
-            order = _parse_row(number, values, calendar)
-        except _Reject as exc:
-            report.rejected.append(RejectedRow(number, str(exc)))
-            continue
-        first = seen.get(order.order_no)
-        if first is not None:
-            report.duplicates += 1
-            report.duplicate_rows.append(
-                RejectedRow(number, f"工单编号 {order.order_no} 与第{first}行重复，已跳过")
-            )
-            continue
-        seen[order.order_no] = number
-        orders.append(order)
-    return orders
-
-
-def _parse_row(number: int, values: dict[str, Any], calendar: WorkCalendar) -> _Order:
-    raw_no = values.get("order_no")
-    order_no = re.sub(r"\s+", "", cell_text(raw_no))
-    if not order_no:
-        raise _Reject("缺少工单编号")
-    if isinstance(raw_no, str) and _SCIENTIFIC.fullmatch(order_no):
-        raise _Reject("工单编号被 Excel 存成了科学计数法，末尾几位已丢失：请把该列设置为“文本”格式后重新导出")
-    _check_length("order_no", "工单编号", order_no)
-
-    raw_time = values.get("called_at")
-    if is_blank(raw_time):
-        raise _Reject(f"工单 {order_no} 缺少来电时间")
-    called_at = parse_call_time(raw_time)
-    if called_at is None:
-        raise _Reject(
-            f"工单 {order_no} 的来电时间“{redact(cell_text(raw_time))}”无法识别，"
-            "请写成 2026-11-20 09:15 这样的日期和时间"
-        )
-
-    content = _text(values.get("content"), multiline=True)
-    if not content:
-        raise _Reject(f"工单 {order_no} 缺少诉求内容")
-    name = _text(values.get("name"))
-    phone = re.sub(r"\s+", "", _text(values.get("phone")))
-    address = _text(values.get("address"))
-    category = _text(values.get("category"))
-    unit = _text(values.get("unit"))
-    for key, label, value in (
-        ("name", "诉求人", name),
-        ("phone", "联系电话", phone),
-        ("address", "地址", address),
-        ("category", "诉求类型", category),
-        ("unit", "承办单位", unit),
-    ):
-        _check_length(key, label, value, order_no)
-
-    due_date, promised_days = _deadline(values.get("time_limit"), called_at, calendar, order_no)
-    return _Order(number, order_no, called_at, name, phone, address, content, category, unit, due_date,
-                  promised_days)  # fmt: skip
-
-
-def _text(value: Any, *, multiline: bool = False) -> str:
-    text = cell_text(value)
-    if multiline:
-        return "\n".join(line.strip() for line in text.splitlines()).strip()
-    return re.sub(r"\s+", " ", text)
-
-
-def _check_length(key: str, label: str, value: str, order_no: str = "") -> None:
-    limit = MAX_LENGTH[key]
-    if len(value) > limit:
-        which = f"工单 {order_no} 的" if order_no else ""
-        raise _Reject(f"{which}{label}过长（最多{limit}个字，现为{len(value)}个）")
-
-
-def parse_call_time(value: Any) -> dt.datetime | None:
-    """A 来电时间 cell as a naive local datetime: a date-time cell, an Excel serial number, or text
-    such as "2026-11-20 09:15", "2026/11/20 9:15:00" or "2026年11月20日9时15分". A date alone is
-    taken as midnight. None when it cannot be read."""
-    moment: dt.datetime | None = None
-    if isinstance(value, dt.datetime):
-        moment = value.astimezone().replace(tzinfo=None) if value.tzinfo else value
-    elif isinstance(value, dt.date):
-        moment = dt.datetime.combine(value, dt.time())
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        if 20000 < value < 2958466:  # an Excel serial (from 1954 on), as a cell without a date format has
-            from openpyxl.utils.datetime import from_excel  # openpyxl loads only when a file is read
-
-            moment = from_excel(value)
-        else:
-            day = cell_date(value)  # 20261120
-            moment = dt.datetime.combine(day, dt.time()) if day else None
-    else:
-        text = re.sub(r"\s+", " ", cell_text(value))
-        m = _TEXT_TIME.fullmatch(text)
-        if m:
-            try:
-                moment = dt.datetime(*(int(g) for g in m.groups(default="0")))
-            except ValueError:
-                return None
-        else:
-            day = cell_date(text)
-            moment = dt.datetime.combine(day, dt.time()) if day else None
-    if moment is None or moment.year < 2000:
-        return None
-    if moment.microsecond:
-        moment = (moment + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
-    return moment
-
-
-def _deadline(
-    value: Any, called_at: dt.datetime, calendar: WorkCalendar, order_no: str
-) -> tuple[dt.date, int]:
-    """(due date, promised working days) from a 办理时限 cell: a date or date-time is the deadline;
-    a number ("5", "5个工作日") counts working days from the call day; "3天" / "3个自然日" count
-    calendar days and "24小时" hours. An empty cell means the default five working days."""
-    start = called_at.date()
-    if is_blank(value):
-        return calendar.add_working_days(start, DEFAULT_WORKING_DAYS), DEFAULT_WORKING_DAYS
-    due: dt.date | None = None
-    if isinstance(value, dt.date):
-        due = value.date() if isinstance(value, dt.datetime) else value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer() and 0 <= value <= 366:
-            return calendar.add_working_days(start, int(value)), int(value)
-        moment = parse_call_time(value)
-        due = moment.date() if moment else None
-    else:
-        text = re.sub(r"\s+", "", cell_text(value))
-        m = _TIME_LIMIT.fullmatch(text)
-        amount = _small_number(m[1]) if m else None
-        if m and amount is not None:
-            unit = m[2] or "工作日"
-            if unit == "工作日":
-                return calendar.add_working_days(start, amount), amount
-            if unit == "小时":
-                due = (called_at + dt.timedelta(hours=amount)).date()
-            else:
-                due = start + dt.timedelta(days=amount)
-        elif not m:
-            moment = parse_call_time(cell_text(value))
-            due = moment.date() if moment else None
-    if due is None:
-        raise _Reject(
-            f"工单 {order_no} 的办理时限“{redact(cell_text(value))}”无法识别，"
-            "请填写截止日期（如 2026-11-27）或工作日数（如“5个工作日”）"
-        )
-    if due < start:
-        raise _Reject(f"工单 {order_no} 的办理时限 {due.isoformat()} 早于来电日期 {start.isoformat()}")
-    return due, max(calendar.working_days_between(start, due), 0)
-
-
-def _small_number(text: str) -> int | None:
-    """ "5" → 5, "五" → 5, "十五" → 15, "二十" → 20; None for anything else."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        return _CN_DIGITS.get(text) if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if (
-        len(tens) > 1
-        or len(ones) > 1
-        or (tens and tens not in _CN_DIGITS)
-        or (ones and ones not in _CN_DIGITS)
-    ):
-        return None
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-
-
 # --- writing the cases ---------------------------------------------------------------------------
 
 
@@ -424,9 +180,9 @@ class _Writer:
         self.report = report
         self.file = file
 
-    def run(self, orders: list[_Order]) -> None:
+    def run(self, orders: list[Order]) -> None:
         stored = self.stored_orders([o.order_no for o in orders])
-        fresh: list[_Order] = []
+        fresh: list[Order] = []
         for order in orders:
             if order.order_no in stored:
                 self.report.duplicates += 1
@@ -480,7 +236,7 @@ class _Writer:
                 leaders.setdefault(grid_id, name.strip())
         return leaders
 
-    def residents_by_contact(self, orders: list[_Order]) -> dict[tuple[str, str], int]:
+    def residents_by_contact(self, orders: list[Order]) -> dict[tuple[str, str], int]:
         """(name, phone) -> resident id, where exactly one resident has that name and phone."""
         phones = sorted({o.phone for o in orders if o.name and o.phone})
         found: dict[tuple[str, str], list[int]] = {}
@@ -491,7 +247,7 @@ class _Writer:
                 found.setdefault((name, phone), []).append(resident_id)
         return {key: ids[0] for key, ids in found.items() if len(ids) == 1}
 
-    def create_case(self, order: _Order, route: Route, owner: str, resident_id: int | None) -> Case:
+    def create_case(self, order: Order, route: Route, owner: str, resident_id: int | None) -> Case:
         community = self.community
         now = utcnow()
         case = Case(

@@ -21,11 +21,23 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, and password-protected .xlsx
+_SCIENTIFIC = re.compile(r"\d+(\.\d+)?e\+?\d+", re.IGNORECASE)
 _TEXT_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s+0{1,2}:00(?::00)?)?")
 
 
 class ImportFileError(ValueError):
     """The file as a whole cannot be imported; ``str(err)`` is one sentence for the user."""
+
+
+class RowRejected(Exception):
+    """One row cannot be imported; the message is the reason shown to the user. Raised while a
+    row is checked, caught by the importer, which reports it as a :class:`RejectedRow`."""
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    row: int  # as shown in Excel / the CSV line number
+    reason: str  # in Chinese, never with a whole ID number
 
 
 @dataclass
@@ -142,6 +154,12 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def in_scientific_notation(text: str) -> bool:
+    """Text such as "6.10202E+17": a long number that Excel showed in scientific notation and that
+    was saved that way, its last digits lost."""
+    return _SCIENTIFIC.fullmatch(text) is not None
 
 
 def cell_date(value: Any) -> dt.date | None:

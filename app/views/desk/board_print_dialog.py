@@ -9,7 +9,7 @@ edited in between stays on the reprint list).
 from __future__ import annotations
 
 import datetime as dt
-import threading
+from typing import NamedTuple
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,19 +28,24 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from app.models import Grid
 from app.printing.boards.pdf import BoardsCancelled, render_boards
 from app.printing.qt_bridge import PdfPreviewDialog, PrintError
 from app.services.grids import places as grids
-from app.services.grids.boards import BoardError, boards_data, mark_printed
+from app.services.grids.boards import BoardError, boards_data, mark_previewed_printed
 from app.views.desk.context import DeskContext
 from app.views.desk.document_dialog import open_preview
 from app.views.desk.grid_models import BoardListModel
-from app.views.tasks import run_in_background
+from app.views.ops import Op, Progress
 
 PAPERS = [("A4", "A4（210×297 毫米）"), ("A3", "A3（297×420 毫米）")]
+
+
+class RenderedBoards(NamedTuple):
+    pdf: bytes
+    versions: dict[str, int]  # grid code -> the board version printed on its page
+    paper: str
+    orientation: str
 
 
 class BoardPrintDialog(QDialog):
@@ -51,7 +56,7 @@ class BoardPrintDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.today = today
-        self.cancel_event = threading.Event()
+        self.op: Op[RenderedBoards] | None = None  # the render under way, or the last one
         self.running = False
         self.closed = False
         self.preview: PdfPreviewDialog | None = None
@@ -174,23 +179,25 @@ class BoardPrintDialog(QDialog):
         if not codes or self.running:
             return
         paper, orientation = self.page_setup()
-        db, today, cancel = self.ctx.db, self.today or dt.date.today(), self.cancel_event
-        cancel.clear()
+        db, today = self.ctx.db, self.today or dt.date.today()
 
-        def work(progress):
+        def work(progress: Progress) -> RenderedBoards:
             with db.sessions() as session:
                 boards = boards_data(session, codes, today)
-            pdf = render_boards(boards, paper=paper, orientation=orientation, progress=progress,
-                                cancelled=cancel.is_set)  # fmt: skip
-            return pdf, {b.grid.code: b.board_version for b in boards}, paper, orientation
+            pdf = render_boards(boards, paper=paper, orientation=orientation, progress=progress.report,
+                                cancelled=progress.cancelled)  # fmt: skip
+            return RenderedBoards(pdf, {b.grid.code: b.board_version for b in boards}, paper, orientation)
 
         self._set_running(True, len(codes))
         self.status.setText(f"正在生成 {len(codes)} 块公示牌…")
-        run_in_background(work, self._rendered, self._failed, on_progress=self._progress)
+        # Kept before it runs: a runner that works at once reports progress, and perhaps a cancel,
+        # before run() returns.
+        self.op = Op(self, work, runner=self.ctx.runner).on_progress(self._progress)
+        self.op.success(self._rendered).failure(self._failed).run()
 
     def cancel(self) -> None:
-        if self.running:
-            self.cancel_event.set()
+        if self.running and self.op is not None:
+            self.op.cancel()
             self.status.setText("正在取消…")
 
     def _set_running(self, running: bool, total: int = 0) -> None:
@@ -219,20 +226,20 @@ class BoardPrintDialog(QDialog):
         else:
             self.status.setText(f"生成公示牌时出错：{exc}")
 
-    def _rendered(self, result) -> None:
-        pdf, versions, paper, orientation = result
+    def _rendered(self, result: RenderedBoards) -> None:
         self._set_running(False)
-        self.rendered = versions
+        self.rendered = result.versions
+        count, paper = len(result.versions), result.paper
         self.status.setText(
-            f"已生成 {len(versions)} 块公示牌（{paper}，{'横向' if orientation == 'landscape' else '纵向'}）"
+            f"已生成 {count} 块公示牌（{paper}，{'横向' if result.orientation == 'landscape' else '纵向'}）"
         )
         if self.closed:
             return  # the person closed the dialog while the boards were rendering
         try:
-            title = f"网格公示牌 — {len(versions)} 个网格"
-            name = f"公示牌-{len(versions)}个网格-{paper}.pdf"
+            title = f"网格公示牌 — {count} 个网格"
+            name = f"公示牌-{count}个网格-{paper}.pdf"
             self.preview = open_preview(
-                self.ctx, title, pdf, suggested_name=name, parent=self, on_output=self.record_printed
+                self.ctx, title, result.pdf, suggested_name=name, parent=self, on_output=self.record_printed
             )
         except PrintError as exc:
             self.status.setText(str(exc))
@@ -240,11 +247,7 @@ class BoardPrintDialog(QDialog):
     def record_printed(self, how: str) -> list[str]:
         """Mark the previewed boards printed, except those changed since they were rendered."""
         with self.ctx.db.sessions.begin() as session:
-            current = dict(session.execute(select(Grid.code, Grid.board_version).where(
-                Grid.code.in_(list(self.rendered)))).all())  # fmt: skip
-            fresh = [code for code, version in self.rendered.items() if current.get(code) == version]
-            if fresh:
-                mark_printed(session, fresh, self.ctx.user.username)
+            fresh = mark_previewed_printed(session, self.rendered, self.ctx.user.username)
         stale = len(self.rendered) - len(fresh)
         text = f"{how}：{len(fresh)} 块公示牌已记为已打印"
         if stale:
@@ -258,6 +261,7 @@ class BoardPrintDialog(QDialog):
         return fresh
 
     def reject(self) -> None:
-        self.cancel_event.set()  # a render still running stops at its next page
+        if self.op is not None:
+            self.op.cancel()  # a render still running stops at its next page
         self.closed = True
         super().reject()

@@ -1,6 +1,6 @@
 """Item models of the grid screens: the place tree, a grid's staff and buildings, and the list of
-boards to choose for printing. Each is a plain model over records from app.services.grids.places, reset
-with fresh records after every save."""
+boards to choose for printing. Each is a plain model over records (app.services.grids.records) that
+app.services.grids.places reads, reset with fresh records after every save."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QAbstractTableModel, QModelIndex, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPixmap
 
-from app.services.grids.places import BoardRow, BuildingRow, CommunityNode, StaffRow
+from app.services.grids.records import BoardRow, BuildingRow, CommunityNode, StaffRow
 from app.views.desk.resident_panel import initial_avatar
 
 _ROOT = QModelIndex()

@@ -39,7 +39,7 @@ from app.views.desk.grid_models import (
     BoardListModel,
     GridTreeModel,
 )
-from app.views.tasks import run_in_background
+from app.views.ops import Op
 
 
 class GridsPage(QWidget):
@@ -246,7 +246,7 @@ class GridsPage(QWidget):
 
         self.import_button.setEnabled(False)
         self.import_button.setText("正在导入…")
-        run_in_background(work, self._import_done, self._import_failed)
+        Op(self, work, runner=self.ctx.runner).success(self._import_done).failure(self._import_failed).run()
 
     def _import_finished(self) -> None:
         self.import_button.setEnabled(True)
