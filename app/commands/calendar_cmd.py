@@ -37,20 +37,13 @@ def register(subparsers) -> None:
 
 
 def run_list(args, ctx) -> int:
-    from sqlalchemy import select
-
-    from app.models import CalendarDay
-    from app.services.common.workdays import WorkCalendar
+    from app.services.common.workdays import WorkCalendar, year_overrides
 
     with ctx.db().sessions() as session:
         calendar = WorkCalendar.load(session)
-        rows = session.scalars(
-            select(CalendarDay)
-            .where(CalendarDay.day.between(dt.date(args.year, 1, 1), dt.date(args.year, 12, 31)))
-            .order_by(CalendarDay.day)
-        )
-        ctx.emit({"year": args.year, "known": calendar.is_known(dt.date(args.year, 1, 1))})
-        ctx.emit_lines({"day": r.day.isoformat(), "workday": r.is_workday, "note": r.note} for r in rows)
+        rows = year_overrides(session, args.year)
+    ctx.emit({"year": args.year, "known": calendar.is_known(dt.date(args.year, 1, 1))})
+    ctx.emit_lines({"day": r.day.isoformat(), "workday": r.workday, "note": r.note} for r in rows)
     return 0
 
 

@@ -49,45 +49,39 @@ def register(subparsers) -> None:
 
 def run_accept(args, ctx) -> int:
     from app.services.admin import auth
-    from app.services.admin.centre import CentreNotConfigured
-    from app.services.cases import intake
+    from app.services.cases.accept import INTAKE_ERRORS, IntakeRequest, record_intake
+    from app.services.cases.intake import Agent
     from app.services.common import audit
-    from app.services.population.lookup import LookupFailed, find_resident
 
     if bool(args.agent_id) != bool(args.agent_name):
         raise CommandError("代办须同时提供 --agent-id 和 --agent-name")
     db = ctx.db()
-    with db.sessions.begin() as session:
-        if args.user and auth.find_user(session, args.user) is None:
-            raise CommandError(f"用户“{args.user}”不存在")
-        actor = audit.cli_actor(args.user)
-        try:
-            resident = find_resident(session, args.id_number)
-            item = intake.find_item(session, args.item)
-            agent = intake.Agent(args.agent_name, args.agent_id, args.agent_phone) if args.agent_id else None
-            case = intake.accept(
-                session,
-                item_code=item.code,
-                resident=resident,
-                materials_received=args.material if args.material is not None else list(item.materials),
-                actor=actor,
-                agent=agent,
-                phone=args.phone,
-                note=args.note,
-            )
-            audit.record(
-                session, actor=actor, action="lookup", resident=resident, purpose=f"受理 {item.name}"
-            )
-        except (LookupFailed, intake.IntakeError, CentreNotConfigured) as exc:
-            raise CommandError(str(exc)) from None
-        case_no = case.case_no
+    if args.user:
+        with db.sessions() as session:
+            if auth.find_user(session, args.user) is None:
+                raise CommandError(f"用户“{args.user}”不存在")
+    actor = audit.cli_actor(args.user)
+    request = IntakeRequest(
+        id_number=args.id_number,
+        item_code=args.item,
+        actor=actor,
+        materials_received=args.material,
+        agent=Agent(args.agent_name, args.agent_id, args.agent_phone) if args.agent_id else None,
+        phone=args.phone,
+        note=args.note,
+        audit_lookup=True,
+    )
+    try:
+        case = record_intake(db.sessions, request)
+    except INTAKE_ERRORS as exc:
+        raise CommandError(str(exc)) from None
     # The transaction is committed (synchronous=FULL): only now is the number given out.
-    result = {"case_no": case_no, "status": "accepted"}
+    result = {"case_no": case.case_no, "status": case.status}
     if args.receipt:
         from app.printing.documents.cases import write_case_document
 
         with db.sessions.begin() as session:
-            path = write_case_document(session, case_no, args.receipt, actor=actor)
+            path = write_case_document(session, case.case_no, args.receipt, actor=actor)
         result["receipt"] = str(path)
     ctx.emit(result)
     return 0

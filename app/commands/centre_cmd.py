@@ -17,22 +17,17 @@ def register(subparsers) -> None:
 
 
 def run_centre(args, ctx) -> int:
-    from sqlalchemy import select
-
-    from app.models import Community
     from app.services.admin.centre import (
         CentreNotConfigured,
         centre_name,
+        communities,
         current_community,
         set_current_community,
     )
     from app.services.common import audit
 
     with ctx.db().sessions.begin() as session:
-        choices = [
-            {"code": code, "name": name}
-            for code, name in session.execute(select(Community.code, Community.name).order_by(Community.code))
-        ]
+        choices = [{"code": c.code, "name": c.name} for c in communities(session)]
         try:
             if args.community:
                 before = _current_code(session)

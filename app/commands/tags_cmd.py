@@ -28,77 +28,51 @@ def register(subparsers) -> None:
 
 
 def run_list(args, ctx) -> int:
-    from sqlalchemy import select
-
-    from app.models import Tag
+    from app.services.population.tags import all_tags
 
     with ctx.db().sessions() as session:
-        for tag in session.scalars(select(Tag).order_by(Tag.sort_order, Tag.id)):
-            ctx.emit(
-                {
-                    "code": tag.code,
-                    "name": tag.name,
-                    "min_age": tag.min_age,
-                    "max_age": tag.max_age,
-                    "color": tag.color,
-                    "description": tag.description,
-                }
-            )
+        tags = all_tags(session)
+    for tag in tags:
+        ctx.emit(
+            {
+                "code": tag.code,
+                "name": tag.name,
+                "min_age": tag.min_age,
+                "max_age": tag.max_age,
+                "color": tag.color,
+                "description": tag.description,
+            }
+        )
     return 0
 
 
 def run_add(args, ctx) -> int:
-    from sqlalchemy import func, select
+    from app.services.population.tags import TagError, TagInfo, save_tag
 
-    from app.models import Tag
-
-    if not args.code.strip() or not args.name.strip():
-        raise CommandError("标签代码和名称都不能为空")
-    if args.min_age is not None and args.max_age is not None and args.min_age >= args.max_age:
-        raise CommandError("--min-age 应小于 --max-age")
+    values = TagInfo(args.code, args.name, args.min_age, args.max_age, args.color, args.description)
     with ctx.db().sessions.begin() as session:
-        tag = session.scalar(select(Tag).where(Tag.code == args.code))
-        if tag is None:
-            order = (session.scalar(select(func.max(Tag.sort_order))) or 0) + 1
-            tag = Tag(code=args.code, sort_order=order)
-            session.add(tag)
-        tag.name, tag.color, tag.description = args.name, args.color, args.description
-        tag.min_age, tag.max_age = args.min_age, args.max_age
-        ctx.emit({"code": tag.code, "name": tag.name, "min_age": tag.min_age, "max_age": tag.max_age})
+        try:
+            tag = save_tag(session, values)
+        except TagError as exc:
+            raise CommandError(str(exc)) from None
+    ctx.emit({"code": tag.code, "name": tag.name, "min_age": tag.min_age, "max_age": tag.max_age})
     return 0
 
 
 def run_assign(args, ctx) -> int:
-    from sqlalchemy import select
-
-    from app.models import Tag
     from app.services.admin import auth
     from app.services.common import audit
-    from app.services.population.lookup import LookupFailed, find_resident
+    from app.services.population.lookup import LookupFailed
+    from app.services.population.tags import TagError, set_tag
 
     with ctx.db().sessions.begin() as session:
         if args.user and auth.find_user(session, args.user) is None:
             raise CommandError(f"用户“{args.user}”不存在")
-        tag = session.scalar(select(Tag).where(Tag.code == args.code))
-        if tag is None:
-            raise CommandError(f"标签“{args.code}”不存在（yichuang tags list）")
-        if tag.is_age_rule:
-            raise CommandError(f"“{tag.name}”按年龄自动生效，不能手工设置")
         try:
-            resident = find_resident(session, args.id_number)
-        except LookupFailed as exc:
+            change = set_tag(
+                session, args.code, args.id_number, assigned=args.assign, actor=audit.cli_actor(args.user)
+            )
+        except (TagError, LookupFailed) as exc:
             raise CommandError(str(exc)) from None
-        has = tag in resident.tags
-        if args.assign and not has:
-            resident.tags.append(tag)
-        elif not args.assign and has:
-            resident.tags.remove(tag)
-        audit.record(
-            session,
-            actor=audit.cli_actor(args.user),
-            action="edit",
-            resident=resident,
-            purpose=("设置标签" if args.assign else "取消标签") + tag.name,
-        )
-        ctx.emit({"tag": tag.code, "resident": resident.name, "assigned": args.assign})
+    ctx.emit({"tag": change.tag_code, "resident": change.resident_name, "assigned": change.assigned})
     return 0

@@ -6,11 +6,10 @@ import getpass
 import os
 import sys
 
-from sqlalchemy import select
-
 from app.commands.context import CommandError
-from app.models import ROLES, Community, User
+from app.models import ROLES
 from app.services.admin import auth
+from app.services.admin.centre import community_id_of
 
 PASSWORD_ENV = "YICHUANG_PASSWORD"
 
@@ -51,7 +50,7 @@ def run_add(args, ctx) -> int:
     with ctx.db().sessions.begin() as session:
         community_id = None
         if args.community:
-            community_id = session.scalar(select(Community.id).where(Community.code == args.community))
+            community_id = community_id_of(session, args.community)
             if community_id is None:
                 raise CommandError(f"社区代码“{args.community}”不存在")
         try:
@@ -71,7 +70,7 @@ def run_add(args, ctx) -> int:
 
 def run_list(args, ctx) -> int:
     with ctx.db().sessions() as session:
-        for user in session.scalars(select(User).order_by(User.username)):
+        for user in auth.staff_accounts(session):
             ctx.emit(
                 {
                     "username": user.username,

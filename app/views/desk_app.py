@@ -18,7 +18,7 @@ from app.services.admin import auth
 from app.services.admin.centre import centre_name, current_community
 from app.views.desk.context import DeskContext, StaffUser
 from app.views.fonts import install_chinese_font
-from app.views.ops import Runner, ThreadRunner
+from app.views.ops import ImmediateRunner, Runner, ThreadRunner
 
 
 class DeskStartError(RuntimeError):
@@ -106,7 +106,6 @@ def run_desk(
     db: Database, screenshot: Path | None = None, *, user: str | None = None, lookup: str | None = None
 ) -> int:
     """Sign in (or, for screenshots and scripted checks, take ``user``), then open the desk."""
-    from app.views import tasks
     from app.views.desk.login import LoginDialog
     from app.views.desk.main_window import DeskWindow
 
@@ -126,17 +125,17 @@ def run_desk(
         staff = login.user
     else:
         staff = scripted_user(db, user)
-    window = DeskWindow(desk_context(db, staff))
+    # The screenshot must show the looked-up resident: its lookup runs at once, on this thread.
+    runner = ImmediateRunner() if lookup else None
+    window = DeskWindow(desk_context(db, staff, runner=runner))
     window.show()
     # Everything built so far lives as long as the window: move it out of the collector's way, so
     # a full collection during a swipe does not walk a quarter of a million long-lived objects.
     gc.collect()
     gc.freeze()
     if lookup:
-        tasks.set_synchronous(True)  # the screenshot must show the looked-up resident
         window.intake.id_field.setText(lookup)
         window.intake.look_up(lookup)
-        tasks.set_synchronous(False)
     if screenshot is not None:
         return _save(app, window, screenshot)
     return app.exec()

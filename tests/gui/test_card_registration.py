@@ -11,12 +11,12 @@ from sqlalchemy import select
 from app.models import AuditEntry, Resident
 from app.services.cardreaders import CardData, CardReadError, FakeReader
 from app.services.common.idcard import check_digit
-from app.views import tasks
 from app.views.desk.card_reader import CardPoller
 from app.views.desk.context import StaffUser
 from app.views.desk.main_window import DeskWindow
 from app.views.desk.registration_dialog import RegistrationDialog
 from app.views.desk_app import application, desk_context
+from app.views.ops import ImmediateRunner
 
 
 def _card(number: str, name: str = "聂小倩") -> CardData:
@@ -42,13 +42,12 @@ def _new_number() -> str:
 @pytest.fixture
 def window(qtbot, demo_db):
     application()
-    tasks.set_synchronous(True)
     reader = FakeReader()
-    win = DeskWindow(desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk")), reader=reader)
+    ctx = desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk"), runner=ImmediateRunner())
+    win = DeskWindow(ctx, reader=reader)
     qtbot.addWidget(win)
     win.show()
     yield win, reader
-    tasks.set_synchronous(False)
 
 
 def test_a_known_card_shows_the_resident_once(qtbot, window, demo_db):
@@ -122,15 +121,11 @@ def test_registration_errors_stay_in_the_dialog(qtbot, window, demo_db):
 
 def test_a_reader_that_is_missing_is_reported_and_polling_stops(qtbot, demo_db):
     application()
-    tasks.set_synchronous(True)
-    try:
-        reader = FakeReader()
-        reader.put(CardReadError("未找到读卡器（端口1001）", kind="no_reader"))
-        poller = CardPoller(reader)
-        messages: list[str] = []
-        poller.status_changed.connect(messages.append)
-        poller.start()
-        poller.poll()
-        assert messages[-1] == "未找到读卡器（端口1001）" and not poller.timer.isActive()
-    finally:
-        tasks.set_synchronous(False)
+    reader = FakeReader()
+    reader.put(CardReadError("未找到读卡器（端口1001）", kind="no_reader"))
+    poller = CardPoller(reader, runner=ImmediateRunner())
+    messages: list[str] = []
+    poller.status_changed.connect(messages.append)
+    poller.start()
+    poller.poll()
+    assert messages[-1] == "未找到读卡器（端口1001）" and not poller.timer.isActive()

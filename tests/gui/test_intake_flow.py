@@ -12,17 +12,16 @@ from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
 from app.models import AuditEntry, Case, Household, Resident
-from app.views import tasks
 from app.views.desk.login import LoginDialog
 from app.views.desk.main_window import DeskWindow
 from app.views.desk_app import application, desk_context
+from app.views.ops import ImmediateRunner
 from tests.gui.fakes import FilePrinterPreview
 
 
 @pytest.fixture
 def desk(qtbot, demo_db, tmp_path, monkeypatch):
     application()
-    tasks.set_synchronous(True)
     FilePrinterPreview.reset(str(tmp_path / "printed.pdf"))
     login = LoginDialog(demo_db, "桃园社区党群服务中心")
     qtbot.addWidget(login)
@@ -31,12 +30,13 @@ def desk(qtbot, demo_db, tmp_path, monkeypatch):
     qtbot.keyClicks(login.password, "demo-1234")
     qtbot.keyClick(login.password, Qt.Key.Key_Return)
     assert login.result() == LoginDialog.DialogCode.Accepted and login.user.role == "front_desk"
-    window = DeskWindow(desk_context(demo_db, login.user, preview=FilePrinterPreview))
+    window = DeskWindow(
+        desk_context(demo_db, login.user, runner=ImmediateRunner(), preview=FilePrinterPreview)
+    )
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     yield window
-    tasks.set_synchronous(False)
     FilePrinterPreview.close_all()
 
 

@@ -163,3 +163,48 @@ def test_case_numbers_count_per_community_and_day_and_survive_rollback(demo_db):
         session.rollback()
     with demo_db.sessions.begin() as session:
         assert next_case_no(session, "TY", day) == "TY-20261123-0004"
+
+
+def test_one_use_case_records_each_outcome_and_commits_before_giving_the_number(demo_db):
+    from app.models import AuditEntry
+    from app.services.cases.accept import IntakeRequest, record_intake
+
+    with demo_db.sessions() as session:
+        number = _resident(session).id_number
+    accepted = record_intake(demo_db.sessions, IntakeRequest(number, "LL-001", "qiantai"))
+    waiting = record_intake(
+        demo_db.sessions,
+        IntakeRequest(
+            number, "LL-001", "qiantai", outcome="supplement", materials_received=(), missing=("户口簿",)
+        ),
+    )
+    refused = record_intake(
+        demo_db.sessions,
+        IntakeRequest(number, "LL-001", "qiantai", outcome="refuse", reason="不符合条件", audit_lookup=True),
+    )
+    with demo_db.sessions() as session:  # a new session: every returned number is on disk
+        stored = {c.case_no: c.status for c in session.scalars(select(Case))}
+        purposes = list(session.scalars(select(AuditEntry.purpose).where(AuditEntry.action == "lookup")))
+    assert stored == {
+        accepted.case_no: "accepted",
+        waiting.case_no: "awaiting_materials",
+        refused.case_no: "refused",
+    }
+    assert (accepted.status, waiting.status, refused.status) == ("accepted", "awaiting_materials", "refused")
+    assert len(purposes) == 1 and purposes[0].startswith("受理 ")  # only the request that asked
+
+
+def test_the_use_case_stores_nothing_when_it_refuses(demo_db):
+    from app.services.cases.accept import INTAKE_ERRORS, IntakeRequest, record_intake
+    from app.services.population.lookup import LookupFailed
+
+    with demo_db.sessions() as session:
+        number = _resident(session).id_number
+    with pytest.raises(IntakeError, match="还缺"):
+        record_intake(demo_db.sessions, IntakeRequest(number, "LL-001", "q", materials_received=()))
+    with pytest.raises(LookupFailed):
+        record_intake(demo_db.sessions, IntakeRequest("11010519491231002X", "LL-001", "q"))
+    with pytest.raises(INTAKE_ERRORS):
+        record_intake(demo_db.sessions, IntakeRequest(number, "NO-SUCH", "q"))
+    with demo_db.sessions() as session:
+        assert session.scalars(select(Case)).first() is None

@@ -68,3 +68,32 @@ def test_age_tags_follow_the_birth_date_and_assigned_tags_stay(demo_db):
         assert [t.code for t in tags_of(child, rule_tags, DEMO_TODAY)] == ["child_under_14"]
         teen = Resident(name="少年", birth_date=dt.date(2012, 11, 23), tags=[])
         assert tags_of(teen, rule_tags, DEMO_TODAY) == []  # 14 today: no longer "under 14"
+
+
+def test_the_desk_panel_gets_typed_records_that_agree_with_the_lookup(demo_db):
+    from app.services.desk.panel import lookup_for_desk
+
+    with demo_db.sessions.begin() as session:
+        person = _a_household_member(session)
+        record = lookup(session, person.id_number, actor="t", today=DEMO_TODAY)
+        desk = lookup_for_desk(session, person.id_number, actor="t", purpose="前台输入查询", today=DEMO_TODAY)
+    shown = desk.resident
+    assert (shown.id_number, shown.name, shown.age, shown.birth_date) == (
+        record["id_number"],
+        record["name"],
+        record["age"],
+        record["birth_date"],
+    )
+    assert [t.name for t in shown.tags] == [t["name"] for t in record["tags"]]
+    assert shown.household.label == record["household"]["label"]
+    assert [m.id_number for m in shown.household.members] == [
+        m["id_number"] for m in record["household"]["members"]
+    ]
+    assert (shown.grid.code, shown.grid.community, shown.grid.leader_name) == (
+        record["grid"]["code"],
+        record["community"]["name"],
+        record["grid"]["leader"]["name"],
+    )
+    assert shown.card.valid_to == record["card"]["valid_to"]
+    with pytest.raises(AttributeError):
+        shown.name = "x"  # frozen

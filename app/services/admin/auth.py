@@ -6,6 +6,10 @@ dialog does not reveal which accounts exist.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import NamedTuple
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -74,3 +78,42 @@ def authenticate(session: Session, username: str, password: str) -> User:
 
 def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
+
+
+class StaffChoice(NamedTuple):
+    """A person offered in a list: shown by name, stored by username."""
+
+    display_name: str
+    username: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAccount:
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    last_login_at: dt.datetime | None
+
+
+def staff_names(session: Session) -> dict[str, str]:
+    """username -> display name for every account, to show people instead of login names."""
+    return dict(session.execute(select(User.username, User.display_name)).all())
+
+
+def back_office_staff(session: Session) -> list[StaffChoice]:
+    """The active back-office staff, for dispatching a case, in username order."""
+    stmt = (
+        select(User.display_name, User.username)
+        .where(User.role == "back_office", User.active.is_(True))
+        .order_by(User.username)
+    )
+    return [StaffChoice(name, username) for name, username in session.execute(stmt)]
+
+
+def staff_accounts(session: Session) -> list[StaffAccount]:
+    """Every account, active or not, in username order."""
+    return [
+        StaffAccount(u.username, u.display_name, u.role, u.active, u.last_login_at)
+        for u in session.scalars(select(User).order_by(User.username))
+    ]

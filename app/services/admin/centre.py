@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import CentreSetting, Community
 
 COMMUNITY_SETTING = "centre.community_code"
+
+
+class CommunityChoice(NamedTuple):
+    code: str
+    name: str
 
 
 class CentreNotConfigured(RuntimeError):
@@ -43,3 +50,13 @@ def set_current_community(session: Session, code: str) -> Community:
 
 def centre_name(community: Community) -> str:
     return f"{community.name}党群服务中心"
+
+
+def communities(session: Session) -> list[CommunityChoice]:
+    """Every community in the database, by code: what a centre may be set to serve."""
+    stmt = select(Community.code, Community.name).order_by(Community.code)
+    return [CommunityChoice(code, name) for code, name in session.execute(stmt)]
+
+
+def community_id_of(session: Session, code: str) -> int | None:
+    return session.scalar(select(Community.id).where(Community.code == code))

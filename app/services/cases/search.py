@@ -10,15 +10,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import Case, Grid
+from app.models import Case, Community, Grid
 from app.models.base import as_local, local_midnight_utc
 from app.services.cases.workflow import RUNNING_STATUSES, status_name
 from app.services.common.idcard import mask
 from app.services.common.workdays import WorkCalendar, deadline_state
+from app.services.population.registration import PlaceChoice
 
 DEADLINE_NAMES = {"overdue": "已超期", "due_soon": "即将到期", "on_time": "正常", "none": ""}
+
+
+class CaseSearchFailed(RuntimeError):
+    """The database could not answer (busy, locked); the message names the error's kind."""
 
 
 @dataclass
@@ -112,6 +118,17 @@ def find_cases(
     return [_row(case, grid_name or "", today, calendar) for case, grid_name in session.execute(stmt)]
 
 
+def list_cases(sessions: sessionmaker[Session], flt: CaseFilter, *, today: dt.date) -> list[CaseRow]:
+    """``find_cases`` in a short session of its own, for a list that is refreshed while the desk
+    works: a busy or locked database comes back as CaseSearchFailed instead of an exception the
+    view would have to know."""
+    try:
+        with sessions() as session:
+            return find_cases(session, flt, today=today)
+    except SQLAlchemyError as exc:
+        raise CaseSearchFailed(type(exc).__name__) from exc
+
+
 def _row(case: Case, grid_name: str, today: dt.date, calendar: WorkCalendar) -> CaseRow:
     running = case.status in RUNNING_STATUSES
     return CaseRow(
@@ -136,3 +153,14 @@ def _row(case: Case, grid_name: str, today: dt.date, calendar: WorkCalendar) -> 
 
 def get_case(session: Session, case_no: str) -> Case | None:
     return session.scalar(select(Case).where(Case.case_no == case_no))
+
+
+def community_grids(session: Session, community_code: str) -> list[PlaceChoice]:
+    """The grids of one community, to filter its case list by."""
+    stmt = (
+        select(Grid.id, Grid.name)
+        .join(Community, Grid.community_id == Community.id)
+        .where(Community.code == community_code)
+        .order_by(Grid.id)
+    )
+    return [PlaceChoice(name, grid_id) for grid_id, name in session.execute(stmt)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 import chinese_calendar
 from sqlalchemy import select
@@ -154,3 +155,19 @@ def import_overrides(session: Session, rows: Iterable[tuple[dt.date, bool, str]]
         set_override(session, day, is_workday, note or "")
         count += 1
     return count
+
+
+class CalendarOverride(NamedTuple):
+    day: dt.date
+    workday: bool
+    note: str
+
+
+def year_overrides(session: Session, year: int) -> list[CalendarOverride]:
+    """The administrator's overrides within ``year``, by day."""
+    stmt = (
+        select(CalendarDay)
+        .where(CalendarDay.day.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        .order_by(CalendarDay.day)
+    )
+    return [CalendarOverride(r.day, r.is_workday, r.note) for r in session.scalars(stmt)]

@@ -1,5 +1,10 @@
 """What the front desk's resident panel reads on a swipe: the audited lookup, the photo, the
-person's cases and certificates, in the caller's one short transaction."""
+person's cases and certificates, in the caller's one short transaction.
+
+The panel gets typed records, not the lookup's JSON dict: a renamed key would otherwise show up
+only as an empty label at the counter. They are built from the same dict that ``yichuang lookup``
+prints, so the panel and the command line cannot disagree about a person.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +12,116 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Resident, ResidentPhoto
-from app.services.cases.search import CaseFilter, find_cases
-from app.services.certificates.register import register_rows
-from app.services.population.lookup import lookup
+from app.models import ResidentPhoto
+from app.services.cases.search import CaseFilter, CaseRow, find_cases
+from app.services.certificates.register import RegisterRow, register_rows
+from app.services.population.lookup import look_up
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class PanelTag:
+    name: str
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
+class PanelMember:
+    name: str
+    relation_to_head: str
+    sex: str
+    age: int
+    id_number: str  # masked
+
+
+@dataclass(frozen=True, slots=True)
+class PanelHousehold:
+    label: str
+    head: str | None
+    members: tuple[PanelMember, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PanelGrid:
+    code: str
+    name: str
+    community: str
+    leader_name: str | None
+    leader_phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PanelCard:
+    authority: str | None
+    valid_from: str | None  # ISO date
+    valid_to: str | None  # ISO date, or 长期
+
+
+@dataclass(frozen=True, slots=True)
+class PanelResident:
+    """One person as the panel shows them (full ID number: the view masks it for some roles)."""
+
+    id_number: str
+    name: str
+    sex: str
+    age: int
+    ethnicity: str
+    birth_date: str  # ISO date
+    phone: str
+    hukou_address: str
+    current_address: str
+    relation_to_head: str
+    card: PanelCard
+    tags: tuple[PanelTag, ...]
+    household: PanelHousehold | None
+    grid: PanelGrid | None
+
+    @classmethod
+    def from_lookup(cls, data: dict[str, Any]) -> PanelResident:
+        """From the lookup's JSON dict (``app.services.population.lookup.resident_json``)."""
+        household, grid, community = data["household"], data["grid"], data["community"]
+        leader = grid["leader"] if grid else None
+        return cls(
+            id_number=data["id_number"],
+            name=data["name"],
+            sex=data["sex"],
+            age=data["age"],
+            ethnicity=data["ethnicity"],
+            birth_date=data["birth_date"],
+            phone=data["phone"],
+            hukou_address=data["hukou_address"],
+            current_address=data["current_address"],
+            relation_to_head=data["relation_to_head"],
+            card=PanelCard(**data["card"]),
+            tags=tuple(PanelTag(t["name"], t["color"]) for t in data["tags"]),
+            household=PanelHousehold(
+                household["label"],
+                household["head"],
+                tuple(PanelMember(**m) for m in household["members"]),
+            )
+            if household
+            else None,
+            grid=PanelGrid(
+                grid["code"],
+                grid["name"],
+                community["name"],
+                leader["name"] if leader else None,
+                leader["phone"] if leader else None,
+            )
+            if grid
+            else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class DeskRecord:
     """Everything the resident panel shows, read in one short transaction."""
 
-    record: dict[str, Any]
+    resident: PanelResident
     photo: bytes | None
-    cases: list  # CaseRow, newest first
-    certificates: list  # RegisterRow, newest first
+    cases: tuple[CaseRow, ...]  # newest first
+    certificates: tuple[RegisterRow, ...]  # newest first
 
 
 def lookup_for_desk(
@@ -31,9 +129,14 @@ def lookup_for_desk(
 ) -> DeskRecord:
     """The audited lookup plus the photo and the person's cases. The caller commits."""
     today = today or dt.date.today()
-    record = lookup(session, id_text, actor=actor, purpose=purpose, today=today)
-    resident_id = session.scalar(select(Resident.id).where(Resident.id_number == record["id_number"]))
-    photo = session.get(ResidentPhoto, resident_id)
-    cases = find_cases(session, CaseFilter(applicant_id_number=record["id_number"], limit=50), today=today)
-    certificates = register_rows(session, text=record["id_number"], limit=50)
-    return DeskRecord(record, photo.image if photo else None, cases, certificates)
+    found = look_up(session, id_text, actor=actor, purpose=purpose, today=today)
+    number = found.resident.id_number
+    photo = session.get(ResidentPhoto, found.resident.id)
+    cases = find_cases(session, CaseFilter(applicant_id_number=number, limit=50), today=today)
+    certificates = register_rows(session, text=number, limit=50)
+    return DeskRecord(
+        PanelResident.from_lookup(found.record),
+        photo.image if photo else None,
+        tuple(cases),
+        tuple(certificates),
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -117,6 +117,21 @@ def tags_of(resident: Resident, rule_tags: list[Tag], today: dt.date) -> list[Ta
     return sorted(found.values(), key=lambda t: (t.sort_order, t.id))
 
 
+class LookedUp(NamedTuple):
+    resident: Resident
+    record: dict[str, Any]  # see resident_json
+
+
+def look_up(session: Session, id_text: str, *, actor: str, purpose: str, today: dt.date) -> LookedUp:
+    """The audited lookup, keeping the loaded resident for callers that read more about them
+    (the desk's photo) without asking the database for it again. The caller commits."""
+    resident = find_resident(session, id_text)
+    with session.no_autoflush:  # read everything first, then add the audit row
+        record = resident_json(session, resident, today)
+    audit.record(session, actor=actor, action="lookup", resident=resident, purpose=purpose)
+    return LookedUp(resident, record)
+
+
 def lookup(
     session: Session,
     id_text: str,
@@ -126,11 +141,7 @@ def lookup(
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """The resident as a plain dict (see ``resident_json``), audited. The caller commits."""
-    resident = find_resident(session, id_text)
-    with session.no_autoflush:  # read everything first, then add the audit row
-        record = resident_json(session, resident, today or dt.date.today())
-    audit.record(session, actor=actor, action="lookup", resident=resident, purpose=purpose)
-    return record
+    return look_up(session, id_text, actor=actor, purpose=purpose, today=today or dt.date.today()).record
 
 
 def resident_json(session: Session, resident: Resident, today: dt.date) -> dict[str, Any]:

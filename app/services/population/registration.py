@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import HEAD_RELATION, Building, Household, Resident
+from app.models import HEAD_RELATION, Building, Community, Grid, Household, Resident
 from app.services.common import audit
 from app.services.common.idcard import IdNumberError, parse
 
@@ -99,3 +100,22 @@ def _household(session: Session, data: NewResident) -> Household | None:
 def _address(household: Household) -> str:
     building = household.building
     return f"{building.address or building.name}{household.unit}单元{household.room}室"
+
+
+class PlaceChoice(NamedTuple):
+    """A grid or building offered in a list: shown by label, stored by id."""
+
+    label: str
+    id: int
+
+
+def grid_choices(session: Session) -> list[PlaceChoice]:
+    """Every grid of the street, labelled with its community, in grid-code order."""
+    stmt = select(Grid.id, Grid.name, Community.name).join(Grid.community).order_by(Grid.code)
+    return [PlaceChoice(f"{community} {name}", grid_id) for grid_id, name, community in session.execute(stmt)]
+
+
+def building_choices(session: Session, grid_id: int) -> list[PlaceChoice]:
+    """The buildings of one grid, in the grid's own order."""
+    stmt = select(Building.id, Building.name).where(Building.grid_id == grid_id).order_by(Building.sort_order)
+    return [PlaceChoice(name, building_id) for building_id, name in session.execute(stmt)]

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.cardreaders import CardData, CardReader, CardReadError, SdtReader
-from app.views.tasks import run_in_background
+from app.views.ops import Op, Runner, ThreadRunner
 
 KIND_KEY, LIBRARY_KEY, PORT_KEY = "reader/kind", "reader/library", "reader/port"
 KINDS = {"wedge": "键盘式读卡器（或手工输入）", "sdt": "SDT 接口读卡器（sdtapi 驱动库）"}
@@ -42,9 +42,17 @@ class CardPoller(QObject):
     card_read = Signal(object)  # CardData
     status_changed = Signal(str)  # a sentence for the status bar
 
-    def __init__(self, reader: CardReader, interval_ms: int = 500, parent: QObject | None = None):
+    def __init__(
+        self,
+        reader: CardReader,
+        interval_ms: int = 500,
+        parent: QObject | None = None,
+        *,
+        runner: Runner | None = None,
+    ):
         super().__init__(parent)
         self.reader = reader
+        self.runner = runner or ThreadRunner()
         self.busy = False
         self.last_number: str | None = None
         self.timer = QTimer(self)
@@ -64,7 +72,7 @@ class CardPoller(QObject):
         if self.busy:
             return
         self.busy = True
-        run_in_background(self.reader.read_card, self._read, self._failed)
+        Op(None, self.reader.read_card, runner=self.runner).success(self._read).failure(self._failed).run()
 
     def _read(self, card: CardData | None) -> None:
         self.busy = False

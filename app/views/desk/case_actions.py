@@ -26,10 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from app.models.users import User
 from app.services.cases.workflow import EVALUATIONS, action_label
 
 # Where a case can be sent. The item's own department (from the catalogue) is offered first.
@@ -82,17 +79,6 @@ class ActionInput:
     to: str = ""
     note: str = ""
     evaluation: str = ""
-
-
-def staff_names(session: Session) -> dict[str, str]:
-    """username -> display name for every account, to show people instead of login names."""
-    return dict(session.execute(select(User.username, User.display_name)).all())
-
-
-def back_office_users(session: Session) -> list[tuple[str, str]]:
-    """(display name, username) of the active back-office staff, for dispatching."""
-    stmt = select(User.display_name, User.username).where(User.role == "back_office", User.active.is_(True))
-    return [(name, username) for name, username in session.execute(stmt.order_by(User.username))]
 
 
 def button_text(action: str) -> str:

@@ -26,23 +26,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
-from app.models import Case, Grid, Resident, ServiceItem
-from app.services.cases import intake, workflow
-from app.services.cases.search import DEADLINE_NAMES, get_case
+from app.models import Case
+from app.services.admin.auth import back_office_staff
+from app.services.cases.detail import CaseDetail, CaseNotSaved, case_detail, record_case_opened, take_step
+from app.services.cases.search import DEADLINE_NAMES
 from app.services.cases.workflow import WorkflowError, action_label, allowed_actions, status_name
-from app.services.common import audit
 from app.services.common.idcard import mask
-from app.services.common.workdays import WorkCalendar, deadline_state
 from app.views.desk.case_actions import (
     DISPATCH_DEPARTMENTS,
     ESCALATION_TARGETS,
     ActionDialog,
     ActionInput,
-    back_office_users,
     button_text,
-    staff_names,
 )
 from app.views.desk.case_models import TimelineModel, timeline_rows, when
 from app.views.desk.context import DeskContext
@@ -201,33 +197,24 @@ class CaseDetailDialog(QDialog):
         # Opening a case with a full ID number on screen is a lookup for the audit log
         # (个人信息保护法); refreshing the same dialog after a step is not a new one.
         with self._ctx.db.sessions() as session:
-            case = get_case(session, self.case_no)
-            if case is None:
+            detail = case_detail(session, self.case_no, self._today())
+            if detail is None:
                 self.status_label.setText("办件不存在")
                 self._set_actions([])
                 return False
-            self._show_case(session, case)
-            self._show_timeline(case, staff_names(session))
+            case = detail.case
+            self._show_case(detail)
+            self._show_timeline(case, detail.staff)
             self._set_actions(allowed_actions(case))
             if record_view and self._ctx.user.sees_full_id_numbers and case.applicant_id_number:
-                resident = session.get(Resident, case.resident_id) if case.resident_id else None
-                audit.record(
-                    session,
-                    actor=self._ctx.user.username,
-                    action="lookup",
-                    resident=resident,
-                    subject=mask(case.applicant_id_number),
-                    purpose=f"查看办件 {case.case_no}",
-                )
+                record_case_opened(session, case, actor=self._ctx.user.username)
                 session.commit()
         return True
 
-    def _show_case(self, session, case: Case) -> None:
-        names = staff_names(session)
+    def _show_case(self, detail: CaseDetail) -> None:
+        case, names = detail.case, detail.staff
         full = self._ctx.user.sees_full_id_numbers
-        grid = session.get(Grid, case.grid_id) if case.grid_id else None
-        item = session.get(ServiceItem, case.item_id) if case.item_id else None
-        self._item_department = item.department if item else ""
+        self._item_department = detail.item_department
         self._missing = list(case.materials_missing or [])
         self._summary = f"{case.case_no}　{case.item_name}　申请人：{case.applicant_name}"
         color = STATUS_COLORS.get(case.status, "#333")
@@ -236,7 +223,7 @@ class CaseDetailDialog(QDialog):
             f"QLabel {{ background: {color}; color: white; border-radius: 4px; padding: 3px 10px; font-weight: bold; }}"
         )
         self.supervised_label.setVisible(case.supervised)
-        self.deadline_label.setText(self._deadline_text(session, case))
+        self.deadline_label.setText(self._deadline_text(case, detail.deadline))
 
         def person(name: str, number: str) -> str:
             return f"{name}（{number if full else mask(number)}）" if number else name
@@ -257,7 +244,7 @@ class CaseDetailDialog(QDialog):
             "id_number": (case.applicant_id_number if full else mask(case.applicant_id_number)) or "—",
             "phone": phone or "—",
             "agent": agent,
-            "grid": grid.name if grid else "—",
+            "grid": detail.grid_name or "—",
             "address": case.address or "—",
             "first_responder": names.get(case.first_responder, case.first_responder),
             "owner": names.get(case.owner, case.owner),
@@ -285,10 +272,9 @@ class CaseDetailDialog(QDialog):
             self._captions[key].setVisible(bool(values[key]))
         self.fields["materials_missing"].setStyleSheet("color: #a8201a;")
 
-    def _deadline_text(self, session, case: Case) -> str:
-        if case.status not in workflow.RUNNING_STATUSES or case.due_date is None:
+    def _deadline_text(self, case: Case, state: str) -> str:
+        if not state:
             return ""
-        state = deadline_state(case.due_date, self._today(), WorkCalendar.load(session))
         color = {"overdue": "#a8201a", "due_soon": "#8a5300"}.get(state, "#2e7d32")
         return f"<span style='color:{color}; font-weight:bold'>{DEADLINE_NAMES[state]}</span>（承诺 {case.due_date}）"
 
@@ -329,7 +315,7 @@ class CaseDetailDialog(QDialog):
         targets: list[tuple[str, str]] = []
         if action == "dispatch":
             with self._ctx.db.sessions() as session:
-                targets = back_office_users(session)
+                targets = list(back_office_staff(session))
             departments = [self._item_department] if self._item_department else []
             departments += [d for d in DISPATCH_DEPARTMENTS if d != self._item_department]
             targets += [(d, d) for d in departments]
@@ -353,31 +339,24 @@ class CaseDetailDialog(QDialog):
         """Carry out one step in its own transaction. Returns False (and says why) if refused."""
         actor = self._ctx.user.username
         try:
-            with self._ctx.db.sessions.begin() as session:
-                case = get_case(session, self.case_no)
-                if case is None:
-                    raise WorkflowError(f"找不到办件 {self.case_no}")
-                if action == "materials_complete":
-                    intake.materials_arrived(session, case, actor=actor)
-                else:
-                    workflow.apply(
-                        session,
-                        case,
-                        action,
-                        actor=actor,
-                        note=values.note,
-                        to=values.to,
-                        evaluation=values.evaluation,
-                    )
+            take_step(
+                self._ctx.db.sessions,
+                self.case_no,
+                action,
+                actor=actor,
+                note=values.note,
+                to=values.to,
+                evaluation=values.evaluation,
+            )
         except WorkflowError as exc:
             QMessageBox.warning(dialog or self, f"不能{action_label(action)}", str(exc))
             self.refresh()
             return False
-        except SQLAlchemyError as exc:
+        except CaseNotSaved as exc:
             QMessageBox.warning(
                 dialog or self,
                 "保存失败",
-                f"办件没有保存（{type(exc).__name__}），请稍后再试。已填写的内容仍在对话框中。",
+                f"办件没有保存（{exc}），请稍后再试。已填写的内容仍在对话框中。",
             )
             return False
         self.refresh()

@@ -35,15 +35,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
-from app.models import Community, Grid
+from app.services.admin.auth import staff_names
 from app.services.cases.catalogue import CatalogueIndex
-from app.services.cases.search import CaseFilter, find_cases
+from app.services.cases.search import CaseFilter, CaseSearchFailed, community_grids, list_cases
 from app.services.cases.workflow import OPEN_STATUSES, STATUSES
-from app.services.common.workdays import WorkCalendar
-from app.views.desk.case_actions import staff_names
 from app.views.desk.case_models import (
     CASE_NO_ROLE,
     COL_APPLICANT,
@@ -244,12 +240,7 @@ class CaseListPanel(QWidget):
     def _load_choices(self) -> None:
         with self._ctx.db.sessions() as session:
             catalogue = CatalogueIndex.load(session)
-            grids = session.execute(
-                select(Grid.id, Grid.name)
-                .join(Community, Grid.community_id == Community.id)
-                .where(Community.code == self._ctx.community_code)
-                .order_by(Grid.id)
-            ).all()
+            grids = community_grids(session, self._ctx.community_code)
             staff = staff_names(session)
         self.item_combo.addItem("全部事项", "")
         for entry in catalogue.entries:
@@ -258,8 +249,8 @@ class CaseListPanel(QWidget):
                 self.item_combo.count() - 1, f"{entry.category} · {entry.code}", Qt.ItemDataRole.ToolTipRole
             )
         self.grid_combo.addItem("全部网格", None)
-        for grid_id, name in grids:
-            self.grid_combo.addItem(name, grid_id)
+        for grid in grids:
+            self.grid_combo.addItem(grid.label, grid.id)
         self.model.set_staff(staff)
         self._usernames = {name: username for username, name in staff.items()}
 
@@ -299,14 +290,9 @@ class CaseListPanel(QWidget):
         self.search_timer.stop()
         selected = self.selected_case_no()
         try:
-            with self._ctx.db.sessions() as session:
-                rows = find_cases(
-                    session, self.current_filter(), today=self._today(), calendar=WorkCalendar.load(session)
-                )
-        except SQLAlchemyError as exc:
-            self.count_label.setText(
-                f"<span style='color:#b42318'>查询失败：{type(exc).__name__}，请稍后刷新</span>"
-            )
+            rows = list_cases(self._ctx.db.sessions, self.current_filter(), today=self._today())
+        except CaseSearchFailed as exc:
+            self.count_label.setText(f"<span style='color:#b42318'>查询失败：{exc}，请稍后刷新</span>")
             return
         self.model.set_rows(rows)
         overdue = sum(1 for r in rows if r.deadline == "overdue")

@@ -9,10 +9,12 @@ screen returns to the ID field.
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -28,70 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.admin.centre import CentreNotConfigured
 from app.services.cardreaders import CardData
-from app.services.cardreaders.wedge import KeystrokeBurst
-from app.services.cases import intake
+from app.services.cases.accept import INTAKE_ERRORS, IntakeRequest, Outcome, RecordedCase, record_intake
 from app.services.cases.catalogue import CatalogueEntry, CatalogueIndex
+from app.services.cases.intake import Agent
 from app.services.desk.panel import DeskRecord, lookup_for_desk
-from app.services.population.lookup import LookupFailed, find_resident
+from app.services.population.lookup import LookupFailed
 from app.views.desk.context import DeskContext
+from app.views.desk.intake_widgets import CatalogueModel, IdField
 from app.views.desk.resident_panel import ResidentPanel
-from app.views.tasks import run_in_background
-
-_ROOT = QModelIndex()
-
-
-class IdField(QLineEdit):
-    """Takes typed numbers and keyboard-wedge card readers alike; ``submitted`` tells which."""
-
-    submitted = Signal(str, bool)  # text, came from a card reader
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.burst = KeystrokeBurst()
-        self.setPlaceholderText("刷身份证，或输入身份证号后按回车")
-        font = self.font()
-        font.setPointSize(font.pointSize() + 5)
-        self.setFont(font)
-        self.setMaxLength(24)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 — Qt's name
-        now = time.monotonic()
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            result = self.burst.enter(now)
-            self.submitted.emit(self.text(), result.from_reader)
-            return
-        if event.text() and event.text().isprintable():
-            if self.selectedText() == self.text() and self.text():
-                self.burst.reset()  # a new number replaces the last one
-            self.burst.feed(event.text(), now)
-        super().keyPressEvent(event)
-
-
-class CatalogueModel(QAbstractListModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.entries: list[CatalogueEntry] = []
-
-    def set_entries(self, entries: list[CatalogueEntry]) -> None:
-        self.beginResetModel()
-        self.entries = entries
-        self.endResetModel()
-
-    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.entries)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        entry = self.entries[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            days = "即办" if entry.promised_days == 0 else f"{entry.promised_days}个工作日"
-            return f"{entry.name}    〔{entry.category} · {days}〕"
-        if role == Qt.ItemDataRole.UserRole:
-            return entry
-        return None
+from app.views.ops import Op, failure_text
 
 
 class IntakePage(QWidget):
@@ -105,6 +53,8 @@ class IntakePage(QWidget):
         self.last_card: CardData | None = None  # what the card reader read, for registration
         self.pending_note = ""  # said after the next lookup instead of the usual prompt
         self.unknown_id: str = ""
+        self.busy = False  # a case is being saved
+        self._lookups = 0  # numbers each lookup, so that only the latest one's answer is shown
         with ctx.db.sessions() as session:
             self.index = CatalogueIndex.load(session)
 
@@ -224,20 +174,30 @@ class IntakePage(QWidget):
             self.last_card = None
         purpose = "前台刷卡查询" if from_reader else "前台输入查询"
         actor = self.ctx.user.username
-        db = self.ctx.db
+        sessions = self.ctx.db.sessions
+        self._lookups += 1
+        ticket = self._lookups
 
         def work() -> DeskRecord:
-            with db.sessions.begin() as session:
+            with sessions.begin() as session:
                 return lookup_for_desk(session, text, actor=actor, purpose=purpose)
 
-        run_in_background(work, self.show_resident, self.lookup_failed)
+        Op(self, work, runner=self.ctx.runner).success(
+            partial(self._if_latest, ticket, self.show_resident)
+        ).failure(partial(self._if_latest, ticket, self.lookup_failed)).run()
+
+    def _if_latest(self, ticket: int, show: Callable[[Any], None], answer: Any) -> None:
+        """Only the latest lookup's answer is shown: a slow earlier one (or one the person cleared
+        with Esc) must not replace what is on screen."""
+        if ticket == self._lookups:
+            show(answer)
 
     def show_resident(self, record: DeskRecord) -> None:
         self.register_button.hide()
         self.certificate_button.setEnabled(True)
         self.current = record
         self.panel.show_record(record)
-        self.say(self.pending_note or f"已找到：{record.record['name']}。请选择事项（F3）。")
+        self.say(self.pending_note or f"已找到：{record.resident.name}。请选择事项（F3）。")
         self.pending_note = ""
         self.id_field.selectAll()
         self.focus_search()
@@ -264,11 +224,11 @@ class IntakePage(QWidget):
         from app.views.desk.certificate_dialog import CertificateDialog
 
         template = self.item.template if self.item is not None else None
-        dialog = CertificateDialog(self.ctx, self.current.record["id_number"], template, self)
+        dialog = CertificateDialog(self.ctx, self.current.resident.id_number, template, self)
         if dialog.exec() and dialog.issued is not None:
             # Look the person up again so the panel lists the new certificate; say so afterwards.
             self.pending_note = f"已开具：{dialog.issued.title} {dialog.issued.serial}"
-            self.look_up(self.current.record["id_number"])
+            self.look_up(self.current.resident.id_number)
 
     def register_resident(self) -> None:
         if not self.unknown_id:
@@ -355,47 +315,53 @@ class IntakePage(QWidget):
             return False
         return True
 
-    def _agent(self) -> intake.Agent | None:
+    def _agent(self) -> Agent | None:
         if not self.agent_box.isChecked():
             return None
-        return intake.Agent(self.agent_name.text(), self.agent_id.text(), self.agent_phone.text())
+        return Agent(self.agent_name.text(), self.agent_id.text(), self.agent_phone.text())
 
-    def _record(self, outcome: str, *, received=(), missing=(), reason: str = "", basis: str = "") -> None:
-        if not self._ready():
+    def _record(
+        self, outcome: Outcome, *, received=(), missing=(), reason: str = "", basis: str = ""
+    ) -> None:
+        if not self._ready() or self.busy:
             return
-        actor = self.ctx.user.username
-        try:
-            with self.ctx.db.sessions.begin() as session:
-                resident = find_resident(session, self.current.record["id_number"])
-                common = {
-                    "item_code": self.item.code,
-                    "resident": resident,
-                    "actor": actor,
-                    "agent": self._agent(),
-                }
-                if outcome == "accept":
-                    case = intake.accept(
-                        session, materials_received=list(received), note=self.note.text(), **common
-                    )
-                elif outcome == "supplement":
-                    case = intake.request_materials(
-                        session,
-                        materials_received=list(received),
-                        missing=list(missing),
-                        note=self.note.text(),
-                        **common,
-                    )
-                else:
-                    case = intake.refuse(session, reason=reason, basis=basis, **common)
-                case_no = case.case_no
-        except (intake.IntakeError, LookupFailed, CentreNotConfigured) as exc:
-            self.say(str(exc), error=True)
-            return
-        # Committed: the number exists. Now the document, then back to the ID field.
-        self.case_recorded.emit(case_no)
-        self.show_document(case_no)
+        request = IntakeRequest(
+            id_number=self.current.resident.id_number,
+            item_code=self.item.code,
+            actor=self.ctx.user.username,
+            outcome=outcome,
+            materials_received=tuple(received),
+            missing=tuple(missing),
+            reason=reason,
+            basis=basis,
+            agent=self._agent(),
+            note=self.note.text(),
+        )
+        sessions = self.ctx.db.sessions
+        self._set_busy(True)
+        self.say("正在保存…")
+        # The commit waits for the disk (synchronous=FULL): off the GUI thread, so the counter
+        # stays responsive; the number is shown only once record_intake has committed it.
+        Op(self, lambda: record_intake(sessions, request), runner=self.ctx.runner).success(
+            self._recorded
+        ).failure(self._not_recorded).run()
+
+    def _recorded(self, case: RecordedCase) -> None:
+        self._set_busy(False)
+        self.case_recorded.emit(case.case_no)
+        self.show_document(case.case_no)
         self.reset()
-        self.say(f"已办理：{case_no}。请刷下一位居民的身份证。")
+        self.say(f"已办理：{case.case_no}。请刷下一位居民的身份证。")
+
+    def _not_recorded(self, exc: Exception) -> None:
+        self._set_busy(False)
+        self.say(str(exc) if isinstance(exc, INTAKE_ERRORS) else failure_text(exc), error=True)
+
+    def _set_busy(self, busy: bool) -> None:
+        """While a case is being saved its buttons wait: a second press would record it twice."""
+        self.busy = busy
+        for button in (self.accept_button, self.supplement_button, self.refuse_button):
+            button.setEnabled(not busy)
 
     def show_document(self, case_no: str) -> None:
         from app.views.desk.document_dialog import show_case_document
@@ -405,6 +371,7 @@ class IntakePage(QWidget):
             dialog.finished.connect(lambda _result: self.focus_id())
 
     def reset(self) -> None:
+        self._lookups += 1  # a lookup still under way belongs to the person before
         self.current = None
         self.item = None
         self.panel.clear()

@@ -20,8 +20,8 @@ from app.views.desk.grids_page import GridsPage
 from app.views.desk.intake_page import IntakePage
 from app.views.desk.sync_indicator import SyncIndicator
 from app.views.desk.verify_dialog import VerifyDialog
+from app.views.ops import Op
 from app.views.street_overview import StreetOverviewWidget
-from app.views.tasks import run_in_background
 
 SHORTCUTS = """F2  身份证号输入框（刷卡或输入后回车查询）
 F3  事项搜索（拼音首字母、拼音或汉字）
@@ -112,7 +112,7 @@ class DeskWindow(QMainWindow):
         if reader is None:
             self.reader_status.setText("读卡：键盘式/手工输入")
             return
-        self.poller = CardPoller(reader, parent=self)
+        self.poller = CardPoller(reader, parent=self, runner=self.ctx.runner)
         self.poller.card_read.connect(self.intake.on_card)
         self.poller.status_changed.connect(self.reader_status.setText)
         self.poller.start()
@@ -142,7 +142,7 @@ class DeskWindow(QMainWindow):
                 return import_hotline_orders(session, path, actor=actor)
 
         self.statusBar().showMessage("正在导入12345工单…")
-        run_in_background(work, self._hotline_done, self._hotline_failed)
+        Op(self, work, runner=self.ctx.runner).success(self._hotline_done).failure(self._hotline_failed).run()
 
     def _hotline_done(self, report) -> None:
         data = report.as_dict()

@@ -19,12 +19,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSpinBox,
 )
-from sqlalchemy import select
 
-from app.models import Building, Community, Grid
 from app.services.cardreaders import CardData
 from app.services.cardreaders.ethnicity import ETHNICITIES
-from app.services.population.registration import NewResident, RegistrationError, register_resident
+from app.services.population.registration import (
+    NewResident,
+    RegistrationError,
+    building_choices,
+    grid_choices,
+    register_resident,
+)
 from app.views.desk.context import DeskContext
 
 RELATIONS = ["户主", "配偶", "子", "女", "父亲", "母亲", "孙子", "孙女", "兄弟姐妹", "其他"]
@@ -80,10 +84,8 @@ class RegistrationDialog(QDialog):
         self.current_address.setPlaceholderText("不在本街道居住时填写；选了楼栋和房号可不填")
         with ctx.db.sessions() as session:
             self.grid.addItem("（不编入本街道楼栋）", None)
-            for grid_id, name, community in session.execute(
-                select(Grid.id, Grid.name, Community.name).join(Grid.community).order_by(Grid.code)
-            ):
-                self.grid.addItem(f"{community} {name}", grid_id)
+            for grid in grid_choices(session):
+                self.grid.addItem(grid.label, grid.id)
         self.grid.currentIndexChanged.connect(self._load_buildings)
         for label, widget in (
             ("网格", self.grid),
@@ -115,12 +117,8 @@ class RegistrationDialog(QDialog):
         if grid_id is None:
             return
         with self.ctx.db.sessions() as session:
-            for building_id, name in session.execute(
-                select(Building.id, Building.name)
-                .where(Building.grid_id == grid_id)
-                .order_by(Building.sort_order)
-            ):
-                self.building.addItem(name, building_id)
+            for building in building_choices(session, grid_id):
+                self.building.addItem(building.label, building.id)
 
     def new_resident(self) -> NewResident:
         building_id = self.building.currentData() if self.grid.currentData() is not None else None

@@ -6,6 +6,8 @@ number is shown in full only to roles that handle case files.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.common.idcard import mask
-from app.services.desk.panel import DeskRecord
+from app.services.desk.panel import DeskRecord, PanelTag
 
 PHOTO_SIZE = (102, 126)  # the ID card photo's own size
 SEX = {"male": "男", "female": "女"}
@@ -140,7 +142,7 @@ class ResidentPanel(QFrame):
 
     def show_record(self, desk: DeskRecord) -> None:
         self.record = desk
-        r = desk.record
+        r = desk.resident
         pixmap = QPixmap()
         if desk.photo and pixmap.loadFromData(desk.photo):
             self.photo.setPixmap(
@@ -151,41 +153,38 @@ class ResidentPanel(QFrame):
                 )
             )
         else:
-            self.photo.setPixmap(initial_avatar(r["name"]))
-        self.name.setText(r["name"])
-        self.basics.setText(
-            f"{SEX.get(r['sex'], '')} · {r['age']}岁 · {r['ethnicity']} · 生于{r['birth_date']}"
-        )
-        self.id_label.setText("身份证号  " + (r["id_number"] if self.show_full_id else mask(r["id_number"])))
-        household, grid = r["household"], r["grid"]
-        self.fields["phone"].setText(r["phone"] or "—")
+            self.photo.setPixmap(initial_avatar(r.name))
+        self.name.setText(r.name)
+        self.basics.setText(f"{SEX.get(r.sex, '')} · {r.age}岁 · {r.ethnicity} · 生于{r.birth_date}")
+        self.id_label.setText("身份证号  " + (r.id_number if self.show_full_id else mask(r.id_number)))
+        household, grid = r.household, r.grid
+        self.fields["phone"].setText(r.phone or "—")
         if household:
-            head = (
-                f"（户主：{household['head']}，本人为{r['relation_to_head']}）" if household["head"] else ""
-            )
-            self.fields["home"].setText(f"{household['label']}{head}")
+            head = f"（户主：{household.head}，本人为{r.relation_to_head}）" if household.head else ""
+            self.fields["home"].setText(f"{household.label}{head}")
         else:
-            self.fields["home"].setText(r["current_address"] or "未登记住址")
-        self.fields["hukou"].setText(r["hukou_address"] or "—")
+            self.fields["home"].setText(r.current_address or "未登记住址")
+        self.fields["hukou"].setText(r.hukou_address or "—")
         if grid:
-            self.fields["grid"].setText(f"{r['community']['name']} {grid['name']}（{grid['code']}）")
-            leader = grid["leader"]
-            self.fields["leader"].setText(f"{leader['name']}  {leader['phone']}" if leader else "未配备")
+            self.fields["grid"].setText(f"{grid.community} {grid.name}（{grid.code}）")
+            self.fields["leader"].setText(
+                f"{grid.leader_name}  {grid.leader_phone}" if grid.leader_name is not None else "未配备"
+            )
         else:
             self.fields["grid"].setText("未编入网格")
             self.fields["leader"].setText("—")
-        card = r["card"]
+        card = r.card
         self.fields["card"].setText(
-            f"{card['valid_from'] or '?'} 至 {card['valid_to'] or '?'}（{card['authority'] or '签发机关未登记'}）"
-            if card["valid_from"]
+            f"{card.valid_from or '?'} 至 {card.valid_to or '?'}（{card.authority or '签发机关未登记'}）"
+            if card.valid_from
             else "—"
         )
-        self._set_tags(r["tags"])
-        members = household["members"] if household else []
+        self._set_tags(r.tags)
+        members = household.members if household else ()
         self.members.setRowCount(len(members))
         for row, m in enumerate(members):
             for col, text in enumerate(
-                [m["name"], m["relation_to_head"], SEX.get(m["sex"], ""), str(m["age"]), m["id_number"]]
+                [m.name, m.relation_to_head, SEX.get(m.sex, ""), str(m.age), m.id_number]
             ):
                 self.members.setItem(row, col, QTableWidgetItem(text))
         self.cases.setRowCount(len(desk.cases))
@@ -206,13 +205,13 @@ class ResidentPanel(QFrame):
         ):
             self.lists.setTabText(index, f"{title}（{table.rowCount()}）")
 
-    def _set_tags(self, tags: list[dict]) -> None:
+    def _set_tags(self, tags: Sequence[PanelTag]) -> None:
         while self.tags.count():
             item = self.tags.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
         for tag in tags:
-            self.tags.addWidget(TagChip(tag["name"], tag.get("color", "#5b6b7a")))
+            self.tags.addWidget(TagChip(tag.name, tag.color))
         self.tags.addStretch(1)
 
     def tag_names(self) -> list[str]:
