@@ -70,7 +70,7 @@ from app.printing.certificates.renderer import PDF_RENDERER  # noqa: E402
 from app.printing.fonts import SONG, register_fonts  # noqa: E402
 from app.services.admin.centre import centre_name, current_community  # noqa: E402
 from app.services.certificates.issue import issue_batch, issue_certificate  # noqa: E402
-from app.services.certificates.template_spec import PLACEHOLDER  # noqa: E402
+from app.services.certificates.template_schema import PLACEHOLDER  # noqa: E402
 from app.services.certificates.templates import prefill, resolve, spec_of  # noqa: E402
 from app.services.common.chinese import chinese_date  # noqa: E402
 from app.services.population.lookup import find_resident  # noqa: E402

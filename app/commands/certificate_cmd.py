@@ -100,9 +100,7 @@ def _actor(session, username: str | None) -> str:
 
 
 def run_templates(args, ctx) -> int:
-    from sqlalchemy import select
-
-    from app.models import CertificateTemplate
+    from app.services.certificates.listing import stored_template, stored_templates
 
     if args.import_file:
         return _import_template(args.import_file, ctx)
@@ -110,34 +108,35 @@ def run_templates(args, ctx) -> int:
         import yaml
 
         with ctx.db().sessions() as session:
-            template = session.get(CertificateTemplate, args.export)
-            if template is None:
-                raise CommandError(f"模板“{args.export}”不存在")
-            print(yaml.safe_dump(template.definition, allow_unicode=True, sort_keys=False), end="")
+            template = stored_template(session, args.export)
+        if template is None:
+            raise CommandError(f"模板“{args.export}”不存在")
+        print(yaml.safe_dump(template.definition, allow_unicode=True, sort_keys=False), end="")
         return 0
     with ctx.db().sessions() as session:
-        for t in session.scalars(select(CertificateTemplate).order_by(CertificateTemplate.code)):
-            fields = t.definition.get("fields", [])
-            ctx.emit(
-                {
-                    "code": t.code,
-                    "title": t.title,
-                    "serial_prefix": t.serial_prefix,
-                    "follows": t.follows,
-                    "kind": t.definition.get("kind"),
-                    "version": t.version,
-                    "active": t.active,
-                    "fields": [
-                        {
-                            "name": f["name"],
-                            "label": f.get("label"),
-                            "source": f.get("source"),
-                            "required": f.get("required", False),
-                        }
-                        for f in fields
-                    ],
-                }
-            )
+        templates = stored_templates(session)
+    for t in templates:
+        fields = t.definition.get("fields", [])
+        ctx.emit(
+            {
+                "code": t.code,
+                "title": t.title,
+                "serial_prefix": t.serial_prefix,
+                "follows": t.follows,
+                "kind": t.definition.get("kind"),
+                "version": t.version,
+                "active": t.active,
+                "fields": [
+                    {
+                        "name": f["name"],
+                        "label": f.get("label"),
+                        "source": f.get("source"),
+                        "required": f.get("required", False),
+                    }
+                    for f in fields
+                ],
+            }
+        )
     return 0
 
 
@@ -298,7 +297,7 @@ def run_batch(args, ctx) -> int:
         if not people:
             raise CommandError("没有符合条件的居民")
         try:
-            serials, pdf = issue_batch(
+            batch = issue_batch(
                 session,
                 PDF_RENDERER,
                 template_code=args.template,
@@ -308,12 +307,12 @@ def run_batch(args, ctx) -> int:
             )
         except CertificateError as exc:
             raise CommandError(str(exc)) from None
-        _write(args.out, pdf)
+        _write(args.out, batch.pdf)
     ctx.emit(
         {
-            "issued": len(serials),
-            "first": serials[0],
-            "last": serials[-1],
+            "issued": len(batch.serials),
+            "first": batch.serials[0],
+            "last": batch.serials[-1],
             "out": str(args.out),
             "seconds": round(time.perf_counter() - started, 2),
         }

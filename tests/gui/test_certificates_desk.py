@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 from sqlalchemy import select
 
 from app.models import AuditEntry, Certificate, Household
+from app.printing.certificates.renderer import PDF_RENDERER
 from app.services.certificates.signing import verify
-from app.views import tasks
 from app.views.desk.batch_dialog import BatchDialog
 from app.views.desk.certificate_dialog import CertificateDialog
 from app.views.desk.context import StaffUser
 from app.views.desk.main_window import DeskWindow
 from app.views.desk.verify_dialog import VerifyDialog
 from app.views.desk_app import application, desk_context
+from app.views.ops import ImmediateRunner, ThreadRunner
 from tests.gui.fakes import FilePrinterPreview
 
 
@@ -30,15 +33,18 @@ def keys(tmp_path, monkeypatch):
 @pytest.fixture
 def window(qtbot, demo_db, tmp_path, monkeypatch):
     application()
-    tasks.set_synchronous(True)
     FilePrinterPreview.reset(str(tmp_path / "printed.pdf"))
     win = DeskWindow(
-        desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk"), preview=FilePrinterPreview)
+        desk_context(
+            demo_db,
+            StaffUser("qiantai", "李静", "front_desk"),
+            runner=ImmediateRunner(),
+            preview=FilePrinterPreview,
+        )
     )
     qtbot.addWidget(win)
     win.show()
     yield win
-    tasks.set_synchronous(False)
     FilePrinterPreview.close_all()
 
 
@@ -60,6 +66,7 @@ def test_issue_from_the_intake_page_with_f6(qtbot, window, demo_db, monkeypatch)
     page = window.intake
     page.id_field.setText(person.id_number)
     qtbot.keyClick(page.id_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.current is not None, timeout=5000)  # the page's lookup may run on a worker
     qtbot.keyClicks(page.search, "jzzm")
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
 
@@ -79,6 +86,7 @@ def test_issue_from_the_intake_page_with_f6(qtbot, window, demo_db, monkeypatch)
     with demo_db.sessions() as session:
         cert = session.scalars(select(Certificate)).one()
     assert cert.serial.startswith("TYJZ2") and cert.issued_by == "qiantai" and cert.status == "valid"
+    qtbot.waitUntil(lambda: page.panel.certificates.rowCount() == 1, timeout=5000)  # looked up again
     assert "已开具" in page.message.text() and page.panel.certificates.rowCount() == 1
     shown = FilePrinterPreview.shown[-1]
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(shown.pdf)).pages)
@@ -148,7 +156,7 @@ def test_batch_issues_all_or_nothing(qtbot, window, demo_db):
 
     def cancel_after_the_first(done, total):  # the person presses 取消 while it runs
         show_progress(done, total)
-        dialog.cancel_requested.set()
+        dialog.cancel_button.click()
 
     dialog.show_progress = cancel_after_the_first
     dialog.start()
@@ -161,3 +169,97 @@ def test_batch_issues_all_or_nothing(qtbot, window, demo_db):
         issued = session.scalars(select(Certificate)).all()
     assert issued and all(c.channel == "batch" and c.template_code == "GLJT" for c in issued)
     assert f"已开具 {len(issued)} 份" in dialog.status.text() and dialog.progress.value() == len(issued)
+
+
+class SlowRenderer:
+    """The real renderer, after blocking about a second on the thread that asks it for a PDF."""
+
+    def __init__(self):
+        self.rendering = threading.Event()
+        self.thread: int | None = None
+        self.blocked_until = float("inf")
+
+    def missing_glyphs(self, values):
+        return PDF_RENDERER.missing_glyphs(values)
+
+    def render(self, job):
+        self.thread = threading.get_ident()
+        self.rendering.set()
+        time.sleep(1.0)
+        self.blocked_until = time.monotonic()
+        return PDF_RENDERER.render(job)
+
+    def render_batch(self, jobs, consume):
+        return PDF_RENDERER.render_batch(jobs, consume)
+
+
+class PaintLog(QObject):
+    """When a widget was painted."""
+
+    def __init__(self):
+        super().__init__()
+        self.times: list[float] = []
+
+    def eventFilter(self, watched, event):  # noqa: N802 — Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.times.append(time.monotonic())
+        return False
+
+
+def test_the_dialog_stays_responsive_while_issuing_is_slow(qtbot, demo_db, tmp_path):
+    application()
+    FilePrinterPreview.reset(str(tmp_path / "printed.pdf"))
+    ctx = desk_context(
+        demo_db,
+        StaffUser("qiantai", "李静", "front_desk"),
+        runner=ThreadRunner(),
+        preview=FilePrinterPreview,
+    )
+    renderer = SlowRenderer()
+    dialog = CertificateDialog(ctx, _person(demo_db).id_number, "JZZM", renderer=renderer)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _fill(dialog, purpose="办理子女入学", since="2015-03-01")
+    painted = PaintLog()
+    dialog.installEventFilter(painted)
+    repaint = QTimer()
+    repaint.setInterval(50)
+    repaint.timeout.connect(dialog.update)
+    try:
+        dialog.issue()
+        assert renderer.rendering.wait(10)
+        assert not FilePrinterPreview.shown and dialog.issued is None  # still drawing on the worker
+        assert not dialog.issue_button.isEnabled() and not dialog.close_button.isEnabled()
+        repaint.start()
+        qtbot.waitUntil(lambda: bool(FilePrinterPreview.shown), timeout=15000)
+    finally:
+        repaint.stop()
+        FilePrinterPreview.close_all()
+    assert renderer.thread != threading.get_ident()
+    assert len([t for t in painted.times if t < renderer.blocked_until]) >= 5  # repainted meanwhile
+    assert dialog.issued is not None and dialog.issued.serial.startswith("TYJZ2")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(dialog.issued.pdf)).pages)
+    assert dialog.issued.serial in text
+
+
+class BrokenRenderer(SlowRenderer):
+    """Fails as a full disk would, after the serial was taken."""
+
+    def render(self, job):
+        raise OSError(28, "No space left on device")
+
+
+def test_a_failed_issue_is_explained_in_the_dialog_and_registers_nothing(qtbot, window, demo_db):
+    dialog = CertificateDialog(
+        window.ctx, _person(demo_db).id_number, "JZZM", window, renderer=BrokenRenderer()
+    )
+    qtbot.addWidget(dialog)
+    _fill(dialog, purpose="银行开户", since="2010-01-01")
+    dialog.issue()
+    assert (
+        dialog.issued is None and "磁盘" in dialog.message.text() and "OSError" not in dialog.message.text()
+    )
+    assert dialog.issue_button.isEnabled() and dialog.issue_button.text() == "开具并打印"
+    assert not FilePrinterPreview.shown
+    with demo_db.sessions() as session:
+        assert session.scalars(select(Certificate)).first() is None

@@ -15,14 +15,18 @@ import zxingcpp
 from reportlab.lib.units import mm
 from sqlalchemy import delete, select
 
-from app.models import CertificateTemplate, Resident
+from app.models import CertificateTemplate, Grid, Resident, Tag
 from app.printing.certificates.pdf import missing_glyph_report, render_certificate
 from app.printing.layout import LEFT_MARGIN, PAGE_HEIGHT, TEXT_WIDTH, TOP_MARGIN
 from app.resources import resource_path
 from app.services.certificates import templates as ct
+from app.services.certificates.issue import issue_form
+from app.services.certificates.listing import active_templates, stored_template, stored_templates
+from app.services.certificates.register import CertificateError
 from app.services.certificates.template_checks import validate_definition, validate_templates
 from app.services.common.chinese import chinese_date
-from app.services.population.lookup import find_resident
+from app.services.population.lookup import LookupFailed, find_resident
+from app.services.population.selection import filter_choices
 from tests.conftest import DEMO_TODAY
 
 CODES = ["JZZM", "TFCY", "DYJS", "SBD", "GLJT", "DBSQ", "LSJZ", "CJBT", "JJYL", "JYKN"]
@@ -536,3 +540,46 @@ def test_a_form_prints_with_blanks_to_fill_by_hand(demo):
     text = pdf_text(pdf)
     assert "□80至89周岁" in text and "■" not in text
     assert flat(resident.name) in text and decoded_qr(pdf) == [QR_TEXT]
+
+
+# ------------------------------------------------------------------------------ what the desk lists
+
+
+def test_a_retired_template_is_not_offered_but_still_listed(db):
+    with db.sessions.begin() as session:
+        ct.load_templates(session)
+        session.get(CertificateTemplate, "JZZM").active = False
+    with db.sessions() as session:
+        offered = active_templates(session)
+        stored = stored_templates(session)
+        assert "JZZM" not in [t.code for t in offered] and offered
+        assert [t.code for t in offered] == sorted(t.code for t in offered)
+        assert offered[0].title == session.get(CertificateTemplate, offered[0].code).title
+        retired = next(t for t in stored if t.code == "JZZM")
+        assert not retired.active and retired.definition["code"] == "JZZM"
+        assert {t.code for t in stored} == {t.code for t in offered} | {"JZZM"}
+        assert stored_template(session, "JZZM") == retired
+        assert stored_template(session, "NOSUCH") is None
+
+
+def test_the_issue_form_is_prefilled_from_the_lookup(demo):
+    session, resident = demo
+    form = issue_form(session, "JZZM", resident.id_number, DEMO_TODAY)
+    assert form.spec.code == "JZZM" and form.prefilled["name"] == resident.name
+    with pytest.raises(LookupFailed):
+        issue_form(session, "JZZM", "110105194912310021", DEMO_TODAY)
+    session.get(CertificateTemplate, "JZZM").active = False
+    with pytest.raises(CertificateError, match="不存在或已停用"):
+        issue_form(session, "JZZM", resident.id_number, DEMO_TODAY)
+    session.rollback()
+
+
+def test_a_batch_can_be_narrowed_to_any_grid_and_to_assigned_tags(demo_db):
+    with demo_db.sessions() as session:
+        choices = filter_choices(session)
+        assert [g.code for g in choices.grids] == list(session.scalars(select(Grid.code).order_by(Grid.code)))
+        assert choices.grids and choices.tags
+        age_tags = set(
+            session.scalars(select(Tag.code).where(Tag.min_age.is_not(None) | Tag.max_age.is_not(None)))
+        )
+        assert age_tags and not age_tags & {t.code for t in choices.tags}

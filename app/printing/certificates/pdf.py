@@ -41,7 +41,8 @@ from app.printing.layout import (
     table_style,
 )
 from app.printing.qr import MIN_SIZE_MM, QUIET_ZONE, qr_drawing
-from app.services.certificates.template_spec import MEMBERS_SOURCE, PLACEHOLDER, TemplateSpec
+from app.services.certificates.template_schema import MEMBERS_SOURCE, PLACEHOLDER
+from app.services.certificates.template_spec import TemplateSpec
 from app.services.certificates.templates import display, parse_date
 from app.services.common.chinese import chinese_date
 

@@ -18,7 +18,8 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from app.printing.fonts import SANS, SONG, has_glyph
 from app.printing.layout import GREY, LABEL_SHADE, TEXT_WIDTH, escape, fit_font_size, styles, table_style
-from app.services.certificates.template_spec import PHOTO_ROWS, Column, FieldSpec, SignRow, TableSpec
+from app.services.certificates.template_schema import PHOTO_ROWS
+from app.services.certificates.template_spec import Column, FieldSpec, SignRow, TableSpec
 
 SECTION_SHADE = colors.Color(0.86, 0.86, 0.86)
 LABEL_MM, VALUE_MM = 22.0, 30.0

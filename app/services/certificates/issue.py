@@ -34,6 +34,7 @@ from app.services.certificates.register import (
 from app.services.certificates.signing import sign_payload, verification_code
 from app.services.certificates.template_spec import TemplateSpec
 from app.services.certificates.templates import TemplateValueError, prefill, resolve, spec_of
+from app.services.population.lookup import find_resident
 
 
 class RenderJob(NamedTuple):
@@ -61,13 +62,26 @@ class CertificateRenderer(Protocol):
         """Every job's PDF to ``consume(index, pdf)`` in order; all pages as one PDF."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssuedCertificate:
     serial: str
     title: str
     qr: str
     verification_code: str
     pdf: bytes
+
+
+class IssuedBatch(NamedTuple):
+    serials: list[str]
+    pdf: bytes  # every certificate of the batch, in the order of ``serials``
+
+
+@dataclass(frozen=True, slots=True)
+class IssueForm:
+    """What the desk shows before issuing: the template and the values the lookup fills in."""
+
+    spec: TemplateSpec
+    prefilled: dict[str, object]
 
 
 class BatchCancelled(RuntimeError):
@@ -79,6 +93,13 @@ def active_template(session: Session, code: str) -> CertificateTemplate:
     if template is None or not template.active:
         raise CertificateError(f"证明模板“{code}”不存在或已停用")
     return template
+
+
+def issue_form(session: Session, template_code: str, id_number: str, today: dt.date) -> IssueForm:
+    """The form for one resident; raises LookupFailed when the ID number finds nobody."""
+    template = active_template(session, template_code)
+    resident = find_resident(session, id_number)
+    return IssueForm(spec_of(template), prefill(session, template, resident, today))
 
 
 def issue_certificate(
@@ -156,7 +177,7 @@ def issue_batch(
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
-) -> tuple[list[str], bytes]:
+) -> IssuedBatch:
     """One certificate per resident into one PDF (e.g. 高龄津贴 forms for everyone aged 80+).
 
     Values, serials and signatures are made here, in the caller's transaction; the PDFs, the slow
@@ -211,7 +232,7 @@ def issue_batch(
         ],
         register,
     )
-    return [job[2] for job in jobs], pdf
+    return IssuedBatch([job[2] for job in jobs], pdf)
 
 
 def verification_code_of(entry: Certificate) -> str:

@@ -33,7 +33,7 @@ class CertificateError(ValueError):
     """A register operation was refused; the message is for the person at the desk."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RegisterRow:
     serial: str
     title: str

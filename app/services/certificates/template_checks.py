@@ -1,4 +1,5 @@
-"""Checking a template definition before it is loaded or saved (see :mod:`template_spec`).
+"""Checking a template definition before it is loaded or saved (its vocabulary is in
+:mod:`template_schema`).
 
 Templates are edited by administrators, so every problem is one Chinese sentence that names the
 template and the place, and all problems are reported at once.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services.certificates.template_spec import (
+from app.services.certificates.template_schema import (
     BODY_STYLES,
     CODE_PATTERN,
     FIELD_KEYS,

@@ -1,78 +1,20 @@
-"""The schema of certificate and form templates (resources/templates/*.yaml) as a typed view.
+"""Certificate and form templates (resources/templates/*.yaml) as a typed view.
 
-A template is data an administrator may edit: :mod:`app.services.certificates.template_checks` explains every
-mistake in Chinese, and :class:`TemplateSpec` is built only from a definition that passed. Placeholders ``{name}`` in text name a field, or a non-staff source such
-as ``{community.name}`` (taken straight from the lookup). No Qt here.
+A template is data an administrator may edit: :mod:`app.services.certificates.template_checks`
+explains every mistake in Chinese, and :class:`TemplateSpec` is built only from a definition that
+passed. Placeholders ``{name}`` in text name a field, or a non-staff source such as
+``{community.name}`` (taken straight from the lookup); the names a file may use are in
+:mod:`app.services.certificates.template_schema`. No Qt here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("certificate", "form")
-TYPES = ("text", "date", "number", "choice", "multiline")
-SOURCES = frozenset(
-    [f"resident.{k}" for k in ("name", "sex", "age", "birth_date", "ethnicity", "id_number", "phone")]
-    + ["resident.hukou_address", "resident.current_address", "resident.relation_to_head"]
-    + [f"household.{k}" for k in ("label", "head", "size")]
-    + ["building.name", "building.address", "grid.name", "grid.leader", "grid.leader_phone", "grid.hotline"]
-    + ["community.name", "street.name", "computed.issue_date_cn", "computed.age", "computed.today"]
-)
-"""Where a field's value comes from, besides ``staff`` (typed at the desk)."""
-MEMBERS_SOURCE = "household.members"
-MEMBER_KEYS = ("index", "name", "relation_to_head", "sex", "age", "id_number")
-BODY_STYLES = ("body", "salutation", "plain")
-TOP_KEYS = frozenset(
-    [
-        "code",
-        "title",
-        "subtitle",
-        "serial_prefix",
-        "version",
-        "kind",
-        "self_service",
-        "follows",
-        "heading",
-        "description",
-        "fields",
-        "body",
-        "tables",
-        "signature",
-        "sign_rows",
-        "stub",
-        "footer",
-    ]
-)
-FIELD_KEYS = frozenset(
-    [
-        "name",
-        "label",
-        "source",
-        "required",
-        "type",
-        "choices",
-        "max_length",
-        "default",
-        "editable",
-        "hint",
-        "suggestions",
-        "min",
-        "max",
-    ]
-)
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
-NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
-CODE_PATTERN = re.compile(r"[A-Z][A-Z0-9]{1,9}")
-PREFIX_PATTERN = re.compile(r"[A-Z]{2,4}")
-PHOTO_ROWS = 4  # rows printed beside a table's photo box
-DEFAULT_MAX_LENGTH = {"text": 200, "multiline": 2000, "choice": 100, "date": 30, "number": 30}
-
-
-def placeholders(text: str) -> list[str]:
-    return PLACEHOLDER.findall(text)
+from app.services.certificates.template_checks import validate_definition
+from app.services.certificates.template_schema import DEFAULT_MAX_LENGTH, MEMBERS_SOURCE, placeholders
 
 
 @dataclass(frozen=True)
@@ -179,8 +121,6 @@ class TemplateSpec:
     @classmethod
     def from_definition(cls, definition: dict[str, Any]) -> TemplateSpec:
         """The typed view; raises ValueError with every problem if the definition is invalid."""
-        from app.services.certificates.template_checks import validate_definition
-
         problems = validate_definition(definition)
         if problems:
             raise ValueError("；".join(problems))

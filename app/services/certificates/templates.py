@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from app.models import CertificateTemplate, Resident
 from app.resources import resource_path
 from app.services.certificates.template_checks import validate_definition, validate_templates
-from app.services.certificates.template_spec import PLACEHOLDER, FieldSpec, TemplateSpec, placeholders
+from app.services.certificates.template_schema import PLACEHOLDER, placeholders
+from app.services.certificates.template_spec import FieldSpec, TemplateSpec
 from app.services.common.chinese import chinese_date
 from app.services.population.lookup import resident_json
 

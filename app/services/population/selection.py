@@ -1,10 +1,11 @@
 """Choosing residents by age, tag and grid: the list behind a batch of forms (e.g. 高龄津贴 for
-everyone aged 80 or over)."""
+everyone aged 80 or over), and the grids and tags there are to choose from."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -50,3 +51,26 @@ def matching_residents(session: Session, flt: ResidentFilter, *, today: dt.date)
             .where(Grid.code == flt.grid_code)
         )
     return list(session.scalars(stmt.order_by(Resident.id).limit(flt.limit)))
+
+
+class Choice(NamedTuple):
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class FilterChoices:
+    """What a :class:`ResidentFilter` can be narrowed to, for a form's combo boxes."""
+
+    grids: list[Choice]
+    tags: list[Choice]  # assigned tags only: age tags are chosen by age
+
+
+def filter_choices(session: Session) -> FilterChoices:
+    grids = session.execute(select(Grid.code, Grid.name).order_by(Grid.code))
+    tags = session.execute(
+        select(Tag.code, Tag.name)
+        .where(Tag.min_age.is_(None) & Tag.max_age.is_(None))
+        .order_by(Tag.sort_order)
+    )
+    return FilterChoices([Choice(*row) for row in grids], [Choice(*row) for row in tags])

@@ -5,7 +5,6 @@ a cancelled or failed batch registers nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,22 +17,28 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
 )
-from sqlalchemy import select
 
-from app.models import CertificateTemplate, Grid, Tag
 from app.printing.certificates.renderer import PDF_RENDERER
-from app.services.certificates.issue import BatchCancelled, issue_batch
+from app.services.certificates.issue import (
+    BatchCancelled,
+    CertificateRenderer,
+    IssuedBatch,
+    IssuedCertificate,
+    issue_batch,
+)
+from app.services.certificates.listing import active_templates
 from app.services.certificates.register import CertificateError
-from app.services.population.selection import ResidentFilter, matching_residents
+from app.services.population.selection import ResidentFilter, filter_choices, matching_residents
 from app.views.desk.context import DeskContext
-from app.views.tasks import run_in_background
+from app.views.ops import Op, Progress
 
 
 class BatchDialog(QDialog):
-    def __init__(self, ctx: DeskContext, parent=None):
+    def __init__(self, ctx: DeskContext, parent=None, *, renderer: CertificateRenderer = PDF_RENDERER):
         super().__init__(parent)
         self.ctx = ctx
-        self.cancel_requested = threading.Event()
+        self.renderer = renderer
+        self.op: Op[IssuedBatch] | None = None
         self.serials: list[str] = []
         self.setWindowTitle("批量开具")
         self.setMinimumWidth(520)
@@ -42,22 +47,15 @@ class BatchDialog(QDialog):
         self.grid = QComboBox()
         self.tag = QComboBox()
         with ctx.db.sessions() as session:
-            for code, title in session.execute(
-                select(CertificateTemplate.code, CertificateTemplate.title)
-                .where(CertificateTemplate.active.is_(True))
-                .order_by(CertificateTemplate.code)
-            ):
-                self.template.addItem(title, code)
-            self.grid.addItem("全部网格", None)
-            for code, name in session.execute(select(Grid.code, Grid.name).order_by(Grid.code)):
-                self.grid.addItem(f"{name}（{code}）", code)
-            self.tag.addItem("不限", None)
-            for code, name in session.execute(
-                select(Tag.code, Tag.name)
-                .where(Tag.min_age.is_(None) & Tag.max_age.is_(None))
-                .order_by(Tag.sort_order)
-            ):
-                self.tag.addItem(name, code)
+            templates, choices = active_templates(session), filter_choices(session)
+        for template in templates:
+            self.template.addItem(template.title, template.code)
+        self.grid.addItem("全部网格", None)
+        for grid in choices.grids:
+            self.grid.addItem(f"{grid.name}（{grid.code}）", grid.code)
+        self.tag.addItem("不限", None)
+        for tag in choices.tags:
+            self.tag.addItem(tag.name, tag.code)
         self.min_age = QSpinBox()
         self.min_age.setRange(0, 120)
         self.min_age.setValue(80)
@@ -83,7 +81,7 @@ class BatchDialog(QDialog):
             buttons.addWidget(button)
         form.addRow(buttons)
         self.start_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel_requested.set)
+        self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
 
     def staff_values(self) -> dict[str, str]:
@@ -95,51 +93,54 @@ class BatchDialog(QDialog):
         return values
 
     def start(self) -> None:
-        db, actor = self.ctx.db, self.ctx.user.username
+        db, renderer, actor = self.ctx.db, self.renderer, self.ctx.user.username
         code, values = self.template.currentData(), self.staff_values()
         flt = ResidentFilter(
             min_age=self.min_age.value() or None,
             tag_code=self.tag.currentData(),
             grid_code=self.grid.currentData(),
         )
-        cancelled = self.cancel_requested
-        cancelled.clear()
 
-        def work(progress):
+        def work(progress: Progress) -> IssuedBatch:
             with db.sessions() as session:
                 people = matching_residents(session, flt, today=dt.date.today())
                 if not people:
                     raise CertificateError("没有符合条件的居民")
-                serials, pdf = issue_batch(
+                batch = issue_batch(
                     session,
-                    PDF_RENDERER,
+                    renderer,
                     template_code=code,
                     residents=people,
                     staff_values=values,
                     actor=actor,
-                    progress=progress,
-                    cancelled=cancelled.is_set,
+                    progress=progress.report,
+                    cancelled=progress.cancelled,
                 )
                 session.commit()
-                return serials, pdf
+                return batch
 
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.status.setText("正在开具…")
-        run_in_background(work, self.finished_batch, self.failed, on_progress=self.show_progress)
+        self.op = Op(self, work, runner=self.ctx.runner)
+        self.op.on_progress(self.show_progress).success(self.finished_batch).failure(self.failed)
+        self.op.run()
+
+    def cancel(self) -> None:
+        if self.op is not None:
+            self.op.cancel()
 
     def show_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(total)
         self.progress.setValue(done)
 
-    def finished_batch(self, result) -> None:
-        from app.services.certificates.issue import IssuedCertificate
+    def finished_batch(self, batch: IssuedBatch) -> None:
         from app.views.desk.certificate_dialog import show_issued
 
-        self.serials, pdf = result
+        self.serials = batch.serials
         self._done(f"已开具 {len(self.serials)} 份：{self.serials[0]} 至 {self.serials[-1]}")
         title = self.template.currentText()
-        show_issued(self.ctx, IssuedCertificate(f"{self.serials[0]}等", title, "", "", pdf), self)
+        show_issued(self.ctx, IssuedCertificate(f"{self.serials[0]}等", title, "", "", batch.pdf), self)
 
     def failed(self, exc: Exception) -> None:
         if isinstance(exc, BatchCancelled | CertificateError):
@@ -148,6 +149,7 @@ class BatchDialog(QDialog):
             self._done(f"批量开具失败，未登记任何证明：{type(exc).__name__}")
 
     def _done(self, text: str) -> None:
+        self.op = None
         self.status.setText(text)
         self.start_button.setEnabled(True)
         self.cancel_button.setEnabled(False)

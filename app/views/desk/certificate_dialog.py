@@ -25,35 +25,46 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from app.models import CertificateTemplate
-from app.printing.certificates.pdf import missing_glyph_report, render_certificate
 from app.printing.certificates.renderer import PDF_RENDERER
-from app.services.certificates.issue import IssuedCertificate, issue_certificate
+from app.services.certificates.issue import (
+    CertificateRenderer,
+    IssuedCertificate,
+    RenderJob,
+    issue_certificate,
+    issue_form,
+)
+from app.services.certificates.listing import active_templates
 from app.services.certificates.register import CertificateError
 from app.services.certificates.template_spec import FieldSpec
-from app.services.certificates.templates import (
-    TemplateValueError,
-    display,
-    parse_date,
-    prefill,
-    resolve,
-    spec_of,
-)
+from app.services.certificates.templates import TemplateValueError, display, parse_date, resolve
 from app.services.population.lookup import LookupFailed, find_resident
 from app.views.desk.context import DeskContext
+from app.views.ops import Op, failure_text
 
 DRAFT_QR = "预览稿，未登记，无效"
 EMPTY_DATE = QDate(1900, 1, 1)
+ISSUE, ISSUING = "开具并打印", "正在开具…"
 
 
 class CertificateDialog(QDialog):
-    def __init__(self, ctx: DeskContext, id_number: str, template_code: str | None = None, parent=None):
+    """``renderer`` draws the PDFs; the desk uses the real one, tests hand in a slow one."""
+
+    def __init__(
+        self,
+        ctx: DeskContext,
+        id_number: str,
+        template_code: str | None = None,
+        parent=None,
+        *,
+        renderer: CertificateRenderer = PDF_RENDERER,
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.id_number = id_number
+        self.renderer = renderer
         self.issued: IssuedCertificate | None = None
+        self.issuing: Op[IssuedCertificate] | None = None
         self.setWindowTitle("开具证明")
         self.resize(720, 640)
         layout = QVBoxLayout(self)
@@ -61,12 +72,8 @@ class CertificateDialog(QDialog):
         top.addWidget(QLabel("证明/表格"))
         self.template_combo = QComboBox()
         with ctx.db.sessions() as session:
-            for code, title in session.execute(
-                select(CertificateTemplate.code, CertificateTemplate.title)
-                .where(CertificateTemplate.active.is_(True))
-                .order_by(CertificateTemplate.code)
-            ):
-                self.template_combo.addItem(f"{title}（{code}）", code)
+            for choice in active_templates(session):
+                self.template_combo.addItem(f"{choice.title}（{choice.code}）", choice.code)
         top.addWidget(self.template_combo, 1)
         layout.addLayout(top)
         self.scroll = QScrollArea()
@@ -78,7 +85,7 @@ class CertificateDialog(QDialog):
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
         self.preview_button = QPushButton("预览草稿")
-        self.issue_button = QPushButton("开具并打印")
+        self.issue_button = QPushButton(ISSUE)
         self.close_button = QPushButton("关闭")
         self.preview_button.clicked.connect(self.preview)
         self.issue_button.clicked.connect(self.issue)
@@ -104,16 +111,14 @@ class CertificateDialog(QDialog):
         if code is None:
             self.scroll.setWidget(form_widget)
             return
-        with self.ctx.db.sessions() as session:
-            template = session.get(CertificateTemplate, code)
-            self.spec = spec_of(template)
-            try:
-                resident = find_resident(session, self.id_number)
-            except LookupFailed as exc:
-                self.message.setText(str(exc))
-                self.scroll.setWidget(form_widget)
-                return
-            self.prefilled = prefill(session, template, resident, dt.date.today())
+        try:
+            with self.ctx.db.sessions() as session:
+                form_data = issue_form(session, code, self.id_number, dt.date.today())
+        except (LookupFailed, CertificateError) as exc:
+            self.message.setText(str(exc))
+            self.scroll.setWidget(form_widget)
+            return
+        self.spec, self.prefilled = form_data.spec, form_data.prefilled
         for f in self.spec.fields:
             label = f.label + (" *" if f.required and (f.from_staff or f.editable) else "")
             editor = self._editor(f, self.prefilled.get(f.name))
@@ -183,6 +188,8 @@ class CertificateDialog(QDialog):
 
     # --- preview and issue ------------------------------------------------------------------
     def _checked_values(self) -> dict[str, object] | None:
+        if not self.editors:  # no form: the lookup failed, and the message says why
+            return None
         for label in self.errors.values():
             label.hide()
         try:
@@ -190,7 +197,7 @@ class CertificateDialog(QDialog):
         except TemplateValueError as exc:
             self._show_errors(exc.errors)
             return None
-        missing = missing_glyph_report(values)
+        missing = self.renderer.missing_glyphs(values)
         if missing:
             self._show_errors(
                 {k: f"字库中没有“{'、'.join(v)}”，打印会成空白方框，请改写" for k, v in missing.items()}
@@ -213,14 +220,16 @@ class CertificateDialog(QDialog):
         values = self._checked_values()
         if values is None:
             return
-        pdf = render_certificate(
-            self.spec,
-            values,
-            serial="（预览稿）",
-            qr_text=DRAFT_QR,
-            verification_code="预览",
-            centre_name=self.ctx.centre_name,
-            issue_date=dt.date.today(),
+        pdf = self.renderer.render(
+            RenderJob(
+                self.spec,
+                values,
+                serial="（预览稿）",
+                qr_text=DRAFT_QR,
+                verification_code="预览",
+                centre_name=self.ctx.centre_name,
+                issue_date=dt.date.today(),
+            )
         )
         dialog = self.ctx.preview(f"预览稿 — {self.spec.title}（未登记，不能打印）", pdf, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -229,27 +238,56 @@ class CertificateDialog(QDialog):
         dialog.exec()
 
     def issue(self) -> None:
-        if self._checked_values() is None:
+        """Registers and renders on a worker (a slow printer's PDF must not freeze the desk); the
+        dialog stays open, its buttons off, until the preview can be shown."""
+        if self.issuing is not None or self._checked_values() is None:
             return
-        try:
-            with self.ctx.db.sessions.begin() as session:
-                resident = find_resident(session, self.id_number)
-                self.issued = issue_certificate(
+        db, renderer, actor = self.ctx.db, self.renderer, self.ctx.user.username
+        id_number, code, values = self.id_number, self.spec.code, self.staff_values()
+
+        def work() -> IssuedCertificate:
+            with db.sessions.begin() as session:
+                resident = find_resident(session, id_number)
+                return issue_certificate(
                     session,
-                    PDF_RENDERER,
-                    template_code=self.spec.code,
+                    renderer,
+                    template_code=code,
                     resident=resident,
-                    staff_values=self.staff_values(),
-                    actor=self.ctx.user.username,
+                    staff_values=values,
+                    actor=actor,
                 )
-        except TemplateValueError as exc:
-            self._show_errors(exc.errors)
-            return
-        except (CertificateError, LookupFailed) as exc:
-            self.message.setText(str(exc))
-            return
-        show_issued(self.ctx, self.issued, self)
+
+        self._busy(True)
+        self.issuing = Op(self, work, runner=self.ctx.runner).success(self._issued).failure(self._not_issued)
+        self.issuing.run()
+
+    def _issued(self, issued: IssuedCertificate) -> None:
+        self._busy(False)
+        self.issued = issued
+        show_issued(self.ctx, issued, self)
         self.accept()
+
+    def _not_issued(self, exc: Exception) -> None:
+        self._busy(False)
+        if isinstance(exc, TemplateValueError):
+            self._show_errors(exc.errors)
+        elif isinstance(exc, CertificateError | LookupFailed):
+            self.message.setText(str(exc))
+        else:
+            self.message.setText(failure_text(exc))
+
+    def _busy(self, busy: bool) -> None:
+        if not busy:
+            self.issuing = None
+        for widget in (self.template_combo, self.preview_button, self.issue_button, self.close_button):
+            widget.setEnabled(not busy)
+        self.issue_button.setText(ISSUING if busy else ISSUE)
+        self.message.clear()
+
+    def reject(self) -> None:
+        """Not while issuing: the certificate is being registered and must reach the printer."""
+        if self.issuing is None:
+            super().reject()
 
 
 def show_issued(ctx: DeskContext, issued: IssuedCertificate, parent=None):

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from app.models import CertificateTemplate
 from app.printing.certificates.renderer import PDF_RENDERER
-from app.services.certificates.issue import reprint_certificate
+from app.services.certificates.issue import CertificateRenderer, IssuedCertificate, reprint_certificate
+from app.services.certificates.listing import stored_templates
 from app.services.certificates.register import CertificateError, RegisterRow, register_rows, void
 from app.views.desk.context import DeskContext
+from app.views.ops import Op, failure_text
 from app.views.row_model import RowTableModel
 
 COLUMNS = [
@@ -49,18 +49,18 @@ def _shown(row: RegisterRow, key: str) -> str:
 
 
 class CertificateRegisterPage(QWidget):
-    def __init__(self, ctx: DeskContext, parent=None):
+    def __init__(self, ctx: DeskContext, parent=None, *, renderer: CertificateRenderer = PDF_RENDERER):
         super().__init__(parent)
         self.ctx = ctx
+        self.renderer = renderer
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.template = QComboBox()
         self.template.addItem("全部证明", None)
         with ctx.db.sessions() as session:
-            for code, title in session.execute(
-                select(CertificateTemplate.code, CertificateTemplate.title).order_by(CertificateTemplate.code)
-            ):
-                self.template.addItem(title, code)
+            templates = stored_templates(session)
+        for template in templates:
+            self.template.addItem(template.title, template.code)
         self.search = QLineEdit()
         self.search.setPlaceholderText("证明编号、持证人姓名或身份证号")
         self.reprint_button = QPushButton("补打")
@@ -103,19 +103,30 @@ class CertificateRegisterPage(QWidget):
         return self.model.rows[indexes[0].row()] if indexes else None
 
     def reprint(self) -> None:
-        from app.views.desk.certificate_dialog import show_issued
-
         row = self.selected()
         if row is None:
             return
-        try:
-            with self.ctx.db.sessions.begin() as session:
-                issued = reprint_certificate(session, PDF_RENDERER, row.serial, actor=self.ctx.user.username)
-        except CertificateError as exc:
-            QMessageBox.warning(self, "补打", str(exc))
-            return
+        db, renderer, actor = self.ctx.db, self.renderer, self.ctx.user.username
+
+        def work() -> IssuedCertificate:
+            with db.sessions.begin() as session:
+                return reprint_certificate(session, renderer, row.serial, actor=actor)
+
+        self.reprint_button.setEnabled(False)
+        Op(self, work, runner=self.ctx.runner).success(self._reprinted).failure(self._not_reprinted).run()
+
+    def _reprinted(self, issued: IssuedCertificate) -> None:
+        from app.views.desk.certificate_dialog import show_issued
+
+        self.reprint_button.setEnabled(True)
         self.reload()
         show_issued(self.ctx, issued, self)
+
+    def _not_reprinted(self, exc: Exception) -> None:
+        self.reprint_button.setEnabled(True)
+        QMessageBox.warning(
+            self, "补打", str(exc) if isinstance(exc, CertificateError) else failure_text(exc)
+        )
 
     def void_selected(self, *, reason: str | None = None) -> None:
         row = self.selected()
@@ -138,5 +149,5 @@ class CertificateRegisterPage(QWidget):
     def open_batch(self) -> None:
         from app.views.desk.batch_dialog import BatchDialog
 
-        BatchDialog(self.ctx, self).exec()
+        BatchDialog(self.ctx, self, renderer=self.renderer).exec()
         self.reload()

@@ -1,0 +1,56 @@
+"""The templates as the desk and the command line list them: the choices of a combo box, and the
+stored definitions for export. Views and commands build no queries of their own; they read these,
+so a template's visibility (active or not, in which order) is decided in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import CertificateTemplate
+
+
+class TemplateChoice(NamedTuple):
+    code: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTemplate:
+    code: str
+    title: str
+    serial_prefix: str
+    follows: str
+    version: int
+    active: bool
+    definition: dict[str, Any]
+
+
+def active_templates(session: Session) -> list[TemplateChoice]:
+    """The templates that may be issued, by code."""
+    stmt = (
+        select(CertificateTemplate.code, CertificateTemplate.title)
+        .where(CertificateTemplate.active.is_(True))
+        .order_by(CertificateTemplate.code)
+    )
+    return [TemplateChoice(code, title) for code, title in session.execute(stmt)]
+
+
+def stored_templates(session: Session) -> list[StoredTemplate]:
+    """Every template, retired ones too (the register still lists what was issued on them), by
+    code."""
+    return [
+        _stored(t) for t in session.scalars(select(CertificateTemplate).order_by(CertificateTemplate.code))
+    ]
+
+
+def stored_template(session: Session, code: str) -> StoredTemplate | None:
+    template = session.get(CertificateTemplate, code)
+    return _stored(template) if template is not None else None
+
+
+def _stored(t: CertificateTemplate) -> StoredTemplate:
+    return StoredTemplate(t.code, t.title, t.serial_prefix, t.follows, t.version, t.active, t.definition)
