@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
+import time
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from sqlalchemy import func, select
 
@@ -19,7 +21,7 @@ from app.services.common import idcard
 from app.services.kiosk import service as svc
 from app.views.desk_app import application
 from app.views.kiosk.window import KioskWindow
-from app.views.ops import ImmediateRunner
+from app.views.ops import ImmediateRunner, ThreadRunner
 from tests.conftest import DEMO_TODAY
 
 NOBODY = "11010819700101002" + idcard.check_digit("11010819700101002")  # valid, not in the demo street
@@ -36,6 +38,53 @@ class RecordingPrinter:
         if self.fail:
             raise PrintError(self.fail)
         self.pdfs.append(pdf)
+
+
+class SlowPrinter(RecordingPrinter):
+    """Blocks its worker for a second, like a printer warming up, and notes how far the GUI
+    thread's counters moved meanwhile."""
+
+    def __init__(self):
+        super().__init__()
+        self.probe: GuiProbe | None = None
+        self.thread: threading.Thread | None = None
+        self.moved: tuple[int, int] | None = None  # (timer ticks, paint events) during the print
+
+    def print(self, pdf: bytes) -> None:
+        self.thread = threading.current_thread()
+        ticks, paints = self.probe.ticks, self.probe.paints
+        self.probe.printing = True
+        time.sleep(1.0)
+        self.probe.printing = False
+        self.moved = (self.probe.ticks - ticks, self.probe.paints - paints)
+        super().print(pdf)
+
+
+class GuiProbe(QObject):
+    """A timer on the GUI thread that asks a widget to repaint, and a count of its paint events."""
+
+    def __init__(self, widget: QWidget):
+        super().__init__(widget)
+        self.widget = widget
+        self.ticks = self.paints = 0
+        self.printing = False
+        self.busy_seen: list[bool] = []  # whether the Busy overlay showed, at each tick while printing
+        self.timer = QTimer(self)
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self.tick)
+        widget.installEventFilter(self)
+        self.timer.start()
+
+    def tick(self) -> None:
+        self.ticks += 1
+        if self.printing:
+            self.busy_seen.append(self.widget.isVisible())
+        self.widget.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
 
 
 @pytest.fixture
@@ -186,6 +235,66 @@ def test_certificate_is_printed_then_registered(qtbot, make_kiosk, person, demo_
         entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "kiosk_print")).all()
         assert len(entries) == 1 and entries[0].subject == svc.id_hash(person.id_number)[:16]
         assert person.id_number not in entries[0].detail
+
+
+def test_window_stays_responsive_while_a_slow_printer_works(qtbot, make_kiosk, person, demo_db):
+    printer = SlowPrinter()
+    kiosk = make_kiosk(runner=ThreadRunner(), printer=printer)
+    probe = printer.probe = GuiProbe(kiosk.busy)
+    type_on_keypad(qtbot, kiosk, person.id_number)
+    qtbot.waitUntil(lambda: kiosk.current is kiosk.pages["menu"])
+    click(qtbot, kiosk.pages["menu"].tiles["certificates"])
+    code, title = printable(kiosk)
+    click(qtbot, button_named(kiosk, f"template-{code}"))
+    click(qtbot, kiosk.pages["confirm"].confirm)
+    assert kiosk.busy.isVisible() and kiosk.busy.message.text() == f"正在打印《{title}》，请稍候……"
+    result = kiosk.pages["result"]
+    qtbot.waitUntil(lambda: kiosk.current is result, timeout=15_000)
+    assert printer.thread is not threading.main_thread()
+    ticks, paints = printer.moved
+    assert ticks >= 10 and paints >= 5, printer.moved  # the GUI thread went on handling events
+    assert probe.busy_seen and all(probe.busy_seen) and not kiosk.busy.isVisible()
+    assert len(printer.pdfs) == 1 and printer.pdfs[0].startswith(b"%PDF")
+    with demo_db.sessions() as session:
+        serial = session.scalars(select(Certificate.serial).where(Certificate.channel == "kiosk")).one()
+    assert result.headline.text() == f"《{title}》已打印"
+    assert (result.number_caption.text(), result.number.text()) == ("证明编号", serial)
+    assert [w.text() for w in result.box.findChildren(QLabel)] == [
+        "请在出纸口取走证明。",
+        "证明上的二维码可供办事单位扫码核验真伪。",
+        "今天还可打印 2 份。",
+    ]
+
+
+class HeldRunner:
+    """Keeps each job until the test lets it run: a job still running when something happens."""
+
+    def __init__(self):
+        self.jobs: list = []
+
+    def start(self, job) -> None:
+        self.jobs.append(job)
+
+    def release(self) -> None:
+        while self.jobs:
+            self.jobs.pop(0)()
+
+
+def test_an_answer_for_an_ended_session_is_dropped(qtbot, make_kiosk, person):
+    runner = HeldRunner()
+    kiosk = make_kiosk(runner=runner)
+    type_on_keypad(qtbot, kiosk, person.id_number)
+    runner.release()
+    click(qtbot, kiosk.pages["menu"].tiles["certificates"])
+    code, title = printable(kiosk)
+    click(qtbot, button_named(kiosk, f"template-{code}"))
+    kiosk.pages["confirm"].accept()  # the print is under way ...
+    kiosk.pages["certificates"].print_certificate(code, title)  # ... and a second tap starts nothing
+    assert kiosk.busy.isVisible() and len(runner.jobs) == 1
+    kiosk.controller.sign_out()  # ... when the session ends
+    runner.release()
+    assert kiosk.current is kiosk.pages["home"] and not kiosk.busy.isVisible()
+    assert len(kiosk.printer.pdfs) == 1  # the printer had it; the next person sees nothing of it
 
 
 def test_missing_printer_is_explained_and_nothing_is_registered(qtbot, make_kiosk, person, demo_db):

@@ -24,6 +24,9 @@ def rolled_back(db: Database) -> Iterator[Database]:
     Everything must then run on that one connection's thread."""
     connection = db.engine.connect()
     outer = connection.begin()
+    # SQLite's driver sends no BEGIN, so a session's savepoint would be the outermost one and its
+    # RELEASE a commit; a savepoint held open here keeps every later one nested inside it.
+    connection.begin_nested()
     try:
         sessions = sessionmaker(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
