@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
+import time
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from sqlalchemy import func, select
 
@@ -17,9 +19,9 @@ from app.services.cardreaders import CardData, FakeReader
 from app.services.cases import intake, workflow
 from app.services.common import idcard
 from app.services.kiosk import service as svc
-from app.views import tasks
 from app.views.desk_app import application
 from app.views.kiosk.window import KioskWindow
+from app.views.ops import ImmediateRunner, ThreadRunner
 from tests.conftest import DEMO_TODAY
 
 NOBODY = "11010819700101002" + idcard.check_digit("11010819700101002")  # valid, not in the demo street
@@ -38,12 +40,59 @@ class RecordingPrinter:
         self.pdfs.append(pdf)
 
 
+class SlowPrinter(RecordingPrinter):
+    """Blocks its worker for a second, like a printer warming up, and notes how far the GUI
+    thread's counters moved meanwhile."""
+
+    def __init__(self):
+        super().__init__()
+        self.probe: GuiProbe | None = None
+        self.thread: threading.Thread | None = None
+        self.moved: tuple[int, int] | None = None  # (timer ticks, paint events) during the print
+
+    def print(self, pdf: bytes) -> None:
+        self.thread = threading.current_thread()
+        ticks, paints = self.probe.ticks, self.probe.paints
+        self.probe.printing = True
+        time.sleep(1.0)
+        self.probe.printing = False
+        self.moved = (self.probe.ticks - ticks, self.probe.paints - paints)
+        super().print(pdf)
+
+
+class GuiProbe(QObject):
+    """A timer on the GUI thread that asks a widget to repaint, and a count of its paint events."""
+
+    def __init__(self, widget: QWidget):
+        super().__init__(widget)
+        self.widget = widget
+        self.ticks = self.paints = 0
+        self.printing = False
+        self.busy_seen: list[bool] = []  # whether the Busy overlay showed, at each tick while printing
+        self.timer = QTimer(self)
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self.tick)
+        widget.installEventFilter(self)
+        self.timer.start()
+
+    def tick(self) -> None:
+        self.ticks += 1
+        if self.printing:
+            self.busy_seen.append(self.widget.isVisible())
+        self.widget.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
 @pytest.fixture
 def make_kiosk(qtbot, demo_db):
     application()
-    tasks.set_synchronous(True)
 
     def make(**options) -> KioskWindow:
+        options.setdefault("runner", ImmediateRunner())
         options.setdefault("printer", RecordingPrinter())
         options.setdefault("today", lambda: DEMO_TODAY)
         window = KioskWindow(demo_db, **options)
@@ -53,8 +102,7 @@ def make_kiosk(qtbot, demo_db):
         qtbot.waitExposed(window)
         return window
 
-    yield make
-    tasks.set_synchronous(False)
+    return make
 
 
 @pytest.fixture
@@ -68,6 +116,12 @@ def person(demo_db) -> Resident:
 def click(qtbot, button: QPushButton) -> None:
     assert button.isVisible() and button.isEnabled(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def read_card(qtbot, kiosk: KioskWindow) -> None:
+    """One poll of the reader; the poller reads on its own thread, so wait for its answer."""
+    kiosk.poller.poll()
+    qtbot.waitUntil(lambda: not kiosk.poller.busy)
 
 
 def type_on_keypad(qtbot, kiosk: KioskWindow, number: str) -> None:
@@ -132,7 +186,7 @@ def finished_case(demo_db, person: Resident) -> str:
 
 def test_card_greets_with_a_masked_name_and_shows_no_id_number(qtbot, make_kiosk, person):
     kiosk = make_kiosk(reader=FakeReader([card_for(person)]))
-    kiosk.poller.poll()
+    read_card(qtbot, kiosk)
     menu = kiosk.pages["menu"]
     assert kiosk.current is menu
     assert menu.heading.text() == f"您好，{svc.masked_name(person.name)}"
@@ -151,7 +205,7 @@ def test_keypad_refuses_a_wrong_number_and_accepts_a_right_one(qtbot, make_kiosk
     for key in person.id_number:
         click(qtbot, page.keypad.keys[key])
     click(qtbot, page.confirm)
-    assert kiosk.current is kiosk.pages["menu"] and kiosk.state.resident.resident_id == person.id
+    assert kiosk.current is kiosk.pages["menu"] and kiosk.controller.state.resident.resident_id == person.id
     assert page.value == ""  # the typed number is not kept on the keypad
 
 
@@ -159,7 +213,7 @@ def test_wedge_reader_burst_identifies(qtbot, make_kiosk, person):
     kiosk = make_kiosk()
     qtbot.keyClicks(kiosk, person.id_number)  # a keyboard-wedge reader: every key within milliseconds
     qtbot.keyClick(kiosk, Qt.Key.Key_Return)
-    assert kiosk.current is kiosk.pages["menu"] and kiosk.state.resident.resident_id == person.id
+    assert kiosk.current is kiosk.pages["menu"] and kiosk.controller.state.resident.resident_id == person.id
 
 
 def test_certificate_is_printed_then_registered(qtbot, make_kiosk, person, demo_db):
@@ -181,6 +235,66 @@ def test_certificate_is_printed_then_registered(qtbot, make_kiosk, person, demo_
         entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "kiosk_print")).all()
         assert len(entries) == 1 and entries[0].subject == svc.id_hash(person.id_number)[:16]
         assert person.id_number not in entries[0].detail
+
+
+def test_window_stays_responsive_while_a_slow_printer_works(qtbot, make_kiosk, person, demo_db):
+    printer = SlowPrinter()
+    kiosk = make_kiosk(runner=ThreadRunner(), printer=printer)
+    probe = printer.probe = GuiProbe(kiosk.busy)
+    type_on_keypad(qtbot, kiosk, person.id_number)
+    qtbot.waitUntil(lambda: kiosk.current is kiosk.pages["menu"])
+    click(qtbot, kiosk.pages["menu"].tiles["certificates"])
+    code, title = printable(kiosk)
+    click(qtbot, button_named(kiosk, f"template-{code}"))
+    click(qtbot, kiosk.pages["confirm"].confirm)
+    assert kiosk.busy.isVisible() and kiosk.busy.message.text() == f"正在打印《{title}》，请稍候……"
+    result = kiosk.pages["result"]
+    qtbot.waitUntil(lambda: kiosk.current is result, timeout=15_000)
+    assert printer.thread is not threading.main_thread()
+    ticks, paints = printer.moved
+    assert ticks >= 10 and paints >= 5, printer.moved  # the GUI thread went on handling events
+    assert probe.busy_seen and all(probe.busy_seen) and not kiosk.busy.isVisible()
+    assert len(printer.pdfs) == 1 and printer.pdfs[0].startswith(b"%PDF")
+    with demo_db.sessions() as session:
+        serial = session.scalars(select(Certificate.serial).where(Certificate.channel == "kiosk")).one()
+    assert result.headline.text() == f"《{title}》已打印"
+    assert (result.number_caption.text(), result.number.text()) == ("证明编号", serial)
+    assert [w.text() for w in result.box.findChildren(QLabel)] == [
+        "请在出纸口取走证明。",
+        "证明上的二维码可供办事单位扫码核验真伪。",
+        "今天还可打印 2 份。",
+    ]
+
+
+class HeldRunner:
+    """Keeps each job until the test lets it run: a job still running when something happens."""
+
+    def __init__(self):
+        self.jobs: list = []
+
+    def start(self, job) -> None:
+        self.jobs.append(job)
+
+    def release(self) -> None:
+        while self.jobs:
+            self.jobs.pop(0)()
+
+
+def test_an_answer_for_an_ended_session_is_dropped(qtbot, make_kiosk, person):
+    runner = HeldRunner()
+    kiosk = make_kiosk(runner=runner)
+    type_on_keypad(qtbot, kiosk, person.id_number)
+    runner.release()
+    click(qtbot, kiosk.pages["menu"].tiles["certificates"])
+    code, title = printable(kiosk)
+    click(qtbot, button_named(kiosk, f"template-{code}"))
+    kiosk.pages["confirm"].accept()  # the print is under way ...
+    kiosk.pages["certificates"].print_certificate(code, title)  # ... and a second tap starts nothing
+    assert kiosk.busy.isVisible() and len(runner.jobs) == 1
+    kiosk.controller.sign_out()  # ... when the session ends
+    runner.release()
+    assert kiosk.current is kiosk.pages["home"] and not kiosk.busy.isVisible()
+    assert len(kiosk.printer.pdfs) == 1  # the printer had it; the next person sees nothing of it
 
 
 def test_missing_printer_is_explained_and_nothing_is_registered(qtbot, make_kiosk, person, demo_db):
@@ -280,7 +394,9 @@ def test_request_with_a_record(qtbot, make_kiosk, person, demo_db):
         )
     assert len(kiosk.printer.pdfs) == 1  # the slip
     assert any("回执已打印" in text for text in visible_texts(kiosk))
-    assert text_page.text.toPlainText() == "" and kiosk.state.category == ""  # not filed twice by 返回
+    assert (
+        text_page.text.toPlainText() == "" and kiosk.controller.state.category == ""
+    )  # not filed twice by 返回
 
 
 def test_request_without_a_record_even_when_the_slip_fails(qtbot, make_kiosk, demo_db):
@@ -290,7 +406,7 @@ def test_request_without_a_record_even_when_the_slip_fails(qtbot, make_kiosk, de
     assert kiosk.current is menu and menu.notice.isVisible()
     assert "系统中暂无您的登记信息，您仍可以反映诉求或到窗口登记" in menu.notice.text()
     assert [name for name, tile in menu.tiles.items() if tile.isVisible()] == ["request"]
-    kiosk.go("certificates")  # nothing but the request is reachable
+    kiosk.controller.go("certificates")  # nothing but the request is reachable
     assert kiosk.current is menu
     click(qtbot, menu.tiles["request"])
     click(qtbot, button_named(kiosk, "category-环境卫生"))
@@ -347,9 +463,13 @@ def test_idle_timeout_counts_down_then_wipes_everything(qtbot, make_kiosk, perso
     qtbot.mouseClick(kiosk.countdown, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))  # a touch: stay
     assert not kiosk.countdown.isVisible() and kiosk.current is kiosk.pages["request_text"]
     qtbot.waitUntil(lambda: kiosk.current is kiosk.pages["home"], timeout=6000)
-    assert kiosk.state.resident is None and not kiosk.state.identified and kiosk.state.category == ""
+    assert (
+        kiosk.controller.state.resident is None
+        and not kiosk.controller.state.identified
+        and kiosk.controller.state.category == ""
+    )
     assert kiosk.pages["request_text"].text.toPlainText() == ""
-    kiosk.go("cases")  # without a new card, nothing personal is reachable
+    kiosk.controller.go("cases")  # without a new card, nothing personal is reachable
     assert kiosk.current is kiosk.pages["home"]
 
 
@@ -358,7 +478,7 @@ def test_exit_wipes_the_session(qtbot, make_kiosk, person):
     type_on_keypad(qtbot, kiosk, person.id_number)
     click(qtbot, kiosk.pages["menu"].tiles["cases"])
     click(qtbot, kiosk.pages["cases"].exit_button)
-    assert kiosk.current is kiosk.pages["home"] and kiosk.state.resident is None
+    assert kiosk.current is kiosk.pages["home"] and kiosk.controller.state.resident is None
     assert not kiosk.pages["cases"].list.items
 
 
@@ -369,13 +489,13 @@ def test_a_new_card_ends_the_last_session(qtbot, make_kiosk, person, demo_db):
         ).one()
     reader = FakeReader([card_for(person)])
     kiosk = make_kiosk(reader=reader)
-    kiosk.poller.poll()
+    read_card(qtbot, kiosk)
     click(qtbot, kiosk.pages["menu"].tiles["request"])
     click(qtbot, button_named(kiosk, "category-其他"))
     reader.put(card_for(other))
-    kiosk.poller.poll()
-    assert kiosk.current is kiosk.pages["menu"] and kiosk.state.resident.resident_id == other.id
-    assert kiosk.state.category == ""
+    read_card(qtbot, kiosk)
+    assert kiosk.current is kiosk.pages["menu"] and kiosk.controller.state.resident.resident_id == other.id
+    assert kiosk.controller.state.category == ""
 
 
 def test_leaving_needs_the_administrator_pin(qtbot, make_kiosk, demo_db):
@@ -458,37 +578,37 @@ def test_every_page_fits_the_screen_at_large_type(qtbot, make_kiosk, person, dem
     check("home")
     kiosk.pages["home"].show_message("身份证号码好像不对，请核对后重新输入，或把身份证放到读卡区")
     check("home with a message")
-    kiosk.go("keypad")
+    kiosk.controller.go("keypad")
     for key in "11010519491231002":
         kiosk.pages["keypad"].press(key)
     kiosk.pages["keypad"].press("X")
     kiosk.pages["keypad"].show_error("身份证号码好像不对，请核对后重新输入，或把身份证放到读卡区")
     check("keypad")
-    kiosk.identify(NOBODY)
+    kiosk.controller.identify(NOBODY)
     check("menu without a record")
-    kiosk.sign_out()
-    kiosk.identify(person.id_number)
+    kiosk.controller.sign_out()
+    kiosk.controller.identify(person.id_number)
     for name in ("menu", "certificates", "cases", "request", "booking", "my_bookings"):
-        kiosk.go(name)
+        kiosk.controller.go(name)
         check(name)
     cases = kiosk.pages["cases"].list.items
-    kiosk.go("rating", case=next(c for c in cases if c.case_no == case_no))
+    kiosk.controller.go("rating", case=next(c for c in cases if c.case_no == case_no))
     check("rating")
     with demo_db.sessions() as session:
-        kiosk.go("slots", day=svc.bookable_days(session, DEMO_TODAY)[0])
+        kiosk.controller.go("slots", day=svc.bookable_days(session, DEMO_TODAY)[0])
     check("slots")
-    kiosk.go("request")
+    kiosk.controller.go("request")
     kiosk.pages["request"].choose("养老助残")
     kiosk.pages["request_text"].text.setPlainText("长" * 300)
     check("request text")
-    kiosk.go("phone")
+    kiosk.controller.go("phone")
     kiosk.pages["phone"].show_error("请输入11位手机号码，方便工作人员联系您")
     check("phone")
     code, title = kiosk.pages["certificates"].templates[0]
-    kiosk.go("certificates")
+    kiosk.controller.go("certificates")
     kiosk.pages["certificates"].ask(code, title)
     check("confirm")
-    kiosk.show_result(
+    kiosk.controller.show_result(
         ok=False,
         headline="打印机暂时无法使用，请到窗口办理",
         number="TY-20261123-0001",

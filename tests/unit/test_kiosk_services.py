@@ -271,6 +271,7 @@ def test_a_request_is_a_kiosk_case_routed_to_the_residents_grid(demo_db):
         assert case.grid_id == grid_id and case.owner == (leader or "") and case.owner
         assert case.applicant_id_number == person.id_number and case.applicant_phone == "13812345678"
         assert case.due_date == dt.date(2026, 11, 30)  # five working days
+        assert kiosk.request_due(session, MONDAY) == case.due_date  # the day the slip prints
         assert [e.action for e in case.events] == ["kiosk_request"]
         assert [r.case_no for r in find_cases(session, CaseFilter(channel="kiosk"), today=MONDAY)] == [
             case_no
@@ -515,3 +516,20 @@ def test_the_appointments_migration_goes_down_and_up(tmp_path):
     command.upgrade(alembic_config(engine), "head")
     assert current_revision(engine) == SCHEMA_HEAD
     engine.dispose()
+
+
+def test_the_screenshot_demo_changes_nothing_that_stays(demo_db):
+    from app.services.kiosk.demo import prepare_demo_resident, rolled_back
+
+    with rolled_back(demo_db) as scratch:
+        with scratch.sessions.begin() as session:
+            number = prepare_demo_resident(session, MONDAY)
+        with scratch.sessions() as session:
+            person = session.scalars(select(Resident).where(Resident.id_number == number)).one()
+            assert person.household_id is not None
+            cases = kiosk.my_cases(session, person.id, MONDAY)
+            assert sorted(c.status_name for c in cases) == sorted(["已受理", "已办结"]), cases
+            assert len(kiosk.my_appointments(session, person.id, MONDAY)) == 1
+    with demo_db.sessions() as session:
+        assert session.scalars(select(Case)).all() == []
+        assert session.scalars(select(Appointment)).all() == []

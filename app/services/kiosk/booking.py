@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import false, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +35,23 @@ from app.services.kiosk.common import (
 )
 
 DEFAULT_ITEM_NAME = "窗口办事"
+
+
+class SlotPlaces(NamedTuple):
+    """A time slot of one day and how many places it has left."""
+
+    slot: str
+    left: int
+
+
+@dataclass(frozen=True, slots=True)
+class KioskAppointment:
+    """One of the resident's own bookings, as the kiosk shows it."""
+
+    id: int
+    day: dt.date
+    slot: str
+    item_name: str
 
 
 @dataclass(frozen=True)
@@ -82,11 +100,11 @@ def _booked_count(session: Session, community_id: int, day: dt.date, slot: str |
     return dict(session.execute(stmt.group_by(Appointment.slot)).all())
 
 
-def available_slots(session: Session, day: dt.date) -> list[tuple[str, int]]:
-    """(slot, places left) for every configured slot of ``day``, in the configured order."""
+def available_slots(session: Session, day: dt.date) -> list[SlotPlaces]:
+    """Every configured slot of ``day`` with its places left, in the configured order."""
     settings = load_settings(session)
     booked = _booked_count(session, current_community(session).id, day)
-    return [(slot, max(0, settings.slot_capacity - booked.get(slot, 0))) for slot in settings.slots]
+    return [SlotPlaces(slot, max(0, settings.slot_capacity - booked.get(slot, 0))) for slot in settings.slots]
 
 
 def bookable_days(session: Session, today: dt.date) -> list[dt.date]:
@@ -193,7 +211,7 @@ def _own_booking(session: Session, community_id: int, day: dt.date, slot: str, r
     )
 
 
-def my_appointments(session: Session, resident_id: int, today: dt.date) -> list[Appointment]:
+def my_appointments(session: Session, resident_id: int, today: dt.date) -> list[KioskAppointment]:
     """The resident's booked appointments from ``today`` on, soonest first."""
     stmt = (
         select(Appointment)
@@ -202,7 +220,7 @@ def my_appointments(session: Session, resident_id: int, today: dt.date) -> list[
         )
         .order_by(Appointment.day, Appointment.slot, Appointment.id)
     )
-    return list(session.scalars(stmt))
+    return [KioskAppointment(a.id, a.day, a.slot, a.item_name) for a in session.scalars(stmt)]
 
 
 def cancel_appointment(

@@ -4,17 +4,17 @@ see and cancel one's own bookings."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy
 
-from app.printing.documents.kiosk_slips import render_appointment_slip
 from app.services.kiosk import service as svc
-from app.views.kiosk.widgets import Page, PagedList, button, card, label
+from app.views.kiosk.controller import Booked, KioskController, plain_reason
+from app.views.kiosk.page import Page
+from app.views.kiosk.widgets import PagedList, Theme, button, card, label
 
-log = logging.getLogger(__name__)
+TRY_AGAIN = "系统暂时出了点问题，请稍后再试，或到服务窗口办理。"
 WEEKDAYS = "一二三四五六日"
 
 
@@ -25,10 +25,10 @@ def day_label(day: dt.date) -> str:
 class BookingPage(Page):
     name, needs, title = "booking", "record", "预约窗口办理"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         theme = self.theme
-        self.mine: list[Any] = []
+        self.mine: list[svc.KioskAppointment] = []
         self.lead = label("请选择哪一天来办事", "lead")
         self.booked = label("", "notice", wrap=True)
         self.my_button = button("查看或取消我的预约", "secondary", theme)
@@ -45,10 +45,8 @@ class BookingPage(Page):
         self.body.addWidget(self.days, 1)
 
     def enter(self, **details: Any) -> None:
-        kiosk = self.kiosk
-        with kiosk.db.sessions() as session:
-            days = svc.bookable_days(session, kiosk.today())
-            self.mine = svc.my_appointments(session, kiosk.state.resident.resident_id, kiosk.today())
+        days = self.kiosk.bookable_days()
+        self.mine = self.kiosk.my_appointments()
         if self.mine:
             first = self.mine[0]
             more = f"等 {len(self.mine)} 个预约" if len(self.mine) > 1 else ""
@@ -74,8 +72,8 @@ class BookingPage(Page):
 class SlotsPage(Page):
     name, needs, title, back_to = "slots", "record", "请选择时间段", "booking"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         theme = self.theme
         self.day: dt.date | None = None
         self.lead = label("", "lead")
@@ -90,13 +88,11 @@ class SlotsPage(Page):
             return "booking"
         self.day = day
         self.lead.setText(day_label(day))
-        with self.kiosk.db.sessions() as session:
-            slots = svc.available_slots(session, day)
-        self.slots.set_items(slots, self._choice)
+        self.slots.set_items(self.kiosk.available_slots(day), self._choice)
         return None
 
-    def _choice(self, slot_left: tuple[str, int]):
-        slot, left = slot_left
+    def _choice(self, places: svc.SlotPlaces):
+        slot, left = places
         text = f"{slot}\n还可约 {left} 人" if left > 0 else f"{slot}\n已约满"
         choice = button(text, "choice", self.theme, height=150)
         choice.setObjectName(f"slot-{slot}")
@@ -105,7 +101,7 @@ class SlotsPage(Page):
         return choice
 
     def ask(self, slot: str) -> None:
-        day, resident = self.day, self.kiosk.state.resident
+        day, resident = self.day, self.kiosk.resident
         phone = resident.phone_masked or "未登记（请到窗口补登）"
         self.kiosk.confirm(
             title="确认预约",
@@ -123,25 +119,21 @@ class SlotsPage(Page):
         )
 
     def book(self, day: dt.date, slot: str) -> None:
-        kiosk = self.kiosk
-        resident = kiosk.state.resident
-        try:
-            with kiosk.db.sessions.begin() as session:
-                appointment = svc.book(session, resident.resident_id, day=day, slot=slot, today=kiosk.today())
-                item_name = appointment.item_name
-        except svc.KioskError as exc:
-            kiosk.show_result(ok=False, headline="没能预约", lines=[str(exc)], back_to="booking")
-            return
-        pdf = render_appointment_slip(
-            day, slot, item_name, resident.masked_name, kiosk.centre_name, kiosk.centre_phone
+        self.kiosk.book(day, slot, self._booked, self._not_booked)
+
+    def _not_booked(self, exc: Exception) -> None:
+        self.kiosk.show_result(
+            ok=False, headline="没能预约", lines=[plain_reason(exc, TRY_AGAIN)], back_to="booking"
         )
-        problem = kiosk.print_pdf(pdf, "正在打印预约凭条，请稍候……")
+
+    def _booked(self, booked: Booked) -> None:
+        day, slot = booked.day, booked.slot
         slip = (
             "预约凭条已打印，请在出纸口取走。"
-            if not problem
-            else f"凭条没能打印（{problem}），请记住您的预约时间；到时刷身份证即可。"
+            if not booked.slip_problem
+            else f"凭条没能打印（{booked.slip_problem}），请记住您的预约时间；到时刷身份证即可。"
         )
-        kiosk.show_result(
+        self.kiosk.show_result(
             ok=True,
             headline="预约成功",
             number=f"{day.month}月{day.day}日 {slot}",
@@ -158,19 +150,16 @@ class SlotsPage(Page):
 class MyBookingsPage(Page):
     name, needs, title, back_to = "my_bookings", "record", "我的预约", "booking"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         rows = 3 if self.theme.scale < 1.25 else 2
         self.list = PagedList(self.theme, columns=1, rows=rows, empty="您现在没有预约")
         self.body.addWidget(self.list, 1)
 
     def enter(self, **details: Any) -> None:
-        kiosk = self.kiosk
-        with kiosk.db.sessions() as session:
-            mine = svc.my_appointments(session, kiosk.state.resident.resident_id, kiosk.today())
-        self.list.set_items(mine, self._card)
+        self.list.set_items(self.kiosk.my_appointments(), self._card)
 
-    def _card(self, appointment):
+    def _card(self, appointment: svc.KioskAppointment):
         theme = self.theme
         frame, lines = card(theme)
         row = QHBoxLayout()
@@ -199,16 +188,15 @@ class MyBookingsPage(Page):
         )
 
     def cancel(self, appointment_id: int) -> None:
-        kiosk = self.kiosk
-        try:
-            with kiosk.db.sessions.begin() as session:
-                svc.cancel_appointment(
-                    session, kiosk.state.resident.resident_id, appointment_id, now=kiosk.now()
-                )
-        except svc.KioskError as exc:
-            kiosk.show_result(ok=False, headline="没能取消", lines=[str(exc)], back_to="my_bookings")
-            return
-        kiosk.show_result(
+        self.kiosk.cancel_appointment(appointment_id, self._cancelled, self._not_cancelled)
+
+    def _not_cancelled(self, exc: Exception) -> None:
+        self.kiosk.show_result(
+            ok=False, headline="没能取消", lines=[plain_reason(exc, TRY_AGAIN)], back_to="my_bookings"
+        )
+
+    def _cancelled(self, _: None) -> None:
+        self.kiosk.show_result(
             ok=True, headline="预约已取消", lines=["如需再来，可以重新预约。"], back_to="booking"
         )
 

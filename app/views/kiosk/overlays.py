@@ -4,15 +4,12 @@ PIN pad, and "please wait" while a document prints."""
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from app.views.kiosk.widgets import BACKSPACE, CLEAR, EntryDisplay, KeyPad, button, label
-
-if TYPE_CHECKING:
-    from app.views.kiosk.window import KioskWindow
+from app.views.kiosk.controller import KioskController
+from app.views.kiosk.widgets import BACKSPACE, CLEAR, EntryDisplay, KeyPad, Theme, button, label
 
 PIN_ATTEMPTS = 5  # wrong PINs in a row before the pad rests
 PIN_REST_SECONDS = 60
@@ -22,9 +19,8 @@ class Overlay(QWidget):
     """A dimmed layer over the window with a white panel in the middle; taps on it never reach
     the page below."""
 
-    def __init__(self, kiosk: KioskWindow):
-        super().__init__(kiosk)
-        self.kiosk = kiosk
+    def __init__(self, window: QWidget):
+        super().__init__(window)
         self.setObjectName("overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.panel = QFrame()
@@ -38,7 +34,7 @@ class Overlay(QWidget):
         self.hide()
 
     def open(self) -> None:
-        self.setGeometry(self.kiosk.rect())
+        self.setGeometry(self.parentWidget().rect())
         self.show()
         self.raise_()
 
@@ -48,17 +44,16 @@ class Overlay(QWidget):
 
 class Countdown(Overlay):
     """The last seconds before an idle session is wiped; any touch (seen by the window's event
-    filter) takes it away again."""
+    filter) takes it away again; so does 继续使用, connected by the window."""
 
-    def __init__(self, kiosk: KioskWindow):
-        super().__init__(kiosk)
+    def __init__(self, window: QWidget, theme: Theme):
+        super().__init__(window)
         self.number = label("10", "number", align=Qt.AlignmentFlag.AlignCenter)
         self.message = label("", "hero", align=Qt.AlignmentFlag.AlignCenter)
-        self.keep = button("继续使用", "primary", kiosk.theme)
+        self.keep = button("继续使用", "primary", theme)
         self.content.addWidget(self.number)
         self.content.addWidget(self.message)
         self.content.addWidget(self.keep)
-        self.keep.clicked.connect(kiosk.user_active)
 
     def show_seconds(self, seconds: int) -> None:
         self.number.setText(str(seconds))
@@ -66,8 +61,10 @@ class Countdown(Overlay):
 
 
 class Busy(Overlay):
-    def __init__(self, kiosk: KioskWindow):
-        super().__init__(kiosk)
+    """Covers the screen while a job runs on the worker: the window keeps painting, taps wait."""
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
         self.message = label("", "hero", align=Qt.AlignmentFlag.AlignCenter)
         self.content.addWidget(self.message)
 
@@ -78,11 +75,13 @@ class Busy(Overlay):
 
 class PinPad(Overlay):
     """The administrator's way out: the PIN is checked against the centre's setting; after five
-    wrong ones in a row the pad rests for a minute."""
+    wrong ones in a row the pad rests for a minute. ``unlocked`` tells the window to let go."""
 
-    def __init__(self, kiosk: KioskWindow):
-        super().__init__(kiosk)
-        theme = kiosk.theme
+    unlocked = Signal()
+
+    def __init__(self, window: QWidget, theme: Theme, kiosk: KioskController):
+        super().__init__(window)
+        self.kiosk = kiosk
         self.pin = ""
         self.failures = 0
         self.resting_until = 0.0
@@ -135,10 +134,13 @@ class PinPad(Overlay):
         if not pin:
             self.message.setText("请输入密码")
             return
-        if self.kiosk.check_admin_pin(pin):
+        self.kiosk.check_admin_pin(pin, self._answered)
+
+    def _answered(self, right: bool) -> None:
+        if right:
             self.failures = 0
             self.message.setText("")
-            self.kiosk.unlock()
+            self.unlocked.emit()
             return
         self.failures += 1
         if self.failures >= PIN_ATTEMPTS:

@@ -10,13 +10,14 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from app.services.kiosk import service as svc
+from app.views.kiosk.controller import KioskController
+from app.views.kiosk.page import Page
 from app.views.kiosk.widgets import (
     BACKSPACE,
     RED,
     EntryDisplay,
     KeyPad,
-    Page,
+    Theme,
     Tile,
     button,
     card,
@@ -68,8 +69,8 @@ class CardArt(QWidget):
 class HomePage(Page):
     name, needs, back_to = "home", "nobody", None
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         theme = self.theme
         for widget in (self.heading, self.aside, self.back_button, self.exit_button, self.hint):
             widget.hide()
@@ -115,8 +116,8 @@ class IdKeypadPage(Page):
     name, needs, back_to = "keypad", "nobody", "home"
     title = "请输入身份证号码"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         theme = self.theme
         self.value = ""
         self.display = EntryDisplay("共18位，最后一位可能是X", (6, 8, 4), theme)
@@ -175,7 +176,7 @@ class IdKeypadPage(Page):
         if len(self.value) != 18:
             self.show_error("身份证号码是18位，请输入完整")
             return
-        self.kiosk.identify(self.value)
+        self.kiosk.identify(self.value, refused=self.show_error)
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -191,8 +192,8 @@ class IdKeypadPage(Page):
 class MenuPage(Page):
     name, back_to = "menu", "home"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         theme = self.theme
         self.lead = label("请选择要办理的事项", "lead")
         self.notice = label(f"{NO_RECORD}。\n到窗口登记时，请带上身份证和户口簿。", "notice", wrap=True)
@@ -214,7 +215,7 @@ class MenuPage(Page):
         self.body.addStretch(0)  # takes the room instead of the grid when one small tile is left
 
     def enter(self, **details: Any) -> None:
-        resident = self.kiosk.state.resident
+        resident = self.kiosk.resident
         registered = resident is not None
         self.heading.setText(f"您好，{resident.masked_name}" if registered else "您好")
         self.notice.setVisible(not registered)
@@ -229,8 +230,7 @@ class MenuPage(Page):
                 big if registered else self.theme.px(1000), big if registered else self.theme.px(300)
             )
         if registered:
-            with self.kiosk.db.sessions() as session:
-                left = svc.prints_left_today(session, resident.resident_id, self.kiosk.today())
+            left = self.kiosk.prints_left()
             note = f"当场打印，今天还可打印{left}份" if left else "今天的自助打印次数已用完"
             self.tiles["certificates"].note.setText(note)
         self.aside.setText(f"所属网格：{resident.grid_name}" if registered and resident.grid_name else "")
@@ -241,8 +241,8 @@ class ConfirmPage(Page):
 
     name = "confirm"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         theme = self.theme
         self.action: Callable[[], None] | None = None
         self.back_details: dict[str, Any] = {}
@@ -296,8 +296,8 @@ class ResultPage(Page):
 
     name = "result"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         theme = self.theme
         self.heading.hide()
         self.aside.hide()

@@ -8,26 +8,22 @@ exists, and its number stays on the screen to be written down.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QSizePolicy, QVBoxLayout
 
-from app.printing.documents.kiosk_slips import render_request_slip
-from app.services.common.workdays import WorkCalendar
-from app.services.kiosk import service as svc
-from app.views.kiosk.widgets import BACKSPACE, CLEAR, EntryDisplay, KeyPad, Page, PagedList, button, label
-
-log = logging.getLogger(__name__)
-TEXT_LIMIT = getattr(svc, "REQUEST_TEXT_LIMIT", 300)
+from app.services.kiosk.service import REQUEST_TEXT_LIMIT as TEXT_LIMIT
+from app.views.kiosk.controller import FiledRequest, KioskController, plain_reason
+from app.views.kiosk.page import Page
+from app.views.kiosk.widgets import BACKSPACE, CLEAR, EntryDisplay, KeyPad, PagedList, Theme, button, label
 
 
 class CategoryPage(Page):
     name, title = "request", "我要反映诉求"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         theme = self.theme
         self.lead = label("请选择您要反映的事情属于哪一类", "lead")
         self.note = label("社区网格员会在五个工作日内联系您、答复您。", "note", wrap=True)
@@ -46,15 +42,14 @@ class CategoryPage(Page):
         return choice
 
     def choose(self, category: str) -> None:
-        self.kiosk.state.category = category
-        self.kiosk.go("request_text")
+        self.kiosk.choose_category(category)
 
 
 class RequestTextPage(Page):
     name, title, back_to = "request_text", "简单说一说（可以不填）", "request"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         theme = self.theme
         self.note = label(
             "点一下下面的白框，用屏幕键盘或手写输入；不想写，可以直接点“跳过”。", "note", wrap=True
@@ -88,9 +83,9 @@ class RequestTextPage(Page):
         self.next.clicked.connect(lambda: self.proceed(self.text.toPlainText()))
 
     def enter(self, **details: Any) -> str | None:
-        if not self.kiosk.state.category:
+        if not self.kiosk.category:
             return "request"
-        self.aside.setText(f"类别：{self.kiosk.state.category}")
+        self.aside.setText(f"类别：{self.kiosk.category}")
         self.text.setFocus()
         return None
 
@@ -103,9 +98,8 @@ class RequestTextPage(Page):
         self.count.setText(f"{len(text)} / {TEXT_LIMIT} 字")
 
     def proceed(self, text: str) -> None:
-        self.kiosk.state.request_text = text.strip()
         self.text.clearFocus()
-        self.kiosk.go("phone")
+        self.kiosk.describe_request(text)
 
     def reset(self) -> None:
         self.text.clearFocus()
@@ -116,8 +110,8 @@ class RequestTextPage(Page):
 class PhonePage(Page):
     name, title, back_to = "phone", "留下您的手机号码", "request_text"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         theme = self.theme
         self.value = ""
         self.display = EntryDisplay("11位手机号码，网格员会打这个电话联系您", (3, 4, 4), theme)
@@ -144,10 +138,9 @@ class PhonePage(Page):
         self.reset()
 
     def enter(self, **details: Any) -> str | None:
-        state = self.kiosk.state
-        if not state.category:
+        if not self.kiosk.category:
             return "request"
-        self.aside.setText(f"类别：{state.category}")
+        self.aside.setText(f"类别：{self.kiosk.category}")
         return None
 
     def show_error(self, text: str) -> None:
@@ -174,54 +167,28 @@ class PhonePage(Page):
             self.press(text)
 
     def submit(self) -> None:
-        kiosk, state = self.kiosk, self.kiosk.state
-        resident = state.resident
-        category, text = state.category, state.request_text
-        today = kiosk.today()
-        try:
-            with kiosk.db.sessions.begin() as session:
-                case_no = svc.submit_request(
-                    session,
-                    resident.resident_id if resident else None,
-                    category=category,
-                    text=text,
-                    phone=self.value,
-                    id_text=state.id_text or None,
-                    today=today,
-                )
-                due = WorkCalendar.load(session).add_working_days(today, getattr(svc, "REQUEST_DAYS", 5))
-        except svc.KioskError as exc:
-            self.show_error(str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001
-            log.warning("kiosk request failed: %s", type(exc).__name__)
-            self.show_error("暂时无法提交，请到服务窗口反映，谢谢您")
-            return
-        # The case exists from here on: the form is emptied so that 返回 cannot file it twice.
-        state.category, state.request_text = "", ""
-        for name in ("request_text", "phone"):
-            kiosk.pages[name].reset()
-        pdf = render_request_slip(
-            case_no,
-            category,
-            text,
-            resident.grid_name if resident else "",
-            due,
-            kiosk.centre_name,
-            kiosk.centre_phone,
-        )
-        problem = kiosk.print_pdf(pdf, "正在打印回执，请稍候……")
+        self.kiosk.submit_request(self.value, self._filed, self._not_filed)
+
+    def _not_filed(self, exc: Exception) -> None:
+        self.show_error(plain_reason(exc, "暂时无法提交，请到服务窗口反映，谢谢您"))
+
+    def _filed(self, request: FiledRequest) -> None:
         slip = (
             "回执已打印，请在出纸口取走。"
-            if not problem
-            else f"回执没能打印（{problem}）。请记下上面的编号，凭编号可到窗口查询。"
+            if not request.slip_problem
+            else f"回执没能打印（{request.slip_problem}）。请记下上面的编号，凭编号可到窗口查询。"
         )
-        kiosk.show_result(
+        due = request.due
+        self.kiosk.show_result(
             ok=True,
             headline="您的诉求已提交",
-            number=case_no,
+            number=request.case_no,
             caption="办件编号（请记下）",
-            lines=[f"类别：{category}", f"网格员会在 {due.month}月{due.day}日 前联系您、答复您。", slip],
+            lines=[
+                f"类别：{request.category}",
+                f"网格员会在 {due.month}月{due.day}日 前联系您、答复您。",
+                slip,
+            ],
             back_to="menu",
         )
 

@@ -1,24 +1,23 @@
 """Pages for a registered resident's own matters: printing a certificate, their cases, rating one.
 
-Every call names the session's resident (``kiosk.state.resident``), never anything typed, so no
-page can reach another person's data.
+Every call goes through the controller, which names the session's resident, never anything
+typed, so no page can reach another person's data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy
 
-from app.printing.certificates.renderer import PDF_RENDERER
 from app.services.cases.workflow import EVALUATIONS
 from app.services.kiosk import service as svc
-from app.views.kiosk.widgets import Page, PagedList, Tile, button, card, label
+from app.views.kiosk.controller import KioskController, Printed, plain_reason
+from app.views.kiosk.page import Page
+from app.views.kiosk.widgets import PagedList, Theme, Tile, button, card, label
 
-log = logging.getLogger(__name__)
 PRINTER_DOWN = "打印机暂时无法使用"
 STATUS_COLOURS = {
     "已办结": "#22703A",
@@ -38,11 +37,11 @@ def day_text(day: dt.date | None) -> str:
 class CertificatesPage(Page):
     name, needs, title = "certificates", "record", "打印证明"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         theme = self.theme
         self.left = 0
-        self.templates: list[tuple[str, str]] = []
+        self.templates: list[svc.KioskTemplate] = []
         self.note = label("证明上的内容取自社区登记信息；如有不对，请到窗口更正。", "note", wrap=True)
         self.limit_notice = label("", "notice", wrap=True)
         rows = 4 if theme.scale < 1.25 else 3
@@ -52,17 +51,15 @@ class CertificatesPage(Page):
         self.body.addWidget(self.list, 1)
 
     def enter(self, **details: Any) -> None:
-        resident = self.kiosk.state.resident
-        with self.kiosk.db.sessions() as session:
-            self.templates = svc.self_service_templates(session)
-            self.left = svc.prints_left_today(session, resident.resident_id, self.kiosk.today())
+        self.templates = self.kiosk.certificates()
+        self.left = self.kiosk.prints_left()
         self.aside.setText(f"今天还可打印 {self.left} 份")
         limit = self.kiosk.settings.daily_print_limit
         self.limit_notice.setText(f"今天的自助打印已达{limit}份上限，如还需要请到服务窗口办理。")
         self.limit_notice.setVisible(self.left <= 0)
         self.list.set_items(self.templates, self._choice)
 
-    def _choice(self, template: tuple[str, str]):
+    def _choice(self, template: svc.KioskTemplate):
         code, title = template
         note = "当场打印，带二维码可核验" if self.left > 0 else "今天的次数已用完"
         choice = Tile("证", title, note, self.theme, "red" if self.left > 0 else "grey")
@@ -87,49 +84,33 @@ class CertificatesPage(Page):
         )
 
     def print_certificate(self, code: str, title: str) -> None:
-        """Issue, print, and commit only when the printer took it; otherwise nothing is recorded."""
-        kiosk = self.kiosk
-        resident = kiosk.state.resident
-        with kiosk.db.sessions() as session:
-            try:
-                issued = svc.print_certificate(
-                    session, PDF_RENDERER, resident.resident_id, code, today=kiosk.today()
-                )
-            except svc.KioskError as exc:
-                session.rollback()
-                kiosk.show_result(
-                    ok=False, headline="这份证明暂时不能打印", lines=[str(exc)], back_to="certificates"
-                )
-                return
-            except Exception as exc:  # noqa: BLE001 — the resident gets a sentence, the log the kind
-                session.rollback()
-                log.warning("kiosk certificate failed: %s", type(exc).__name__)
-                kiosk.show_result(
-                    ok=False,
-                    headline="这份证明暂时不能打印",
-                    lines=["系统暂时出了点问题，请到服务窗口办理。"],
-                    back_to="certificates",
-                )
-                return
-            problem = kiosk.print_pdf(issued.pdf, f"正在打印《{title}》，请稍候……")
-            if problem:
-                session.rollback()
-                kiosk.show_result(
-                    ok=False,
-                    headline=f"{PRINTER_DOWN}，请到窗口办理",
-                    lines=[
-                        f"原因：{problem}。",
-                        "这次没有打印，也没有登记，不占用今天的打印次数。",
-                        "请到服务窗口办理，工作人员会为您打印。",
-                    ],
-                    back_to="certificates",
-                )
-                return
-            session.commit()
-        kiosk.show_result(
+        self.kiosk.print_certificate(
+            code, title, lambda printed: self._printed(title, printed), self._not_issued
+        )
+
+    def _not_issued(self, exc: Exception) -> None:
+        reason = plain_reason(exc, "系统暂时出了点问题，请到服务窗口办理。")
+        self.kiosk.show_result(
+            ok=False, headline="这份证明暂时不能打印", lines=[reason], back_to="certificates"
+        )
+
+    def _printed(self, title: str, printed: Printed) -> None:
+        if printed.problem:
+            self.kiosk.show_result(
+                ok=False,
+                headline=f"{PRINTER_DOWN}，请到窗口办理",
+                lines=[
+                    f"原因：{printed.problem}。",
+                    "这次没有打印，也没有登记，不占用今天的打印次数。",
+                    "请到服务窗口办理，工作人员会为您打印。",
+                ],
+                back_to="certificates",
+            )
+            return
+        self.kiosk.show_result(
             ok=True,
             headline=f"《{title}》已打印",
-            number=issued.serial,
+            number=printed.serial,
             caption="证明编号",
             lines=[
                 "请在出纸口取走证明。",
@@ -147,17 +128,14 @@ class CertificatesPage(Page):
 class CasesPage(Page):
     name, needs, title = "cases", "record", "我的办件"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         rows = 3 if self.theme.scale < 1.25 else 2
         self.list = PagedList(self.theme, columns=1, rows=rows, empty="您目前没有办件记录")
         self.body.addWidget(self.list, 1)
 
     def enter(self, **details: Any) -> None:
-        resident = self.kiosk.state.resident
-        with self.kiosk.db.sessions.begin() as session:  # the look is audited
-            cases = svc.my_cases(session, resident.resident_id, today=self.kiosk.today())
-        self.show_cases(cases)
+        self.show_cases(self.kiosk.my_cases())
 
     def show_cases(self, cases: list[svc.KioskCase]) -> None:
         self.aside.setText(f"共 {len(cases)} 件" if cases else "")
@@ -197,8 +175,8 @@ class CasesPage(Page):
 class RatingPage(Page):
     name, needs, title, back_to = "rating", "record", "评价办件", "cases"
 
-    def __init__(self, kiosk):
-        super().__init__(kiosk)
+    def __init__(self, kiosk: KioskController, theme: Theme):
+        super().__init__(kiosk, theme)
         theme = self.theme
         self.case: svc.KioskCase | None = None
         self.subject = label("", "lead", wrap=True)
@@ -229,19 +207,20 @@ class RatingPage(Page):
         self.subject.setText(f"{case.item_name}（编号 {case.case_no}）")
 
     def rate(self, evaluation: str) -> None:
-        case, kiosk = self.case, self.kiosk
+        case = self.case
         if case is None:
             return
-        try:
-            with kiosk.db.sessions.begin() as session:
-                svc.rate_case(session, kiosk.state.resident.resident_id, case.case_no, evaluation)
-        except svc.KioskError as exc:
-            kiosk.show_result(ok=False, headline="没能记下评价", lines=[str(exc)], back_to="cases")
-            return
+        self.kiosk.rate(case.case_no, evaluation, lambda _: self._rated(case, evaluation), self._not_rated)
+
+    def _not_rated(self, exc: Exception) -> None:
+        reason = plain_reason(exc, "系统暂时出了点问题，请稍后再试。")
+        self.kiosk.show_result(ok=False, headline="没能记下评价", lines=[reason], back_to="cases")
+
+    def _rated(self, case: svc.KioskCase, evaluation: str) -> None:
         lines = [f"您对“{case.item_name}”的评价：{evaluation}。"]
         if STARS.get(evaluation, 5) <= 2:
             lines.append("我们会认真核查，社区工作人员会尽快与您联系。")
-        kiosk.show_result(ok=True, headline="感谢您的评价", lines=lines, back_to="cases")
+        self.kiosk.show_result(ok=True, headline="感谢您的评价", lines=lines, back_to="cases")
 
     def reset(self) -> None:
         self.case = None

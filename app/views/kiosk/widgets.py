@@ -1,5 +1,5 @@
 """Touch-first building blocks of the kiosk: sizes from the screen, one style sheet, big buttons,
-tiles, keypads, a paged list and the page frame with its 返回 and 退出.
+tiles, keypads and a paged list.
 
 Every size that a finger or an older eye depends on comes from ``Theme``: point sizes are
 multiplied by its ``scale`` (the tests render everything at 1.5x), touch targets are at least
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QScreen
@@ -24,9 +24,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-if TYPE_CHECKING:
-    from app.views.kiosk.window import KioskWindow
 
 MIN_TOUCH_MM = 15
 MIN_TOUCH_PX_AT_96DPI = 90
@@ -339,57 +336,3 @@ class PagedList(QWidget):
         self.previous.setEnabled(self.page > 0)
         self.next.setEnabled(self.page < self.pages - 1)
         self.position.setText(f"第 {self.page + 1} / {self.pages} 页")
-
-
-class Page(QWidget):
-    """One screen: a title (with an optional note on the right), a body, and the footer with a
-    big 返回 (to ``back_to``) and 退出 (wipes the session and returns home)."""
-
-    name = ""
-    title = ""
-    back_to: str | None = "menu"
-    footer_hint = "办完请点“退出”，以免后面的人看到您的信息"
-
-    def __init__(self, kiosk: KioskWindow):
-        super().__init__()
-        self.kiosk = kiosk
-        theme = self.theme = kiosk.theme
-        root = QVBoxLayout(self)
-        root.setContentsMargins(64, 26, 64, 22)  # room for text matters more than air at large type
-        root.setSpacing(20)
-        top = QHBoxLayout()
-        self.heading = label(self.title, "title")
-        self.aside = label("", "aside", align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.aside)
-        root.addLayout(top)
-        self.body = QVBoxLayout()
-        self.body.setSpacing(20)
-        root.addLayout(self.body, 1)
-        self.footer = QHBoxLayout()
-        self.footer.setSpacing(theme.px(30))
-        self.back_button = button("‹ 返回", "secondary", theme)
-        self.exit_button = button("退出", "exit", theme)
-        for widget in (self.back_button, self.exit_button):
-            widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            widget.setMinimumWidth(max(theme.touch * 3, theme.px(280)))
-        self.hint = label(self.footer_hint, "hint", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
-        self.footer.addWidget(self.back_button)
-        self.footer.addWidget(self.hint, 1)
-        self.footer.addWidget(self.exit_button)
-        root.addLayout(self.footer)
-        self.back_button.clicked.connect(self.go_back)
-        self.exit_button.clicked.connect(kiosk.sign_out)
-
-    def go_back(self) -> None:
-        if self.back_to == "home":
-            self.kiosk.sign_out()
-        elif self.back_to:
-            self.kiosk.go(self.back_to)
-
-    def enter(self, **details: Any) -> str | None:
-        """Called every time the page is shown: load what it shows from the services. Returns
-        the name of another page to show instead, or None."""
-
-    def reset(self) -> None:
-        """Forget everything typed or shown (the session ended)."""

@@ -1,0 +1,114 @@
+"""Requests (诉求) filed at the kiosk: a case on the "kiosk" channel, accepted at once, routed to
+the resident's grid and answered within five working days. Anyone identified may file one, a
+person without a record too. The caller commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Case, GridStaff
+from app.models.base import utcnow
+from app.models.staff import GRID_LEADER
+from app.services.admin.centre import current_community
+from app.services.cases import workflow
+from app.services.cases.numbers import next_case_no
+from app.services.common.idcard import redact
+from app.services.common.workdays import WorkCalendar
+from app.services.kiosk.common import (
+    ACTOR,
+    KioskError,
+    canonical_number,
+    get_resident,
+    id_hash,
+    load_settings,
+    normalise_mobile,
+    record,
+)
+
+REQUEST_DAYS = 5  # working days to answer a kiosk request
+REQUEST_TEXT_LIMIT = 300
+UNREGISTERED_NAME = "未登记居民"
+
+
+def request_due(session: Session, today: dt.date) -> dt.date:
+    """The day a request filed today must be answered by (the slip prints it)."""
+    return WorkCalendar.load(session).add_working_days(today, REQUEST_DAYS)
+
+
+def _grid_leader(session: Session, grid_id: int) -> str:
+    name = session.scalar(
+        select(GridStaff.name)
+        .where(GridStaff.grid_id == grid_id, GridStaff.role == GRID_LEADER)
+        .order_by(GridStaff.sort_order, GridStaff.id)
+        .limit(1)
+    )
+    return (name or "").strip()
+
+
+def submit_request(
+    session: Session,
+    resident_id: int | None,
+    *,
+    category: str,
+    text: str,
+    phone: str,
+    id_text: str | None = None,
+    today: dt.date | None = None,
+) -> str:
+    """File a request (诉求) as a case on the "kiosk" channel, accepted at once and due in five
+    working days, routed to the resident's grid (owner: its grid leader). A person without a
+    record passes ``resident_id=None`` (and may pass ``id_text``: only its hash is kept, in the
+    event data). Returns the case number; the caller commits, then prints the slip."""
+    today = today or dt.date.today()
+    if category not in load_settings(session).request_categories:
+        raise KioskError("请先选择诉求类别")
+    content = redact((text or "").strip())  # an ID number typed into the text is masked
+    if len(content) > REQUEST_TEXT_LIMIT:
+        raise KioskError(f"诉求内容最多{REQUEST_TEXT_LIMIT}个字，现在有{len(content)}个字，请删减一些")
+    mobile = normalise_mobile(phone)
+    resident = get_resident(session, resident_id) if resident_id is not None else None
+    if resident is not None:
+        hashed = id_hash(resident.id_number)
+    else:
+        hashed = id_hash(canonical_number(id_text)) if id_text and id_text.strip() else ""
+    household = resident.household if resident is not None else None
+    grid_id = household.building.grid_id if household is not None else None
+    community = current_community(session)
+    now = utcnow()
+    case = Case(
+        origin_community=community.code,
+        case_no=next_case_no(session, community.short_code, today),
+        community_id=community.id,
+        channel="kiosk",
+        status="accepted",
+        item_id=None,
+        item_code="",
+        item_name=f"群众诉求（{category}）",
+        promised_days=REQUEST_DAYS,
+        resident_id=resident.id if resident else None,
+        applicant_name=resident.name if resident else UNREGISTERED_NAME,
+        applicant_id_number=resident.id_number if resident else "",
+        applicant_phone=mobile,
+        grid_id=grid_id,
+        first_responder=ACTOR,
+        owner=_grid_leader(session, grid_id) if grid_id is not None else "",
+        content=content,
+        address=resident.current_address if resident else "",
+        received_at=now,
+        accepted_at=now,
+        due_date=request_due(session, today),
+        materials_received=[],
+        materials_missing=[],
+        events=[],
+    )
+    session.add(case)
+    data: dict[str, object] = {"category": category, "due_date": case.due_date.isoformat()}
+    if resident is None and hashed:
+        data["id_hash"] = hashed
+    workflow.record_event(case, actor=ACTOR, action="kiosk_request", note=category, data=data)
+    record(session, "kiosk_request", hashed=hashed, resident_id=case.resident_id, detail=case.case_no)
+    return case.case_no
