@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction
 
-from app.services.sync.client import OFFLINE, SyncClient, save_settings
-from app.views import tasks
+from app.services.sync.client import SyncClient
+from app.services.sync.settings import save_settings
+from app.services.sync.transport import OFFLINE
 from app.views.desk.context import StaffUser
 from app.views.desk.main_window import DeskWindow
 from app.views.desk_app import application, desk_context
+from app.views.ops import ImmediateRunner
 from tests.unit.test_sync_client import KEY, SERVER, FakeStreet, _accept
 
 
@@ -19,35 +21,31 @@ def test_sync_now_from_the_menu_then_offline_with_backoff(qtbot, demo_db):
     with demo_db.sessions.begin() as session:
         _accept(session)
         save_settings(session, SERVER, KEY)
-    tasks.set_synchronous(True)
-    try:
-        window = DeskWindow(desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk")))
-        qtbot.addWidget(window)
-        indicator = window.sync
-        indicator.client_factory = lambda url, key: SyncClient(
-            demo_db.sessions, url, key, http=street.client()
-        )
-        assert indicator.text().endswith("待上传 2 条")
-        action = next(a for a in window.findChildren(QAction) if a.text() == "立即同步")
-        action.trigger()
-        assert indicator.text().startswith("同步：上次成功 ") and indicator.text().endswith("待上传 0 条")
-        assert len(street.store) == 2 and indicator.failures == 0
-        assert 24_000 <= indicator.timer.remainingTime() <= 36_000
-        with demo_db.sessions.begin() as session:
-            _accept(session, 1)
-        street.refuse_calls = {2}
-        indicator.sync_now()
-        assert indicator.text() == f"同步：离线（{OFFLINE}），待上传 2 条"
-        assert indicator.failures == 1
-        indicator.sync_now()
-        assert indicator.failures == 0 and indicator.text().endswith("待上传 0 条")
-    finally:
-        tasks.set_synchronous(False)
+    ctx = desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk"), runner=ImmediateRunner())
+    window = DeskWindow(ctx)
+    qtbot.addWidget(window)
+    indicator = window.sync
+    indicator.client_factory = lambda url, key: SyncClient(demo_db.sessions, url, key, http=street.client())
+    assert indicator.text().endswith("待上传 2 条")
+    action = next(a for a in window.findChildren(QAction) if a.text() == "立即同步")
+    action.trigger()
+    assert indicator.text().startswith("同步：上次成功 ") and indicator.text().endswith("待上传 0 条")
+    assert len(street.store) == 2 and indicator.failures == 0
+    assert 24_000 <= indicator.timer.remainingTime() <= 36_000
+    with demo_db.sessions.begin() as session:
+        _accept(session, 1)
+    street.refuse_calls = {2}
+    indicator.sync_now()
+    assert indicator.text() == f"同步：离线（{OFFLINE}），待上传 2 条"
+    assert indicator.failures == 1
+    indicator.sync_now()
+    assert indicator.failures == 0 and indicator.text().endswith("待上传 0 条")
 
 
 def test_without_a_server_nothing_is_started(qtbot, demo_db):
     application()
-    window = DeskWindow(desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk")))
+    ctx = desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk"), runner=ImmediateRunner())
+    window = DeskWindow(ctx)
     qtbot.addWidget(window)
     assert not window.sync.timer.isActive()
     window.sync.sync_now()

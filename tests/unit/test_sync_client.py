@@ -16,7 +16,11 @@ from app.models import Case, CaseEvent, Certificate, OutboxEntry, Resident, Sync
 from app.services.admin.centre import current_community
 from app.services.cases import intake, workflow
 from app.services.sync import client as sync_client
-from app.services.sync.client import OFFLINE, REJECT_LIMIT, SyncClient, next_delay, status
+from app.services.sync import push as sync_push
+from app.services.sync.client import SyncClient
+from app.services.sync.pending import REJECT_LIMIT, SENT_KEPT_DAYS
+from app.services.sync.settings import next_delay, status
+from app.services.sync.transport import OFFLINE
 
 KEY = "ty-secret"
 SERVER = "https://street.example"
@@ -335,7 +339,7 @@ def test_sent_rows_leave_the_outbox_after_30_days_and_waiting_ones_never(demo_db
     assert _client(demo_db, street).sync_once().ok
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with demo_db.sessions.begin() as session:
-        for uuid, days in ((old, sync_client.SENT_KEPT_DAYS + 1), (recent, sync_client.SENT_KEPT_DAYS - 1)):
+        for uuid, days in ((old, SENT_KEPT_DAYS + 1), (recent, SENT_KEPT_DAYS - 1)):
             case_id = session.scalar(select(Case.id).where(Case.uuid == uuid))
             event_uuids = select(CaseEvent.uuid).where(CaseEvent.case_id == case_id)
             session.execute(
@@ -466,11 +470,13 @@ def test_a_wrong_local_clock_changes_nothing_in_the_cursor(demo_db, monkeypatch)
         }
         for i in range(5)
     ]
-    monkeypatch.setattr(sync_client, "utcnow", lambda: dt.datetime(2099, 1, 1))
+    for module in (sync_client, sync_push):  # every local timestamp a round writes
+        monkeypatch.setattr(module, "utcnow", lambda: dt.datetime(2099, 1, 1))
     report = _client(demo_db, street).sync_once()
     assert report.ok and report.pulled == 5 and street.pull_cursors == [0, 1002, 1004]
     street.feed.append(dict(street.feed[0], uuid="f0000000-0000-4000-8000-000000000099"))
-    monkeypatch.setattr(sync_client, "utcnow", lambda: dt.datetime(1990, 1, 1))
+    for module in (sync_client, sync_push):
+        monkeypatch.setattr(module, "utcnow", lambda: dt.datetime(1990, 1, 1))
     report = _client(demo_db, street).sync_once()
     assert report.pulled == 1 and street.pull_cursors[-1] == 1005
     with demo_db.sessions() as session:
