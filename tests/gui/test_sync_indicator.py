@@ -3,6 +3,8 @@ round backs off instead of hammering the street server."""
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtGui import QAction
 
 from app.services.sync.client import SyncClient
@@ -11,7 +13,7 @@ from app.services.sync.transport import OFFLINE
 from app.views.desk.context import StaffUser
 from app.views.desk.main_window import DeskWindow
 from app.views.desk_app import application, desk_context
-from app.views.ops import ImmediateRunner
+from app.views.ops import ImmediateRunner, ThreadRunner
 from tests.unit.test_sync_client import KEY, SERVER, FakeStreet, _accept
 
 
@@ -50,3 +52,46 @@ def test_without_a_server_nothing_is_started(qtbot, demo_db):
     assert not window.sync.timer.isActive()
     window.sync.sync_now()
     assert "尚未设置街道服务器" in window.sync.text()
+
+
+def test_a_round_runs_off_the_gui_thread_and_its_report_comes_back_to_it(qtbot, demo_db):
+    application()
+    street = FakeStreet()
+    with demo_db.sessions.begin() as session:
+        _accept(session)
+        save_settings(session, SERVER, KEY)
+    ctx = desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk"), runner=ThreadRunner())
+    window = DeskWindow(ctx)
+    qtbot.addWidget(window)
+    indicator = window.sync
+    worked_on = []
+
+    def client(url, key):
+        worked_on.append(threading.get_ident())
+        return SyncClient(demo_db.sessions, url, key, http=street.client())
+
+    indicator.client_factory = client
+    with qtbot.waitSignal(indicator.synced, timeout=10_000) as finished:
+        indicator.sync_now()
+        assert indicator.busy and indicator.text() == "同步：正在同步…"
+    assert worked_on and worked_on[0] != threading.get_ident()
+    assert finished.args[0].applied == 2 and not indicator.busy
+    assert indicator.text().endswith("待上传 0 条")
+
+
+def test_a_round_that_breaks_says_so_and_backs_off(qtbot, demo_db):
+    application()
+    with demo_db.sessions.begin() as session:
+        save_settings(session, SERVER, KEY)
+    ctx = desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk"), runner=ImmediateRunner())
+    window = DeskWindow(ctx)
+    qtbot.addWidget(window)
+
+    def broken(url, key):
+        raise RuntimeError("no client today")
+
+    window.sync.client_factory = broken
+    window.sync.sync_now()
+    assert window.sync.text() == "同步：出错（RuntimeError），稍后自动重试"
+    assert window.sync.failures == 1 and not window.sync.busy
+    assert 24_000 <= window.sync.timer.remainingTime() <= 36_000

@@ -458,6 +458,41 @@ def test_an_event_for_an_unknown_case_is_reported_not_dropped(demo_db, street):
     assert report.pulled == 1 and "不在本机" in report.errors[0]
 
 
+def test_a_malformed_pulled_record_is_reported_and_the_rest_of_the_page_applied(demo_db, street):
+    good = {
+        "type": "case",
+        "uuid": "c0000000-0000-4000-8000-000000000005",
+        "version": 2,
+        "origin_community": "110105001002",
+        "data": {
+            "case_no": "XH-20261120-0005",
+            "status": "accepted",
+            "item_code": "LL-001",
+            "item_name": "x",
+            "received_at": "2026-11-20T02:00:00",
+            "due_date": "2026-11-27",
+        },
+    }
+    street.feed = [
+        "not a record",
+        {"type": "bogus", "uuid": "u"},
+        dict(good, uuid="c0000000-0000-4000-8000-000000000006", version=None),
+        {"type": "case_event", "uuid": "e0000000-0000-4000-8000-000000000007", "version": 1, "data": ["x"]},
+        good,
+    ]
+    report = _client(demo_db, street).sync_once()
+    assert report.ok and report.pulled == 5
+    assert report.errors == [
+        "无法识别的记录类型“None”，已跳过",
+        "无法识别的记录类型“bogus”，已跳过",
+        "办件 c0000000-0000-4000-8000-000000000006 内容不完整，未能保存（TypeError）",
+        "办件记录 e0000000-0000-4000-8000-000000000007 内容不完整，未能保存（TypeError）",
+    ]
+    with demo_db.sessions() as session:
+        kept = session.scalar(select(Case).where(Case.uuid == good["uuid"]))
+        assert kept is not None and (kept.case_no, kept.version) == ("XH-20261120-0005", 2)
+
+
 def test_a_wrong_local_clock_changes_nothing_in_the_cursor(demo_db, monkeypatch):
     street = FakeStreet(page_size=2)
     street.feed = [
