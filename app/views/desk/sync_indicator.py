@@ -1,8 +1,8 @@
 """The desk's sync with the street office: a status-bar label and the timer that drives it.
 
-A round runs off the GUI thread (an Op on the desk's runner) every 30 s while the server answers, and
-backs off (30 s doubling to 30 min) while it does not; "立即同步" runs one at once. Nothing
-happens until a server and key are set (``yichuang sync-config``). The work opens its own
+A round runs off the GUI thread (an Op on the desk's runner) every 30 s while the server
+answers, and backs off (30 s doubling to 30 min) while it does not; "立即同步" runs one at once.
+Nothing happens until a server and key are set (``yichuang sync-config``). The work opens its own
 sessions; only the finished report comes back to the GUI thread.
 """
 
