@@ -52,8 +52,12 @@ def _url(args, ctx) -> str:
 def _sessions(args, ctx):
     from app.street.models import open_store
 
+    return _opening(open_store, _url(args, ctx))
+
+
+def _opening(open_it, url: str):
     try:
-        return open_store(_url(args, ctx))
+        return open_it(url)
     except Exception as exc:  # noqa: BLE001 — one sentence, no traceback
         raise CommandError(f"无法打开街道服务器数据库：{_first_line(exc)}") from exc
 
@@ -66,12 +70,14 @@ def _first_line(exc: BaseException) -> str:
 def run_server(args, ctx) -> int:
     import uvicorn
 
+    from app.street.models import prepare_store
+
     if bool(args.certfile) != bool(args.keyfile):
         raise CommandError("--certfile 和 --keyfile 须同时提供")
     if args.workers < 1:
         raise CommandError("--workers 至少为 1")
     url = _url(args, ctx)
-    _sessions(args, ctx).kw["bind"].dispose()  # create or upgrade the schema once, before the workers
+    _opening(prepare_store, url)
     os.environ[DB_ENV] = url
     tls = {"ssl_certfile": args.certfile, "ssl_keyfile": args.keyfile} if args.certfile else {}
     uvicorn.run(

@@ -31,7 +31,7 @@ def register(subparsers) -> None:
 
 
 def _status_dict(session) -> dict:
-    from app.services.sync.client import status
+    from app.services.sync.settings import status
 
     current = status(session)
     return {
@@ -45,7 +45,8 @@ def _status_dict(session) -> dict:
 def run_sync(args, ctx) -> int:
     import sys
 
-    from app.services.sync.client import NOT_CONFIGURED, SyncClient, resolve_settings
+    from app.services.sync.client import SyncClient
+    from app.services.sync.settings import NOT_CONFIGURED, resolve_settings
 
     db = ctx.db()
     with db.sessions() as session:
@@ -71,7 +72,7 @@ def run_sync(args, ctx) -> int:
 
 
 def run_config(args, ctx) -> int:
-    from app.services.sync.client import save_settings
+    from app.services.sync.settings import save_settings
 
     with ctx.db().sessions.begin() as session:
         try:

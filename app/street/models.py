@@ -150,6 +150,16 @@ def upgrade_schema(engine: Engine) -> None:
             lock.commit()
 
 
+def prepare_store(url: str) -> None:
+    """Create or upgrade the schema once, before the server's workers start, and keep no
+    connection open: each worker opens its own."""
+    engine = open_engine(url)
+    try:
+        upgrade_schema(engine)
+    finally:
+        engine.dispose()
+
+
 def open_store(url: str, *, migrate: bool = True) -> sessionmaker[Session]:
     engine = open_engine(url)
     if migrate:

@@ -1,6 +1,8 @@
 """What the street server does with what a community sends: a pushed batch is judged record by
 record (docs/SYNC.md: who may write what, versions, the status follows the owner) in one
 transaction; ``known`` tells a community which of its records the server already holds.
+Records arrive typed (app.street.incoming); what goes back is the documented answer, built here
+in the shape it travels and is stored in (a re-sent batch gets it again).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from app.models.base import utcnow
+from app.street.incoming import AskedKey, Incoming
 from app.street.models import (
     STREET,
     PushBatch,
@@ -28,10 +31,10 @@ MAX_KEYS = 5000  # records asked about in one "known" request
 # --- push ----------------------------------------------------------------------------------------
 
 
-def _result(rec: dict, status: str, server_version: int | None, reason: str = "") -> dict:
+def _result(rec: Incoming, status: str, server_version: int | None, reason: str = "") -> dict:
     return {
-        "uuid": rec["uuid"],
-        "type": rec["type"],
+        "uuid": rec.uuid,
+        "type": rec.type,
         "status": status,
         "server_version": server_version,
         "reason": reason,
@@ -53,7 +56,7 @@ def _case_fields(data: dict) -> tuple[str, str, dt.date | None] | str:
         return "data.due_date 须为 ISO 日期 (YYYY-MM-DD)"
 
 
-def _unstorable(rec: dict, server_version: int | None) -> dict | None:
+def _unstorable(rec: Incoming, server_version: int | None) -> dict | None:
     """The refusal of a record PostgreSQL cannot keep (NUL in text; UTF-8 has no lone
     surrogates). Checked only before a write: a record that changes nothing is never stored."""
     if keepable(rec):
@@ -73,7 +76,7 @@ def keepable(value: Any) -> bool:
         return True
     if isinstance(value, dict):
         return all(keepable(k) and keepable(v) for k, v in value.items())
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):  # tuple: a whole record
         return all(keepable(v) for v in value)
     return True
 
@@ -91,7 +94,7 @@ def _holds_as_sent(case, community: str, version: int) -> bool:
 
 
 class _Push:
-    def __init__(self, session: Session, community: str, records: list[dict]):
+    def __init__(self, session: Session, community: str, records: list[Incoming]):
         self.session, self.community, self.records = session, community, records
         self.changed: dict[int, Any] = {}
         self.pull_cursor = session.execute(
@@ -108,10 +111,8 @@ class _Push:
             query = select(model).options(defer(model.data)).where(model.uuid.in_(uuids))
             return {row.uuid: row for row in session.execute(query).scalars()}
 
-        by_type = {
-            t: [r["uuid"] for r in records if r["type"] == t] for t in ("case", "case_event", "certificate")
-        }
-        event_cases = [str(r["data"].get("case_uuid")) for r in records if r["type"] == "case_event"]
+        by_type = {t: [r.uuid for r in records if r.type == t] for t in ("case", "case_event", "certificate")}
+        event_cases = [str(r.data.get("case_uuid")) for r in records if r.type == "case_event"]
         self.cases = preload(StreetCase, by_type["case"] + event_cases)
         event_uuids = sorted(set(by_type["case_event"]))
         self.events: set[str] = (
@@ -127,14 +128,12 @@ class _Push:
         concurrent push or street answer waits for this one. A case the server already holds as
         sent is answered from the first read, without a lock: a repeated push writes nothing."""
         wanted = {
-            r["uuid"]
-            for r in self.records
-            if r["type"] == "case" and not self._held(r, self.cases.get(r["uuid"]))
+            r.uuid for r in self.records if r.type == "case" and not self._held(r, self.cases.get(r.uuid))
         }
         wanted |= {
-            str(r["data"].get("case_uuid"))
+            str(r.data.get("case_uuid"))
             for r in self.records
-            if r["type"] == "case_event" and r["uuid"] not in self.events
+            if r.type == "case_event" and r.uuid not in self.events
         }
         stored = sorted(uuid for uuid in wanted if uuid in self.cases)
         if stored:
@@ -146,18 +145,18 @@ class _Push:
                 .execution_options(populate_existing=True)
             )
 
-    def _held(self, rec: dict, row: StreetCase | None) -> bool:
+    def _held(self, rec: Incoming, row: StreetCase | None) -> bool:
         """The server has this very version from this community: answered "unchanged"."""
         return (
             row is not None
-            and rec["origin_community"] == row.origin_community
-            and _holds_as_sent(row, self.community, rec["version"])
+            and rec.origin_community == row.origin_community
+            and _holds_as_sent(row, self.community, rec.version)
         )
 
     def run(self) -> list[dict]:
         handlers = {"case": self.case, "case_event": self.case_event, "certificate": self.certificate}
         with self.session.no_autoflush:
-            results = [handlers[rec["type"]](rec) for rec in self.records]
+            results = [handlers[rec.type](rec) for rec in self.records]
             if self.changed:
                 first = allocate(self.session, len(self.changed))
                 for offset, row in enumerate(self.changed.values()):
@@ -167,11 +166,11 @@ class _Push:
     def _touch(self, row) -> None:
         self.changed[id(row)] = row
 
-    def case(self, rec: dict) -> dict:
-        data, version, community = rec["data"], rec["version"], self.community
-        row = self.cases.get(rec["uuid"])
+    def case(self, rec: Incoming) -> dict:
+        data, version, community = rec.data, rec.version, self.community
+        row = self.cases.get(rec.uuid)
         if row is None:
-            if rec["origin_community"] != community:
+            if rec.origin_community != community:
                 return _result(rec, "rejected", None, f"只能上传本社区（{community}）的记录")
             fields = _case_fields(data)
             if isinstance(fields, str):
@@ -181,7 +180,7 @@ class _Push:
             case_no, status, due = fields
             escalated = status == ESCALATED
             row = StreetCase(
-                uuid=rec["uuid"],
+                uuid=rec.uuid,
                 case_no=case_no,
                 origin_community=community,
                 status=status,
@@ -202,7 +201,7 @@ class _Push:
             return _result(
                 rec, "rejected", row.version, f"该办件由 {row.owner_community} 办理，本社区无权修改"
             )
-        if rec["origin_community"] != row.origin_community:
+        if rec.origin_community != row.origin_community:
             return _result(rec, "rejected", row.version, "origin_community 与服务器上的记录不符")
         if self._held(rec, row) or (version == row.version and row.data == data):
             return _result(rec, "unchanged", row.version)
@@ -235,12 +234,12 @@ class _Push:
         row.data, row.version, row.last_writer = dict(data, status=row.status), version + 1, STREET
         return _result(rec, "stale", row.version, f"其他字段已采用，状态“{status}”未采用（{why}），请拉取")
 
-    def case_event(self, rec: dict) -> dict:
-        if rec["origin_community"] != self.community:
+    def case_event(self, rec: Incoming) -> dict:
+        if rec.origin_community != self.community:
             return _result(rec, "rejected", None, f"只能上传本社区（{self.community}）的记录")
-        if rec["uuid"] in self.events:
-            return _result(rec, "unchanged", rec["version"])
-        case_uuid = rec["data"].get("case_uuid")
+        if rec.uuid in self.events:
+            return _result(rec, "unchanged", rec.version)
+        case_uuid = rec.data.get("case_uuid")
         if not isinstance(case_uuid, str) or not 0 < len(case_uuid) <= 36:
             return _result(rec, "rejected", None, "data.case_uuid 须为办件的 uuid")
         case = self.cases.get(case_uuid)
@@ -249,30 +248,30 @@ class _Push:
         if refused := _unstorable(rec, None):
             return refused
         row = StreetCaseEvent(
-            uuid=rec["uuid"],
+            uuid=rec.uuid,
             case_uuid=case_uuid,
             origin_community=self.community,
-            data=rec["data"],
+            data=rec.data,
             seq=0,
             received_at=utcnow(),
         )
         self.session.add(row)
         self.events.add(row.uuid)
         self._touch(row)
-        return _result(rec, "applied", rec["version"])
+        return _result(rec, "applied", rec.version)
 
-    def certificate(self, rec: dict) -> dict:
-        if rec["origin_community"] != self.community:
+    def certificate(self, rec: Incoming) -> dict:
+        if rec.origin_community != self.community:
             return _result(rec, "rejected", None, f"只能上传本社区（{self.community}）的记录")
-        row = self.certificates.get(rec["uuid"])
+        row = self.certificates.get(rec.uuid)
         if row is None:
             if refused := _unstorable(rec, None):
                 return refused
             row = StreetCertificate(
-                uuid=rec["uuid"],
-                version=rec["version"],
+                uuid=rec.uuid,
+                version=rec.version,
                 origin_community=self.community,
-                data=rec["data"],
+                data=rec.data,
                 seq=0,
                 updated_at=utcnow(),
             )
@@ -280,19 +279,21 @@ class _Push:
             self.certificates[row.uuid] = row
         elif row.origin_community != self.community:
             return _result(rec, "rejected", row.version, "该证明属于其他社区")
-        elif rec["version"] == row.version:
+        elif rec.version == row.version:
             return _result(rec, "unchanged", row.version)
-        elif rec["version"] < row.version:
+        elif rec.version < row.version:
             return _result(rec, "stale", row.version, f"服务器上已有版本 {row.version}")
         elif refused := _unstorable(rec, row.version):
             return refused
         else:
-            row.version, row.data, row.updated_at = rec["version"], rec["data"], utcnow()
+            row.version, row.data, row.updated_at = rec.version, rec.data, utcnow()
         self._touch(row)
         return _result(rec, "applied", row.version)
 
 
-def push(sessions: sessionmaker[Session], community: str, batch_id: str, records: list[dict]) -> list[dict]:
+def push(
+    sessions: sessionmaker[Session], community: str, batch_id: str, records: list[Incoming]
+) -> list[dict]:
     """Apply one batch; a batch already answered gets its stored answer again, changing nothing."""
 
     def work(session: Session) -> list[dict]:
@@ -308,14 +309,14 @@ def push(sessions: sessionmaker[Session], community: str, batch_id: str, records
     return retrying(sessions, work)
 
 
-def known(sessions: sessionmaker[Session], community: str, keys: list[dict]) -> list[dict]:
-    """Which of ``keys`` ({type, uuid, version}) the server already holds as ``community`` sent
+def known(sessions: sessionmaker[Session], community: str, keys: list[AskedKey]) -> list[dict]:
+    """Which of ``keys`` the server already holds as ``community`` sent
     them: a push would answer "unchanged" for exactly these, so a client that lost the answers
     to its pushes sends only the others again. Reads only; another community's records are
     never reported, so the answer tells nothing about them."""
     wanted: dict[str, dict[str, set[int]]] = {"case": {}, "case_event": {}, "certificate": {}}
     for key in keys:
-        wanted[key["type"]].setdefault(key["uuid"], set()).add(key["version"])
+        wanted[key.type].setdefault(key.uuid, set()).add(key.version)
     held: list[dict] = []
     with sessions() as session:
         for record_type, versions in wanted.items():

@@ -18,7 +18,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from app.street import admin, store
+from app.street import admin, receive, store
+from app.street.incoming import AskedKey, Incoming
 from app.street.models import StreetCaseEvent
 
 
@@ -404,6 +405,31 @@ def test_summary_and_street_page(http, server, community):
         and fresh["data"]["case_no"] in page.text
     )
     assert http.get("/street").headers["www-authenticate"].startswith("Bearer")
+
+
+def test_the_street_page_shows_what_communities_typed_as_text(http, server, community):
+    code, headers = community("<b>杏林</b>社区")
+    late = case(
+        code, status="escalated", due_date="2020-01-06", case_no="<script>x</script>", item_name='"x"&y'
+    )
+    push(http, headers, [late])
+    page = http.get("/street", headers=street_headers(server)).text
+    assert "<script>" not in page and "<b>" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "&lt;b&gt;杏林&lt;/b&gt;社区" in page
+    assert "&#34;x&#34;&amp;y" in page and "<h2>全部办件（" in page
+
+
+def test_receive_judges_typed_records_and_answers_in_the_wire_shape(server, community):
+    code, _ = community()
+    sent = case(code)
+    results = receive.push(server["sessions"], code, str(uuid.uuid4()), [Incoming(**sent)])
+    assert [(r["uuid"], r["status"]) for r in results] == [(sent["uuid"], "applied")]
+    asked = [AskedKey("case", sent["uuid"], 1), AskedKey("case", sent["uuid"], 2)]
+    assert receive.known(server["sessions"], code, asked) == [
+        {"type": "case", "uuid": sent["uuid"], "version": 1}
+    ]
+    refused = Incoming(**case(code, note="a\x00b"))
+    assert receive.push(server["sessions"], code, str(uuid.uuid4()), [refused])[0]["status"] == "rejected"
 
 
 def test_access_log_is_json_without_personal_data(http, server):

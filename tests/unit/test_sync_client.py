@@ -16,7 +16,11 @@ from app.models import Case, CaseEvent, Certificate, OutboxEntry, Resident, Sync
 from app.services.admin.centre import current_community
 from app.services.cases import intake, workflow
 from app.services.sync import client as sync_client
-from app.services.sync.client import OFFLINE, REJECT_LIMIT, SyncClient, next_delay, status
+from app.services.sync import push as sync_push
+from app.services.sync.client import SyncClient
+from app.services.sync.pending import REJECT_LIMIT, SENT_KEPT_DAYS
+from app.services.sync.settings import next_delay, status
+from app.services.sync.transport import OFFLINE
 
 KEY = "ty-secret"
 SERVER = "https://street.example"
@@ -335,7 +339,7 @@ def test_sent_rows_leave_the_outbox_after_30_days_and_waiting_ones_never(demo_db
     assert _client(demo_db, street).sync_once().ok
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with demo_db.sessions.begin() as session:
-        for uuid, days in ((old, sync_client.SENT_KEPT_DAYS + 1), (recent, sync_client.SENT_KEPT_DAYS - 1)):
+        for uuid, days in ((old, SENT_KEPT_DAYS + 1), (recent, SENT_KEPT_DAYS - 1)):
             case_id = session.scalar(select(Case.id).where(Case.uuid == uuid))
             event_uuids = select(CaseEvent.uuid).where(CaseEvent.case_id == case_id)
             session.execute(
@@ -454,6 +458,41 @@ def test_an_event_for_an_unknown_case_is_reported_not_dropped(demo_db, street):
     assert report.pulled == 1 and "不在本机" in report.errors[0]
 
 
+def test_a_malformed_pulled_record_is_reported_and_the_rest_of_the_page_applied(demo_db, street):
+    good = {
+        "type": "case",
+        "uuid": "c0000000-0000-4000-8000-000000000005",
+        "version": 2,
+        "origin_community": "110105001002",
+        "data": {
+            "case_no": "XH-20261120-0005",
+            "status": "accepted",
+            "item_code": "LL-001",
+            "item_name": "x",
+            "received_at": "2026-11-20T02:00:00",
+            "due_date": "2026-11-27",
+        },
+    }
+    street.feed = [
+        "not a record",
+        {"type": "bogus", "uuid": "u"},
+        dict(good, uuid="c0000000-0000-4000-8000-000000000006", version=None),
+        {"type": "case_event", "uuid": "e0000000-0000-4000-8000-000000000007", "version": 1, "data": ["x"]},
+        good,
+    ]
+    report = _client(demo_db, street).sync_once()
+    assert report.ok and report.pulled == 5
+    assert report.errors == [
+        "无法识别的记录类型“None”，已跳过",
+        "无法识别的记录类型“bogus”，已跳过",
+        "办件 c0000000-0000-4000-8000-000000000006 内容不完整，未能保存（TypeError）",
+        "办件记录 e0000000-0000-4000-8000-000000000007 内容不完整，未能保存（TypeError）",
+    ]
+    with demo_db.sessions() as session:
+        kept = session.scalar(select(Case).where(Case.uuid == good["uuid"]))
+        assert kept is not None and (kept.case_no, kept.version) == ("XH-20261120-0005", 2)
+
+
 def test_a_wrong_local_clock_changes_nothing_in_the_cursor(demo_db, monkeypatch):
     street = FakeStreet(page_size=2)
     street.feed = [
@@ -466,11 +505,13 @@ def test_a_wrong_local_clock_changes_nothing_in_the_cursor(demo_db, monkeypatch)
         }
         for i in range(5)
     ]
-    monkeypatch.setattr(sync_client, "utcnow", lambda: dt.datetime(2099, 1, 1))
+    for module in (sync_client, sync_push):  # every local timestamp a round writes
+        monkeypatch.setattr(module, "utcnow", lambda: dt.datetime(2099, 1, 1))
     report = _client(demo_db, street).sync_once()
     assert report.ok and report.pulled == 5 and street.pull_cursors == [0, 1002, 1004]
     street.feed.append(dict(street.feed[0], uuid="f0000000-0000-4000-8000-000000000099"))
-    monkeypatch.setattr(sync_client, "utcnow", lambda: dt.datetime(1990, 1, 1))
+    for module in (sync_client, sync_push):
+        monkeypatch.setattr(module, "utcnow", lambda: dt.datetime(1990, 1, 1))
     report = _client(demo_db, street).sync_once()
     assert report.pulled == 1 and street.pull_cursors[-1] == 1005
     with demo_db.sessions() as session:

@@ -1,7 +1,8 @@
 """Records as they travel (protocol v1): a row to a JSON-safe record for the push, and a page of
 pulled records applied to the local database.
 
-A record is ``{"type", "uuid", "version", "origin_community", "data"}``. ``data`` holds the row's
+A record travels as ``{"type", "uuid", "version", "origin_community", "data"}``; one pulled is
+read into a :class:`Pulled` first, so that what is wrong with its shape is said once, here. ``data`` holds the row's
 columns (timestamps as ISO-8601 text in UTC without an offset, as they are stored; dates as
 YYYY-MM-DD) except local row ids: a case carries ``community_code`` instead of its community's
 id, an event and a certificate carry ``case_uuid`` instead of their case's.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, DateTime, select
 from sqlalchemy.exc import IntegrityError
@@ -159,37 +160,67 @@ def _records(
 
 
 # --- pull ---------------------------------------------------------------------------------------
-def apply_page(session: Session, records: list[dict[str, Any]]) -> list[str]:
-    """Apply one pulled page (the caller's transaction). Returns what could not be applied, in
-    words: nothing is dropped without a sentence in the report."""
+class Pulled(NamedTuple):
+    """A case or case event as it came down with the pull."""
+
+    type: str  # "case" or "case_event"
+    uuid: str
+    version: int  # 1 for an event: it has one content whatever the version says
+    origin_community: str
+    data: dict[str, Any]
+
+
+def _incomplete(record_type: str, uuid: object, exc: Exception) -> str:
+    return f"{describe(record_type)} {uuid} 内容不完整，未能保存（{type(exc).__name__}）"
+
+
+def read_page(page: list[Any]) -> tuple[list[Pulled], list[str]]:
+    """The page's records this desk keeps, and what could not be read, in words: nothing is
+    dropped without a sentence in the report. Certificates are left out: the register flows up
+    only."""
+    records: list[Pulled] = []
     errors: list[str] = []
-    order = {"case": 0, "certificate": 1, "case_event": 2}
-    for record in sorted(records, key=lambda r: order.get(str(r.get("type")), 3)):
-        record_type = record.get("type")
+    for item in page:
+        raw = item if isinstance(item, dict) else {}
+        record_type = raw.get("type")
         if record_type == "certificate":
-            continue  # the register flows up only
+            continue
         if record_type not in ("case", "case_event"):
             errors.append(f"无法识别的记录类型“{record_type}”，已跳过")
             continue
         try:
+            uuid, data = raw["uuid"], raw["data"]
+            if not isinstance(uuid, str) or not isinstance(data, dict):
+                raise TypeError
+            version = int(raw["version"]) if record_type == "case" else 1
+            records.append(Pulled(record_type, uuid, version, str(raw.get("origin_community") or ""), data))
+        except (KeyError, TypeError, ValueError) as exc:
+            errors.append(_incomplete(record_type, raw.get("uuid"), exc))
+    return records, errors
+
+
+def apply_page(session: Session, records: list[Pulled]) -> list[str]:
+    """Apply one pulled page (the caller's transaction): cases before their events. Returns what
+    could not be applied, in words."""
+    errors: list[str] = []
+    for record in sorted(records, key=lambda r: r.type == "case_event"):
+        try:
             with session.begin_nested():  # one bad record does not cost the page
-                if record_type == "case":
+                if record.type == "case":
                     _apply_case(session, record)
                 else:
                     error = _apply_event(session, record)
                     if error:
                         errors.append(error)
         except (KeyError, TypeError, ValueError, IntegrityError) as exc:
-            errors.append(
-                f"{describe(str(record_type))} {record.get('uuid')} 内容不完整，未能保存（{type(exc).__name__}）"
-            )
+            errors.append(_incomplete(record.type, record.uuid, exc))
     return errors
 
 
-def _apply_case(session: Session, record: dict[str, Any]) -> None:
-    data = record["data"]
-    version = int(record["version"])
-    case = session.scalar(select(Case).where(Case.uuid == record["uuid"]))
+def _apply_case(session: Session, record: Pulled) -> None:
+    data = record.data
+    version = record.version
+    case = session.scalar(select(Case).where(Case.uuid == record.uuid))
     if case is None:
         _new_transferred_case(session, record, data, version)
         return
@@ -202,17 +233,15 @@ def _apply_case(session: Session, record: dict[str, Any]) -> None:
         case.version = max(case.version or 0, version)
 
 
-def _new_transferred_case(
-    session: Session, record: dict[str, Any], data: dict[str, Any], version: int
-) -> None:
+def _new_transferred_case(session: Session, record: Pulled, data: dict[str, Any], version: int) -> None:
     """A case transferred to this community (一体通办): created here, linked to the resident when
     the applicant's ID number is known here."""
     community = current_community(session)
     values = _from_json(Case, data)
     values.update(
-        uuid=record["uuid"],
+        uuid=record.uuid,
         version=version,
-        origin_community=record.get("origin_community") or data.get("origin_community") or community.code,
+        origin_community=record.origin_community or data.get("origin_community") or community.code,
         community_id=community.id,
     )
     if not values.get("case_no") or not values.get("status"):
@@ -237,16 +266,16 @@ def _new_transferred_case(
     session.flush()
 
 
-def _apply_event(session: Session, record: dict[str, Any]) -> str:
+def _apply_event(session: Session, record: Pulled) -> str:
     """Events are append-only and merged by uuid: a known uuid changes nothing."""
-    if session.scalar(select(CaseEvent.id).where(CaseEvent.uuid == record["uuid"])) is not None:
+    if session.scalar(select(CaseEvent.id).where(CaseEvent.uuid == record.uuid)) is not None:
         return ""
-    data = record["data"]
+    data = record.data
     case = session.scalar(select(Case).where(Case.uuid == data["case_uuid"]))
     if case is None:
-        return f"办件记录 {record['uuid']} 所属的办件 {data['case_uuid']} 不在本机，未能保存"
+        return f"办件记录 {record.uuid} 所属的办件 {data['case_uuid']} 不在本机，未能保存"
     values = _from_json(CaseEvent, data)
-    values.update(uuid=record["uuid"], case_id=case.id)
+    values.update(uuid=record.uuid, case_id=case.id)
     values.setdefault("actor", "街道")
     values.setdefault("action", "street_note")
     values.setdefault("from_status", "")

@@ -57,7 +57,7 @@ class DeskWindow(QMainWindow):
         self.grids = GridsPage(ctx)
         self.tabs.addTab(self.grids, "网格管理")
         self.setCentralWidget(self.tabs)
-        self.sync = SyncIndicator(ctx.db, self)
+        self.sync = SyncIndicator(ctx.db, self, runner=ctx.runner)
         self.sync.synced.connect(lambda report: report.pulled and self.cases.reload())
         self.intake.case_recorded.connect(lambda _no: self.sync.refresh())
         self._build_menu()

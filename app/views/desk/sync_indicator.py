@@ -1,8 +1,8 @@
 """The desk's sync with the street office: a status-bar label and the timer that drives it.
 
-A round runs off the GUI thread (run_in_background) every 30 s while the server answers, and
-backs off (30 s doubling to 30 min) while it does not; "立即同步" runs one at once. Nothing
-happens until a server and key are set (``yichuang sync-config``). The work opens its own
+A round runs off the GUI thread (an Op on the desk's runner) every 30 s while the server
+answers, and backs off (30 s doubling to 30 min) while it does not; "立即同步" runs one at once.
+Nothing happens until a server and key are set (``yichuang sync-config``). The work opens its own
 sessions; only the finished report comes back to the GUI thread.
 """
 
@@ -15,15 +15,10 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.db import Database
-from app.services.sync.client import (
-    NOT_CONFIGURED,
-    SyncClient,
-    SyncReport,
-    next_delay,
-    resolve_settings,
-    status,
-)
-from app.views.tasks import run_in_background
+from app.services.sync.client import SyncClient
+from app.services.sync.settings import NOT_CONFIGURED, next_delay, resolve_settings, status
+from app.services.sync.transport import SyncReport
+from app.views.ops import Op, Runner
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +33,12 @@ class SyncIndicator(QLabel):
         db: Database,
         parent: QWidget | None = None,
         *,
+        runner: Runner,
         client_factory: Callable[[str, str], SyncClient] | None = None,
     ):
         super().__init__(parent)
         self.db = db
+        self.runner = runner
         self.client_factory = client_factory or (lambda url, key: SyncClient(db.sessions, url, key))
         self.failures = 0
         self.busy = False
@@ -94,7 +91,7 @@ class SyncIndicator(QLabel):
             finally:
                 client.close()
 
-        run_in_background(work, self._done, self._failed)
+        Op(self, work, runner=self.runner).success(self._done).failure(self._failed).run()
 
     def _done(self, report: SyncReport) -> None:
         self.busy = False

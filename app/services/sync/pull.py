@@ -1,0 +1,39 @@
+"""The pull: what the street addressed to this community, page by page, until the server says
+there is no more. The cursor is the server's number, kept per server URL."""
+
+from __future__ import annotations
+
+from app.models.outbox import APPLYING
+from app.services.sync import records as sync_records
+from app.services.sync.settings import sync_state
+from app.services.sync.transport import UNREADABLE, SyncFailure, SyncReport, Transport
+
+PULL_LIMIT = 500
+
+
+class Pulling(Transport):
+    def _pull(self, report: SyncReport) -> None:
+        with self.sessions.begin() as session:
+            state = sync_state(session)
+            if state.server_url != self.server_url:  # a cursor means nothing to another server
+                state.cursor, state.server_url = 0, self.server_url
+            cursor = state.cursor
+        while True:
+            response = self._request("GET", "/api/v1/pull", params={"cursor": cursor, "limit": PULL_LIMIT})
+            body = self._json(response)
+            page = body.get("records") or []
+            new_cursor = body.get("cursor")
+            if not isinstance(new_cursor, int) or not isinstance(page, list):
+                raise SyncFailure(UNREADABLE)
+            report.note_server_time(body)
+            records, errors = sync_records.read_page(page)
+            with self.sessions() as session:
+                session.info[APPLYING] = True  # what comes down is not sent back up
+                with session.begin():
+                    errors += sync_records.apply_page(session, records)
+                    sync_state(session).cursor = new_cursor
+            report.pulled += len(page)
+            report.errors.extend(errors)
+            if not body.get("more") or new_cursor == cursor:
+                break
+            cursor = new_cursor

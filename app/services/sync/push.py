@@ -1,0 +1,176 @@
+"""The push: the outbox sent to the street server in batches, and its answers written back.
+
+A batch travels as the records are when it is read (app.services.sync.records), so several
+changes of one record since the last round are sent once.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, NamedTuple
+
+import httpx
+from pydantic_core import to_json
+
+from app.models.base import utcnow
+from app.services.sync import pending
+from app.services.sync import records as sync_records
+from app.services.sync.pending import RecordKey, Waiting
+from app.services.sync.transport import SyncReport, Transport
+
+BATCH_SIZE = 500
+KNOWN_LIMIT = 5000  # records asked about in one request (the server's limit)
+
+
+class Batch(NamedTuple):
+    """A batch as read for sending."""
+
+    rows: list[Waiting]
+    records: list[dict[str, Any]]  # as they travel (protocol v1)
+    top: dict[RecordKey, int]  # the newest outbox id read for each record (see pending.mark)
+
+
+class InFlight(NamedTuple):
+    """A batch on its way, and the reply to come."""
+
+    reply: Future[httpx.Response]
+    batch: Batch
+
+
+class Pushing(Transport):
+    batch_size: int = BATCH_SIZE
+
+    def _push(self, report: SyncReport) -> None:
+        """Send the outbox in batches, one request in flight at a time on a worker thread.
+        While the server works on a batch, this thread reads and serialises the next one and
+        records the answer to the previous one: the two sides work at the same time instead of
+        taking turns."""
+        with self.sessions() as session:
+            rows = pending.waiting(session)
+        rows = self._skip_known(report, rows)
+        size = self.batch_size
+        batches = deque(rows[i : i + size] for i in range(0, len(rows), size))
+        in_flight: InFlight | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
+            try:
+                while batches or in_flight is not None:
+                    prepared = self._prepare(batches.popleft()) if batches else None
+                    done, in_flight = in_flight, None
+                    response = done.reply.result() if done else None  # a network failure ends the round
+                    if done and response.status_code == 413:  # split; the halves go before the next
+                        if prepared is not None:
+                            batches.appendleft(prepared.rows)
+                        self._answered(report, response, done.batch, batches)
+                        continue
+                    if prepared is not None:
+                        in_flight = InFlight(sender.submit(self._send, prepared.records), prepared)
+                    if done:
+                        self._answered(report, response, done.batch, batches)
+            finally:
+                if in_flight is not None:  # a failure elsewhere: let the request finish, ignore it
+                    in_flight.reply.exception()
+
+    def _skip_known(self, report: SyncReport, rows: list[Waiting]) -> list[Waiting]:
+        """Ask the server which waiting records it already holds at their version, as this
+        community sent them (after a round whose answers were lost, or a restore of the outbox),
+        mark those sent, and return the rest: only they travel in full. The same exchange as
+        CouchDB's replication protocol makes with ``_revs_diff`` before it sends documents.
+        A server without the question (404) is sent everything."""
+        rest: list[Waiting] = []
+        for start in range(0, len(rows), KNOWN_LIMIT):
+            chunk = rows[start : start + KNOWN_LIMIT]
+            keys = [{"type": w.record_type, "uuid": w.record_uuid, "version": w.version} for w in chunk]
+            response = self._request("POST", "/api/v1/known", json={"records": keys})
+            if response.status_code == 404:
+                return rest + rows[start:]
+            body = self._json(response)
+            asked = {(w.record_type, w.record_uuid, w.version) for w in chunk}
+            held = {
+                (k.get("type"), k.get("uuid"))
+                for k in body.get("known") or []
+                if isinstance(k, dict) and (k.get("type"), k.get("uuid"), k.get("version")) in asked
+            }
+            report.note_server_time(body)
+            if held:
+                with self.sessions.begin() as session:
+                    pending.mark(session, list(held), pending.newest(chunk), sent_at=utcnow(), last_error="")
+                report.pushed += len(held)
+                report.unchanged += len(held)
+            rest += [w for w in chunk if w.key not in held]
+        return rest
+
+    def _send(self, records: list[dict[str, Any]]) -> httpx.Response:
+        body = to_json({"batch_id": str(uuid_module.uuid4()), "records": records})
+        return self._request(
+            "POST", "/api/v1/push", content=body, headers={"Content-Type": "application/json"}
+        )
+
+    def _prepare(self, rows: list[Waiting]) -> Batch | None:
+        """The batch's records as they are now; rows that no longer exist are marked and left out."""
+        with self.sessions() as session:
+            records, missing = sync_records.serialise(session, [w.key for w in rows])
+        top = pending.newest(rows)
+        if missing:
+            with self.sessions.begin() as session:
+                pending.mark(session, missing, top, sent_at=utcnow(), last_error="本地记录已不存在，未上传")
+        return Batch(rows, records, top) if records else None
+
+    def _answered(
+        self, report: SyncReport, response: httpx.Response, batch: Batch, batches: deque[list[Waiting]]
+    ) -> None:
+        if response.status_code == 413:
+            if len(batch.rows) > 1:  # halve until it fits
+                half = len(batch.rows) // 2
+                batches.extendleft([batch.rows[half:], batch.rows[:half]])
+                return
+            key = batch.rows[0].key
+            with self.sessions.begin() as session:
+                pending.mark(
+                    session,
+                    [key],
+                    batch.top,
+                    attempts=pending.one_more_refusal(),
+                    last_error="记录过大，街道服务器不接受",
+                )
+            report.rejected += 1
+            report.errors.append(f"{sync_records.describe(key[0])} {key[1]} 过大，街道服务器不接受")
+            return
+        body = self._json(response)
+        report.pushed += len(batch.records)
+        report.note_server_time(body)
+        self._apply_results(report, body.get("results") or [], batch.top)
+
+    def _apply_results(
+        self, report: SyncReport, results: list[dict[str, Any]], top: dict[RecordKey, int]
+    ) -> None:
+        done: list[RecordKey] = []
+        stale: list[RecordKey] = []
+        refused: list[tuple[RecordKey, str]] = []
+        for result in results:
+            key = (result.get("type", ""), result.get("uuid", ""))
+            if key not in top:
+                continue
+            outcome = result.get("status")
+            if outcome in ("applied", "unchanged"):
+                setattr(report, outcome, getattr(report, outcome) + 1)
+                done.append(key)
+            elif outcome == "stale":
+                report.stale += 1
+                stale.append(key)
+            else:
+                report.rejected += 1
+                reason = str(result.get("reason") or "未说明原因")
+                refused.append((key, reason))
+                report.errors.append(f"{sync_records.describe(key[0])} {key[1]} 被街道服务器拒绝：{reason}")
+        with self.sessions.begin() as session:  # one transaction per answered batch
+            pending.mark(session, done, top, sent_at=utcnow(), last_error="")
+            # The server holds a newer copy: it wins, and comes down with the pull.
+            pending.mark(
+                session, stale, top, sent_at=utcnow(), last_error="街道服务器上的版本较新，以服务器为准"
+            )
+            for key, reason in refused:
+                pending.mark(
+                    session, [key], top, attempts=pending.one_more_refusal(), last_error=reason[:500]
+                )

@@ -1,0 +1,100 @@
+"""The HTTP side of a sync round and what a round reports.
+
+Nothing here raises past the round on a network, server or key problem: each becomes a
+:class:`SyncFailure` whose message is the one plain sentence the desk's indicator shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+OFFLINE = "无法连接街道服务器，稍后自动重试"
+TIMEOUT = "连接街道服务器超时，稍后自动重试"
+BAD_KEY = "街道服务器不接受本社区的同步密钥，请检查同步设置"
+DB_BUSY = "本机数据库正忙，稍后自动重试"
+UNREADABLE = "街道服务器的回复无法识别"
+
+
+class SyncFailure(Exception):
+    """The round had to stop; the message is for the person at the desk."""
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    applied: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    errors: list[str] = field(default_factory=list)
+    server_time: str | None = None
+    offline: bool = False  # the round stopped on a network, server or key problem
+
+    @property
+    def ok(self) -> bool:
+        return not self.offline
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def note_server_time(self, body: dict[str, Any]) -> None:
+        if body.get("server_time"):
+            self.server_time = str(body["server_time"])
+
+
+class Transport:
+    """A client's connection to one street server with one key; the push and the pull build on it."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        server_url: str,
+        api_key: str,
+        *,
+        http: httpx.Client | None = None,
+        timeout: float = 30.0,
+    ):
+        self.sessions = session_factory
+        self.server_url = server_url.strip().rstrip("/")
+        self.api_key = api_key
+        self.http = http if http is not None else httpx.Client(timeout=timeout)
+        self._own_http = http is None
+
+    def close(self) -> None:
+        if self._own_http:
+            self.http.close()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.api_key}", **kwargs.pop("headers", {})}
+        try:
+            response = self.http.request(method, f"{self.server_url}{path}", headers=headers, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise SyncFailure(TIMEOUT) from exc
+        except (httpx.TransportError, OSError) as exc:
+            log.warning("sync: %s", type(exc).__name__)
+            raise SyncFailure(OFFLINE) from exc
+        if response.status_code in (401, 403):
+            raise SyncFailure(BAD_KEY)
+        if response.status_code >= 500:
+            raise SyncFailure(f"街道服务器暂时出错（HTTP {response.status_code}），稍后自动重试")
+        return response
+
+    @staticmethod
+    def _json(response: httpx.Response) -> dict[str, Any]:
+        if response.status_code >= 400:
+            raise SyncFailure(f"街道服务器不接受请求（HTTP {response.status_code}）")
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise SyncFailure(UNREADABLE) from exc
+        if not isinstance(body, dict):
+            raise SyncFailure(UNREADABLE)
+        return body

@@ -1,0 +1,90 @@
+"""The wire format of protocol v1 (docs/SYNC.md) as pydantic models: what the routes accept and
+answer, and what the OpenAPI document at /openapi.json describes."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from app.street.receive import MAX_KEYS
+from app.street.store import MAX_RECORDS
+
+
+class Record(BaseModel):
+    type: Literal["case", "case_event", "certificate"]
+    uuid: str = Field(min_length=1, max_length=36)
+    version: int = Field(ge=1, le=2**53)
+    origin_community: str = Field(min_length=1, max_length=15)
+    data: dict[str, Any] = Field(description="the record's columns; a case_event's include case_uuid")
+
+
+class PushRequest(BaseModel):
+    batch_id: uuidlib.UUID
+    records: list[Record] = Field(description=f"at most {MAX_RECORDS} records (more: 413)")
+
+
+class RecordKey(BaseModel):
+    type: Literal["case", "case_event", "certificate"]
+    uuid: str = Field(min_length=1, max_length=36)
+    version: int = Field(ge=1, le=2**53)
+
+
+class KnownRequest(BaseModel):
+    records: list[RecordKey] = Field(description=f"at most {MAX_KEYS} records (more: 413)")
+
+
+class KnownResponse(BaseModel):
+    known: list[RecordKey] = Field(description="those the server holds as this community sent them")
+    server_time: str
+
+
+# The push body's schema for the OpenAPI document (the endpoint parses the body itself); Record is
+# among the document's components through the pull and answer responses.
+PUSH_SCHEMA = {
+    key: value
+    for key, value in PushRequest.model_json_schema(ref_template="#/components/schemas/{model}").items()
+    if key != "$defs"
+}
+
+
+class RecordResult(BaseModel):
+    uuid: str
+    type: str
+    status: Literal["applied", "unchanged", "stale", "rejected"]
+    server_version: int | None
+    reason: str
+
+
+class PushResponse(BaseModel):
+    batch_id: str
+    server_time: str
+    results: list[RecordResult]
+
+
+class PullResponse(BaseModel):
+    records: list[Record]
+    cursor: int
+    more: bool
+    server_time: str
+
+
+class AnswerRequest(BaseModel):
+    status: Literal["in_progress", "completed"]
+    note: str = Field(max_length=2000, pattern=r"^[^\x00]*$")
+    owner_community: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{1,15}$",
+        description="transfer the case to this community (一体通办)",
+    )
+
+
+class AnswerResponse(BaseModel):
+    case: Record
+    event: Record
+
+
+class Health(BaseModel):
+    status: str
+    database: str
