@@ -127,7 +127,7 @@ class KioskWindow(QWidget):
         self.remaining = 0
         self.watcher = IdleWatcher(self, self.user_active)
         QApplication.instance().installEventFilter(self.watcher)
-        self.poller = CardPoller(reader, parent=self) if reader is not None else None
+        self.poller = CardPoller(reader, parent=self, runner=self.runner) if reader is not None else None
         if self.poller is not None:
             self.poller.card_read.connect(self.on_card)
             self.poller.status_changed.connect(self.pages["home"].show_reader_status)
