@@ -120,31 +120,15 @@ def issue_certificate(
     spec = spec_of(template)
     values = resolve(spec, prefill(session, template, resident, today), staff_values)
     _refuse_missing_glyphs(renderer, values)
-    # The community's short code leads the serial: centres of one street share the street
-    # office's register, and TYJZ2026… cannot collide with XHJZ2026….
     community = current_community(session)
-    serial = next_serial(session, f"{community.short_code}{template.serial_prefix}", today.year)
     keypair = ensure_keypair()
     ensure_trusted_own_key(session)
-    payload, code = sign_payload(keypair, serial, template.code, today, resident.id_number)
-    pdf = renderer.render(
-        RenderJob(spec, values, serial, payload, code, centre_name(community), today),
+    signed = _sign(session, keypair, community, template, resident, values, today)
+    pdf = renderer.render(signed.job(spec, centre_name(community), today))
+    _register(
+        session, template, signed, pdf, keypair, actor=actor, channel=channel, today=today, case_id=case_id
     )
-    record_issue(
-        session,
-        template=template,
-        serial=serial,
-        resident=resident,
-        fields=_json_safe(values),
-        issue_date=today,
-        actor=actor,
-        channel=channel,
-        key_id=keypair.key_id,
-        qr_payload=payload,
-        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-        case_id=case_id,
-    )
-    return IssuedCertificate(serial, template.title, payload, code, pdf)
+    return IssuedCertificate(signed.serial, template.title, signed.payload, signed.code, pdf)
 
 
 def reprint_certificate(
@@ -190,7 +174,7 @@ def issue_batch(
     community = current_community(session)
     keypair = ensure_keypair()
     ensure_trusted_own_key(session)
-    jobs: list[tuple[Resident, dict, str, str, str]] = []
+    jobs: list[_Signed] = []
     for resident in residents:
         if cancelled and cancelled():
             raise BatchCancelled("已取消批量开具，未登记任何证明")
@@ -199,40 +183,70 @@ def issue_batch(
         except TemplateValueError as exc:
             raise CertificateError(f"{resident.name}：{_first_error(exc)}") from None
         _refuse_missing_glyphs(renderer, values)
-        serial = next_serial(session, f"{community.short_code}{template.serial_prefix}", today.year)
-        payload, code = sign_payload(keypair, serial, template.code, today, resident.id_number)
-        jobs.append((resident, values, serial, payload, code))
+        jobs.append(_sign(session, keypair, community, template, resident, values, today))
     centre = centre_name(community)
 
     def register(index: int, pdf: bytes) -> None:
         """Runs as each PDF arrives, while the renderer draws the next ones."""
         if cancelled and cancelled():
             raise BatchCancelled("已取消批量开具，未登记任何证明")
-        resident, values, serial, payload, _code = jobs[index]
-        record_issue(
-            session,
-            template=template,
-            serial=serial,
-            resident=resident,
-            fields=_json_safe(values),
-            issue_date=today,
-            actor=actor,
-            channel="batch",
-            key_id=keypair.key_id,
-            qr_payload=payload,
-            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-        )
+        _register(session, template, jobs[index], pdf, keypair, actor=actor, channel="batch", today=today)
         if progress:
             progress(index + 1, len(jobs))
 
-    pdf = renderer.render_batch(
-        [
-            RenderJob(spec, values, serial, payload, code, centre, today)
-            for _, values, serial, payload, code in jobs
-        ],
-        register,
+    pdf = renderer.render_batch([job.job(spec, centre, today) for job in jobs], register)
+    return IssuedBatch([job.serial for job in jobs], pdf)
+
+
+class _Signed(NamedTuple):
+    """A certificate decided and signed, not yet drawn or registered."""
+
+    resident: Resident
+    values: dict[str, object]
+    serial: str
+    payload: str
+    code: str
+
+    def job(self, spec: TemplateSpec, centre: str, issue_date: dt.date) -> RenderJob:
+        return RenderJob(spec, self.values, self.serial, self.payload, self.code, centre, issue_date)
+
+
+def _sign(
+    session: Session, keypair, community, template, resident: Resident, values, today: dt.date
+) -> _Signed:
+    # The community's short code leads the serial: centres of one street share the street
+    # office's register, and TYJZ2026… cannot collide with XHJZ2026….
+    serial = next_serial(session, f"{community.short_code}{template.serial_prefix}", today.year)
+    payload, code = sign_payload(keypair, serial, template.code, today, resident.id_number)
+    return _Signed(resident, values, serial, payload, code)
+
+
+def _register(
+    session: Session,
+    template: CertificateTemplate,
+    signed: _Signed,
+    pdf: bytes,
+    keypair,
+    *,
+    actor: str,
+    channel: str,
+    today: dt.date,
+    case_id: int | None = None,
+) -> None:
+    record_issue(
+        session,
+        template=template,
+        serial=signed.serial,
+        resident=signed.resident,
+        fields=_json_safe(signed.values),
+        issue_date=today,
+        actor=actor,
+        channel=channel,
+        key_id=keypair.key_id,
+        qr_payload=signed.payload,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        case_id=case_id,
     )
-    return IssuedBatch([job[2] for job in jobs], pdf)
 
 
 def verification_code_of(entry: Certificate) -> str:
