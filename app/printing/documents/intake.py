@@ -1,15 +1,14 @@
 """Documents of the intake desk: 受理回执, 一次性告知书 (补正材料通知书), 不予受理通知书.
 
-Each renderer takes a frozen dataclass of plain values and returns PDF bytes. ID numbers arrive
-masked (the caller masks them); a full number is refused so that it can never reach paper.
+Each renderer takes the frozen dataclass of plain values that app.services.cases.documents builds
+and returns PDF bytes. ID numbers arrive masked; the dataclasses refuse a full number, so that it
+can never reach paper.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -32,83 +31,16 @@ from app.printing.layout import (
     table_style,
 )
 from app.printing.qr import qr_drawing
+from app.services.cases.documents import ReceiptData, RefusalNoticeData, SupplementNoticeData, non_blank
 from app.services.common.chinese import chinese_date
 
 _GAP = "\u00a0" * 6  # Paragraph collapses ordinary (and ideographic) spaces
 REMEDY = "如对本决定有异议，可依法申请行政复议或者提起行政诉讼。"
-_FULL_ID = re.compile(r"\d{15}|\d{17}[\dXx]")
 
 
 def _esc(text: str) -> str:
     """Escape user text for the body style (whose font may be FangSong)."""
     return escape(text, styles()["body"].fontName)
-
-
-def _present(values: Sequence[str | None]) -> list[str]:
-    """The non-blank entries, stripped (a blank line is not a material or a reason)."""
-    return [v.strip() for v in values if v and v.strip()]
-
-
-def _require_masked(label: str, value: str | None) -> None:
-    if value and _FULL_ID.fullmatch(value.strip()):
-        raise ValueError(f"{label}: mask the ID number before printing")
-
-
-@dataclass(frozen=True)
-class ReceiptData:
-    centre_name: str
-    centre_phone: str
-    case_number: str
-    item_name: str
-    applicant_name: str
-    applicant_id_masked: str
-    accepted_at: dt.datetime
-    promised_days: int
-    promised_date: dt.date
-    first_responder: str
-    qr_text: str
-    materials: Sequence[str] = ()
-    agent_name: str | None = None
-    agent_id_masked: str | None = None
-
-    def __post_init__(self) -> None:
-        _require_masked("applicant_id_masked", self.applicant_id_masked)
-        _require_masked("agent_id_masked", self.agent_id_masked)
-
-
-@dataclass(frozen=True)
-class SupplementNoticeData:
-    centre_name: str
-    centre_phone: str
-    case_number: str
-    applicant_name: str
-    item_name: str
-    missing_materials: Sequence[str]
-    staff_name: str
-    issued_on: dt.date
-    applied_on: dt.date | None = None
-
-    def __post_init__(self) -> None:
-        if not _present(self.missing_materials):
-            raise ValueError("a supplement notice needs at least one missing material")
-
-
-@dataclass(frozen=True)
-class RefusalNoticeData:
-    centre_name: str
-    centre_phone: str
-    case_number: str
-    applicant_name: str
-    item_name: str
-    applied_on: dt.date
-    reason: str
-    staff_name: str
-    issued_on: dt.date
-    legal_basis: str = ""
-
-    def __post_init__(self) -> None:
-        if not (self.reason or "").strip():
-            raise ValueError("a refusal notice needs a reason")
 
 
 def _header(centre_name: str, title: str, subtitle: str = "") -> list[Flowable]:
@@ -151,7 +83,7 @@ def _case_panel(data: ReceiptData) -> Table:
 
 
 def _materials_cell(materials: Sequence[str]) -> list[Flowable] | str:
-    items = _present(materials)
+    items = non_blank(materials)
     if not items:
         return "（无）"
     return [para(m, "cell", markup=f"{i}. ") for i, m in enumerate(items, 1)]
@@ -208,7 +140,7 @@ def render_supplement_notice(data: SupplementNoticeData) -> bytes:
     """一次性告知书: every missing material at once, so the applicant comes back only once."""
     when = f"于{chinese_date(data.applied_on)}" if data.applied_on else ""
     opening = f"经审查，您{when}申请的“{_esc(data.item_name)}”事项，申请材料不齐全，请补齐以下材料："
-    materials = _present(data.missing_materials)
+    materials = non_blank(data.missing_materials)
     flowables: list[Flowable] = [
         *_header(data.centre_name, "一次性告知书", "（补正材料通知书）"),
         _number_line(data.case_number),
@@ -231,7 +163,7 @@ def render_refusal_notice(data: RefusalNoticeData) -> bytes:
         f"您于{chinese_date(data.applied_on)}申请的“{_esc(data.item_name)}”事项，"
         "经审查，不符合受理条件，本中心决定不予受理。理由如下："
     )
-    reasons = _present(data.reason.splitlines())
+    reasons = non_blank(data.reason.splitlines())
     flowables: list[Flowable] = [
         *_header(data.centre_name, "不予受理通知书"),
         _number_line(data.case_number),

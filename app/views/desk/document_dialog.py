@@ -1,5 +1,6 @@
 """Showing a document the desk produced (a case's receipt or notice, a certificate), and auditing
-it when it is printed or saved.
+it when it is printed or saved. A case's document is drawn on the desk's runner, off the GUI
+thread.
 
 The preview comes from the desk's context (``ctx.preview``: the real dialog, or in tests one whose
 printer writes a file). Every preview deletes itself when it is closed, so a busy day of receipts
@@ -13,9 +14,11 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.printing.documents.cases import DocumentError, record_print, render_case_document
+from app.printing.documents.cases import RenderedDocument, render_case_document
 from app.printing.qt_bridge import PdfPreviewDialog, PrintError
+from app.services.cases.documents import DocumentError, record_print
 from app.views.desk.context import DeskContext
+from app.views.ops import Op, failure_text
 
 
 def open_preview(
@@ -26,15 +29,19 @@ def open_preview(
     suggested_name: str,
     parent: QWidget | None,
     on_output: Callable[[str], None] | None = None,
+    on_closed: Callable[[], None] | None = None,
     modal: bool = True,
 ) -> PdfPreviewDialog:
     """Show ``pdf``; ``on_output(how)`` runs when it was printed (``打印（printer）``) or saved
-    (``另存为PDF``). Raises PrintError when the PDF cannot be opened."""
+    (``另存为PDF``), ``on_closed()`` when the person closes it. Raises PrintError when the PDF
+    cannot be opened."""
     dialog = ctx.preview(title, pdf, suggested_name=suggested_name, parent=parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if on_output is not None:
         dialog.printed.connect(lambda printer: on_output(f"打印（{printer}）"))
         dialog.saved.connect(lambda _path: on_output("另存为PDF"))
+    if on_closed is not None:
+        dialog.finished.connect(lambda _result: on_closed())
     if modal:
         dialog.exec()
     else:
@@ -42,28 +49,43 @@ def open_preview(
     return dialog
 
 
-def show_case_document(ctx: DeskContext, case_no: str, parent: QWidget | None = None, *, modal: bool = True):
-    try:
-        with ctx.db.sessions() as session:
-            title, pdf = render_case_document(session, case_no)
-    except (DocumentError, PrintError) as exc:
-        QMessageBox.warning(parent, "无法生成文书", str(exc))
-        return None
+def show_case_document(
+    ctx: DeskContext,
+    case_no: str,
+    parent: QWidget | None = None,
+    *,
+    modal: bool = True,
+    on_closed: Callable[[], None] | None = None,
+) -> None:
+    """Draw the case's document on the desk's runner, then preview it; printing and saving it
+    are audited. A document that cannot be drawn is explained in a message."""
+    db, actor = ctx.db, ctx.user.username
 
-    def audit(how: str) -> None:
-        with ctx.db.sessions.begin() as session:
-            record_print(session, case_no, title, actor=ctx.user.username, how=how)
+    def work() -> RenderedDocument:
+        with db.sessions() as session:
+            return render_case_document(session, case_no)
 
-    try:
-        return open_preview(
-            ctx,
-            f"{title} — {case_no}",
-            pdf,
-            suggested_name=f"{case_no}-{title}.pdf",
-            parent=parent,
-            on_output=audit,
-            modal=modal,
-        )
-    except PrintError as exc:
-        QMessageBox.warning(parent, "无法生成文书", str(exc))
-        return None
+    def audit(title: str, how: str) -> None:
+        with db.sessions.begin() as session:
+            record_print(session, case_no, title, actor=actor, how=how)
+
+    def show(document: RenderedDocument) -> None:
+        try:
+            open_preview(
+                ctx,
+                f"{document.title} — {case_no}",
+                document.pdf,
+                suggested_name=f"{case_no}-{document.title}.pdf",
+                parent=parent,
+                on_output=lambda how: audit(document.title, how),
+                on_closed=on_closed,
+                modal=modal,
+            )
+        except PrintError as exc:
+            failed(exc)
+
+    def failed(exc: Exception) -> None:
+        known = isinstance(exc, DocumentError | PrintError)
+        QMessageBox.warning(parent, "无法生成文书", str(exc) if known else failure_text(exc))
+
+    Op(parent, work, runner=ctx.runner).success(show).failure(failed).run()

@@ -366,9 +366,7 @@ class IntakePage(QWidget):
     def show_document(self, case_no: str) -> None:
         from app.views.desk.document_dialog import show_case_document
 
-        dialog = show_case_document(self.ctx, case_no, self)
-        if dialog is not None:
-            dialog.finished.connect(lambda _result: self.focus_id())
+        show_case_document(self.ctx, case_no, self, on_closed=self.focus_id)
 
     def reset(self) -> None:
         self._lookups += 1  # a lookup still under way belongs to the person before
