@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from sqlalchemy import select
@@ -21,6 +23,7 @@ from app.views.desk.case_list import CaseListPanel
 from app.views.desk.case_models import COL_DEADLINE, COL_NO, COL_STATUS, ROW_BACKGROUND
 from app.views.desk.context import DeskContext, StaffUser
 from app.views.desk_app import application
+from app.views.ops import ImmediateRunner
 
 TODAY = dt.date.today()
 
@@ -83,6 +86,7 @@ def desk(demo_db):
             community_name=community.name,
             centre_name=f"{community.name}党群服务中心",
             centre_phone="0919-0000000",
+            runner=ImmediateRunner(),
         )
         cases = {
             "accepted": accepted.case_no,
@@ -224,11 +228,11 @@ def test_double_click_and_enter_open_the_case_and_reload_keeps_the_selection(qtb
     assert panel.selected_case_no() == cases["overdue"]
 
 
-def _dialog(qtbot, ctx, case_no, user=None) -> CaseDetailDialog:
+def _dialog(qtbot, ctx, case_no, user=None, runner=None) -> CaseDetailDialog:
     if user is not None:
-        ctx = DeskContext(
-            ctx.db, user, ctx.community_code, ctx.community_name, ctx.centre_name, ctx.centre_phone
-        )
+        ctx = dataclasses.replace(ctx, user=user)
+    if runner is not None:
+        ctx = dataclasses.replace(ctx, runner=runner)
     dialog = CaseDetailDialog(ctx, case_no)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -369,3 +373,43 @@ def test_escape_closes_the_detail(qtbot, desk):
     dialog = _dialog(qtbot, ctx, cases["accepted"])
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_a_step_is_saved_off_the_gui_thread_and_ok_waits_meanwhile(qtbot, desk, monkeypatch):
+    """The commit waits for the disk: the dialog stays responsive, and a second OK does nothing."""
+    import threading
+
+    from app.views.desk import case_detail
+    from app.views.ops import ThreadRunner
+
+    ctx, cases = desk
+    case_no = cases["accepted"]
+    dialog = _dialog(qtbot, ctx, case_no, runner=ThreadRunner())
+    release, steps, where = threading.Event(), [], []
+    real_step = case_detail.take_step
+
+    def slow_step(*args, **kwargs):
+        where.append(threading.get_ident())
+        steps.append(args[2])
+        release.wait(5)
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(case_detail, "take_step", slow_step)
+    qtbot.mouseClick(_button(dialog, "分派办理"), Qt.MouseButton.LeftButton)
+    action = dialog.action_dialog
+    action.fill(to="王磊（后台演示）", note="请三日内核实")
+    qtbot.mouseClick(action.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(steps), timeout=3000)
+    assert not action.ok_button.isEnabled()
+    qtbot.mouseClick(action.ok_button, Qt.MouseButton.LeftButton)  # a second press while saving
+    ticks = []
+    timer = QTimer(dialog)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.wait(200)  # the GUI thread keeps running its timers while the step waits for the disk
+    assert len(ticks) >= 5 and dialog.status_label.text() == "已受理"
+    release.set()
+    qtbot.waitUntil(lambda: dialog.status_label.text() == "办理中", timeout=5000)
+    assert steps == ["dispatch"] and where[0] != threading.get_ident()
+    assert _db_status(ctx, case_no) == "in_progress"
+    assert not shiboken6.isValid(action) or not action.isVisible()  # closed (and deleted) once saved

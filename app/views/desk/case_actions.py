@@ -1,8 +1,10 @@
 """The small input dialogs behind the case detail's action buttons, one per workflow action.
 
 Each dialog asks only what its action needs (who to dispatch to, the result, the rating …) and
-hands the answer to a ``submit`` callback when OK is pressed. The callback does the work; if it
-refuses (returns False), the dialog stays open with everything typed still in it.
+hands the answer to a ``submit`` callback when OK is pressed. The callback starts the work (off
+the GUI thread) and answers through ``done(ok)``: the dialog closes when the step was saved, and
+stays open with everything typed still in it when it was refused. OK waits meanwhile, so a
+second press cannot record the step twice.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ class ActionDialog(QDialog):
         *,
         case_no: str,
         summary: str = "",
-        submit: Callable[[ActionInput], bool],
+        submit: Callable[[ActionInput, Callable[[bool], None]], None],
         targets: list[tuple[str, str]] | None = None,
         missing: list[str] | None = None,
         parent: QWidget | None = None,
@@ -202,5 +204,12 @@ class ActionDialog(QDialog):
             self.evaluation_buttons[evaluation].setChecked(True)
 
     def accept(self) -> None:
-        if self._submit(self.values()):
+        if not self.ok_button.isEnabled():
+            return  # the step is being saved
+        self.ok_button.setEnabled(False)
+        self._submit(self.values(), self._answered)
+
+    def _answered(self, saved: bool) -> None:
+        self.ok_button.setEnabled(True)
+        if saved:
             super().accept()

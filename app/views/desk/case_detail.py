@@ -42,6 +42,7 @@ from app.views.desk.case_actions import (
 )
 from app.views.desk.case_models import TimelineModel, timeline_rows, when
 from app.views.desk.context import DeskContext
+from app.views.ops import Op, failure_text
 
 STATUS_COLORS = {
     "awaiting_materials": "#b26a00",
@@ -327,7 +328,7 @@ class CaseDetailDialog(QDialog):
             summary=self._summary,
             targets=targets,
             missing=self._missing,
-            submit=lambda values: self.run_action(action, values, dialog),
+            submit=lambda values, done: self.run_action(action, values, dialog, done=done),
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -335,12 +336,21 @@ class CaseDetailDialog(QDialog):
         dialog.open()
         return dialog
 
-    def run_action(self, action: str, values: ActionInput, dialog: QWidget | None = None) -> bool:
-        """Carry out one step in its own transaction. Returns False (and says why) if refused."""
-        actor = self._ctx.user.username
-        try:
+    def run_action(
+        self,
+        action: str,
+        values: ActionInput,
+        dialog: QWidget | None = None,
+        *,
+        done: Callable[[bool], None] | None = None,
+    ) -> None:
+        """Carry out one step in its own transaction, on the desk's runner; ``done(saved)`` tells
+        the dialog whether to close. A refused step is explained and the case shown afresh."""
+        sessions, actor = self._ctx.db.sessions, self._ctx.user.username
+
+        def work() -> None:
             take_step(
-                self._ctx.db.sessions,
+                sessions,
                 self.case_no,
                 action,
                 actor=actor,
@@ -348,22 +358,30 @@ class CaseDetailDialog(QDialog):
                 to=values.to,
                 evaluation=values.evaluation,
             )
-        except WorkflowError as exc:
-            QMessageBox.warning(dialog or self, f"不能{action_label(action)}", str(exc))
+
+        def saved(_result: None) -> None:
             self.refresh()
-            return False
-        except CaseNotSaved as exc:
-            QMessageBox.warning(
-                dialog or self,
-                "保存失败",
-                f"办件没有保存（{exc}），请稍后再试。已填写的内容仍在对话框中。",
-            )
-            return False
-        self.refresh()
-        self.case_changed.emit(self.case_no)
-        focus = next(iter(self.action_buttons.values()), self.close_button)
-        focus.setFocus(Qt.FocusReason.OtherFocusReason)
-        return True
+            self.case_changed.emit(self.case_no)
+            focus = next(iter(self.action_buttons.values()), self.close_button)
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+            if done is not None:
+                done(True)
+
+        def refused(exc: Exception) -> None:
+            if isinstance(exc, WorkflowError):
+                QMessageBox.warning(dialog or self, f"不能{action_label(action)}", str(exc))
+                self.refresh()
+            else:
+                why = str(exc) if isinstance(exc, CaseNotSaved) else failure_text(exc)
+                QMessageBox.warning(
+                    dialog or self,
+                    "保存失败",
+                    f"办件没有保存（{why}），请稍后再试。已填写的内容仍在对话框中。",
+                )
+            if done is not None:
+                done(False)
+
+        Op(dialog or self, work, runner=self._ctx.runner).success(saved).failure(refused).run()
 
 
 def _mask_phone(phone: str) -> str:
