@@ -10,7 +10,7 @@ import re
 
 import pypdf
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.cli import main
 from app.models import (
@@ -569,3 +569,57 @@ def test_the_screenshot_demo_changes_nothing_that_stays(demo_db):
     with demo_db.sessions() as session:
         assert session.scalars(select(Case)).all() == []
         assert session.scalars(select(Appointment)).all() == []
+
+
+# ------------------------------------------------------------------------------ a typed number
+
+
+def test_a_typed_number_is_answered_alike_whoever_has_it_and_the_audit_knows_who(demo_db):
+    with demo_db.sessions.begin() as session:
+        person = _people(session, 1)[0]
+        stranger = _unknown_number(session)
+        answers = [kiosk.identify_typed(session, n.lower()) for n in (person.id_number, stranger)]
+        with pytest.raises(KioskError):
+            kiosk.identify_typed(session, stranger[:-1] + ("0" if stranger[-1] != "0" else "1"))
+    assert answers == [person.id_number, stranger]  # the number itself, nothing about its owner
+    with demo_db.sessions() as session:
+        entries = _kiosk_audit(session)
+        assert [(e.action, e.subject, e.resident_id, e.detail) for e in entries] == [
+            ("kiosk_identify", kiosk.id_hash(person.id_number)[:16], person.id, "手动输入号码"),
+            ("kiosk_identify", kiosk.id_hash(stranger)[:16], None, "手动输入号码；人口库无记录"),
+        ]
+
+
+def test_a_typed_number_books_for_its_owner_or_for_nobody_and_a_second_booking_is_the_first(demo_db):
+    with demo_db.sessions.begin() as session:
+        person = _people(session, 1)[0]
+        stranger = _unknown_number(session)
+        own = kiosk.book_by_number(session, person.id_number, day=TUESDAY, slot="09:00-09:30", today=MONDAY)
+        again = kiosk.book_by_number(session, person.id_number, day=TUESDAY, slot="09:00-09:30", today=MONDAY)
+        walk_in = kiosk.book_by_number(session, stranger, day=TUESDAY, slot="09:00-09:30", today=MONDAY)
+        twice = kiosk.book_by_number(session, stranger, day=TUESDAY, slot="09:00-09:30", today=MONDAY)
+        with pytest.raises(KioskError, match="重复预约"):  # by card the person is told
+            kiosk.book(session, person.id, day=TUESDAY, slot="09:00-09:30", today=MONDAY)
+        rows = [(a.resident_id, a.holder_name, a.holder_hash, a.phone) for a in (own, walk_in)]
+        assert (again.id, twice.id) == (own.id, walk_in.id)
+    assert rows == [
+        (person.id, person.name, kiosk.id_hash(person.id_number), person.phone or ""),
+        (None, "未登记居民", kiosk.id_hash(stranger), ""),
+    ]
+    with demo_db.sessions() as session:
+        assert session.scalar(select(func.count(Appointment.id))) == 2
+        assert (
+            kiosk.available_slots(session, TUESDAY)[0].left == kiosk.load_settings(session).slot_capacity - 2
+        )
+
+
+def test_a_request_by_a_typed_number_goes_to_its_owner_and_says_it_was_typed(demo_db):
+    with demo_db.sessions.begin() as session:
+        person = _people(session, 1)[0]
+        case_no = kiosk.submit_request(
+            session, None, category="其他", text="", phone="13812345678", id_text=person.id_number, typed=True
+        )
+    with demo_db.sessions() as session:
+        case = session.scalars(select(Case).where(Case.case_no == case_no)).one()
+        assert case.resident_id == person.id and case.grid_id is not None  # routed to their grid
+        assert case.events[0].data["identified_by"] == "typed_number" and "id_hash" not in case.events[0].data

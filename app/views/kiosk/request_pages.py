@@ -14,8 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QSizePolicy, QVBoxLayout
 
 from app.services.kiosk.service import REQUEST_TEXT_LIMIT as TEXT_LIMIT
-from app.views.kiosk.controller import FiledRequest, KioskController, plain_reason
+from app.views.kiosk.controller import KioskController
 from app.views.kiosk.page import Page
+from app.views.kiosk.session import FiledRequest, plain_reason
 from app.views.kiosk.widgets import BACKSPACE, CLEAR, EntryDisplay, KeyPad, PagedList, Theme, button, label
 
 
