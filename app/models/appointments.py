@@ -1,8 +1,9 @@
 """Window appointments (一键预约) booked at the self-service kiosk or by the desk.
 
 A booking names a day and a time slot of the centre's configured slots. The holder's ID number is
-never stored: ``holder_hash`` is SHA-256 of ``"appointment:" + number``, enough to recognise the
-same person again, and ``resident_id`` links the population record while it exists.
+never stored: ``holder_hash`` is its keyed hash (HMAC-SHA256 under the installation's secret, see
+app/services/kiosk/audit_key.py), enough to recognise the same person again, and ``resident_id``
+links the population record while it exists.
 
 Capacity per slot and one booking per person and slot are checked by the kiosk service in the
 booking transaction; the partial unique index below is the last line of defence for the second.

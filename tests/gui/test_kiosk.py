@@ -14,30 +14,16 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from sqlalchemy import func, select
 
 from app.models import Appointment, AuditEntry, Case, Certificate, Resident
-from app.printing.qt_bridge import PrintError
 from app.services.cardreaders import CardData, FakeReader
 from app.services.cases import intake, workflow
 from app.services.common import idcard
 from app.services.kiosk import service as svc
-from app.views.desk_app import application
 from app.views.kiosk.window import KioskWindow
-from app.views.ops import ImmediateRunner, ThreadRunner
+from app.views.ops import ThreadRunner
 from tests.conftest import DEMO_TODAY
+from tests.gui.conftest import RecordingPrinter
 
 NOBODY = "11010819700101002" + idcard.check_digit("11010819700101002")  # valid, not in the demo street
-
-
-class RecordingPrinter:
-    """Takes every document (or refuses all with a reason, like a printer without paper)."""
-
-    def __init__(self, fail: str | None = None):
-        self.fail = fail
-        self.pdfs: list[bytes] = []
-
-    def print(self, pdf: bytes) -> None:
-        if self.fail:
-            raise PrintError(self.fail)
-        self.pdfs.append(pdf)
 
 
 class SlowPrinter(RecordingPrinter):
@@ -87,32 +73,6 @@ class GuiProbe(QObject):
         return False
 
 
-@pytest.fixture
-def make_kiosk(qtbot, demo_db):
-    application()
-
-    def make(**options) -> KioskWindow:
-        options.setdefault("runner", ImmediateRunner())
-        options.setdefault("printer", RecordingPrinter())
-        options.setdefault("today", lambda: DEMO_TODAY)
-        window = KioskWindow(demo_db, **options)
-        qtbot.addWidget(window, before_close_func=lambda w: w.unlock())
-        window.resize(1920, 1080)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-
-    return make
-
-
-@pytest.fixture
-def person(demo_db) -> Resident:
-    with demo_db.sessions() as session:
-        return session.scalars(
-            select(Resident).where(Resident.household_id.is_not(None)).order_by(Resident.id).limit(1)
-        ).one()
-
-
 def click(qtbot, button: QPushButton) -> None:
     assert button.isVisible() and button.isEnabled(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -130,6 +90,12 @@ def type_on_keypad(qtbot, kiosk: KioskWindow, number: str) -> None:
     for key in number:
         click(qtbot, page.keypad.keys[key])
     click(qtbot, page.confirm)
+
+
+def swipe_card(qtbot, kiosk: KioskWindow, number: str) -> None:
+    """The card on a keyboard-wedge reader: the number and Enter within milliseconds."""
+    qtbot.keyClicks(kiosk, number)
+    qtbot.keyClick(kiosk, Qt.Key.Key_Return)
 
 
 def card_for(person: Resident) -> CardData:
@@ -204,7 +170,8 @@ def test_keypad_refuses_a_wrong_number_and_accepts_a_right_one(qtbot, make_kiosk
     for key in person.id_number:
         click(qtbot, page.keypad.keys[key])
     click(qtbot, page.confirm)
-    assert kiosk.current is kiosk.pages["menu"] and kiosk.controller.state.resident.resident_id == person.id
+    assert kiosk.current is kiosk.pages["menu"] and kiosk.controller.state.identified
+    assert kiosk.controller.state.resident is None  # a typed number opens nobody's record
     assert page.value == ""  # the typed number is not kept on the keypad
 
 
@@ -217,7 +184,7 @@ def test_wedge_reader_burst_identifies(qtbot, make_kiosk, person):
 
 def test_certificate_is_printed_then_registered(qtbot, make_kiosk, person, demo_db):
     kiosk = make_kiosk()
-    type_on_keypad(qtbot, kiosk, person.id_number)
+    swipe_card(qtbot, kiosk, person.id_number)
     click(qtbot, kiosk.pages["menu"].tiles["certificates"])
     page = kiosk.pages["certificates"]
     assert page.aside.text() == "今天还可打印 3 份"
@@ -240,7 +207,7 @@ def test_window_stays_responsive_while_a_slow_printer_works(qtbot, make_kiosk, p
     printer = SlowPrinter()
     kiosk = make_kiosk(runner=ThreadRunner(), printer=printer)
     probe = printer.probe = GuiProbe(kiosk.busy)
-    type_on_keypad(qtbot, kiosk, person.id_number)
+    swipe_card(qtbot, kiosk, person.id_number)
     qtbot.waitUntil(lambda: kiosk.current is kiosk.pages["menu"])
     click(qtbot, kiosk.pages["menu"].tiles["certificates"])
     code, title = printable(kiosk)
@@ -282,7 +249,7 @@ class HeldRunner:
 def test_an_answer_for_an_ended_session_is_dropped(qtbot, make_kiosk, person):
     runner = HeldRunner()
     kiosk = make_kiosk(runner=runner)
-    type_on_keypad(qtbot, kiosk, person.id_number)
+    swipe_card(qtbot, kiosk, person.id_number)
     runner.release()
     click(qtbot, kiosk.pages["menu"].tiles["certificates"])
     code, title = printable(kiosk)
@@ -298,7 +265,7 @@ def test_an_answer_for_an_ended_session_is_dropped(qtbot, make_kiosk, person):
 
 def test_missing_printer_is_explained_and_nothing_is_registered(qtbot, make_kiosk, person, demo_db):
     kiosk = make_kiosk(printer=RecordingPrinter(fail="没有连接打印机"))
-    type_on_keypad(qtbot, kiosk, person.id_number)
+    swipe_card(qtbot, kiosk, person.id_number)
     click(qtbot, kiosk.pages["menu"].tiles["certificates"])
     code, _title = printable(kiosk)
     click(qtbot, button_named(kiosk, f"template-{code}"))
@@ -318,7 +285,7 @@ def test_daily_print_limit_holds_at_the_screen(qtbot, make_kiosk, person, demo_d
     with demo_db.sessions.begin() as session:
         svc.save_settings(session, dataclasses.replace(svc.load_settings(session), daily_print_limit=1))
     kiosk = make_kiosk()
-    type_on_keypad(qtbot, kiosk, person.id_number)
+    swipe_card(qtbot, kiosk, person.id_number)
     click(qtbot, kiosk.pages["menu"].tiles["certificates"])
     page = kiosk.pages["certificates"]
     code, title = printable(kiosk)
@@ -337,7 +304,7 @@ def test_daily_print_limit_holds_at_the_screen(qtbot, make_kiosk, person, demo_d
 def test_my_cases_and_rating_a_finished_one(qtbot, make_kiosk, person, demo_db):
     case_no = finished_case(demo_db, person)
     kiosk = make_kiosk()
-    type_on_keypad(qtbot, kiosk, person.id_number)
+    swipe_card(qtbot, kiosk, person.id_number)
     click(qtbot, kiosk.pages["menu"].tiles["cases"])
     assert case_no in " ".join(visible_texts(kiosk)) and "已办结" in " ".join(visible_texts(kiosk))
     click(qtbot, button_named(kiosk, f"rate-{case_no}"))
@@ -360,7 +327,7 @@ def test_someone_elses_cases_are_never_shown(qtbot, make_kiosk, person, demo_db)
             select(Resident).where(Resident.household_id.is_not(None), Resident.id != person.id).limit(1)
         ).one()
     kiosk = make_kiosk()
-    type_on_keypad(qtbot, kiosk, other.id_number)
+    swipe_card(qtbot, kiosk, other.id_number)
     click(qtbot, kiosk.pages["menu"].tiles["cases"])
     assert case_no not in " ".join(visible_texts(kiosk))
     assert kiosk.pages["cases"].list.empty.isVisible()
@@ -400,7 +367,7 @@ def test_request_with_a_record(qtbot, make_kiosk, person, demo_db):
 
 def test_request_without_a_record_even_when_the_slip_fails(qtbot, make_kiosk, demo_db):
     kiosk = make_kiosk(printer=RecordingPrinter(fail="打印机缺纸"))
-    type_on_keypad(qtbot, kiosk, NOBODY)
+    swipe_card(qtbot, kiosk, NOBODY)
     menu = kiosk.pages["menu"]
     assert kiosk.current is menu and menu.notice.isVisible()
     assert "系统中暂无您的登记信息，您仍可以反映诉求或到窗口登记" in menu.notice.text()
@@ -423,7 +390,7 @@ def test_request_without_a_record_even_when_the_slip_fails(qtbot, make_kiosk, de
 
 def test_booking_and_cancelling(qtbot, make_kiosk, person, demo_db):
     kiosk = make_kiosk()
-    type_on_keypad(qtbot, kiosk, person.id_number)
+    swipe_card(qtbot, kiosk, person.id_number)
     click(qtbot, kiosk.pages["menu"].tiles["booking"])
     booking = kiosk.pages["booking"]
     assert not booking.my_button.isVisible()
@@ -474,7 +441,7 @@ def test_idle_timeout_counts_down_then_wipes_everything(qtbot, make_kiosk, perso
 
 def test_exit_wipes_the_session(qtbot, make_kiosk, person):
     kiosk = make_kiosk()
-    type_on_keypad(qtbot, kiosk, person.id_number)
+    swipe_card(qtbot, kiosk, person.id_number)
     click(qtbot, kiosk.pages["menu"].tiles["cases"])
     click(qtbot, kiosk.pages["cases"].exit_button)
     assert kiosk.current is kiosk.pages["home"] and kiosk.controller.state.resident is None
@@ -583,10 +550,13 @@ def test_every_page_fits_the_screen_at_large_type(qtbot, make_kiosk, person, dem
     kiosk.pages["keypad"].press("X")
     kiosk.pages["keypad"].show_error("身份证号码好像不对，请核对后重新输入，或把身份证放到读卡区")
     check("keypad")
-    kiosk.controller.identify(NOBODY)
+    kiosk.controller.identify(NOBODY, by_card=True)
     check("menu without a record")
     kiosk.controller.sign_out()
-    kiosk.controller.identify(person.id_number)
+    kiosk.controller.identify(person.id_number, by_card=False)
+    check("menu of a typed number")
+    kiosk.controller.sign_out()
+    kiosk.controller.identify(person.id_number, by_card=True)
     for name in ("menu", "certificates", "cases", "request", "booking", "my_bookings"):
         kiosk.controller.go(name)
         check(name)
@@ -626,7 +596,7 @@ def test_every_page_fits_the_screen_at_large_type(qtbot, make_kiosk, person, dem
     kiosk.pin_pad.open()
     kiosk.pin_pad.message.setText("本机尚未设置管理员密码，请在管理电脑上设置后再试")
     check("pin pad")
-    assert len(checked) == 18
+    assert len(checked) == 19
 
 
 def test_screenshot_command_renders_a_page_and_saves_nothing(tmp_path, demo_db, qapp):

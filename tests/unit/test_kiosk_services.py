@@ -10,7 +10,7 @@ import re
 
 import pypdf
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.cli import main
 from app.models import (
@@ -74,12 +74,12 @@ def test_identify_a_resident_gives_masked_details_and_an_audit_entry_without_the
         number, name, phone = person.id_number, person.name, person.phone
     assert found is not None and found.resident_id == person.id and found.has_record
     assert found.masked_name == kiosk.masked_name(name) and "*" in found.masked_name
-    assert found.grid_name and found.id_hash == kiosk.id_hash(number) and len(found.id_hash) == 64
+    assert found.grid_name and not hasattr(found, "id_hash")  # the screen needs no hash
     assert found.phone_masked == (phone[:3] + "****" + phone[-4:] if phone else "")
     with demo_db.sessions() as session:
         entries = _kiosk_audit(session)
         assert [(e.action, e.subject, e.resident_id) for e in entries] == [
-            ("kiosk_identify", found.id_hash[:16], person.id)
+            ("kiosk_identify", kiosk.id_hash(number)[:16], person.id)
         ]
         _no_number_in(entries, number)
 
@@ -109,12 +109,46 @@ def test_masked_names_keep_only_the_surname():
     assert kiosk.masked_name("") == ""
 
 
-def test_id_hash_is_sha256_of_the_normalised_number():
+def test_id_hash_is_keyed_with_the_installation_secret_kept_beside_the_signing_key(tmp_path, monkeypatch):
     import hashlib
+    import hmac
+    import os
+    import stat
+
+    from app.services.certificates.keys import ensure_keypair
 
     number = "11010519491231002X"
-    assert kiosk.id_hash(number) == hashlib.sha256(number.encode()).hexdigest()
-    assert kiosk.id_hash(" 11010519491231002x ") == kiosk.id_hash(number)
+    hashed = kiosk.id_hash(number)
+    secret_file = tmp_path / "keys" / "audit_secret.key"  # YICHUANG_KEYS_DIR of every test
+    secret = bytes.fromhex(secret_file.read_text().strip())
+    assert len(secret) == 32 and hashed == hmac.new(secret, number.encode(), hashlib.sha256).hexdigest()
+    assert hashed != hashlib.sha256(number.encode()).hexdigest()  # what region and birth year reverse
+    assert kiosk.id_hash(" 11010519491231002x ") == hashed and kiosk.id_hash(number) == hashed
+    ensure_keypair()
+    assert sorted(p.name for p in secret_file.parent.iterdir()) == [
+        "audit_secret.key",
+        "signing_key.pem",
+        "signing_key.pub.pem",
+    ]
+    if os.name == "posix":
+        assert (
+            stat.S_IMODE(secret_file.stat().st_mode)
+            == stat.S_IMODE((secret_file.parent / "signing_key.pem").stat().st_mode)
+            == 0o600
+        )
+    monkeypatch.setenv("YICHUANG_KEYS_DIR", str(tmp_path / "elsewhere"))  # another installation
+    assert kiosk.id_hash(number) != hashed
+
+
+def test_a_damaged_audit_secret_is_refused_not_replaced(tmp_path):
+    from app.services.certificates.keys import KeyFileError
+
+    kiosk.id_hash("11010519491231002X")
+    secret_file = tmp_path / "keys" / "audit_secret.key"
+    secret_file.write_text("not hex\n")
+    with pytest.raises(KeyFileError, match="审计密钥"):
+        kiosk.id_hash("11010519491231002X")
+    assert secret_file.read_text() == "not hex\n"
 
 
 # ------------------------------------------------------------------------------ settings and PIN
@@ -297,8 +331,10 @@ def test_a_person_without_record_can_still_file_a_request(demo_db):
         case = session.scalars(select(Case).where(Case.case_no == case_no)).one()
         assert (case.applicant_name, case.applicant_id_number, case.resident_id) == ("未登记居民", "", None)
         assert case.grid_id is None and case.channel == "kiosk"
-        assert case.events[0].data["id_hash"] == kiosk.id_hash(number)
+        assert "id_hash" not in case.events[0].data  # the event data syncs: no hash leaves the desk
         assert number not in json.dumps(case.events[0].data) + case.content + case.address
+        entry = next(e for e in _kiosk_audit(session) if e.action == "kiosk_request")
+        assert entry.subject == kiosk.id_hash(number)[:16] and entry.detail == case_no  # kept here
         _no_number_in(_kiosk_audit(session), number)
 
 
@@ -374,7 +410,7 @@ def test_booking_respects_capacity_one_per_slot_and_cancel_rules(demo_db):
     with demo_db.sessions.begin() as session:
         first = kiosk.book(session, a.id, day=TUESDAY, slot="09:00-09:30", item_code="ZM-001", today=MONDAY)
         assert (first.item_name, first.holder_name, first.status) == ("居住证明", a.name, "booked")
-        assert first.holder_hash != kiosk.id_hash(a.id_number) and a.id_number not in first.holder_hash
+        assert first.holder_hash == kiosk.id_hash(a.id_number) and a.id_number not in first.holder_hash
         with pytest.raises(KioskError, match="重复预约"):
             kiosk.book(session, a.id, day=TUESDAY, slot="09:00-09:30", today=MONDAY)
         kiosk.book(session, b.id, day=TUESDAY, slot="09:00-09:30", phone="13712345678", today=MONDAY)
@@ -533,3 +569,57 @@ def test_the_screenshot_demo_changes_nothing_that_stays(demo_db):
     with demo_db.sessions() as session:
         assert session.scalars(select(Case)).all() == []
         assert session.scalars(select(Appointment)).all() == []
+
+
+# ------------------------------------------------------------------------------ a typed number
+
+
+def test_a_typed_number_is_answered_alike_whoever_has_it_and_the_audit_knows_who(demo_db):
+    with demo_db.sessions.begin() as session:
+        person = _people(session, 1)[0]
+        stranger = _unknown_number(session)
+        answers = [kiosk.identify_typed(session, n.lower()) for n in (person.id_number, stranger)]
+        with pytest.raises(KioskError):
+            kiosk.identify_typed(session, stranger[:-1] + ("0" if stranger[-1] != "0" else "1"))
+    assert answers == [person.id_number, stranger]  # the number itself, nothing about its owner
+    with demo_db.sessions() as session:
+        entries = _kiosk_audit(session)
+        assert [(e.action, e.subject, e.resident_id, e.detail) for e in entries] == [
+            ("kiosk_identify", kiosk.id_hash(person.id_number)[:16], person.id, "手动输入号码"),
+            ("kiosk_identify", kiosk.id_hash(stranger)[:16], None, "手动输入号码；人口库无记录"),
+        ]
+
+
+def test_a_typed_number_books_for_its_owner_or_for_nobody_and_a_second_booking_is_the_first(demo_db):
+    with demo_db.sessions.begin() as session:
+        person = _people(session, 1)[0]
+        stranger = _unknown_number(session)
+        own = kiosk.book_by_number(session, person.id_number, day=TUESDAY, slot="09:00-09:30", today=MONDAY)
+        again = kiosk.book_by_number(session, person.id_number, day=TUESDAY, slot="09:00-09:30", today=MONDAY)
+        walk_in = kiosk.book_by_number(session, stranger, day=TUESDAY, slot="09:00-09:30", today=MONDAY)
+        twice = kiosk.book_by_number(session, stranger, day=TUESDAY, slot="09:00-09:30", today=MONDAY)
+        with pytest.raises(KioskError, match="重复预约"):  # by card the person is told
+            kiosk.book(session, person.id, day=TUESDAY, slot="09:00-09:30", today=MONDAY)
+        rows = [(a.resident_id, a.holder_name, a.holder_hash, a.phone) for a in (own, walk_in)]
+        assert (again.id, twice.id) == (own.id, walk_in.id)
+    assert rows == [
+        (person.id, person.name, kiosk.id_hash(person.id_number), person.phone or ""),
+        (None, "未登记居民", kiosk.id_hash(stranger), ""),
+    ]
+    with demo_db.sessions() as session:
+        assert session.scalar(select(func.count(Appointment.id))) == 2
+        assert (
+            kiosk.available_slots(session, TUESDAY)[0].left == kiosk.load_settings(session).slot_capacity - 2
+        )
+
+
+def test_a_request_by_a_typed_number_goes_to_its_owner_and_says_it_was_typed(demo_db):
+    with demo_db.sessions.begin() as session:
+        person = _people(session, 1)[0]
+        case_no = kiosk.submit_request(
+            session, None, category="其他", text="", phone="13812345678", id_text=person.id_number, typed=True
+        )
+    with demo_db.sessions() as session:
+        case = session.scalars(select(Case).where(Case.case_no == case_no)).one()
+        assert case.resident_id == person.id and case.grid_id is not None  # routed to their grid
+        assert case.events[0].data["identified_by"] == "typed_number" and "id_hash" not in case.events[0].data

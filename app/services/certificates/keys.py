@@ -87,15 +87,21 @@ def _load_private(path: Path) -> Ed25519PrivateKey:
 
 
 def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
-    """Write under a temporary name created 0600, then link into place without overwriting."""
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
+    write_owner_only(path, pem)
+
+
+def write_owner_only(path: Path, data: bytes) -> None:
+    """Write under a temporary name created 0600, then link into place without overwriting:
+    raises FileExistsError when another process made the file first. Every secret of the
+    installation (this signing key, the kiosk's audit secret) is written this way."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         try:
@@ -109,13 +115,23 @@ def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
             tmp.unlink()
 
 
-def _tighten(path: Path) -> None:
+def restrict_to_owner(path: Path, what: str = "signing key") -> None:
+    """A secret file someone made readable by others is closed again (POSIX only)."""
     if os.name != "posix":
         return
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        log.warning("signing key %s was readable by others (mode %o); restricting to owner", path, mode)
+        log.warning("%s %s was readable by others (mode %o); restricting to owner", what, path, mode)
         path.chmod(0o600)
+
+
+def keys_folder() -> Path:
+    """``keys_dir()``, created and (on POSIX) closed to everyone but its owner."""
+    folder = keys_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.name == "posix":
+        folder.chmod(0o700)
+    return folder
 
 
 _cache: dict[tuple, KeyPair] = {}
@@ -123,10 +139,7 @@ _cache: dict[tuple, KeyPair] = {}
 
 def ensure_keypair() -> KeyPair:
     """The centre's key pair, made on first use."""
-    folder = keys_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        folder.chmod(0o700)
+    folder = keys_folder()
     private_path, public_path = folder / PRIVATE_FILE, folder / PUBLIC_FILE
     if not private_path.exists():
         with contextlib.suppress(FileExistsError):  # made by another process in the meantime
@@ -135,7 +148,7 @@ def ensure_keypair() -> KeyPair:
     cache_key = (str(private_path.resolve()), info.st_mtime_ns, info.st_size, info.st_ino)
     pair = _cache.get(cache_key)
     if pair is None:
-        _tighten(private_path)
+        restrict_to_owner(private_path)
         pair = KeyPair.from_private_key(_load_private(private_path))
         _cache.clear()
         _cache[cache_key] = pair

@@ -11,11 +11,10 @@ slot twice (a partial unique index on booked rows guards that as well). The call
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import false, func, select, update
+from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,12 +24,15 @@ from app.services.admin.centre import current_community
 from app.services.common import audit
 from app.services.common.workdays import WorkCalendar
 from app.services.kiosk.common import (
+    UNREGISTERED_NAME,
     KioskError,
+    canonical_number,
     get_resident,
     id_hash,
     load_settings,
     normalise_mobile,
     record,
+    resident_by_number,
     slot_start,
 )
 
@@ -87,10 +89,6 @@ class AppointmentRow:
         }
 
 
-def holder_hash(id_number: str) -> str:
-    return hashlib.sha256(f"appointment:{id_number}".encode("ascii", "replace")).hexdigest()
-
-
 def _booked_count(session: Session, community_id: int, day: dt.date, slot: str | None = None):
     stmt = select(Appointment.slot, func.count()).where(
         Appointment.community_id == community_id, Appointment.day == day, Appointment.status == "booked"
@@ -138,10 +136,44 @@ def book(
     Raises KioskError when the day is not bookable, the slot does not exist or is full, or the
     resident already holds this slot. ``phone`` defaults to the number on record.
     """
-    today = today or dt.date.today()
-    settings = load_settings(session)
     resident = get_resident(session, resident_id)
-    if day not in bookable_days(session, today):
+    return _book(
+        session,
+        resident.id_number,
+        resident,
+        _Request(day, slot, item_code, phone, today or dt.date.today(), channel),
+        typed=False,
+    )
+
+
+def book_by_number(
+    session: Session, id_text: str, *, day: dt.date, slot: str, today: dt.date | None = None
+) -> Appointment:
+    """Book for a typed number, whoever has it: the resident on record (their phone on record,
+    their name on the windows' list), or nobody ("未登记居民"). Everything the kiosk can see of
+    it is the same either way, so a second booking of a slot the number already holds is that
+    same booking again, not an error that would tell the typist what the number's owner did.
+    The caller commits, then prints a slip without a name."""
+    number = canonical_number(id_text)
+    request = _Request(day, slot, None, "", today or dt.date.today(), "kiosk")
+    return _book(session, number, resident_by_number(session, number), request, typed=True)
+
+
+class _Request(NamedTuple):
+    day: dt.date
+    slot: str
+    item_code: str | None
+    phone: str
+    today: dt.date
+    channel: str
+
+
+def _book(
+    session: Session, number: str, resident: Resident | None, request: _Request, *, typed: bool
+) -> Appointment:
+    day, slot, item_code = request.day, request.slot, request.item_code
+    settings = load_settings(session)
+    if day not in bookable_days(session, request.today):
         raise KioskError("这一天不能预约，请选择屏幕上列出的日期")
     if slot not in settings.slots:
         raise KioskError("请选择屏幕上列出的时间段")
@@ -153,25 +185,30 @@ def book(
         if item is None:
             raise KioskError("这项业务现在不能预约，请到窗口咨询")
         item_name = item.name
-    number = normalise_mobile(phone) if phone.strip() else (resident.phone or "")
+    on_record = (resident.phone or "") if resident is not None else ""
+    phone = normalise_mobile(request.phone) if request.phone.strip() else on_record
+    hashed = id_hash(number)
     community = current_community(session)
     _take_write_lock(session)
+    held = _own_booking(session, community.id, day, slot, hashed, resident)
+    if held is not None and typed:
+        return held
     if _booked_count(session, community.id, day, slot).get(slot, 0) >= settings.slot_capacity:
         raise KioskError("这个时间段已经约满了，请换一个时间段")
-    if _own_booking(session, community.id, day, slot, resident_id):
+    if held is not None:
         raise KioskError("您已经预约了这个时间段，不用重复预约")
     appointment = Appointment(
         community_id=community.id,
         day=day,
         slot=slot,
-        resident_id=resident.id,
-        holder_hash=holder_hash(resident.id_number),
-        holder_name=resident.name,
-        phone=number,
+        resident_id=resident.id if resident is not None else None,
+        holder_hash=hashed,
+        holder_name=resident.name if resident is not None else UNREGISTERED_NAME,
+        phone=phone,
         item_code=item_code or "",
         item_name=item_name,
         status="booked",
-        channel=channel,
+        channel=request.channel,
         created_at=utcnow(),
     )
     session.add(appointment)
@@ -182,9 +219,9 @@ def book(
     record(
         session,
         "kiosk_book",
-        hashed=id_hash(resident.id_number),
-        resident_id=resident.id,
-        detail=f"{day.isoformat()} {slot} {item_name}",
+        hashed=hashed,
+        resident_id=appointment.resident_id,
+        detail=f"{day.isoformat()} {slot} {item_name}" + ("（手动输入号码）" if typed else ""),
     )
     return appointment
 
@@ -199,16 +236,25 @@ def _take_write_lock(session: Session) -> None:
     )
 
 
-def _own_booking(session: Session, community_id: int, day: dt.date, slot: str, resident_id: int) -> int:
-    return session.scalar(
-        select(func.count()).where(
+def _own_booking(
+    session: Session, community_id: int, day: dt.date, slot: str, hashed: str, resident: Resident | None
+) -> Appointment | None:
+    """The booking this person already holds in this slot: by the keyed hash of their number, or
+    by their record (a booking the desk made before the hash was keyed)."""
+    holder = Appointment.holder_hash == hashed
+    if resident is not None:
+        holder = or_(holder, Appointment.resident_id == resident.id)
+    return session.scalars(
+        select(Appointment)
+        .where(
             Appointment.community_id == community_id,
             Appointment.day == day,
             Appointment.slot == slot,
-            Appointment.resident_id == resident_id,
             Appointment.status == "booked",
+            holder,
         )
-    )
+        .limit(1)
+    ).first()
 
 
 def my_appointments(session: Session, resident_id: int, today: dt.date) -> list[KioskAppointment]:
@@ -263,12 +309,11 @@ def mark_attended(session: Session, appointment_id: int, *, actor: str) -> None:
     if appointment is None or appointment.status != "booked":
         raise KioskError("这个预约不存在或已取消")
     appointment.status = "attended"
-    resident = session.get(Resident, appointment.resident_id) if appointment.resident_id else None
     entry = audit.record(
         session,
         actor=actor,
         action="appointment_attended",
-        subject=(id_hash(resident.id_number) if resident else appointment.holder_hash)[:16],
+        subject=appointment.holder_hash[:16],  # the keyed hash of the holder's number
         detail=f"{appointment.day.isoformat()} {appointment.slot}",
     )
     entry.resident_id = appointment.resident_id

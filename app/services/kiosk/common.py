@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, CentreSetting, Resident
 from app.services.common import audit
 from app.services.common.idcard import IdNumberError, normalise, parse
+from app.services.kiosk.audit_key import keyed_hash
 
 SETTINGS_KEY = "kiosk.settings"
 ACTOR = "kiosk"
+UNREGISTERED_NAME = "未登记居民"  # a request or booking by a number nobody on record has
 _hasher = PasswordHasher()
 _PIN = re.compile(r"[0-9]{4,8}")
 _SLOT = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])")
@@ -195,12 +197,14 @@ def canonical_number(id_text: str) -> str:
 
 
 def id_hash(id_number: str) -> str:
-    """SHA-256 (hex) of the normalised ID number: how a kiosk audit entry names the resident."""
+    """The keyed hash (HMAC-SHA256 under the installation's secret, hex) of the normalised ID
+    number: how a kiosk audit entry and an appointment name the resident without a number that
+    a plain hash would give back (see :mod:`app.services.kiosk.audit_key`)."""
     try:
         number = parse(id_number).number
     except IdNumberError:
         number = normalise(id_number)
-    return hashlib.sha256(number.encode("ascii", "replace")).hexdigest()
+    return keyed_hash(number)
 
 
 def record(
@@ -213,6 +217,12 @@ def record(
     )
     entry.resident_id = resident_id
     return entry
+
+
+def resident_by_number(session: Session, number: str) -> Resident | None:
+    """The resident with this canonical number, or None; for use cases whose answer must not
+    depend on it (a typed number), so nothing here says which it was."""
+    return session.scalar(select(Resident).where(Resident.id_number == number))
 
 
 def get_resident(session: Session, resident_id: int) -> Resident:

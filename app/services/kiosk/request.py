@@ -1,6 +1,11 @@
 """Requests (诉求) filed at the kiosk: a case on the "kiosk" channel, accepted at once, routed to
-the resident's grid and answered within five working days. Anyone identified may file one, a
-person without a record too. The caller commits.
+the resident's grid and answered within five working days. Anyone identified may file one: by
+card, a person without a record too; by a typed number, whoever typed it, and the screen then
+says the same whether the number is registered or not. The caller commits.
+
+A request names the person who filed it by the keyed hash of their number only in the local audit
+entry ("kiosk_request", its case number in the detail): the case and its events go to the street,
+and a hash in them, keyed or not, would leave this desk.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from app.services.common.idcard import redact
 from app.services.common.workdays import WorkCalendar
 from app.services.kiosk.common import (
     ACTOR,
+    UNREGISTERED_NAME,
     KioskError,
     canonical_number,
     get_resident,
@@ -27,11 +33,11 @@ from app.services.kiosk.common import (
     load_settings,
     normalise_mobile,
     record,
+    resident_by_number,
 )
 
 REQUEST_DAYS = 5  # working days to answer a kiosk request
 REQUEST_TEXT_LIMIT = 300
-UNREGISTERED_NAME = "未登记居民"
 
 
 def request_due(session: Session, today: dt.date) -> dt.date:
@@ -57,12 +63,16 @@ def submit_request(
     text: str,
     phone: str,
     id_text: str | None = None,
+    typed: bool = False,
     today: dt.date | None = None,
 ) -> str:
     """File a request (诉求) as a case on the "kiosk" channel, accepted at once and due in five
-    working days, routed to the resident's grid (owner: its grid leader). A person without a
-    record passes ``resident_id=None`` (and may pass ``id_text``: only its hash is kept, in the
-    event data). Returns the case number; the caller commits, then prints the slip."""
+    working days, routed to the resident's grid (owner: its grid leader). Without a
+    ``resident_id`` the number in ``id_text`` names the person: the resident who has it, or
+    nobody on record (the number itself is then kept only as its keyed hash, in the audit
+    entry). ``typed`` says the number was typed, not read from the card: the case's event says so,
+    for the staff who call back. Returns the case number; the caller commits, then prints the
+    slip."""
     today = today or dt.date.today()
     if category not in load_settings(session).request_categories:
         raise KioskError("请先选择诉求类别")
@@ -70,11 +80,14 @@ def submit_request(
     if len(content) > REQUEST_TEXT_LIMIT:
         raise KioskError(f"诉求内容最多{REQUEST_TEXT_LIMIT}个字，现在有{len(content)}个字，请删减一些")
     mobile = normalise_mobile(phone)
-    resident = get_resident(session, resident_id) if resident_id is not None else None
-    if resident is not None:
-        hashed = id_hash(resident.id_number)
-    else:
-        hashed = id_hash(canonical_number(id_text)) if id_text and id_text.strip() else ""
+    resident, number = None, ""
+    if resident_id is not None:
+        resident = get_resident(session, resident_id)
+        number = resident.id_number
+    elif id_text and id_text.strip():
+        number = canonical_number(id_text)
+        resident = resident_by_number(session, number)
+    hashed = id_hash(number) if number else ""
     household = resident.household if resident is not None else None
     grid_id = household.building.grid_id if household is not None else None
     community = current_community(session)
@@ -107,8 +120,8 @@ def submit_request(
     )
     session.add(case)
     data: dict[str, object] = {"category": category, "due_date": case.due_date.isoformat()}
-    if resident is None and hashed:
-        data["id_hash"] = hashed
+    if typed:
+        data["identified_by"] = "typed_number"  # not checked against the card
     workflow.record_event(case, actor=ACTOR, action="kiosk_request", note=category, data=data)
     record(session, "kiosk_request", hashed=hashed, resident_id=case.resident_id, detail=case.case_no)
     return case.case_no

@@ -2,10 +2,17 @@
 card identifies, prints an allowed certificate, follows their own cases, files a request (诉求),
 books a window time and rates a finished case.
 
+"只凭一张身份证" means the card itself. A number typed on the keypad proves nothing about who is
+typing it, so a typed number (:func:`identify_typed`) may only do what reveals nothing: file a
+request, book a window time (:func:`book_by_number`). Its answers carry no name, case or
+certificate and are the same whether or not anybody on record has the number; seeing cases,
+bookings and printing certificates need the card read by the reader (:func:`identify`).
+
 Privacy rules every function keeps: a function acts only for the resident the kiosk identified
 (somebody else's case or booking is answered exactly like a missing one); what it returns for the
 screen is masked; every action writes an audit entry with actor "kiosk" whose subject is the
-first 16 hex digits of SHA-256 of the resident's ID number (never the number or the name).
+first 16 hex digits of the keyed hash of the resident's ID number (HMAC-SHA256 under this
+installation's secret, :mod:`app.services.kiosk.audit_key`; never the number or the name).
 
 Nothing here commits. The screen commits after each action succeeded, and for anything printed
 only after the printer accepted the job: a jammed or missing printer rolls back, so nothing is
@@ -28,6 +35,7 @@ from app.services.kiosk.booking import (
     SlotPlaces,
     available_slots,
     book,
+    book_by_number,
     bookable_days,
     cancel_appointment,
     day_appointments,
@@ -51,6 +59,7 @@ from app.services.kiosk.common import (
     mask_phone,
     masked_name,
     record,
+    resident_by_number,
     save_settings,
     set_admin_pin,
 )
@@ -70,12 +79,14 @@ __all__ = [
     "SlotPlaces",
     "available_slots",
     "book",
+    "book_by_number",
     "bookable_days",
     "cancel_appointment",
     "check_admin_pin",
     "day_appointments",
     "id_hash",
     "identify",
+    "identify_typed",
     "load_settings",
     "mark_attended",
     "masked_name",
@@ -99,7 +110,6 @@ class KioskResident:
 
     resident_id: int
     masked_name: str  # 张*
-    id_hash: str  # SHA-256 hex of the ID number
     has_record: bool  # registered in a household (一户一档): address, grid and household certificates work
     grid_name: str  # "" when not in a household
     phone_masked: str  # 138****5678, "" when none on record
@@ -124,8 +134,23 @@ def identify(session: Session, id_text: str) -> KioskResident | None:
     return KioskResident(
         resident_id=resident.id,
         masked_name=masked_name(resident.name),
-        id_hash=hashed,
         has_record=household is not None,
         grid_name=grid_name,
         phone_masked=mask_phone(resident.phone),
     )
+
+
+def identify_typed(session: Session, id_text: str) -> str:
+    """A number typed on the keypad: its canonical form, for a request or a booking, and nothing
+    else, whether or not anybody on record has it. Raises KioskError for an invalid number.
+    Audited as "kiosk_identify" (with the resident, for the staff); the caller commits."""
+    number = canonical_number(id_text)
+    resident = resident_by_number(session, number)
+    record(
+        session,
+        "kiosk_identify",
+        hashed=id_hash(number),
+        resident_id=resident.id if resident is not None else None,
+        detail="手动输入号码" if resident is not None else "手动输入号码；人口库无记录",
+    )
+    return number

@@ -15,6 +15,7 @@ SCREENSHOT_PAGES = (
     "home",
     "keypad",
     "menu",
+    "typed",
     "norecord",
     "certificates",
     "confirm",

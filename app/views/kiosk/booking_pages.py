@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy
 
 from app.services.kiosk import service as svc
-from app.views.kiosk.controller import Booked, KioskController, plain_reason
+from app.views.kiosk.controller import KioskController
 from app.views.kiosk.page import Page
+from app.views.kiosk.session import Booked, plain_reason
 from app.views.kiosk.widgets import PagedList, Theme, button, card, label
 
 TRY_AGAIN = "系统暂时出了点问题，请稍后再试，或到服务窗口办理。"
@@ -23,7 +24,7 @@ def day_label(day: dt.date) -> str:
 
 
 class BookingPage(Page):
-    name, needs, title = "booking", "record", "预约窗口办理"
+    name, needs, title = "booking", "booking", "预约窗口办理"
 
     def __init__(self, kiosk: KioskController, theme: Theme):
         super().__init__(kiosk, theme)
@@ -70,7 +71,7 @@ class BookingPage(Page):
 
 
 class SlotsPage(Page):
-    name, needs, title, back_to = "slots", "record", "请选择时间段", "booking"
+    name, needs, title, back_to = "slots", "booking", "请选择时间段", "booking"
 
     def __init__(self, kiosk: KioskController, theme: Theme):
         super().__init__(kiosk, theme)
@@ -102,16 +103,12 @@ class SlotsPage(Page):
 
     def ask(self, slot: str) -> None:
         day, resident = self.day, self.kiosk.resident
-        phone = resident.phone_masked or "未登记（请到窗口补登）"
+        lines = [f"日期：{day_label(day)}", f"时间：{slot}", "事项：窗口办事"]
+        if resident is not None:  # a card: their own number on record; a typed number shows none
+            lines.append(f"联系电话：{resident.phone_masked or '未登记（请到窗口补登）'}")
         self.kiosk.confirm(
             title="确认预约",
-            lines=[
-                f"日期：{day_label(day)}",
-                f"时间：{slot}",
-                "事项：窗口办事",
-                f"联系电话：{phone}",
-                "请按时携带身份证到服务大厅。",
-            ],
+            lines=[*lines, "请按时携带身份证到服务大厅。"],
             confirm_text="确认预约",
             action=lambda: self.book(day, slot),
             back_to="slots",

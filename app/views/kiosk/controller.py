@@ -1,6 +1,11 @@
 """The kiosk's session, without widgets: who is in front of the screen, the request they are
 drafting, which page may be shown to them, and every call to the kiosk's services.
 
+A number read from the card opens everything the person may see. A number typed on the keypad
+proves nothing about who typed it: such a session holds no resident at all (the services answer
+it the same whether or not anybody has the number), and reaches only the request and the
+booking pages (see :meth:`KioskController.may_show`).
+
 Pages get this object and nothing else of the kiosk: they read its properties, call its methods,
 and never touch the window or each other. The window implements :class:`Screen` (showing a page,
 the "please wait" overlay, clearing the overlays) and composes the rest.
@@ -15,91 +20,28 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from app.db import Database
 from app.printing.certificates.renderer import PDF_RENDERER
 from app.printing.documents.kiosk_slips import render_appointment_slip, render_request_slip
 from app.printing.qt_bridge import PrintError
 from app.services.kiosk import service as svc
+from app.views.kiosk.session import (
+    PRINTER_SILENT,
+    Booked,
+    FiledRequest,
+    KioskState,
+    PageLike,
+    Printed,
+    Printer,
+    Screen,
+    plain_reason,
+)
 from app.views.ops import Op, Runner
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-PRINTER_SILENT = "打印机没有响应"
-
-
-class PageLike(Protocol):
-    name: str
-    needs: str  # "nobody", "identified" or "record"
-
-    def enter(self, **details: Any) -> str | None: ...
-
-    def reset(self) -> None: ...
-
-
-class Printer(Protocol):
-    def print(self, pdf: bytes) -> None: ...
-
-
-class Screen(Protocol):
-    """What the session asks of the window."""
-
-    def release_focus(self) -> None: ...
-
-    def show_page(self, page: PageLike) -> None: ...
-
-    def show_busy(self, text: str) -> None: ...
-
-    def hide_busy(self) -> None: ...
-
-    def clear(self) -> None:
-        """Hide every overlay and forget half-read keystrokes: the person has gone."""
-
-
-@dataclass(slots=True)
-class KioskState:
-    """Everything the kiosk knows about the person in front of it; replaced whole on wipe."""
-
-    identified: bool = False
-    resident: svc.KioskResident | None = None
-    id_text: str = ""  # kept only for a person without a record, for their request; never shown
-    category: str = ""
-    request_text: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Printed:
-    """A certificate sent to the printer: its serial, or why the printer did not take it (then
-    nothing was recorded)."""
-
-    serial: str
-    problem: str
-
-
-@dataclass(frozen=True, slots=True)
-class FiledRequest:
-    case_no: str
-    category: str
-    due: dt.date
-    slip_problem: str  # "" when the slip printed
-
-
-@dataclass(frozen=True, slots=True)
-class Booked:
-    day: dt.date
-    slot: str
-    slip_problem: str  # "" when the slip printed
-
-
-def plain_reason(exc: Exception, fallback: str) -> str:
-    """The service's own sentence for a resident, or ``fallback`` for anything unforeseen (the
-    log gets only its kind: messages may carry personal data)."""
-    if isinstance(exc, svc.KioskError):
-        return str(exc)
-    log.warning("kiosk action failed: %s", type(exc).__name__)
-    return fallback
 
 
 class KioskController:
@@ -142,6 +84,10 @@ class KioskController:
         return self._state.resident
 
     @property
+    def by_card(self) -> bool:
+        return self._state.by_card
+
+    @property
     def category(self) -> str:
         return self._state.category
 
@@ -157,14 +103,31 @@ class KioskController:
     def add_page(self, page: PageLike) -> None:
         self._pages[page.name] = page
 
+    def may_show(self, needs: str) -> bool:
+        """Whether this session may see a page that ``needs`` it: "nobody" (anyone), "identified"
+        (a card or a typed number: a request), "booking" (a card with a record, or a typed
+        number, answered alike whoever has it), "record" (a card with a record: their cases,
+        bookings, certificates)."""
+        state = self._state
+        if needs == "nobody":
+            return True
+        if not state.identified:
+            return False
+        if needs == "identified":
+            return True
+        if needs == "booking":
+            return state.resident is not None or not state.by_card
+        return state.by_card and state.resident is not None
+
+    def page_needs(self, name: str) -> str:
+        return self._pages[name].needs
+
     def go(self, name: str, **details: Any) -> None:
-        """Show a page; pages with personal data only for an identified person (and those that
-        need a record only for a resident who has one)."""
+        """Show a page, or home (nobody identified) or the menu instead when this session may not
+        see it."""
         page = self._pages[name]
-        if page.needs != "nobody" and not self._state.identified:
-            page = self._pages["home"]
-        elif page.needs == "record" and self._state.resident is None:
-            page = self._pages["menu"]
+        if not self.may_show(page.needs):
+            page = self._pages["menu" if self._state.identified else "home"]
         self.screen.release_focus()  # out of any text field; a page that wants typing takes it in enter()
         redirect = page.enter(**(details if page.name == name else {}))
         if redirect and redirect != page.name:
@@ -232,16 +195,22 @@ class KioskController:
         return ""
 
     # -- identification --------------------------------------------------------------------
-    def identify(self, id_text: str, *, refused: Callable[[str], None] | None = None) -> None:
-        """Look the number up; the menu follows, or ``refused`` gets the reason."""
+    def identify(self, id_text: str, *, by_card: bool, refused: Callable[[str], None] | None = None) -> None:
+        """Look up a number read from the card, or check a typed one (which learns nothing about
+        who has it); the menu follows, or ``refused`` gets the reason."""
 
-        def work() -> svc.KioskResident | None:
+        def work() -> KioskState:
             with self.db.sessions.begin() as session:
-                return svc.identify(session, id_text)
+                if not by_card:
+                    return KioskState(identified=True, id_text=svc.identify_typed(session, id_text))
+                resident = svc.identify(session, id_text)
+            return KioskState(
+                identified=True, by_card=True, resident=resident, id_text="" if resident else id_text
+            )
 
-        def done(resident: svc.KioskResident | None) -> None:
-            self._state = KioskState(identified=True, resident=resident, id_text="" if resident else id_text)
-            self._pages["keypad"].reset()  # the typed number is not kept
+        def done(state: KioskState) -> None:
+            self._state = state
+            self._pages["keypad"].reset()  # the keypad forgets what was typed
             self.go("menu")
 
         def failed(exc: Exception) -> None:
@@ -286,6 +255,9 @@ class KioskController:
             return svc.available_slots(session, day)
 
     def my_appointments(self) -> list[svc.KioskAppointment]:
+        """The card holder's bookings; none for a typed number, which may not see them."""
+        if not self.may_show("record"):
+            return []
         with self.db.sessions() as session:
             return svc.my_appointments(session, self._resident_id(), self.today())
 
@@ -334,6 +306,7 @@ class KioskController:
         undo the request, whose number the result page shows."""
         state, today = self._state, self.today()
         resident, category, text, id_text = state.resident, state.category, state.request_text, state.id_text
+        by_card = state.by_card
         centre = self.centre_name, self.centre_phone
 
         def work() -> FiledRequest:
@@ -345,6 +318,7 @@ class KioskController:
                     text=text,
                     phone=phone,
                     id_text=id_text or None,
+                    typed=not by_card,
                     today=today,
                 )
                 due = svc.request_due(session, today)
@@ -364,15 +338,21 @@ class KioskController:
     def book(
         self, day: dt.date, slot: str, done: Callable[[Booked], None], failed: Callable[[Exception], None]
     ) -> None:
-        resident, today = self._state.resident, self.today()
+        """Book for the card holder, or for a typed number (its slip names nobody)."""
+        resident, id_text, today = self._state.resident, self._state.id_text, self.today()
         centre = self.centre_name, self.centre_phone
+        if resident is None and self._state.by_card:
+            raise svc.KioskError("没有找到您的登记信息，请到窗口咨询")
 
         def work() -> Booked:
             with self.db.sessions.begin() as session:
-                item_name = svc.book(session, resident.resident_id, day=day, slot=slot, today=today).item_name
-            problem = self._send(
-                lambda: render_appointment_slip(day, slot, item_name, resident.masked_name, *centre)
-            )
+                if resident is not None:
+                    booked = svc.book(session, resident.resident_id, day=day, slot=slot, today=today)
+                else:
+                    booked = svc.book_by_number(session, id_text, day=day, slot=slot, today=today)
+                item_name = booked.item_name
+            holder = resident.masked_name if resident is not None else "—"
+            problem = self._send(lambda: render_appointment_slip(day, slot, item_name, holder, *centre))
             return Booked(day, slot, problem)
 
         self._run(work, done, failed, waiting="正在打印预约凭条，请稍候……")

@@ -76,13 +76,13 @@ def show_demo_page(window, page: str) -> None:
         return
     if page == "norecord":
         number = "11010819700101002"
-        kiosk.identify(number + idcard.check_digit(number))
+        kiosk.identify(number + idcard.check_digit(number), by_card=True)
         return
     with kiosk.db.sessions.begin() as session:
         number = prepare_demo_resident(session, kiosk.today())
     if number is None:
         raise DeskStartError("数据库里还没有居民：请先生成演示数据（yichuang init --demo）")
-    kiosk.identify(number)
+    kiosk.identify(number, by_card=page != "typed")
     if page == "countdown":
         kiosk.go("cases")
         window.remaining = 8
@@ -121,5 +121,5 @@ def show_demo_page(window, page: str) -> None:
                 "回执已打印，请在出纸口取走。",
             ],
         )
-    elif page != "menu":
+    elif page not in ("menu", "typed"):  # "typed": the menu of a number typed on the keypad
         kiosk.go(page)

@@ -18,7 +18,7 @@ class Page(QWidget):
 
     name = ""
     title = ""
-    needs = "identified"  # or "nobody", or "record" (a resident with a record)
+    needs = "identified"  # or "nobody", "booking" or "record": KioskController.may_show
     back_to: str | None = "menu"
     footer_hint = "办完请点“退出”，以免后面的人看到您的信息"
 

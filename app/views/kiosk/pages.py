@@ -25,6 +25,9 @@ from app.views.kiosk.widgets import (
 )
 
 NO_RECORD = "系统中暂无您的登记信息，您仍可以反映诉求或到窗口登记"
+# Shown wherever typing a number is offered or chosen: what it opens, and what needs the card.
+CARD_ONLY = "查看办件和打印证明须刷身份证原件"
+TYPED_RULE = f"手动输入号码可以反映诉求、预约窗口；{CARD_ONLY}"
 
 
 class CardArt(QWidget):
@@ -82,7 +85,13 @@ class HomePage(Page):
             wrap=True,
             align=Qt.AlignmentFlag.AlignCenter,
         )
-        self.or_label = label("没有带身份证，或读不出来？", "note", align=Qt.AlignmentFlag.AlignCenter)
+        # The choice to type is offered with what it cannot open (the menu says the whole rule).
+        self.or_label = label(
+            f"没带身份证或读不出来，可以手动输入；{CARD_ONLY}",
+            "note",
+            wrap=True,
+            align=Qt.AlignmentFlag.AlignCenter,
+        )
         self.manual = button("手动输入身份证号", "primary", theme, height=120)
         self.manual.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.manual.setMinimumWidth(theme.px(620))
@@ -122,6 +131,8 @@ class IdKeypadPage(Page):
         self.value = ""
         self.display = EntryDisplay("共18位，最后一位可能是X", (6, 8, 4), theme)
         self.display.setMinimumWidth(theme.px(900))
+        self.rule = self.hint  # nothing personal is shown yet: the footer says what typing opens
+        self.rule.setText(f"{TYPED_RULE}。")
         self.error = label("", "error", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
         self.keypad = KeyPad(theme, left_key="X")
         self.keypad.key_pressed.connect(self.press)
@@ -176,7 +187,7 @@ class IdKeypadPage(Page):
         if len(self.value) != 18:
             self.show_error("身份证号码是18位，请输入完整")
             return
-        self.kiosk.identify(self.value, refused=self.show_error)
+        self.kiosk.identify(self.value, by_card=False, refused=self.show_error)
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -215,15 +226,22 @@ class MenuPage(Page):
         self.body.addStretch(0)  # takes the room instead of the grid when one small tile is left
 
     def enter(self, **details: Any) -> None:
+        """A card with a record opens every tile; a card without one, the request; a typed
+        number, the request and the booking, with the same words whoever has the number."""
         resident = self.kiosk.resident
         registered = resident is not None
+        typed = not self.kiosk.by_card
         self.heading.setText(f"您好，{resident.masked_name}" if registered else "您好")
+        if typed:
+            self.notice.setText(f"{TYPED_RULE}。")
+        else:
+            self.notice.setText(f"{NO_RECORD}。\n到窗口登记时，请带上身份证和户口簿。")
         self.notice.setVisible(not registered)
-        self.lead.setVisible(registered)
+        self.lead.setVisible(registered or typed)
         self.body.setStretch(self.body.indexOf(self.grid), 1 if registered else 0)
         self.body.setStretch(self.body.count() - 1, 0 if registered else 1)
         for target, tile in self.tiles.items():
-            tile.setVisible(registered or target == "request")
+            tile.setVisible(self.kiosk.may_show(self.kiosk.page_needs(target)))
             # one choice alone is a big button, not a wall
             big = 16_777_215
             tile.setMaximumSize(

@@ -1,9 +1,9 @@
 """我要反映诉求: a category with big buttons, an optional short text (the system's input method),
 a mobile number on a keypad; the case number on the screen and on a printed slip.
 
-Anyone identified may file a request, a person without a record too (the case then carries only
-a hash of their ID number). A slip that does not print does not undo the request: the case
-exists, and its number stays on the screen to be written down.
+Anyone identified may file a request: by card, a person without a record too; by a typed number,
+whoever typed it (the pages then show nothing of the number's owner). A slip that does not print
+does not undo the request: the case exists, and its number stays on the screen to be written down.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QSizePolicy, QVBoxLayout
 
 from app.services.kiosk.service import REQUEST_TEXT_LIMIT as TEXT_LIMIT
-from app.views.kiosk.controller import FiledRequest, KioskController, plain_reason
+from app.views.kiosk.controller import KioskController
 from app.views.kiosk.page import Page
+from app.views.kiosk.session import FiledRequest, plain_reason
 from app.views.kiosk.widgets import BACKSPACE, CLEAR, EntryDisplay, KeyPad, PagedList, Theme, button, label
 
 

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy
 
 from app.services.cases.workflow import EVALUATIONS
 from app.services.kiosk import service as svc
-from app.views.kiosk.controller import KioskController, Printed, plain_reason
+from app.views.kiosk.controller import KioskController
 from app.views.kiosk.page import Page
+from app.views.kiosk.session import Printed, plain_reason
 from app.views.kiosk.widgets import PagedList, Theme, Tile, button, card, label
 
 PRINTER_DOWN = "打印机暂时无法使用"

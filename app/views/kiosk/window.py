@@ -6,8 +6,9 @@ resident's data from the next person in the queue.
   wiped (the resident, every page's inputs) and the home screen returns.
 - A new ID card on the reader ends the current session before the new person is looked up.
 - Pages that show anything personal can only be reached after identification, and those of a
-  registered resident only with a record (the controller's rule); every page asks the services
-  through the controller, with the session's own resident id, never with anything typed.
+  registered resident only with a record read from the card: a typed number reaches the request
+  and the booking only (the controller's rule); every page asks the services through the
+  controller, with the session's own resident id, never with anything typed.
 - Full screen, frameless, on top; close events are ignored until an administrator unlocks with the
   PIN (five taps on the header's left corner open the PIN pad).
 
@@ -31,11 +32,12 @@ from app.services.cardreaders import CardData, CardReader, CardReadError, Keystr
 from app.services.kiosk import service as svc
 from app.views.desk.card_reader import CardPoller
 from app.views.kiosk import booking_pages, pages, request_pages, service_pages
-from app.views.kiosk.controller import KioskController, PageLike, Printer
+from app.views.kiosk.controller import KioskController
 from app.views.kiosk.frame import Header, IdleWatcher
 from app.views.kiosk.overlays import Busy, Countdown, PinPad
 from app.views.kiosk.page import Page
 from app.views.kiosk.printer import KioskPrinter
+from app.views.kiosk.session import PageLike, Printer
 from app.views.kiosk.widgets import Theme, touch_pixels
 from app.views.ops import Runner, ThreadRunner
 
@@ -179,7 +181,7 @@ class KioskWindow(QWidget):
     def read_card(self, number: str) -> None:
         """Whoever was here has gone: their session ends before the next begins."""
         self.controller.sign_out()
-        self.controller.identify(number, refused=self._card_refused)
+        self.controller.identify(number, by_card=True, refused=self._card_refused)
 
     def _card_refused(self, message: str) -> None:
         self.controller.go("home")
