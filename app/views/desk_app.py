@@ -8,17 +8,20 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app.db import Database
-from app.printing.qt_bridge import PdfPreviewDialog
 from app.services.admin import auth
 from app.services.admin.centre import centre_name, current_community
-from app.views.desk.context import DeskContext, StaffUser
+from app.views.desk.context import DeskContext, StaffUser, pdf_preview
 from app.views.fonts import install_chinese_font
 from app.views.ops import ImmediateRunner, Runner, ThreadRunner
+
+if TYPE_CHECKING:
+    from app.printing.qt_bridge import PdfPreviewDialog
 
 
 class DeskStartError(RuntimeError):
@@ -88,7 +91,7 @@ def desk_context(
                 centre_name(community),
                 community.hotline,
                 runner or ThreadRunner(),
-                preview or PdfPreviewDialog,
+                preview or pdf_preview,
             )
     except CentreNotConfigured as exc:
         raise DeskStartError(str(exc)) from None
