@@ -125,13 +125,14 @@ def create_app(
         if len(body.records) > store.MAX_RECORDS:
             raise HTTPException(413, f"一批最多 {store.MAX_RECORDS} 条记录")
         records = [Incoming(r.type, r.uuid, r.version, r.origin_community, r.data) for r in body.records]
-        results, receipt = await run_in_threadpool(
+        results, (first, receipt) = await run_in_threadpool(
             receive.push, sessions, who.code, str(body.batch_id), records
         )
         # Built by the store in the documented shape: sent as is (no second validation of 1000 results).
         payload = {
             "batch_id": str(body.batch_id),
             "server_time": store.now_iso(),
+            "first_change": first,
             "receipt": receipt,
             "results": results,
         }
@@ -156,8 +157,9 @@ def create_app(
         cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=store.MAX_RECORDS)] = 500,
         own_since: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+        own_before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     ):
-        return store.pull(sessions, who.code, cursor, limit, own_since)
+        return store.pull(sessions, who.code, cursor, limit, own_since, own_before)
 
     @app.post("/api/v1/street/cases/{case_uuid}/answer", response_model=AnswerResponse, tags=["street"])
     def answer(

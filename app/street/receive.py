@@ -158,9 +158,9 @@ class _Push:
             )
 
     def run(self) -> tuple[list[dict], int]:
-        """The results, and the receipt: the last change number this batch took (0: none)."""
+        """The results, and the first and last change numbers this batch took (0, 0: none)."""
         handlers = {"case": self.case, "case_event": self.case_event, "certificate": self.certificate}
-        receipt = 0
+        taken = (0, 0)
         with self.session.no_autoflush:
             results = [
                 handlers[rec.type](rec, digest) for rec, digest in zip(self.records, self.hashes, strict=True)
@@ -169,8 +169,8 @@ class _Push:
                 first = allocate(self.session, len(self.changed))
                 for offset, row in enumerate(self.changed.values()):
                     row.seq = first + offset
-                receipt = first + len(self.changed) - 1
-        return results, receipt
+                taken = (first, first + len(self.changed) - 1)
+        return results, taken
 
     def _touch(self, row) -> None:
         self.changed[id(row)] = row
@@ -311,19 +311,19 @@ class _Push:
 
 def push(
     sessions: sessionmaker[Session], community: str, batch_id: str, records: list[Incoming]
-) -> tuple[list[dict], int]:
+) -> tuple[list[dict], tuple[int, int]]:
     """Apply one batch; a batch already answered gets its stored answer again, changing nothing
-    (and receipt 0: the desk keeps the one it has)."""
+    (and no change numbers: the desk keeps the receipt it has)."""
 
-    def work(session: Session) -> tuple[list[dict], int]:
+    def work(session: Session) -> tuple[list[dict], tuple[int, int]]:
         done = session.get(PushBatch, batch_id)
         if done is not None:
             if done.community != community:
                 raise Conflict("batch_id 已被其他社区使用")
-            return done.results, 0
-        results, receipt = _Push(session, community, records).run()
+            return done.results, (0, 0)
+        results, taken = _Push(session, community, records).run()
         session.add(PushBatch(batch_id=batch_id, community=community, received_at=utcnow(), results=results))
-        return results, receipt
+        return results, taken
 
     return retrying(sessions, work)
 

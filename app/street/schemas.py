@@ -68,6 +68,7 @@ class RecordResult(BaseModel):
 class PushResponse(BaseModel):
     batch_id: str
     server_time: str
+    first_change: int = Field(description="the first change number this batch took (0: none)")
     receipt: int = Field(description="the last change number this batch took (0: none)")
     results: list[RecordResult]
 

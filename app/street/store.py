@@ -112,8 +112,8 @@ def event_record(row: StreetCaseEvent) -> dict:
 
 
 def _own_writes(session: Session, community: str, after: int, top: int, limit: int) -> list:
-    """The community's own writes after ``after``: what a desk restored from an older copy (its
-    receipt older than its writes) no longer holds."""
+    """The community's own writes after ``after`` (up to ``top``): what a desk restored from an
+    older copy (its receipt older than its writes) no longer holds."""
     cases = select(StreetCase).where(
         StreetCase.seq > after, StreetCase.seq <= top, StreetCase.last_writer == community
     )
@@ -138,10 +138,16 @@ def _own_writes(session: Session, community: str, after: int, top: int, limit: i
 
 
 def pull(
-    sessions: sessionmaker[Session], community: str, cursor: int, limit: int, own_since: int | None = None
+    sessions: sessionmaker[Session],
+    community: str,
+    cursor: int,
+    limit: int,
+    own_since: int | None = None,
+    own_before: int | None = None,
 ) -> dict:
     """What is addressed to ``community`` after ``cursor``, in the server's order of changes; with
-    ``own_since`` (the desk's receipt) also its own writes after that."""
+    ``own_since`` (the desk's receipt before its round) also its own writes after that, up to
+    ``own_before`` (the first change of the round's own pushes, which it has)."""
     with sessions.begin() as session:
         top = current_sequence(session)
         cases = (

@@ -47,8 +47,11 @@ class SyncClient(Pushing, Pulling):
         """Push, then pull. Never raises for network, server or key problems."""
         report = SyncReport()
         try:
+            with self.sessions() as session:
+                receipt = sync_state(session).receipt or 0
+            self.round_first = None
             self._push(report)
-            self._pull(report)
+            self._pull(report, receipt, self.round_first)
         except SyncFailure as exc:
             report.offline = True
             report.errors.append(str(exc))

@@ -14,14 +14,19 @@ PULL_LIMIT = 500
 
 
 class Pulling(Transport):
-    def _pull(self, report: SyncReport) -> None:
+    def _pull(self, report: SyncReport, receipt: int, round_first: int | None) -> None:
+        """``receipt``: the desk's receipt before this round; its own writes after that, and before
+        this round's (``round_first``), come back: a desk restored from an older copy lacks them."""
         with self.sessions.begin() as session:
             state = sync_state(session)
             if state.server_url != self.server_url:  # a cursor means nothing to another server
                 state.cursor, state.server_url = 0, self.server_url
-            cursor, receipt = state.cursor, state.receipt or 0
-        # own_since: the desk's receipt; its own writes after that come back (a restored copy).
-        params = {"limit": PULL_LIMIT, "own_since": receipt}
+            cursor = state.cursor
+        params = {"limit": PULL_LIMIT}
+        if receipt:  # a desk that never had one (new, or from before protocol v2) asks for nothing
+            params["own_since"] = receipt
+            if round_first:
+                params["own_before"] = round_first
         while True:
             response = self._request("GET", "/api/v1/pull", params={"cursor": cursor, **params})
             body = self._json(response)

@@ -47,6 +47,7 @@ class InFlight(NamedTuple):
 
 class Pushing(Transport):
     batch_size: int = BATCH_SIZE
+    round_first: int | None = None  # the first change number this round's pushes took
 
     def _push(self, report: SyncReport) -> None:
         """Push; records answered "stale" were rebased on the server's copy and, when something of
@@ -210,7 +211,9 @@ class Pushing(Transport):
                 pending.mark(
                     session, [key], top, attempts=pending.one_more_refusal(), last_error=reason[:500]
                 )
-            receipt = body.get("receipt")
+            receipt, first = body.get("receipt"), body.get("first_change")
             if isinstance(receipt, int) and receipt > 0:
                 state = sync_state(session)
                 state.receipt = max(state.receipt or 0, receipt)
+            if isinstance(first, int) and first > 0:
+                self.round_first = min(self.round_first or first, first)
