@@ -20,7 +20,7 @@ from app.services.sync.settings import status
 from app.street import admin
 from app.street.models import StreetCase
 
-TY, XH = "610202010001", "610202010002"
+TY, XH, DF = "610202010001", "610202010002", "610202010003"
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def keys(server):
     def key(code: str) -> str:
         return admin.register(server["sessions"], code, f"社区{code}", rotate=True)["api_key"]
 
-    return {TY: key(TY), XH: key(XH)}
+    return {TY: key(TY), XH: key(XH), DF: key(DF)}
 
 
 def _desk(demo_db_file, tmp_path, name: str, community: str):
@@ -159,7 +159,7 @@ def test_a_pull_page_ending_inside_a_transfer_brings_the_case_first(server, keys
         {
             "type": "case",
             "uuid": case_uuid,
-            "version": 0,
+            "version": 1,
             "origin_community": a,
             "data": {"case_no": f"TY-{case_uuid[:8]}", "status": "escalated"},
         },
@@ -191,9 +191,9 @@ def test_a_desk_restored_from_an_older_copy_catches_up_and_reuses_no_number(
     and sent. Restored, the desk's next round brings both back (its receipt is older than its
     writes), a change made on the restored copy is rebased, never answered "unchanged", and the
     next case number follows the street's, not the copy's."""
-    ty = _desk(demo_db_file, tmp_path, "ty-r", TY)
+    ty = _desk(demo_db_file, tmp_path, "ty-r", DF)
     first = _accept(ty, 30)
-    _sync(ty, server, keys[TY])
+    _sync(ty, server, keys[DF])
     ty.dispose()
     path = tmp_path / "ty-r.db"
     shutil.copy(path, tmp_path / "backup.db")
@@ -201,83 +201,89 @@ def test_a_desk_restored_from_an_older_copy_catches_up_and_reuses_no_number(
     later = _accept(ty, 31)
     with ty.sessions.begin() as session:
         session.scalars(select(Case).where(Case.uuid == first)).one().content = "备份之后的改动"
-    _sync(ty, server, keys[TY])
+    _sync(ty, server, keys[DF])
     later_no = _local(ty, later)[2]
     ty.dispose()
     shutil.copy(tmp_path / "backup.db", path)  # the restore
     ty = open_database(f"sqlite:///{path}")
     with ty.sessions.begin() as session:  # a change on the restored copy, based on the old version
         session.scalars(select(Case).where(Case.uuid == first)).one().address = "恢复后补录的地址"
-    _sync(ty, server, keys[TY])
-    _sync(ty, server, keys[TY])
+    _sync(ty, server, keys[DF])
+    _sync(ty, server, keys[DF])
     assert _local(ty, later) == _remote(server, later) and _local(ty, later)[2] == later_no
     assert _local(ty, first) == _remote(server, first) and _local(ty, first)[3] == "备份之后的改动"
     with server["sessions"]() as session:
         assert session.get(StreetCase, first).data["address"] == "恢复后补录的地址"
     newest = _accept(ty, 32)
     assert _local(ty, newest)[2] != later_no
-    _sync(ty, server, keys[TY])
+    _sync(ty, server, keys[DF])
     assert _local(ty, newest) == _remote(server, newest) and _waiting(ty) == 0
     ty.dispose()
 
 
-def test_event_uuids_are_keyed_per_community(server, keys):
-    """Issue 20, 4: an event uuid another community used is stored as this community's own (not
-    "unchanged", not refused: nothing says the uuid exists), and an event sent for a case the
-    server does not know never attaches to a case another community creates with that uuid."""
-    a_headers = {"Authorization": f"Bearer {keys[TY]}"}
-    b_headers = {"Authorization": f"Bearer {keys[XH]}"}
-    shared_event, case_uuid = str(uuid.uuid4()), str(uuid.uuid4())
+def _event(origin: str, event_uuid: str, on: str, note: str) -> dict:
+    data = {"case_uuid": on, "actor": "前台", "action": "note", "note": note}
+    return {"type": "case_event", "uuid": event_uuid, "version": 1, "origin_community": origin, "data": data}
 
-    def event(origin: str, event_uuid: str, on: str, note: str) -> dict:
-        data = {"case_uuid": on, "actor": "前台", "action": "note", "note": note}
-        return {
-            "type": "case_event",
-            "uuid": event_uuid,
-            "version": 1,
-            "origin_community": origin,
-            "data": data,
-        }
 
-    def push(http, headers, records) -> list[str]:
-        response = http.post(
-            "/api/v1/push", headers=headers, json={"batch_id": str(uuid.uuid4()), "records": records}
-        )
-        assert response.status_code == 200, response.text
-        return [r["status"] for r in response.json()["results"]]
-
-    b_case = {
+def _new_case(origin: str, case_uuid: str, status: str = "accepted") -> dict:
+    return {
         "type": "case",
         "uuid": case_uuid,
-        "version": 0,
-        "origin_community": XH,
-        "data": {"case_no": f"XH-{case_uuid[:8]}", "status": "escalated"},
+        "version": 1,
+        "origin_community": origin,
+        "data": {"case_no": f"{origin[-2:]}-{case_uuid[:8]}", "status": status},
     }
+
+
+def _push(http, key: str, records: list[dict]) -> list[str]:
+    response = http.post(
+        "/api/v1/push",
+        headers={"Authorization": f"Bearer {key}"},
+        json={"batch_id": str(uuid.uuid4()), "records": records},
+    )
+    assert response.status_code == 200, response.text
+    return [r["status"] for r in response.json()["results"]]
+
+
+def _pull_everything(http, key: str) -> list[dict]:
+    pulled, cursor = [], 0
+    while True:
+        body = http.get(
+            "/api/v1/pull",
+            headers={"Authorization": f"Bearer {key}"},
+            params={"cursor": cursor, "limit": 1000},
+        ).json()
+        pulled += body["records"]
+        cursor = body["cursor"]
+        if not body["more"]:
+            return pulled
+
+
+def test_an_event_uuid_another_community_used_is_stored_as_its_own(server, keys):
+    """Issue 20, 4: not "unchanged" and dropped, not refused (nothing tells B the uuid exists)."""
+    shared, a_case, b_case = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     with httpx.Client(base_url=server["url"], timeout=30) as http:
-        # A sends an event for a case the server does not know yet, and one more
-        assert push(http, a_headers, [event(TY, shared_event, case_uuid, "社区甲的记录")]) == ["applied"]
-        # B creates a case with that uuid, and sends an event with A's event uuid
-        assert push(http, b_headers, [b_case, event(XH, shared_event, case_uuid, "社区乙的记录")]) == [
-            "applied",
-            "applied",
-        ]
-        known = http.post(
-            "/api/v1/known",
-            headers=b_headers,
-            json={"records": [{"type": "case_event", "uuid": shared_event, "version": 1}]},
-        ).json()["known"]
-        assert known == [{"type": "case_event", "uuid": shared_event, "version": 1}]  # its own, now
-        _answer(server, case_uuid, status="in_progress", note="转甲社区", owner_community=TY)
-        pulled, cursor = [], 0
-        while True:
-            body = http.get(
-                "/api/v1/pull", headers=a_headers, params={"cursor": cursor, "limit": 1000}
-            ).json()
-            pulled += body["records"]
-            cursor = body["cursor"]
-            if not body["more"]:
-                break
+        assert (
+            _push(http, keys[TY], [_new_case(TY, a_case), _event(TY, shared, a_case, "甲")])
+            == ["applied"] * 2
+        )
+        b_records = [_new_case(XH, b_case, "escalated"), _event(XH, shared, b_case, "乙的记录")]
+        assert _push(http, keys[XH], b_records) == ["applied"] * 2
+        _answer(server, b_case, status="in_progress", note="转甲社区", owner_community=TY)
+        pulled = _pull_everything(http, keys[TY])
     notes = [
-        r["data"]["note"] for r in pulled if r["type"] == "case_event" and r["data"]["case_uuid"] == case_uuid
+        r["data"]["note"] for r in pulled if r["type"] == "case_event" and r["data"]["case_uuid"] == b_case
     ]
-    assert "社区乙的记录" in notes and "社区甲的记录" not in notes
+    assert "乙的记录" in notes  # B's event reached the case's new owner
+
+
+def test_an_event_for_an_unknown_case_never_joins_another_communitys_case(server, keys):
+    """Issue 20, 4: A sends an event for a case uuid the server does not know; B later creates a
+    case with that uuid. A's event is not part of B's case: B never pulls it."""
+    case_uuid = str(uuid.uuid4())
+    with httpx.Client(base_url=server["url"], timeout=30) as http:
+        assert _push(http, keys[TY], [_event(TY, str(uuid.uuid4()), case_uuid, "甲的记录")]) == ["applied"]
+        assert _push(http, keys[XH], [_new_case(XH, case_uuid)]) == ["applied"]
+        pulled = _pull_everything(http, keys[XH])
+    assert [r for r in pulled if r["type"] == "case_event" and r["data"]["case_uuid"] == case_uuid] == []
