@@ -1,4 +1,4 @@
-"""The community's side of the sync with the street office (protocol v1, docs/SYNC.md).
+"""The community's side of the sync with the street office (protocol v2, docs/SYNC.md).
 
 One round (:meth:`SyncClient.sync_once`) pushes the outbox in batches (push), then pulls what the
 street addressed to this community until the server says there is no more (pull). The server's

@@ -34,7 +34,7 @@ class Batch(NamedTuple):
     """A batch as read for sending."""
 
     rows: list[Waiting]
-    records: list[dict[str, Any]]  # as they travel (protocol v1)
+    records: list[dict[str, Any]]  # as they travel (protocol v2)
     top: dict[RecordKey, int]  # the newest outbox id read for each record (see pending.mark)
 
 

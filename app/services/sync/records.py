@@ -1,9 +1,10 @@
-"""Records as they travel (protocol v1): a row to a JSON-safe record for the push, and a page of
-pulled records applied to the local database.
+"""Records as they travel (protocol v2): a row to a JSON-safe record for the push, and a page of
+pulled records read for app.services.sync.apply.
 
-A record travels as ``{"type", "uuid", "version", "origin_community", "data"}``; one pulled is
-read into a :class:`Pulled` first, so that what is wrong with its shape is said once, here. ``data`` holds the row's
-columns (timestamps as ISO-8601 text in UTC without an offset, as they are stored; dates as
+A record travels as ``{"type", "uuid", "version", "origin_community", "data"}``; a pushed case's or
+certificate's version is the server version its copy is based on (``sync_base``). One pulled is
+read into a :class:`Pulled` first, so that what is wrong with its shape is said once, here.
+``data`` holds the row's columns (timestamps as ISO-8601 text in UTC without an offset, as they are stored; dates as
 YYYY-MM-DD) except local row ids: a case carries ``community_code`` instead of its community's
 id, an event and a certificate carry ``case_uuid`` instead of their case's.
 """
