@@ -439,8 +439,8 @@ def test_the_street_page_shows_what_communities_typed_as_text(http, server, comm
 def test_receive_judges_typed_records_and_answers_in_the_wire_shape(server, community):
     code, _ = community()
     sent = case(code)
-    results, receipt = receive.push(server["sessions"], code, str(uuid.uuid4()), [Incoming(**sent)])
-    assert [(r["uuid"], r["status"]) for r in results] == [(sent["uuid"], "applied")] and receipt > 0
+    results, (first, receipt) = receive.push(server["sessions"], code, str(uuid.uuid4()), [Incoming(**sent)])
+    assert [(r["uuid"], r["status"]) for r in results] == [(sent["uuid"], "applied")] and 0 < first == receipt
     digest = content_hash(sent["data"])
     asked = [AskedKey("case", sent["uuid"], 0, digest), AskedKey("case", sent["uuid"], 1, "0" * 64)]
     assert receive.known(server["sessions"], code, asked) == [
