@@ -12,7 +12,7 @@ from app.models.party import PARTY_LEVELS, PartyOrganisation
 from app.models.population import HEAD_RELATION, Household, Resident, ResidentPhoto, Tag, resident_tags
 from app.models.settings import CentreSetting
 from app.models.staff import STAFF_ROLES, GridStaff
-from app.models.sync import OutboxEntry, SyncState
+from app.models.sync import HeldRecord, OutboxEntry, SyncConflict, SyncState
 from app.models.users import ROLES, AuditEntry, User
 
 # The outbox's listener is installed with the models (not in open_database), so that no way of
@@ -49,6 +49,8 @@ __all__ = [
     "ResidentPhoto",
     "STAFF_ROLES",
     "OutboxEntry",
+    "HeldRecord",
+    "SyncConflict",
     "SyncState",
     "Street",
     "Tag",

@@ -25,6 +25,7 @@ class Case(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    sync_base: Mapped[int] = mapped_column(Integer, default=0)  # the server version this copy is based on
     origin_community: Mapped[str] = mapped_column(String(15))  # community code the case started in
     case_no: Mapped[str] = mapped_column(String(40), unique=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="RESTRICT"), index=True)

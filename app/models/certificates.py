@@ -37,6 +37,7 @@ class Certificate(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    sync_base: Mapped[int] = mapped_column(Integer, default=0)  # the server version this copy is based on
     origin_community: Mapped[str] = mapped_column(String(15))
     serial: Mapped[str] = mapped_column(String(30), unique=True)
     template_code: Mapped[str] = mapped_column(String(20), index=True)

@@ -25,6 +25,8 @@ from app.models.sync import OutboxEntry
 APPLYING = "sync_applying_pull"
 DISABLED = "sync_outbox_disabled"
 _UNVERSIONED = "sync_outbox_changed"  # id(obj) -> (obj, its version when the transaction began)
+_FIELDS = "sync_outbox_fields"  # id(obj) -> the columns changed in this transaction
+_NOT_FIELDS = {"version", "sync_base", "created_at", "updated_at"}  # bookkeeping, not content
 
 _ORDER = {"case": 0, "certificate": 1, "case_event": 2}
 _installed = False
@@ -60,6 +62,16 @@ def _before_commit(session: Session) -> None:
 def _after_transaction_end(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_UNVERSIONED, None)
+        session.info.pop(_FIELDS, None)
+
+
+def _changed_columns(obj) -> set[str]:
+    state = attributes.instance_state(obj)
+    return {
+        attr.key
+        for attr in state.mapper.column_attrs
+        if attr.key not in _NOT_FIELDS and attributes.get_history(obj, attr.key).has_changes()
+    }
 
 
 def _before_flush(session: Session, _flush_context, _instances) -> None:
@@ -67,21 +79,22 @@ def _before_flush(session: Session, _flush_context, _instances) -> None:
         return
     entries: dict[tuple[str, str], OutboxEntry] = {}
     changed = session.info.setdefault(_UNVERSIONED, {})
+    fields = session.info.setdefault(_FIELDS, {})
 
-    def note(record_type: str, obj, version: int) -> None:
+    def note(record_type: str, obj, version: int, columns: list[str]) -> None:
         if obj.uuid is None:  # the column default only fills in at INSERT, after this listener
             obj.uuid = new_uuid()
         entries[(record_type, obj.uuid)] = OutboxEntry(
-            record_type=record_type, record_uuid=obj.uuid, version=version
+            record_type=record_type, record_uuid=obj.uuid, version=version, fields=columns
         )
 
     for obj in session.new:
         if isinstance(obj, Case | Certificate):
             if obj.version is None:
                 obj.version = 1
-            note("case" if isinstance(obj, Case) else "certificate", obj, obj.version)
+            note("case" if isinstance(obj, Case) else "certificate", obj, obj.version, ["*"])
         elif isinstance(obj, CaseEvent):
-            note("case_event", obj, 1)
+            note("case_event", obj, 1, ["*"])
     for obj in session.dirty:
         if not isinstance(obj, Case | Certificate) or obj in session.deleted:
             continue
@@ -89,9 +102,12 @@ def _before_flush(session: Session, _flush_context, _instances) -> None:
             continue
         if id(obj) not in changed:
             changed[id(obj)] = (obj, _original_version(obj))
-        if attributes.get_history(
-            obj, "version"
-        ).has_changes():  # else the commit moves it, and notes it then
-            note("case" if isinstance(obj, Case) else "certificate", obj, obj.version)
+        # Kept for the transaction: a change flushed early is noted with the version moved later.
+        columns = fields.setdefault(id(obj), set())
+        columns |= _changed_columns(obj)
+        # Noted when the version moved; a later change in the same transaction is noted again (its
+        # columns too); else the commit moves the version, and notes it then.
+        if attributes.get_history(obj, "version").has_changes() or obj.version != changed[id(obj)][1]:
+            note("case" if isinstance(obj, Case) else "certificate", obj, obj.version, sorted(columns))
     # A case's row before its events' rows: the push sends them in that order too.
     session.add_all(sorted(entries.values(), key=lambda e: _ORDER[e.record_type]))

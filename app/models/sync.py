@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -40,6 +40,9 @@ class OutboxEntry(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # The columns this change set (["*"] for a new record): what a rebase re-applies over a newer
+    # server copy (app.services.sync.apply).
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class SyncState(Base):
@@ -58,3 +61,37 @@ class SyncState(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     server_time_offset_s: Mapped[float] = mapped_column(Float, default=0.0)
     server_url: Mapped[str] = mapped_column(String(200), default="")  # the cursor belongs to it
+    # The highest change number of this desk's own writes the server has confirmed in a push
+    # answer. A desk restored from an older copy has an older one, and its pull then brings back
+    # what it wrote after that copy was made (docs/SYNC.md, restore).
+    receipt: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HeldRecord(Base):
+    """A pulled record that cannot be placed yet (an event whose case has not come down): kept
+    until its case arrives, so the pull's cursor never passes a record that was not stored."""
+
+    __tablename__ = "sync_held"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_uuid: Mapped[str] = mapped_column(String(36))
+    parent_uuid: Mapped[str] = mapped_column(String(36), index=True)  # the case it waits for
+    record: Mapped[dict] = mapped_column(JSON)  # as it came down
+    held_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SyncConflict(Base):
+    """A change of this desk the server's rule did not take (a status on a case another community
+    or the street now holds): the server's value stands, and staff see what was not taken until
+    they acknowledge it."""
+
+    __tablename__ = "sync_conflicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_uuid: Mapped[str] = mapped_column(String(36))
+    label: Mapped[str] = mapped_column(String(60))  # the case number staff know it by
+    message: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)

@@ -57,7 +57,7 @@ def create_app(
         version=__version__,
         docs_url=None,
         redoc_url=None,
-        description="Sync protocol v1 between community desks and the street office; see docs/SYNC.md.",
+        description="Sync protocol v2 between community desks and the street office; see docs/SYNC.md.",
     )
     app.add_middleware(GuardMiddleware, max_body=max_body)
     app.state.sessions = sessions
@@ -125,9 +125,17 @@ def create_app(
         if len(body.records) > store.MAX_RECORDS:
             raise HTTPException(413, f"一批最多 {store.MAX_RECORDS} 条记录")
         records = [Incoming(r.type, r.uuid, r.version, r.origin_community, r.data) for r in body.records]
-        results = await run_in_threadpool(receive.push, sessions, who.code, str(body.batch_id), records)
+        results, (first, receipt) = await run_in_threadpool(
+            receive.push, sessions, who.code, str(body.batch_id), records
+        )
         # Built by the store in the documented shape: sent as is (no second validation of 1000 results).
-        payload = {"batch_id": str(body.batch_id), "server_time": store.now_iso(), "results": results}
+        payload = {
+            "batch_id": str(body.batch_id),
+            "server_time": store.now_iso(),
+            "first_change": first,
+            "receipt": receipt,
+            "results": results,
+        }
         return Response(to_json(payload), media_type="application/json")
 
     @app.post(
@@ -139,7 +147,7 @@ def create_app(
     def known(body: KnownRequest, who: Annotated[Caller, Depends(community)]):
         if len(body.records) > receive.MAX_KEYS:
             raise HTTPException(413, f"一次最多询问 {receive.MAX_KEYS} 条记录")
-        keys = [AskedKey(k.type, k.uuid, k.version) for k in body.records]
+        keys = [AskedKey(k.type, k.uuid, k.version, k.hash or "") for k in body.records]
         payload = {"known": receive.known(sessions, who.code, keys), "server_time": store.now_iso()}
         return Response(to_json(payload), media_type="application/json")  # built in the documented shape
 
@@ -148,8 +156,10 @@ def create_app(
         who: Annotated[Caller, Depends(community)],
         cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=store.MAX_RECORDS)] = 500,
+        own_since: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+        own_before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     ):
-        return store.pull(sessions, who.code, cursor, limit)
+        return store.pull(sessions, who.code, cursor, limit, own_since, own_before)
 
     @app.post("/api/v1/street/cases/{case_uuid}/answer", response_model=AnswerResponse, tags=["street"])
     def answer(

@@ -12,7 +12,7 @@ class Incoming(NamedTuple):
 
     type: str  # case, case_event, certificate
     uuid: str
-    version: int
+    version: int  # the server version the change was made on (0: never seen by the server)
     origin_community: str
     data: dict[str, Any]  # a case_event's includes case_uuid
 
@@ -23,3 +23,4 @@ class AskedKey(NamedTuple):
     type: str
     uuid: str
     version: int
+    hash: str = ""  # content_hash of the record as the community holds it (case, certificate)

@@ -49,7 +49,8 @@ class StreetCase(StreetBase):
     escalated_from: Mapped[str] = mapped_column(String(15), default="")  # who handed it to the street
     last_writer: Mapped[str] = mapped_column(String(15))  # a community code or "street"
     status: Mapped[str] = mapped_column(String(30), index=True)
-    version: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(BigInteger)  # the server's: one number, one content
+    data_hash: Mapped[str | None] = mapped_column(String(64), default=None)  # see receive.content_hash
     due_date: Mapped[dt.date | None] = mapped_column(Date, default=None, index=True)
     data: Mapped[dict] = mapped_column(JSON)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
@@ -57,14 +58,18 @@ class StreetCase(StreetBase):
 
 
 class StreetCaseEvent(StreetBase):
-    """Append-only: stored once by uuid, never updated (its seq moves when the case is transferred,
-    so the new owner pulls the history)."""
+    """Append-only: stored once per writer and uuid, never updated (its seq moves when the case is
+    transferred, so the new owner pulls the history). Keyed per writer, so a uuid another
+    community used is neither refused nor answered "unchanged": nothing tells one community what
+    another sent. ``case_origin`` names the community whose case it belongs to: an event sent
+    before its case links only to a case its own community creates."""
 
     __tablename__ = "street_case_events"
 
+    origin_community: Mapped[str] = mapped_column(String(15), primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_uuid: Mapped[str] = mapped_column(String(36), index=True)
-    origin_community: Mapped[str] = mapped_column(String(15))
+    case_origin: Mapped[str] = mapped_column(String(15))
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     data: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -75,6 +80,7 @@ class StreetCertificate(StreetBase):
 
     uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+    data_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     origin_community: Mapped[str] = mapped_column(String(15), index=True)
     data: Mapped[dict] = mapped_column(JSON)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)

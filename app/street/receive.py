@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from app.models.base import utcnow
+from app.services.common.digest import content_hash
 from app.street.incoming import AskedKey, Incoming
 from app.street.models import (
     STREET,
@@ -21,9 +22,8 @@ from app.street.models import (
     StreetCase,
     StreetCaseEvent,
     StreetCertificate,
-    StreetCommunity,
 )
-from app.street.store import ESCALATED, MAX_RECORDS, Conflict, allocate, retrying
+from app.street.store import ESCALATED, MAX_RECORDS, Conflict, allocate, case_record, retrying
 
 MAX_KEYS = 5000  # records asked about in one "known" request
 
@@ -87,22 +87,24 @@ def _may_write(case: StreetCase, community: str) -> bool:
     )
 
 
-def _holds_as_sent(case, community: str, version: int) -> bool:
-    """The server has ``version`` of ``case`` as ``community`` last wrote it and may still write
-    it: what a push answers "unchanged" without comparing data, and what ``known`` reports."""
-    return case.version == version and case.last_writer == community and _may_write(case, community)
+def certificate_record(row: StreetCertificate) -> dict:
+    return {
+        "type": "certificate",
+        "uuid": row.uuid,
+        "version": row.version,
+        "origin_community": row.origin_community,
+        "data": row.data,
+    }
 
 
 class _Push:
     def __init__(self, session: Session, community: str, records: list[Incoming]):
         self.session, self.community, self.records = session, community, records
         self.changed: dict[int, Any] = {}
-        self.pull_cursor = session.execute(
-            select(StreetCommunity.pull_cursor).where(StreetCommunity.code == community)
-        ).scalar_one()
+        self.hashes = [content_hash(r.data) if r.type != "case_event" else "" for r in records]
 
         def preload(model, uuids):
-            # Without ``data``: a re-sent record is judged on uuid, version and owner, and
+            # Without ``data``: a re-sent record is judged on its content hash and owner, and
             # decoding thousands of JSON documents only to find them unchanged is most of the
             # cost of a repeated push. The few rows that need it load it when read.
             uuids = sorted(set(uuids))
@@ -115,8 +117,15 @@ class _Push:
         event_cases = [str(r.data.get("case_uuid")) for r in records if r.type == "case_event"]
         self.cases = preload(StreetCase, by_type["case"] + event_cases)
         event_uuids = sorted(set(by_type["case_event"]))
+        # Events are keyed per writer: only this community's own uuids count as already held.
         self.events: set[str] = (
-            set(session.scalars(select(StreetCaseEvent.uuid).where(StreetCaseEvent.uuid.in_(event_uuids))))
+            set(
+                session.scalars(
+                    select(StreetCaseEvent.uuid).where(
+                        StreetCaseEvent.uuid.in_(event_uuids), StreetCaseEvent.origin_community == community
+                    )
+                )
+            )
             if event_uuids
             else set()
         )
@@ -125,10 +134,13 @@ class _Push:
 
     def _lock_cases_to_write(self) -> None:
         """Lock, and read again, the stored cases this batch may change or add an event to, so a
-        concurrent push or street answer waits for this one. A case the server already holds as
-        sent is answered from the first read, without a lock: a repeated push writes nothing."""
+        concurrent push or street answer waits for this one. A case the server already holds with
+        this content is answered from the first read, without a lock: a repeated push writes
+        nothing."""
         wanted = {
-            r.uuid for r in self.records if r.type == "case" and not self._held(r, self.cases.get(r.uuid))
+            r.uuid
+            for r, digest in zip(self.records, self.hashes, strict=True)
+            if r.type == "case" and getattr(self.cases.get(r.uuid), "data_hash", None) != digest
         }
         wanted |= {
             str(r.data.get("case_uuid"))
@@ -145,29 +157,30 @@ class _Push:
                 .execution_options(populate_existing=True)
             )
 
-    def _held(self, rec: Incoming, row: StreetCase | None) -> bool:
-        """The server has this very version from this community: answered "unchanged"."""
-        return (
-            row is not None
-            and rec.origin_community == row.origin_community
-            and _holds_as_sent(row, self.community, rec.version)
-        )
-
-    def run(self) -> list[dict]:
+    def run(self) -> tuple[list[dict], int]:
+        """The results, and the first and last change numbers this batch took (0, 0: none)."""
         handlers = {"case": self.case, "case_event": self.case_event, "certificate": self.certificate}
+        taken = (0, 0)
         with self.session.no_autoflush:
-            results = [handlers[rec.type](rec) for rec in self.records]
+            results = [
+                handlers[rec.type](rec, digest) for rec, digest in zip(self.records, self.hashes, strict=True)
+            ]
             if self.changed:
                 first = allocate(self.session, len(self.changed))
                 for offset, row in enumerate(self.changed.values()):
                     row.seq = first + offset
-        return results
+                taken = (first, first + len(self.changed) - 1)
+        return results, taken
 
     def _touch(self, row) -> None:
         self.changed[id(row)] = row
 
-    def case(self, rec: Incoming) -> dict:
-        data, version, community = rec.data, rec.version, self.community
+    def _stale(self, rec: Incoming, row, record: dict, why: str) -> dict:
+        """The server's copy goes back with the answer: the desk rebases its change onto it."""
+        return dict(_result(rec, "stale", row.version, why), record=record)
+
+    def case(self, rec: Incoming, digest: str) -> dict:
+        data, base, community = rec.data, rec.version, self.community
         row = self.cases.get(rec.uuid)
         if row is None:
             if rec.origin_community != community:
@@ -184,7 +197,8 @@ class _Push:
                 case_no=case_no,
                 origin_community=community,
                 status=status,
-                version=version,
+                version=1,
+                data_hash=digest,
                 owner_community=STREET if escalated else community,
                 escalated_from=community if escalated else "",
                 last_writer=community,
@@ -196,17 +210,18 @@ class _Push:
             self.session.add(row)
             self.cases[row.uuid] = row
             self._touch(row)
-            return _result(rec, "applied", version)
+            return _result(rec, "applied", 1)
         if not _may_write(row, community):
             return _result(
                 rec, "rejected", row.version, f"该办件由 {row.owner_community} 办理，本社区无权修改"
             )
         if rec.origin_community != row.origin_community:
             return _result(rec, "rejected", row.version, "origin_community 与服务器上的记录不符")
-        if self._held(rec, row) or (version == row.version and row.data == data):
+        if row.data_hash == digest:
             return _result(rec, "unchanged", row.version)
-        if version <= row.version:
-            return _result(rec, "stale", row.version, f"服务器上已有版本 {row.version}，请先拉取")
+        if base != row.version:
+            why = f"服务器上已是版本 {row.version}，本社区的改动基于版本 {base}，已附服务器的副本"
+            return self._stale(rec, row, case_record(row), why)
         fields = _case_fields(data)
         if isinstance(fields, str):
             return _result(rec, "rejected", row.version, fields)
@@ -214,27 +229,26 @@ class _Push:
             return refused
         case_no, status, due = fields
         row.case_no, row.due_date, row.updated_at = case_no, due, utcnow()
+        row.version, row.last_writer = row.version + 1, community
         self._touch(row)
-        seen = row.last_writer == community or self.pull_cursor >= row.seq
-        if status == row.status or (row.owner_community == community and seen):
+        if status == row.status or row.owner_community == community:
             if status != row.status and status == ESCALATED:
                 row.owner_community, row.escalated_from = STREET, community
-            row.status, row.data, row.version, row.last_writer = status, data, version, community
-            return _result(rec, "applied", version)
-        # The status belongs to someone else now, or the street changed the case after this
-        # community's last pull: the other fields are taken, the status is kept, and the merged
-        # copy is addressed back to the community (last_writer "street") so its next pull gets it.
+            row.status, row.data, row.data_hash = status, data, digest
+            return _result(rec, "applied", row.version)
+        # The status belongs to someone else now: the other fields are taken, the status is kept,
+        # and the merged copy goes back with the answer, where the desk takes it.
         why = (
             "办件已上报街道，状态由街道决定"
             if row.owner_community == STREET
             else f"办件现由 {row.owner_community} 办理"
-            if row.owner_community != community
-            else "街道在本社区上次拉取之后改动过该办件"
         )
-        row.data, row.version, row.last_writer = dict(data, status=row.status), version + 1, STREET
-        return _result(rec, "stale", row.version, f"其他字段已采用，状态“{status}”未采用（{why}），请拉取")
+        row.data = dict(data, status=row.status)
+        row.data_hash = content_hash(row.data)
+        reason = f"其他字段已采用，状态“{status}”未采用（{why}）"
+        return self._stale(rec, row, case_record(row), reason)
 
-    def case_event(self, rec: Incoming) -> dict:
+    def case_event(self, rec: Incoming, _digest: str) -> dict:
         if rec.origin_community != self.community:
             return _result(rec, "rejected", None, f"只能上传本社区（{self.community}）的记录")
         if rec.uuid in self.events:
@@ -250,6 +264,8 @@ class _Push:
         row = StreetCaseEvent(
             uuid=rec.uuid,
             case_uuid=case_uuid,
+            # A case not here yet can only be this community's own: the event links to no other.
+            case_origin=case.origin_community if case is not None else self.community,
             origin_community=self.community,
             data=rec.data,
             seq=0,
@@ -260,7 +276,7 @@ class _Push:
         self._touch(row)
         return _result(rec, "applied", rec.version)
 
-    def certificate(self, rec: Incoming) -> dict:
+    def certificate(self, rec: Incoming, digest: str) -> dict:
         if rec.origin_community != self.community:
             return _result(rec, "rejected", None, f"只能上传本社区（{self.community}）的记录")
         row = self.certificates.get(rec.uuid)
@@ -269,7 +285,8 @@ class _Push:
                 return refused
             row = StreetCertificate(
                 uuid=rec.uuid,
-                version=rec.version,
+                version=1,
+                data_hash=digest,
                 origin_community=self.community,
                 data=rec.data,
                 seq=0,
@@ -279,76 +296,72 @@ class _Push:
             self.certificates[row.uuid] = row
         elif row.origin_community != self.community:
             return _result(rec, "rejected", row.version, "该证明属于其他社区")
-        elif rec.version == row.version:
+        elif row.data_hash == digest:
             return _result(rec, "unchanged", row.version)
-        elif rec.version < row.version:
-            return _result(rec, "stale", row.version, f"服务器上已有版本 {row.version}")
+        elif rec.version != row.version:
+            why = f"服务器上已是版本 {row.version}，本社区的改动基于版本 {rec.version}，已附服务器的副本"
+            return self._stale(rec, row, certificate_record(row), why)
         elif refused := _unstorable(rec, row.version):
             return refused
         else:
-            row.version, row.data, row.updated_at = rec.version, rec.data, utcnow()
+            row.version, row.data, row.data_hash, row.updated_at = row.version + 1, rec.data, digest, utcnow()
         self._touch(row)
         return _result(rec, "applied", row.version)
 
 
 def push(
     sessions: sessionmaker[Session], community: str, batch_id: str, records: list[Incoming]
-) -> list[dict]:
-    """Apply one batch; a batch already answered gets its stored answer again, changing nothing."""
+) -> tuple[list[dict], tuple[int, int]]:
+    """Apply one batch; a batch already answered gets its stored answer again, changing nothing
+    (and no change numbers: the desk keeps the receipt it has)."""
 
-    def work(session: Session) -> list[dict]:
+    def work(session: Session) -> tuple[list[dict], tuple[int, int]]:
         done = session.get(PushBatch, batch_id)
         if done is not None:
             if done.community != community:
                 raise Conflict("batch_id 已被其他社区使用")
-            return done.results
-        results = _Push(session, community, records).run()
+            return done.results, (0, 0)
+        results, taken = _Push(session, community, records).run()
         session.add(PushBatch(batch_id=batch_id, community=community, received_at=utcnow(), results=results))
-        return results
+        return results, taken
 
     return retrying(sessions, work)
 
 
 def known(sessions: sessionmaker[Session], community: str, keys: list[AskedKey]) -> list[dict]:
-    """Which of ``keys`` the server already holds as ``community`` sent
-    them: a push would answer "unchanged" for exactly these, so a client that lost the answers
-    to its pushes sends only the others again. Reads only; another community's records are
-    never reported, so the answer tells nothing about them."""
-    wanted: dict[str, dict[str, set[int]]] = {"case": {}, "case_event": {}, "certificate": {}}
+    """Which of ``keys`` the server already holds with that content (their ``hash``), as records
+    ``community`` may write: a push would answer "unchanged" for exactly these, so a client that
+    lost the answers to its pushes sends only the others again. Reads only; another community's
+    records are never reported, so the answer tells nothing about them."""
+    wanted: dict[str, dict[str, list[AskedKey]]] = {"case": {}, "case_event": {}, "certificate": {}}
     for key in keys:
-        wanted[key.type].setdefault(key.uuid, set()).add(key.version)
+        wanted[key.type].setdefault(key.uuid, []).append(key)
     held: list[dict] = []
     with sessions() as session:
-        for record_type, versions in wanted.items():
-            uuids = sorted(versions)
+        for record_type, asked in wanted.items():
+            uuids = sorted(asked)
             for start in range(0, len(uuids), MAX_RECORDS):
                 chunk = uuids[start : start + MAX_RECORDS]
-                for uuid, version in _held_keys(session, record_type, community, chunk, versions):
-                    held.append({"type": record_type, "uuid": uuid, "version": version})
+                for key in _held_keys(session, record_type, community, chunk, asked):
+                    held.append({"type": record_type, "uuid": key.uuid, "version": key.version})
     return held
 
 
-def _held_keys(
-    session: Session, record_type: str, community: str, uuids: list[str], versions: dict[str, set[int]]
-):
-    if record_type == "case":
-        t = StreetCase
-        for row in session.execute(
-            select(
-                t.uuid, t.version, t.last_writer, t.origin_community, t.owner_community, t.escalated_from
-            ).where(t.uuid.in_(uuids), t.last_writer == community)
-        ):
-            if _holds_as_sent(row, community, row.version) and row.version in versions[row.uuid]:
-                yield row.uuid, row.version
-    elif record_type == "case_event":
+def _held_keys(session: Session, record_type: str, community: str, uuids: list[str], asked):
+    if record_type == "case_event":  # an event has one content whatever the version says
         t = StreetCaseEvent
         for uuid in session.scalars(select(t.uuid).where(t.uuid.in_(uuids), t.origin_community == community)):
-            for version in versions[uuid]:  # an event has one content whatever the version says
-                yield uuid, version
+            yield from asked[uuid]
+        return
+    if record_type == "case":
+        t = StreetCase
+        columns = (t.uuid, t.data_hash, t.origin_community, t.owner_community, t.escalated_from)
+        rows = session.execute(select(*columns).where(t.uuid.in_(uuids)))
+        mine = (row for row in rows if _may_write(row, community))
     else:
         t = StreetCertificate
-        for uuid, version in session.execute(
-            select(t.uuid, t.version).where(t.uuid.in_(uuids), t.origin_community == community)
-        ):
-            if version in versions[uuid]:
-                yield uuid, version
+        mine = session.execute(
+            select(t.uuid, t.data_hash).where(t.uuid.in_(uuids), t.origin_community == community)
+        )
+    for row in mine:
+        yield from (key for key in asked[row.uuid] if key.hash and key.hash == row.data_hash)

@@ -1,4 +1,4 @@
-"""The wire format of protocol v1 (docs/SYNC.md) as pydantic models: what the routes accept and
+"""The wire format of protocol v2 (docs/SYNC.md) as pydantic models: what the routes accept and
 answer, and what the OpenAPI document at /openapi.json describes."""
 
 from __future__ import annotations
@@ -15,7 +15,11 @@ from app.street.store import MAX_RECORDS
 class Record(BaseModel):
     type: Literal["case", "case_event", "certificate"]
     uuid: str = Field(min_length=1, max_length=36)
-    version: int = Field(ge=1, le=2**53)
+    version: int = Field(
+        ge=0,
+        le=2**53,
+        description="pushed: the server version the change is based on (0: new); pulled: the server's",
+    )
     origin_community: str = Field(min_length=1, max_length=15)
     data: dict[str, Any] = Field(description="the record's columns; a case_event's include case_uuid")
 
@@ -28,7 +32,10 @@ class PushRequest(BaseModel):
 class RecordKey(BaseModel):
     type: Literal["case", "case_event", "certificate"]
     uuid: str = Field(min_length=1, max_length=36)
-    version: int = Field(ge=1, le=2**53)
+    version: int = Field(ge=0, le=2**53)
+    hash: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$", description="the content hash (cases, certificates)"
+    )
 
 
 class KnownRequest(BaseModel):
@@ -55,11 +62,14 @@ class RecordResult(BaseModel):
     status: Literal["applied", "unchanged", "stale", "rejected"]
     server_version: int | None
     reason: str
+    record: Record | None = Field(default=None, description="stale: the server's copy, to rebase on")
 
 
 class PushResponse(BaseModel):
     batch_id: str
     server_time: str
+    first_change: int = Field(description="the first change number this batch took (0: none)")
+    receipt: int = Field(description="the last change number this batch took (0: none)")
     results: list[RecordResult]
 
 

@@ -111,8 +111,43 @@ def event_record(row: StreetCaseEvent) -> dict:
     }
 
 
-def pull(sessions: sessionmaker[Session], community: str, cursor: int, limit: int) -> dict:
-    """What is addressed to ``community`` after ``cursor``, in the server's order of changes."""
+def _own_writes(session: Session, community: str, after: int, top: int, limit: int) -> list:
+    """The community's own writes after ``after`` (up to ``top``): what a desk restored from an
+    older copy (its receipt older than its writes) no longer holds."""
+    cases = select(StreetCase).where(
+        StreetCase.seq > after, StreetCase.seq <= top, StreetCase.last_writer == community
+    )
+    events = (
+        select(StreetCaseEvent)
+        .join(
+            StreetCase,
+            (StreetCase.uuid == StreetCaseEvent.case_uuid)
+            & (StreetCase.origin_community == StreetCaseEvent.case_origin),
+        )
+        .where(
+            StreetCaseEvent.seq > after,
+            StreetCaseEvent.seq <= top,
+            StreetCaseEvent.origin_community == community,
+            _addressed(community),
+        )
+    )
+    return [
+        *session.execute(cases.order_by(StreetCase.seq).limit(limit + 1)).scalars(),
+        *session.execute(events.order_by(StreetCaseEvent.seq).limit(limit + 1)).scalars(),
+    ]
+
+
+def pull(
+    sessions: sessionmaker[Session],
+    community: str,
+    cursor: int,
+    limit: int,
+    own_since: int | None = None,
+    own_before: int | None = None,
+) -> dict:
+    """What is addressed to ``community`` after ``cursor``, in the server's order of changes; with
+    ``own_since`` (the desk's receipt before its round) also its own writes after that, up to
+    ``own_before`` (the first change of the round's own pushes, which it has)."""
     with sessions.begin() as session:
         top = current_sequence(session)
         cases = (
@@ -133,7 +168,11 @@ def pull(sessions: sessionmaker[Session], community: str, cursor: int, limit: in
         events = (
             session.execute(
                 select(StreetCaseEvent)
-                .join(StreetCase, StreetCase.uuid == StreetCaseEvent.case_uuid)
+                .join(
+                    StreetCase,
+                    (StreetCase.uuid == StreetCaseEvent.case_uuid)
+                    & (StreetCase.origin_community == StreetCaseEvent.case_origin),
+                )
                 .where(
                     StreetCaseEvent.seq > cursor,
                     StreetCaseEvent.seq <= top,
@@ -146,7 +185,12 @@ def pull(sessions: sessionmaker[Session], community: str, cursor: int, limit: in
             .scalars()
             .all()
         )
-        rows = sorted([*cases, *events], key=lambda r: r.seq)
+        own = (
+            _own_writes(session, community, max(cursor, own_since), top, limit)
+            if own_since is not None
+            else []
+        )
+        rows = sorted({(type(r), r.seq): r for r in [*cases, *events, *own]}.values(), key=lambda r: r.seq)
         more = len(rows) > limit
         rows = rows[:limit]
         new_cursor = rows[-1].seq if more else max(cursor, top)
@@ -193,6 +237,7 @@ def answer(
         event_row = StreetCaseEvent(
             uuid=str(uuidlib.uuid4()),
             case_uuid=row.uuid,
+            case_origin=row.origin_community,
             origin_community=STREET,
             seq=0,
             received_at=utcnow(),
@@ -212,7 +257,10 @@ def answer(
             history = (
                 session.execute(
                     select(StreetCaseEvent)
-                    .where(StreetCaseEvent.case_uuid == row.uuid)
+                    .where(
+                        StreetCaseEvent.case_uuid == row.uuid,
+                        StreetCaseEvent.case_origin == row.origin_community,
+                    )
                     .order_by(StreetCaseEvent.seq)
                 )
                 .scalars()
@@ -221,9 +269,11 @@ def answer(
         row.status, row.owner_community, row.last_writer = status, target, STREET
         row.version += 1
         row.data = dict(row.data, status=status)
+        row.data_hash = None  # the street's copy: no community sent this content
         row.updated_at = utcnow()
         session.add(event_row)
         first = allocate(session, len(history) + 2)
-        for offset, item in enumerate([*history, event_row, row]):
+        # The case before its history: a pull page that ends among them still brings the case first.
+        for offset, item in enumerate([row, *history, event_row]):
             item.seq = first + offset
         return {"case": case_record(row), "event": event_record(event_row)}

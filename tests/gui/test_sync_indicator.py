@@ -44,6 +44,31 @@ def test_sync_now_from_the_menu_then_offline_with_backoff(qtbot, demo_db):
     assert indicator.failures == 0 and indicator.text().endswith("待上传 0 条")
 
 
+def test_a_status_change_the_street_did_not_take_shows_as_a_conflict(qtbot, demo_db):
+    """The server's copy of the desk's case is now owned by another community: after the round the
+    indicator says a conflict waits, and its tooltip says which status was not taken and why."""
+    application()
+    street = FakeStreet()
+    with demo_db.sessions.begin() as session:
+        case = _accept(session)
+        save_settings(session, SERVER, KEY)
+        street.store[("case", case.uuid)] = {
+            "type": "case",
+            "uuid": case.uuid,
+            "version": 3,
+            "origin_community": case.origin_community,
+            "data": {"case_no": case.case_no, "status": "in_progress", "owner_community": "XH"},
+        }
+    ctx = desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk"), runner=ImmediateRunner())
+    window = DeskWindow(ctx)
+    qtbot.addWidget(window)
+    indicator = window.sync
+    indicator.client_factory = lambda url, key: SyncClient(demo_db.sessions, url, key, http=street.client())
+    next(a for a in window.findChildren(QAction) if a.text() == "立即同步").trigger()
+    assert indicator.text().endswith("待上传 0 条，1 处冲突待核对")
+    assert "XH" in indicator.toolTip() and "accepted" in indicator.toolTip()
+
+
 def test_without_a_server_nothing_is_started(qtbot, demo_db):
     application()
     ctx = desk_context(demo_db, StaffUser("qiantai", "李静", "front_desk"), runner=ImmediateRunner())

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from app.services.common.digest import content_hash
 from app.street import admin, receive, store
 from app.street.incoming import AskedKey, Incoming
 from app.street.models import StreetCaseEvent
@@ -135,7 +136,10 @@ def test_push_applies_and_a_resent_batch_changes_nothing(http, server, community
 
 
 def known(http, headers, records) -> set[tuple[str, str, int]]:
-    keys = [{"type": r["type"], "uuid": r["uuid"], "version": r["version"]} for r in records]
+    keys = [
+        {"type": r["type"], "uuid": r["uuid"], "version": r["version"], "hash": content_hash(r["data"])}
+        for r in records
+    ]
     response = http.post("/api/v1/known", headers=headers, json={"records": keys})
     assert response.status_code == 200, response.text
     return {(k["type"], k["uuid"], k["version"]) for k in response.json()["known"]}
@@ -158,11 +162,11 @@ def test_known_names_exactly_what_a_push_would_find_unchanged(http, server, comm
     before = sequence(server)
     asked = [
         mine,
-        dict(mine, version=2),
+        dict(mine, data=dict(mine["data"], content="改过")),  # another content: not known
         escalated,
         note,
         certificate,
-        dict(certificate, version=1),
+        dict(certificate, version=7, data={"serial": "JZ2026-0003", "status": "voided"}),
         theirs,
         case(code),
     ]
@@ -170,9 +174,11 @@ def test_known_names_exactly_what_a_push_would_find_unchanged(http, server, comm
         ("case", mine["uuid"], 1),
         ("case", escalated["uuid"], 1),  # escalated by this community, not yet answered
         ("case_event", note["uuid"], 1),
-        ("certificate", certificate["uuid"], 2),
+        ("certificate", certificate["uuid"], 2),  # known by content: the version asked is echoed
     }
-    # A push of the same records says the same: unchanged exactly for those.
+    # A push of the same records says the same: unchanged exactly for those; the changed case is
+    # based on the server's version 1 (applied), the changed certificate on a version 7 the
+    # server never had (stale, with its copy).
     results = push(http, headers, asked[:6])
     assert [r["status"] for r in results] == [
         "unchanged",
@@ -211,7 +217,7 @@ def test_records_the_database_cannot_keep_are_refused_one_by_one(http, server, c
     }
     records = [
         case(code, applicant_name="张\x00三"),  # new case with NUL
-        dict(kept, version=2, data=dict(kept["data"], content="\ud800")),  # update with a lone surrogate
+        dict(kept, version=1, data=dict(kept["data"], content="\ud800")),  # update with a lone surrogate
         event(code, good["uuid"], note="a\x00b"),
         certificate,
         good,
@@ -232,7 +238,7 @@ def test_a_malformed_push_is_422_with_where_it_went_wrong(http, community):
     code, headers = community()
     broken = http.post("/api/v1/push", headers=headers, content=b'{"batch_id": ')
     assert broken.status_code == 422 and broken.json()["detail"][0]["type"] == "json_invalid"
-    bad_version = dict(case(code), version=0)
+    bad_version = dict(case(code), version=-1)
     response = http.post(
         "/api/v1/push", headers=headers, json={"batch_id": str(uuid.uuid4()), "records": [bad_version]}
     )
@@ -246,13 +252,22 @@ def test_a_malformed_push_is_422_with_where_it_went_wrong(http, community):
     }
 
 
-def test_out_of_order_versions(http, community):
+def test_the_server_numbers_versions_and_a_change_on_an_older_one_gets_its_copy(http, community):
     code, headers = community()
-    v2 = case(code, version=2, status="in_progress")
-    v1 = case(code, version=1, uid=v2["uuid"])
-    assert push(http, headers, [v2])[0]["status"] == "applied"
-    result = push(http, headers, [v1])[0]
-    assert result["status"] == "stale" and result["server_version"] == 2
+    first = case(code, version=7, status="in_progress")  # a new record: the server says version 1
+    assert push(http, headers, [first])[0]["server_version"] == 1
+    second = dict(first, version=1, data=dict(first["data"], content="第二次"))
+    assert push(http, headers, [second])[0] == {
+        "uuid": first["uuid"],
+        "type": "case",
+        "status": "applied",
+        "server_version": 2,
+        "reason": "",
+    }
+    late = dict(first, version=1, data=dict(first["data"], content="基于旧版本"))
+    result = push(http, headers, [late])[0]
+    assert result["status"] == "stale" and result["server_version"] == 2 and "版本 2" in result["reason"]
+    assert result["record"]["version"] == 2 and result["record"]["data"]["content"] == "第二次"
 
 
 def test_a_community_cannot_write_anothers_case(http, community):
@@ -324,25 +339,27 @@ def test_street_answer_reaches_the_originating_community(http, server, community
 def test_status_follows_the_owner(http, server, community):
     code, headers = community()
     uid = str(uuid.uuid4())
-    push(http, headers, [case(code, 1, "escalated", uid)])
-    # while escalated the street decides the status; the other fields are taken
-    result = push(http, headers, [case(code, 2, "completed", uid, content="补充说明")])[0]
-    assert result["status"] == "stale" and result["server_version"] == 3
-    _, cursor = pull_all(http, headers)
+    push(http, headers, [case(code, 0, "escalated", uid)])
+    # while escalated the street decides the status; the other fields are taken and the merged
+    # copy comes back with the answer
+    result = push(http, headers, [case(code, 1, "completed", uid, content="补充说明")])[0]
+    assert result["status"] == "stale" and result["server_version"] == 2
+    assert (
+        result["record"]["data"]["status"] == "escalated"
+        and result["record"]["data"]["content"] == "补充说明"
+    )
     http.post(
         f"/api/v1/street/cases/{uid}/answer",
         headers=street_headers(server),
         json={"status": "in_progress", "note": "退回社区办理"},
     ).raise_for_status()
-    # a push based on the copy from before the answer cannot undo it
-    result = push(http, headers, [case(code, 5, "escalated", uid)])[0]
-    assert result["status"] == "stale"
-    records, cursor = pull_all(http, headers, cursor)
-    server_copy = [r for r in records if r["type"] == "case"][-1]
-    assert server_copy["data"]["status"] == "in_progress" and server_copy["data"]["content"] == ""
-    # once pulled, the owner's own status change is taken
-    done = push(http, headers, [case(code, server_copy["version"] + 1, "completed", uid)])[0]
-    assert done["status"] == "applied"
+    # a push based on the copy from before the answer cannot undo it: it gets the answered copy
+    result = push(http, headers, [case(code, 2, "escalated", uid, content="补充说明")])[0]
+    assert result["status"] == "stale" and result["record"]["version"] == 3
+    assert result["record"]["data"]["status"] == "in_progress"
+    # based on that copy, the owner's own status change is taken
+    done = push(http, headers, [case(code, 3, "completed", uid, content="补充说明")])[0]
+    assert (done["status"], done["server_version"]) == ("applied", 4)
 
 
 def test_transfer_to_another_community(http, server, community):
@@ -368,7 +385,7 @@ def test_transfer_to_another_community(http, server, community):
     done = push(
         http,
         b_headers,
-        [dict(pulled[0], version=pulled[0]["version"] + 1, data=dict(pulled[0]["data"], status="completed"))],
+        [dict(pulled[0], data=dict(pulled[0]["data"], status="completed"))],
     )[0]
     assert done["status"] == "applied", done
     a_records, _ = pull_all(http, a_headers)
@@ -422,14 +439,15 @@ def test_the_street_page_shows_what_communities_typed_as_text(http, server, comm
 def test_receive_judges_typed_records_and_answers_in_the_wire_shape(server, community):
     code, _ = community()
     sent = case(code)
-    results = receive.push(server["sessions"], code, str(uuid.uuid4()), [Incoming(**sent)])
-    assert [(r["uuid"], r["status"]) for r in results] == [(sent["uuid"], "applied")]
-    asked = [AskedKey("case", sent["uuid"], 1), AskedKey("case", sent["uuid"], 2)]
+    results, (first, receipt) = receive.push(server["sessions"], code, str(uuid.uuid4()), [Incoming(**sent)])
+    assert [(r["uuid"], r["status"]) for r in results] == [(sent["uuid"], "applied")] and 0 < first == receipt
+    digest = content_hash(sent["data"])
+    asked = [AskedKey("case", sent["uuid"], 0, digest), AskedKey("case", sent["uuid"], 1, "0" * 64)]
     assert receive.known(server["sessions"], code, asked) == [
-        {"type": "case", "uuid": sent["uuid"], "version": 1}
+        {"type": "case", "uuid": sent["uuid"], "version": 0}
     ]
     refused = Incoming(**case(code, note="a\x00b"))
-    assert receive.push(server["sessions"], code, str(uuid.uuid4()), [refused])[0]["status"] == "rejected"
+    assert receive.push(server["sessions"], code, str(uuid.uuid4()), [refused])[0][0]["status"] == "rejected"
 
 
 def test_access_log_is_json_without_personal_data(http, server):

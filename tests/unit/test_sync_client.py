@@ -1,5 +1,5 @@
 """The community's side of the street sync: the outbox written with each change, and rounds
-against a fake street server (httpx.MockTransport, no network) that follows protocol v1."""
+against a fake street server (httpx.MockTransport, no network) that follows protocol v2."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from app.cli import main
 from app.models import Case, CaseEvent, Certificate, OutboxEntry, Resident, SyncState
 from app.services.admin.centre import current_community
 from app.services.cases import intake, workflow
+from app.services.common.digest import content_hash
 from app.services.sync import client as sync_client
 from app.services.sync import push as sync_push
 from app.services.sync.client import SyncClient
 from app.services.sync.pending import REJECT_LIMIT, SENT_KEPT_DAYS
-from app.services.sync.settings import next_delay, status
+from app.services.sync.settings import acknowledge_conflicts, next_delay, status
 from app.services.sync.transport import OFFLINE
 
 KEY = "ty-secret"
@@ -28,7 +29,7 @@ SERVER_TIME = "2026-11-23T08:00:00Z"
 
 
 class FakeStreet:
-    """Protocol v1 as the street server answers it, in memory."""
+    """Protocol v2 as the street server answers it, in memory."""
 
     def __init__(self, page_size: int = 500):
         self.store: dict[tuple[str, str], dict] = {}
@@ -61,7 +62,12 @@ class FakeStreet:
     def known(self, request: httpx.Request) -> httpx.Response:
         keys = json.loads(request.content)["records"]
         self.known_asked.append(len(keys))
-        held = [k for k in keys if self.store.get((k["type"], k["uuid"]), {}).get("version") == k["version"]]
+        held = [
+            k
+            for k in keys
+            if (k["type"], k["uuid"]) in self.store
+            and (k["type"] == "case_event" or self.store[(k["type"], k["uuid"])].get("hash") == k.get("hash"))
+        ]
         return httpx.Response(200, json={"known": held, "server_time": SERVER_TIME})
 
     def push(self, request: httpx.Request) -> httpx.Response:
@@ -76,15 +82,22 @@ class FakeStreet:
         for record in body["records"]:
             key = (record["type"], record["uuid"])
             held = self.store.get(key)
+            digest = content_hash(record["data"])
+            copy = None
             if record["uuid"] in self.reject:
                 outcome, reason = "rejected", "不属于本社区的办件"
-            elif held is None or record["version"] > held["version"]:
-                self.store[key], outcome, reason = record, "applied", ""
+            elif held is None:
+                self.store[key], outcome, reason = dict(record, version=1, hash=digest), "applied", ""
                 self.applied[key] += 1
-            elif record["version"] == held["version"]:
+            elif record["type"] == "case_event" or held.get("hash") == digest:
                 outcome, reason = "unchanged", ""
+            elif record["version"] != held["version"]:
+                outcome, reason = "stale", "服务器上的版本较新"
+                copy = {k: v for k, v in held.items() if k != "hash"}
             else:
-                outcome, reason = "stale", ""
+                self.store[key] = dict(record, version=held["version"] + 1, hash=digest)
+                outcome, reason = "applied", ""
+                self.applied[key] += 1
             version = self.store.get(key, record)["version"]
             results.append(
                 {
@@ -93,6 +106,7 @@ class FakeStreet:
                     "status": outcome,
                     "server_version": version,
                     "reason": reason,
+                    "record": copy,
                 }
             )
         if self.push_calls in self.lose_reply_calls:
@@ -294,27 +308,44 @@ def test_a_wrong_key_is_one_sentence_and_nothing_is_lost(demo_db, street):
     assert report.offline and "密钥" in report.errors[0] and len(_outbox(demo_db)) == 2
 
 
-def test_stale_keeps_the_servers_copy_which_comes_down_with_the_pull(demo_db, street):
+def test_stale_brings_the_servers_copy_and_the_waiting_change_is_rebased_onto_it(demo_db, street):
+    """The server holds a newer copy, now owned by another community: the desk takes it, puts its
+    own fields back over it (not the status: that belongs to the owner, a conflict staff see)
+    and sends the result again in the same round, based on the server's version."""
     with demo_db.sessions.begin() as session:
         case = _accept(session)
-        case_uuid, origin = case.uuid, case.origin_community
+        case_uuid, origin, case_no = case.uuid, case.origin_community, case.case_no
+        case.address = "桃园路 1 号"
     newer = {
         "type": "case",
         "uuid": case_uuid,
         "version": 5,
         "origin_community": origin,
-        "data": {"status": "in_progress", "owner": "街道城管科"},
+        "data": {"case_no": case_no, "status": "in_progress", "owner": "街道城管科", "owner_community": "XH"},
     }
     street.store[("case", case_uuid)] = newer
-    street.feed.append(newer)
     report = _client(demo_db, street).sync_once()
-    assert report.stale == 1 and report.applied == 1 and report.pulled == 1 and report.ok
+    assert report.ok and report.stale == 1 and report.applied == 2  # the rebased case, its event
+    assert len(report.conflicts) == 1 and "XH" in report.conflicts[0]
     assert _outbox(demo_db) == []
+    sent = street.batches[-1][0]
+    assert sent["version"] == 5 and sent["data"]["status"] == "in_progress"
+    assert sent["data"]["address"] == "桃园路 1 号"
     with demo_db.sessions() as session:
         case = session.scalar(select(Case).where(Case.uuid == case_uuid))
-        assert (case.status, case.owner, case.version) == ("in_progress", "街道城管科", 5)
-        entry = session.scalar(select(OutboxEntry).where(OutboxEntry.record_uuid == case_uuid))
-        assert "服务器" in entry.last_error
+        assert (case.status, case.address, case.version, case.sync_base) == (
+            "in_progress",
+            "桃园路 1 号",
+            6,
+            6,
+        )
+        shown = status(session)
+    assert street.store[("case", case_uuid)]["version"] == 6
+    assert shown.conflicts == tuple(report.conflicts) and "1 处冲突待核对" in shown.text()
+    with demo_db.sessions.begin() as session:
+        assert acknowledge_conflicts(session) == 1
+    with demo_db.sessions() as session:
+        assert "冲突" not in status(session).text()
 
 
 def test_a_rejected_record_stays_visible_and_is_not_retried_forever(demo_db, street):
@@ -421,6 +452,7 @@ def test_pull_applies_the_streets_answer_and_a_transferred_case_without_echo(dem
             },
         },
     ]
+    street.store[("case", case_uuid)] = street.feed[1]  # the server's copy, which the desk takes
     street.feed.append(dict(street.feed[0]))  # the same event twice changes nothing
     report = _client(demo_db, street).sync_once()
     assert report.ok and report.pulled == 4 and report.errors == [] and report.pushed == 0
@@ -444,18 +476,52 @@ def test_pull_applies_the_streets_answer_and_a_transferred_case_without_echo(dem
     assert _client(demo_db, street).sync_once().applied == 2
 
 
-def test_an_event_for_an_unknown_case_is_reported_not_dropped(demo_db, street):
-    street.feed.append(
-        {
-            "type": "case_event",
-            "uuid": "e0000000-0000-4000-8000-000000000009",
-            "version": 1,
-            "origin_community": "street",
-            "data": {"case_uuid": "nope", "actor": "x", "action": "y"},
-        }
-    )
+def _transferred(uuid: str, version: int = 2) -> dict:
+    return {
+        "type": "case",
+        "uuid": uuid,
+        "version": version,
+        "origin_community": "110105001002",
+        "data": {"case_no": "XH-20261120-0007", "status": "in_progress", "owner_community": "TY"},
+    }
+
+
+def _history(case_uuid: str, n: int) -> dict:
+    return {
+        "type": "case_event",
+        "uuid": f"e0000000-0000-4000-8000-00000000010{n}",
+        "version": 1,
+        "origin_community": "110105001002",
+        "data": {"case_uuid": case_uuid, "actor": "x", "action": "accept", "note": f"第{n}条"},
+    }
+
+
+def test_events_that_come_before_their_case_are_held_until_it_arrives(demo_db):
+    """A page boundary between a transferred case's history and the case: the events are kept,
+    the cursor moves, and they are placed when the case comes down on the next page."""
+    street = FakeStreet(page_size=2)
+    case_uuid = "c0000000-0000-4000-8000-000000000011"
+    street.feed = [_history(case_uuid, 1), _history(case_uuid, 2), _transferred(case_uuid)]
     report = _client(demo_db, street).sync_once()
-    assert report.pulled == 1 and "不在本机" in report.errors[0]
+    assert report.ok and report.pulled == 3 and report.errors == [] and street.pull_cursors == [0, 1002]
+    with demo_db.sessions() as session:
+        case = session.scalar(select(Case).where(Case.uuid == case_uuid))
+        assert [e.note for e in case.events] == ["第1条", "第2条"]
+        assert status(session).held == 0
+
+
+def test_an_event_whose_case_has_not_come_is_held_and_shown(demo_db, street):
+    street.feed = [_history("c0000000-0000-4000-8000-000000000012", 1)]
+    report = _client(demo_db, street).sync_once()
+    assert report.ok and report.pulled == 1 and report.errors == []
+    with demo_db.sessions() as session:
+        assert status(session).held == 1 and "1 条记录等待所属办件" in status(session).text()
+    street.feed.append(_transferred("c0000000-0000-4000-8000-000000000012"))
+    assert _client(demo_db, street).sync_once().pulled == 1
+    with demo_db.sessions() as session:
+        assert status(session).held == 0
+        case = session.scalar(select(Case).where(Case.uuid == "c0000000-0000-4000-8000-000000000012"))
+        assert [e.note for e in case.events] == ["第1条"]
 
 
 def test_a_malformed_pulled_record_is_reported_and_the_rest_of_the_page_applied(demo_db, street):

@@ -1,4 +1,4 @@
-"""The community's side of the sync with the street office (protocol v1, docs/SYNC.md).
+"""The community's side of the sync with the street office (protocol v2, docs/SYNC.md).
 
 One round (:meth:`SyncClient.sync_once`) pushes the outbox in batches (push), then pulls what the
 street addressed to this community until the server says there is no more (pull). The server's
@@ -47,8 +47,11 @@ class SyncClient(Pushing, Pulling):
         """Push, then pull. Never raises for network, server or key problems."""
         report = SyncReport()
         try:
+            with self.sessions() as session:
+                receipt = sync_state(session).receipt or 0
+            self.round_first = None
             self._push(report)
-            self._pull(report)
+            self._pull(report, receipt, self.round_first)
         except SyncFailure as exc:
             report.offline = True
             report.errors.append(str(exc))

@@ -4,6 +4,8 @@ there is no more. The cursor is the server's number, kept per server URL."""
 from __future__ import annotations
 
 from app.models.outbox import APPLYING
+from app.services.admin.centre import current_community
+from app.services.sync import apply as sync_apply
 from app.services.sync import records as sync_records
 from app.services.sync.settings import sync_state
 from app.services.sync.transport import UNREADABLE, SyncFailure, SyncReport, Transport
@@ -12,14 +14,21 @@ PULL_LIMIT = 500
 
 
 class Pulling(Transport):
-    def _pull(self, report: SyncReport) -> None:
+    def _pull(self, report: SyncReport, receipt: int, round_first: int | None) -> None:
+        """``receipt``: the desk's receipt before this round; its own writes after that, and before
+        this round's (``round_first``), come back: a desk restored from an older copy lacks them."""
         with self.sessions.begin() as session:
             state = sync_state(session)
             if state.server_url != self.server_url:  # a cursor means nothing to another server
                 state.cursor, state.server_url = 0, self.server_url
             cursor = state.cursor
+        params = {"limit": PULL_LIMIT}
+        if receipt:  # a desk that never had one (new, or from before protocol v2) asks for nothing
+            params["own_since"] = receipt
+            if round_first:
+                params["own_before"] = round_first
         while True:
-            response = self._request("GET", "/api/v1/pull", params={"cursor": cursor, "limit": PULL_LIMIT})
+            response = self._request("GET", "/api/v1/pull", params={"cursor": cursor, **params})
             body = self._json(response)
             page = body.get("records") or []
             new_cursor = body.get("cursor")
@@ -30,7 +39,8 @@ class Pulling(Transport):
             with self.sessions() as session:
                 session.info[APPLYING] = True  # what comes down is not sent back up
                 with session.begin():
-                    errors += sync_records.apply_page(session, records)
+                    here = current_community(session).code
+                    errors += sync_apply.apply_page(session, records, here)
                     sync_state(session).cursor = new_cursor
             report.pulled += len(page)
             report.errors.extend(errors)

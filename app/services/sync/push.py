@@ -15,20 +15,26 @@ import httpx
 from pydantic_core import to_json
 
 from app.models.base import utcnow
+from app.models.outbox import APPLYING
+from app.services.admin.centre import current_community
+from app.services.common.digest import content_hash
+from app.services.sync import apply as sync_apply
 from app.services.sync import pending
 from app.services.sync import records as sync_records
 from app.services.sync.pending import RecordKey, Waiting
+from app.services.sync.settings import sync_state
 from app.services.sync.transport import SyncReport, Transport
 
 BATCH_SIZE = 500
 KNOWN_LIMIT = 5000  # records asked about in one request (the server's limit)
+PASSES = 3  # a record rebased twice in one round waits for the next round
 
 
 class Batch(NamedTuple):
     """A batch as read for sending."""
 
     rows: list[Waiting]
-    records: list[dict[str, Any]]  # as they travel (protocol v1)
+    records: list[dict[str, Any]]  # as they travel (protocol v2)
     top: dict[RecordKey, int]  # the newest outbox id read for each record (see pending.mark)
 
 
@@ -41,8 +47,18 @@ class InFlight(NamedTuple):
 
 class Pushing(Transport):
     batch_size: int = BATCH_SIZE
+    round_first: int | None = None  # the first change number this round's pushes took
 
     def _push(self, report: SyncReport) -> None:
+        """Push; records answered "stale" were rebased on the server's copy and, when something of
+        the desk's change remains, go again in the next pass of the same round."""
+        for _ in range(PASSES):
+            stale = report.stale
+            self._push_pass(report)
+            if report.stale == stale:
+                return
+
+    def _push_pass(self, report: SyncReport) -> None:
         """Send the outbox in batches, one request in flight at a time on a worker thread.
         While the server works on a batch, this thread reads and serialises the next one and
         records the answer to the previous one: the two sides work at the same time instead of
@@ -81,12 +97,23 @@ class Pushing(Transport):
         rest: list[Waiting] = []
         for start in range(0, len(rows), KNOWN_LIMIT):
             chunk = rows[start : start + KNOWN_LIMIT]
-            keys = [{"type": w.record_type, "uuid": w.record_uuid, "version": w.version} for w in chunk]
+            with self.sessions() as session:
+                records, _missing = sync_records.serialise(session, [w.key for w in chunk])
+            # Asked by content: a version number alone may have been reused by a restored desk.
+            keys = [
+                {
+                    "type": r["type"],
+                    "uuid": r["uuid"],
+                    "version": r["version"],
+                    "hash": content_hash(r["data"]),
+                }
+                for r in records
+            ]
+            asked = {(k["type"], k["uuid"], k["version"]) for k in keys}
             response = self._request("POST", "/api/v1/known", json={"records": keys})
             if response.status_code == 404:
                 return rest + rows[start:]
             body = self._json(response)
-            asked = {(w.record_type, w.record_uuid, w.version) for w in chunk}
             held = {
                 (k.get("type"), k.get("uuid"))
                 for k in body.get("known") or []
@@ -140,37 +167,53 @@ class Pushing(Transport):
         body = self._json(response)
         report.pushed += len(batch.records)
         report.note_server_time(body)
-        self._apply_results(report, body.get("results") or [], batch.top)
+        self._apply_results(report, body, batch.top)
 
-    def _apply_results(
-        self, report: SyncReport, results: list[dict[str, Any]], top: dict[RecordKey, int]
-    ) -> None:
-        done: list[RecordKey] = []
-        stale: list[RecordKey] = []
+    def _apply_results(self, report: SyncReport, body: dict[str, Any], top: dict[RecordKey, int]) -> None:
+        """Write the answers back: what the server holds is confirmed at its version; a stale
+        answer's copy is taken and the waiting change rebased onto it (sent again by the next
+        pass when something of it remains); a refusal is kept with its reason."""
+        done: list[tuple[RecordKey, int]] = []
+        copies: list[dict[str, Any]] = []
         refused: list[tuple[RecordKey, str]] = []
-        for result in results:
+        for result in body.get("results") or []:
+            if not isinstance(result, dict):
+                continue
             key = (result.get("type", ""), result.get("uuid", ""))
             if key not in top:
                 continue
             outcome = result.get("status")
-            if outcome in ("applied", "unchanged"):
+            version = result.get("server_version")
+            if outcome in ("applied", "unchanged") and isinstance(version, int):
                 setattr(report, outcome, getattr(report, outcome) + 1)
-                done.append(key)
-            elif outcome == "stale":
+                done.append((key, version))
+            elif outcome == "stale" and isinstance(result.get("record"), dict):
                 report.stale += 1
-                stale.append(key)
+                copies.append(result["record"])
             else:
                 report.rejected += 1
                 reason = str(result.get("reason") or "未说明原因")
                 refused.append((key, reason))
                 report.errors.append(f"{sync_records.describe(key[0])} {key[1]} 被街道服务器拒绝：{reason}")
-        with self.sessions.begin() as session:  # one transaction per answered batch
-            pending.mark(session, done, top, sent_at=utcnow(), last_error="")
-            # The server holds a newer copy: it wins, and comes down with the pull.
-            pending.mark(
-                session, stale, top, sent_at=utcnow(), last_error="街道服务器上的版本较新，以服务器为准"
-            )
+        taken, errors = sync_records.read_page(copies, certificates=True)
+        report.errors.extend(errors)
+        with self.sessions() as session, session.begin():  # one transaction per answered batch
+            session.info[APPLYING] = True  # a confirmation or a server copy is not a change to send
+            pending.mark(session, [key for key, _ in done], top, sent_at=utcnow(), last_error="")
+            for (record_type, uuid), version in done:
+                sync_apply.confirm(session, record_type, uuid, version)
+            here = current_community(session).code if taken else ""
+            for record in taken:
+                conflict = sync_apply.take(session, record, here)
+                if conflict:
+                    report.conflicts.append(conflict)
             for key, reason in refused:
                 pending.mark(
                     session, [key], top, attempts=pending.one_more_refusal(), last_error=reason[:500]
                 )
+            receipt, first = body.get("receipt"), body.get("first_change")
+            if isinstance(receipt, int) and receipt > 0:
+                state = sync_state(session)
+                state.receipt = max(state.receipt or 0, receipt)
+            if isinstance(first, int) and first > 0:
+                self.round_first = min(self.round_first or first, first)

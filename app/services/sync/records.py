@@ -1,9 +1,10 @@
-"""Records as they travel (protocol v1): a row to a JSON-safe record for the push, and a page of
-pulled records applied to the local database.
+"""Records as they travel (protocol v2): a row to a JSON-safe record for the push, and a page of
+pulled records read for app.services.sync.apply.
 
-A record travels as ``{"type", "uuid", "version", "origin_community", "data"}``; one pulled is
-read into a :class:`Pulled` first, so that what is wrong with its shape is said once, here. ``data`` holds the row's
-columns (timestamps as ISO-8601 text in UTC without an offset, as they are stored; dates as
+A record travels as ``{"type", "uuid", "version", "origin_community", "data"}``; a pushed case's or
+certificate's version is the server version its copy is based on (``sync_base``). One pulled is
+read into a :class:`Pulled` first, so that what is wrong with its shape is said once, here.
+``data`` holds the row's columns (timestamps as ISO-8601 text in UTC without an offset, as they are stored; dates as
 YYYY-MM-DD) except local row ids: a case carries ``community_code`` instead of its community's
 id, an event and a certificate carry ``case_uuid`` instead of their case's.
 """
@@ -15,11 +16,9 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from sqlalchemy import Date, DateTime, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.models import Case, CaseEvent, Certificate, Community, Resident, ServiceItem
-from app.services.admin.centre import current_community
+from app.models import Case, CaseEvent, Certificate, Community
 
 LOCAL_IDS = {"id", "community_id", "item_id", "resident_id", "grid_id", "case_id"}
 # What the street decides on a case it holds (escalated) or has just answered.
@@ -117,7 +116,8 @@ def _load(
     return []
 
 
-_NOT_SENT = LOCAL_IDS | {"case_community_id"}
+# The envelope carries the version (the server's, this copy is based on); the data is content only.
+_NOT_SENT = LOCAL_IDS | {"case_community_id", "version", "sync_base"}
 
 
 def _records(
@@ -144,7 +144,7 @@ def _records(
         record = {
             "type": record_type,
             "uuid": data["uuid"],
-            "version": version if version is not None else data["version"],
+            "version": version if version is not None else data["sync_base"],
             "origin_community": origin(data),
             "data": data,
         }
@@ -163,7 +163,7 @@ def _records(
 class Pulled(NamedTuple):
     """A case or case event as it came down with the pull."""
 
-    type: str  # "case" or "case_event"
+    type: str  # "case", "case_event", or "certificate" (only from a push answer)
     uuid: str
     version: int  # 1 for an event: it has one content whatever the version says
     origin_community: str
@@ -174,116 +174,26 @@ def _incomplete(record_type: str, uuid: object, exc: Exception) -> str:
     return f"{describe(record_type)} {uuid} 内容不完整，未能保存（{type(exc).__name__}）"
 
 
-def read_page(page: list[Any]) -> tuple[list[Pulled], list[str]]:
+def read_page(page: list[Any], *, certificates: bool = False) -> tuple[list[Pulled], list[str]]:
     """The page's records this desk keeps, and what could not be read, in words: nothing is
-    dropped without a sentence in the report. Certificates are left out: the register flows up
-    only."""
+    dropped without a sentence in the report. Certificates are left out of a pull (the register
+    flows up), but not out of a push answer, which brings back the server's copy of one."""
     records: list[Pulled] = []
     errors: list[str] = []
     for item in page:
         raw = item if isinstance(item, dict) else {}
         record_type = raw.get("type")
-        if record_type == "certificate":
+        if record_type == "certificate" and not certificates:
             continue
-        if record_type not in ("case", "case_event"):
+        if record_type not in ("case", "case_event", "certificate"):
             errors.append(f"无法识别的记录类型“{record_type}”，已跳过")
             continue
         try:
             uuid, data = raw["uuid"], raw["data"]
             if not isinstance(uuid, str) or not isinstance(data, dict):
                 raise TypeError
-            version = int(raw["version"]) if record_type == "case" else 1
+            version = int(raw["version"]) if record_type != "case_event" else 1
             records.append(Pulled(record_type, uuid, version, str(raw.get("origin_community") or ""), data))
         except (KeyError, TypeError, ValueError) as exc:
             errors.append(_incomplete(record_type, raw.get("uuid"), exc))
     return records, errors
-
-
-def apply_page(session: Session, records: list[Pulled]) -> list[str]:
-    """Apply one pulled page (the caller's transaction): cases before their events. Returns what
-    could not be applied, in words."""
-    errors: list[str] = []
-    for record in sorted(records, key=lambda r: r.type == "case_event"):
-        try:
-            with session.begin_nested():  # one bad record does not cost the page
-                if record.type == "case":
-                    _apply_case(session, record)
-                else:
-                    error = _apply_event(session, record)
-                    if error:
-                        errors.append(error)
-        except (KeyError, TypeError, ValueError, IntegrityError) as exc:
-            errors.append(_incomplete(record.type, record.uuid, exc))
-    return errors
-
-
-def _apply_case(session: Session, record: Pulled) -> None:
-    data = record.data
-    version = record.version
-    case = session.scalar(select(Case).where(Case.uuid == record.uuid))
-    if case is None:
-        _new_transferred_case(session, record, data, version)
-        return
-    values = _from_json(Case, {k: data[k] for k in STREET_FIELDS if k in data})
-    # The street's copy wins while it holds the case or when it is newer; otherwise the desk's
-    # own newer change stands and reaches the server with the next push, where the rule decides.
-    if version > (case.version or 0) or case.status == "escalated":
-        for key, value in values.items():
-            setattr(case, key, value)
-        case.version = max(case.version or 0, version)
-
-
-def _new_transferred_case(session: Session, record: Pulled, data: dict[str, Any], version: int) -> None:
-    """A case transferred to this community (一体通办): created here, linked to the resident when
-    the applicant's ID number is known here."""
-    community = current_community(session)
-    values = _from_json(Case, data)
-    values.update(
-        uuid=record.uuid,
-        version=version,
-        origin_community=record.origin_community or data.get("origin_community") or community.code,
-        community_id=community.id,
-    )
-    if not values.get("case_no") or not values.get("status"):
-        raise ValueError("缺少办件编号或状态")
-    if session.scalar(select(Case.id).where(Case.case_no == values["case_no"])) is not None:
-        values["case_no"] = f"{values['case_no']}-转"[:40]
-    if values.get("item_code"):
-        values["item_id"] = session.scalar(
-            select(ServiceItem.id).where(ServiceItem.code == values["item_code"])
-        )
-    number = values.get("applicant_id_number")
-    if number:
-        resident = session.scalar(select(Resident).where(Resident.id_number == number).limit(1))
-        if resident is not None:
-            values["resident_id"] = resident.id
-            household = resident.household
-            values["grid_id"] = household.building.grid_id if household is not None else None
-    for key in ("materials_received", "materials_missing"):
-        if values.get(key) is None:
-            values[key] = []
-    session.add(Case(**values, events=[]))
-    session.flush()
-
-
-def _apply_event(session: Session, record: Pulled) -> str:
-    """Events are append-only and merged by uuid: a known uuid changes nothing."""
-    if session.scalar(select(CaseEvent.id).where(CaseEvent.uuid == record.uuid)) is not None:
-        return ""
-    data = record.data
-    case = session.scalar(select(Case).where(Case.uuid == data["case_uuid"]))
-    if case is None:
-        return f"办件记录 {record.uuid} 所属的办件 {data['case_uuid']} 不在本机，未能保存"
-    values = _from_json(CaseEvent, data)
-    values.update(uuid=record.uuid, case_id=case.id)
-    values.setdefault("actor", "街道")
-    values.setdefault("action", "street_note")
-    values.setdefault("from_status", "")
-    values.setdefault("to_status", "")
-    values.setdefault("note", "")
-    values["data"] = values.get("data") or {}
-    if values.get("at") is None:
-        values.pop("at", None)
-    session.add(CaseEvent(**values))
-    session.flush()
-    return ""

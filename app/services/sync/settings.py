@@ -12,10 +12,11 @@ import os
 import random
 from dataclasses import dataclass
 
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.models import CentreSetting, SyncState
-from app.models.base import as_local
+from app.models import CentreSetting, HeldRecord, SyncConflict, SyncState
+from app.models.base import as_local, utcnow
 from app.services.sync import pending
 
 URL_SETTING = "sync.server_url"
@@ -65,13 +66,21 @@ class SyncStatus:
     waiting: int  # records not yet accepted by the server
     last_error: str
     rejected: int = 0  # records the server refused REJECT_LIMIT times
+    conflicts: tuple[str, ...] = ()  # changes the server's rule did not take, not yet acknowledged
+    held: int = 0  # pulled events waiting for their case
 
     def text(self) -> str:
         """The desk's status-bar sentence."""
         if self.last_error:
-            return f"同步：离线（{self.last_error}），待上传 {self.waiting} 条"
-        when = as_local(self.last_success_at).strftime("%H:%M") if self.last_success_at else "—"
-        return f"同步：上次成功 {when}，待上传 {self.waiting} 条"
+            text = f"同步：离线（{self.last_error}），待上传 {self.waiting} 条"
+        else:
+            when = as_local(self.last_success_at).strftime("%H:%M") if self.last_success_at else "—"
+            text = f"同步：上次成功 {when}，待上传 {self.waiting} 条"
+        if self.conflicts:
+            text += f"，{len(self.conflicts)} 处冲突待核对"
+        if self.held:
+            text += f"，{self.held} 条记录等待所属办件"
+        return text
 
 
 def status(session: Session) -> SyncStatus:
@@ -82,7 +91,25 @@ def status(session: Session) -> SyncStatus:
     error = state.last_error if state is not None else ""
     if refused and not error:
         error = f"{refused} 条记录被街道服务器拒绝：{pending.last_refusal(session)}"
-    return SyncStatus(state.last_success_at if state else None, waiting + refused, error, refused)
+    conflicts = tuple(
+        session.scalars(
+            select(SyncConflict.message)
+            .where(SyncConflict.acknowledged_at.is_(None))
+            .order_by(SyncConflict.id)
+        )
+    )
+    held = session.scalar(select(func.count(HeldRecord.id))) or 0
+    return SyncStatus(
+        state.last_success_at if state else None, waiting + refused, error, refused, conflicts, held
+    )
+
+
+def acknowledge_conflicts(session: Session) -> int:
+    """Staff have read the conflicts shown: they leave the status line (the rows stay, dated)."""
+    result = session.execute(
+        update(SyncConflict).where(SyncConflict.acknowledged_at.is_(None)).values(acknowledged_at=utcnow())
+    )
+    return result.rowcount or 0
 
 
 def next_delay(failures: int, *, base: float = 30.0, cap: float = 1800.0, jitter: float = 0.2) -> float:

@@ -35,6 +35,7 @@ class SyncReport:
     rejected: int = 0
     pulled: int = 0
     errors: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # changes the server's rule did not take
     server_time: str | None = None
     offline: bool = False  # the round stopped on a network, server or key problem
 

@@ -66,10 +66,11 @@ class SyncIndicator(QLabel):
             log.warning("sync status not read", exc_info=True)
             return
         text = current.text()
-        if not current.last_error and note:
+        if not current.last_error and note and not current.conflicts:
             text = f"同步：{note}，待上传 {current.waiting} 条"
         self.setText(text)
-        self.setToolTip(current.last_error or "与街道服务器的同步")
+        # A change the street's rule did not take is listed until staff acknowledge it.
+        self.setToolTip(current.last_error or "\n".join(current.conflicts) or "与街道服务器的同步")
 
     def sync_now(self) -> None:
         """One round now (the timer's, or the menu's); a round already running is left alone."""

@@ -1,0 +1,247 @@
+"""Server copies taken at the desk: pulled pages, and the copies a push answer brings back with
+"stale" (protocol v2, docs/SYNC.md).
+
+A copy newer than the one a local record is based on (``sync_base``) replaces it; a change still
+waiting to be sent is rebased onto it: the columns that change set are put back over the server's
+copy, except a status the server's rule gives to another community, which is recorded as a
+conflict for staff. Only when something of the desk's remains does the change travel again.
+
+An event whose case is not here yet is held (``sync_held``) until the case comes down: a pull
+never drops what it cannot place, and its cursor passes only what was stored.
+
+The caller's session applies with ``session.info[APPLYING]`` set: nothing here is sent back up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Case,
+    CaseEvent,
+    CaseSequence,
+    HeldRecord,
+    OutboxEntry,
+    Resident,
+    ServiceItem,
+    SyncConflict,
+)
+from app.models.base import utcnow
+from app.services.admin.centre import current_community
+from app.services.sync.records import LOCAL_IDS, MODELS, Pulled, _from_json, _incomplete, describe
+
+# Not content: identity and bookkeeping, never re-applied by a rebase.
+_NOT_CONTENT = LOCAL_IDS | {"uuid", "version", "sync_base", "origin_community", "created_at", "updated_at"}
+
+
+def apply_page(session: Session, records: list[Pulled], here: str) -> list[str]:
+    """Apply one pulled page (the caller's transaction): cases before their events. Returns what
+    could not be applied, and the conflicts met, in words."""
+    errors: list[str] = []
+    for record in sorted(records, key=lambda r: r.type == "case_event"):
+        try:
+            with session.begin_nested():  # one bad record does not cost the page
+                if record.type == "case_event":
+                    _apply_event(session, record)
+                else:
+                    message = take(session, record, here)
+                    if message:
+                        errors.append(message)
+        except (KeyError, TypeError, ValueError, IntegrityError) as exc:
+            errors.append(_incomplete(record.type, record.uuid, exc))
+    return errors
+
+
+def take(session: Session, record: Pulled, here: str) -> str:
+    """Take the server's copy of a case or certificate; returns the conflict met, in words."""
+    model = MODELS[record.type]
+    local = session.scalar(select(model).where(model.uuid == record.uuid))
+    if local is None:
+        if record.type == "case":
+            _new_case(session, record)
+            place_held(session, record.uuid)
+        return ""
+    if record.version <= (local.sync_base or 0):
+        return ""  # this copy is based on that one or a newer one already
+    server = {k: v for k, v in _from_json(model, record.data).items() if k not in _NOT_CONTENT}
+    columns = _waiting_columns(session, record.type, record.uuid, model)
+    kept = {k: getattr(local, k) for k in columns}
+    conflict = ""
+    owner = record.data.get("owner_community")
+    if "status" in kept and kept["status"] != server.get("status") and owner and owner != here:
+        conflict = (
+            f"{describe(record.type)} {getattr(local, 'case_no', record.uuid)} 的状态“{kept.pop('status')}”"
+            f"未被采用：现由 {owner} 办理，以其状态“{server.get('status')}”为准"
+        )
+        session.add(
+            SyncConflict(
+                record_type=record.type,
+                record_uuid=record.uuid,
+                label=str(getattr(local, "case_no", record.uuid))[:60],
+                message=conflict,
+            )
+        )
+    for key, value in {**server, **kept}.items():
+        setattr(local, key, value)
+    if "updated_at" in record.data:
+        local.updated_at = _from_json(model, {"updated_at": record.data["updated_at"]})["updated_at"]
+    local.version = local.sync_base = record.version
+    if all(server.get(k) == v for k, v in kept.items()):  # nothing of the desk's remains to send
+        session.execute(
+            update(OutboxEntry)
+            .where(
+                OutboxEntry.record_type == record.type,
+                OutboxEntry.record_uuid == record.uuid,
+                OutboxEntry.sent_at.is_(None),
+            )
+            .values(sent_at=utcnow(), last_error=conflict[:500])
+        )
+    if record.type == "case":
+        place_held(session, record.uuid)
+    return conflict
+
+
+def confirm(session: Session, record_type: str, uuid: str, server_version: int) -> None:
+    """The server holds this record's content at ``server_version``: the copy is based on it now."""
+    model = MODELS.get(record_type)
+    if model is None or record_type == "case_event":
+        return
+    session.execute(
+        update(model)
+        .where(model.uuid == uuid)
+        .values(version=server_version, sync_base=server_version, updated_at=model.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _waiting_columns(session: Session, record_type: str, uuid: str, model: Any) -> list[str]:
+    """The content columns the desk's unsent changes of this record set."""
+    noted: set[str] = set()
+    for fields in session.scalars(
+        select(OutboxEntry.fields).where(
+            OutboxEntry.record_type == record_type,
+            OutboxEntry.record_uuid == uuid,
+            OutboxEntry.sent_at.is_(None),
+        )
+    ):
+        noted.update(fields or ["*"])
+    everything = [c.key for c in model.__table__.columns if c.key not in _NOT_CONTENT]
+    return everything if "*" in noted else [c for c in everything if c in noted]
+
+
+def _new_case(session: Session, record: Pulled) -> None:
+    """A case that is not here: transferred to this community (一体通办), created here, linked to
+    the resident when the applicant's ID number is known here."""
+    data = record.data
+    community = current_community(session)
+    values = _from_json(Case, data)
+    for key in ("version", "sync_base", "id"):
+        values.pop(key, None)
+    values.update(
+        uuid=record.uuid,
+        version=record.version,
+        sync_base=record.version,
+        origin_community=record.origin_community or data.get("origin_community") or community.code,
+        community_id=community.id,
+    )
+    if not values.get("case_no") or not values.get("status"):
+        raise ValueError("缺少办件编号或状态")
+    if session.scalar(select(Case.id).where(Case.case_no == values["case_no"])) is not None:
+        values["case_no"] = f"{values['case_no']}-转"[:40]
+    if values.get("item_code"):
+        values["item_id"] = session.scalar(
+            select(ServiceItem.id).where(ServiceItem.code == values["item_code"])
+        )
+    number = values.get("applicant_id_number")
+    if number:
+        resident = session.scalar(select(Resident).where(Resident.id_number == number).limit(1))
+        if resident is not None:
+            values["resident_id"] = resident.id
+            household = resident.household
+            values["grid_id"] = household.building.grid_id if household is not None else None
+    for key in ("materials_received", "materials_missing"):
+        if values.get(key) is None:
+            values[key] = []
+    session.add(Case(**values, events=[]))
+    session.flush()
+    _number_taken(session, values["case_no"])
+
+
+_CASE_NO = re.compile(r"^(?P<short>.+)-(?P<day>\d{8})-(?P<n>\d{4,})$")
+
+
+def _number_taken(session: Session, case_no: str) -> None:
+    """A case number that came down is never handed out here again: a desk restored from an older
+    copy gets its later cases back with the pull, and its counter moves past their numbers."""
+    found = _CASE_NO.match(case_no)
+    if found is None:
+        return
+    try:
+        day = dt.datetime.strptime(found["day"], "%Y%m%d").date()
+    except ValueError:
+        return
+    series = {"community_code": found["short"][:15], "day": day}
+    number = int(found["n"])
+    moved = session.execute(
+        update(CaseSequence)
+        .where(*(getattr(CaseSequence, k) == v for k, v in series.items()), CaseSequence.last < number)
+        .values(last=number)
+    )
+    if moved.rowcount == 0 and session.get(CaseSequence, (series["community_code"], day)) is None:
+        session.add(CaseSequence(**series, last=number))
+        session.flush()
+
+
+def _apply_event(session: Session, record: Pulled) -> None:
+    """Events are append-only and merged by uuid: a known uuid changes nothing. One whose case is
+    not here yet waits for it."""
+    if session.scalar(select(CaseEvent.id).where(CaseEvent.uuid == record.uuid)) is not None:
+        return
+    data = record.data
+    case_uuid = data["case_uuid"]
+    if not isinstance(case_uuid, str):
+        raise TypeError
+    case = session.scalar(select(Case).where(Case.uuid == case_uuid))
+    if case is None:
+        held = select(HeldRecord.id).where(
+            HeldRecord.record_uuid == record.uuid, HeldRecord.parent_uuid == case_uuid
+        )
+        if session.scalar(held) is None:
+            session.add(
+                HeldRecord(
+                    record_type=record.type,
+                    record_uuid=record.uuid,
+                    parent_uuid=case_uuid,
+                    record=record._asdict(),
+                )
+            )
+        return
+    values = _from_json(CaseEvent, data)
+    values.update(uuid=record.uuid, case_id=case.id)
+    values.setdefault("actor", "街道")
+    values.setdefault("action", "street_note")
+    values.setdefault("from_status", "")
+    values.setdefault("to_status", "")
+    values.setdefault("note", "")
+    values["data"] = values.get("data") or {}
+    if values.get("at") is None:
+        values.pop("at", None)
+    session.add(CaseEvent(**values))
+    session.flush()
+
+
+def place_held(session: Session, case_uuid: str) -> None:
+    """The events that waited for this case, placed now that it is here."""
+    held = list(
+        session.scalars(select(HeldRecord).where(HeldRecord.parent_uuid == case_uuid).order_by(HeldRecord.id))
+    )
+    for row in held:
+        _apply_event(session, Pulled(**row.record))
+    if held:
+        session.execute(delete(HeldRecord).where(HeldRecord.id.in_([row.id for row in held])))
