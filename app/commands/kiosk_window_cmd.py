@@ -19,7 +19,7 @@ def register(subparsers) -> None:
         "--screenshot",
         type=Path,
         metavar="PNG",
-        help="render one page at 1920x1080 to PNG and exit (nothing is saved)",
+        help="render one page at 1920x1080 to PNG and exit (nothing is saved but the audit entry for the picture)",
     )
     parser.add_argument(
         "--page",
