@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from app.config import database_url
@@ -56,3 +57,25 @@ class Context:
     def emit_lines(self, objs: Iterable[Any]) -> None:
         for obj in objs:
             self.emit(obj)
+
+
+def record_written_copy(db: Database, path: Path, *, actor: str, subject: str, purpose: str) -> None:
+    """Log a file the command has just written that holds personal data (a backup, a picture of
+    a resident's screen). A copy that could not be logged is removed rather than left behind
+    unaccounted for."""
+    from app.services.common import audit
+
+    try:
+        size = path.stat().st_size
+        with db.sessions.begin() as session:
+            audit.record(
+                session,
+                actor=actor,
+                action="export",
+                subject=subject,
+                purpose=purpose,
+                detail=f"{path}（{size} 字节）",
+            )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise

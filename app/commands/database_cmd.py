@@ -6,9 +6,11 @@ import sys
 import time
 from pathlib import Path
 
-from app.commands.context import CommandError
+from app.commands.context import CommandError, record_written_copy
 from app.config import sqlite_path
 from app.db import backup_sqlite, current_revision
+from app.services.admin.auth import find_user
+from app.services.common import audit
 from app.services.setup import demo_street as demo
 from app.services.setup.initialise import initialise
 
@@ -27,8 +29,9 @@ def register(subparsers) -> None:
     )
     init.set_defaults(handler=run_init)
 
-    backup = subparsers.add_parser("backup", help="备份数据库 / consistent copy while in use")
+    backup = subparsers.add_parser("backup", help="备份数据库 / consistent copy while in use (audited)")
     backup.add_argument("--out", required=True, type=Path, metavar="FILE")
+    backup.add_argument("--user", help="staff user the copy is recorded for (default: the OS account)")
     backup.set_defaults(handler=run_backup)
 
 
@@ -73,11 +76,22 @@ def run_backup(args, ctx) -> int:
     target = args.out.expanduser().resolve()
     if target == sqlite_path(db.url):
         raise CommandError("备份文件不能与数据库文件相同")
+    if args.user:
+        with db.sessions() as session:
+            if find_user(session, args.user) is None:
+                raise CommandError(f"用户“{args.user}”不存在")
     started = time.perf_counter()
     try:
         backup_sqlite(db.engine, target)
     except OSError as exc:
         raise CommandError(f"无法写入备份文件 {target}：{exc.strerror or exc}") from None
+    record_written_copy(
+        db,
+        target,
+        actor=audit.cli_actor(args.user),
+        subject="整个数据库",
+        purpose="备份数据库（全部居民、办件和证明）",
+    )
     ctx.emit(
         {
             "backup": str(target),

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.commands.context import CommandError
+from app.commands.context import CommandError, record_written_copy
+from app.services.common import audit
 from app.views.kiosk import SCREENSHOT_PAGES as PAGES
+
+# Pages drawn without any resident: the welcome page, the keypad (a few digits typed) and the
+# page for a made-up number that is not in the database.
+_SHOWS_NOBODY = frozenset({"home", "keypad", "norecord"})
 
 
 def register(subparsers) -> None:
@@ -14,7 +19,7 @@ def register(subparsers) -> None:
         "--screenshot",
         type=Path,
         metavar="PNG",
-        help="render one page at 1920x1080 to PNG and exit (nothing is saved)",
+        help="render one page at 1920x1080 to PNG and exit (nothing is saved but the audit entry for the picture)",
     )
     parser.add_argument(
         "--page",
@@ -44,6 +49,17 @@ def run(args, ctx) -> int:
     except ImportError as exc:
         raise CommandError(f"无法加载图形界面（Qt）：{exc}") from None
     try:
-        return run_kiosk(db, args.screenshot, page=args.page, font_scale=args.font_scale)
+        code = run_kiosk(db, args.screenshot, page=args.page, font_scale=args.font_scale)
     except (OSError, DeskStartError) as exc:
         raise CommandError(str(exc)) from None
+    if args.screenshot is not None and args.page not in _SHOWS_NOBODY:
+        # The picture is taken for the database's first registered resident: real data in a
+        # real centre, though every change of the screenshot itself is rolled back.
+        record_written_copy(
+            db,
+            args.screenshot,
+            actor=audit.cli_actor(None),
+            subject="本库第一位登记居民",
+            purpose=f"自助终端截图（{args.page}页）",
+        )
+    return code

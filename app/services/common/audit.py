@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Resident
-from app.services.common.idcard import mask
+from app.services.common.idcard import IdNumberError, mask, parse, redact
 
 
 def cli_actor(username: str | None) -> str:
@@ -46,6 +46,31 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_list(
+    session: Session, *, actor: str, action: str, shown: int, what: str, search: str = ""
+) -> AuditEntry:
+    """One entry for a list of people, or of their cases, certificates or appointments, that is
+    shown or copied: a list names many residents at once, so it is accounted for like a lookup
+    of each. The entry keeps how many rows there were and the search that chose them; an ID
+    number typed as the search is masked, so the log never holds a full one."""
+    return record(
+        session,
+        actor=actor,
+        action=action,
+        subject=f"{shown}条",
+        purpose=what[:200],
+        detail=f"搜索“{_masked_search(search)}”" if search.strip() else "",
+    )
+
+
+def _masked_search(text: str) -> str:
+    text = text.strip()
+    try:
+        return mask(parse(text).number)
+    except IdNumberError:
+        return redact(text)
 
 
 def entries_for(session: Session, resident: Resident) -> list[AuditEntry]:

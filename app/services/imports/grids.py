@@ -35,6 +35,8 @@ from app.services.grids.rules import (
     role_code,
 )
 from app.services.imports.spreadsheet import (
+    CellCleaner,
+    CorrectedCell,
     HeaderMap,
     ImportFileError,
     RejectedRow,
@@ -88,15 +90,17 @@ class GridImportReport:
     staff_updated: int = 0
     staff_unchanged: int = 0
     rejected: list[SheetRejectedRow] = field(default_factory=list)
+    corrected: list[CorrectedCell] = field(default_factory=list)  # control or bidi characters taken out
     boards_outdated: list[str] = field(default_factory=list)  # grid codes whose board content changed
     dry_run: bool = False
     strict: bool = True
     written: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k != "rejected"}
+        data = {k: v for k, v in self.__dict__.items() if k not in ("rejected", "corrected")}
         data["rejected_count"] = len(self.rejected)
         data["rejected"] = [{"sheet": r.sheet, "row": r.row, "reason": r.reason} for r in self.rejected]
+        data["corrected"] = [c.as_dict() for c in self.corrected]
         return data
 
 
@@ -183,8 +187,10 @@ class _Import:
     # --- sheet 网格 ------------------------------------------------------------------------------
     def grids(self, table: SheetRows) -> None:
         columns = HeaderMap(GRID_HEADERS, ()).columns(table.header)
+        cleaner = CellCleaner(GRID_HEADERS, sheet=GRID_SHEET)
         with self.session.no_autoflush:
             for number, cells in table.rows:
+                cells = cleaner.clean(number, cells, columns)
                 values = {k: cells[i] if i < len(cells) else None for k, i in columns.items()}
                 if all(is_blank(v) for v in values.values()):
                     continue
@@ -195,6 +201,7 @@ class _Import:
                     self.reject(GRID_SHEET, number, str(exc))
                     if code and code not in self.by_code:  # its staff rows have no grid to go to
                         self.refused_grids.setdefault(code, number)
+        self.report.corrected += cleaner.corrected
 
     def grid_row(self, number: int, code: str, values: dict[str, Any]) -> None:
         errors: list[str] = []
@@ -246,11 +253,13 @@ class _Import:
     # --- sheet 人员 ------------------------------------------------------------------------------
     def staff(self, table: SheetRows) -> None:
         columns = HeaderMap(STAFF_HEADERS, ()).columns(table.header)
+        cleaner = CellCleaner(STAFF_HEADERS, sheet=STAFF_SHEET)
         seen: dict[tuple[str, str, str], int] = {}
         for person in self.session.scalars(select(GridStaff).order_by(GridStaff.id)):
             self.existing.setdefault(person.grid_id, []).append(person)
         with self.session.no_autoflush:
             for number, cells in table.rows:
+                cells = cleaner.clean(number, cells, columns)
                 values = {k: cells[i] if i < len(cells) else None for k, i in columns.items()}
                 if all(is_blank(v) for v in values.values()):
                     continue
@@ -258,6 +267,7 @@ class _Import:
                     self.staff_row(number, values, seen)
                 except RowRejected as exc:
                     self.reject(STAFF_SHEET, number, str(exc))
+        self.report.corrected += cleaner.corrected
 
     def staff_row(self, number: int, values: dict[str, Any], seen: dict[tuple[str, str, str], int]) -> None:
         code = clean_text(values.get("grid")).replace(" ", "")

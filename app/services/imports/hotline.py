@@ -30,7 +30,7 @@ from app.services.common import audit
 from app.services.common.workdays import WorkCalendar
 from app.services.imports.hotline_routing import AddressRouter, Route
 from app.services.imports.hotline_rows import HEADER_MAP, ITEM_NAME, Order, parse_rows
-from app.services.imports.spreadsheet import ImportFileError, RejectedRow, read_table
+from app.services.imports.spreadsheet import CorrectedCell, ImportFileError, RejectedRow, read_table
 
 __all__ = [
     "HotlineImportReport",
@@ -79,6 +79,7 @@ class HotlineImportReport:
     rejected: list[RejectedRow] = field(default_factory=list)
     duplicate_rows: list[RejectedRow] = field(default_factory=list)  # which rows were skipped, and why
     orders: list[ImportedOrder] = field(default_factory=list)
+    corrected: list[CorrectedCell] = field(default_factory=list)  # control or bidi characters taken out
     file: str = ""
     dry_run: bool = False
     written: bool = False
@@ -96,6 +97,7 @@ class HotlineImportReport:
             "rejected": [{"row": r.row, "reason": r.reason} for r in self.rejected],
             "duplicate_rows": [{"row": r.row, "reason": r.reason} for r in self.duplicate_rows],
             "orders": [o.as_dict() for o in self.orders],
+            "corrected": [c.as_dict() for c in self.corrected],
         }
 
 
@@ -133,6 +135,7 @@ def import_hotline_orders(
         report.rejected += parsed.rejected
         report.duplicates += len(parsed.repeated)
         report.duplicate_rows += parsed.repeated
+        report.corrected += parsed.corrected
         _Writer(session, community, actor=actor, today=today, report=report, file=path.name).run(
             parsed.orders
         )

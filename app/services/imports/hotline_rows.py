@@ -17,6 +17,8 @@ from app.services.common.chinese import parse_chinese_number
 from app.services.common.idcard import redact
 from app.services.common.workdays import WorkCalendar
 from app.services.imports.spreadsheet import (
+    CellCleaner,
+    CorrectedCell,
     HeaderMap,
     RejectedRow,
     RowRejected,
@@ -80,14 +82,17 @@ class ParsedRows(NamedTuple):
     orders: list[Order]  # one per order number, in the file's order
     rejected: list[RejectedRow]
     repeated: list[RejectedRow]  # a second row for an order already read from this file
+    corrected: list[CorrectedCell]  # cells whose control or bidi characters were taken out
 
 
 def parse_rows(
     rows: list[tuple[int, list[Any]]], columns: dict[str, int], calendar: WorkCalendar
 ) -> ParsedRows:
-    parsed = ParsedRows([], [], [])
+    cleaner = CellCleaner(HEADERS, multiline=("content",))
+    parsed = ParsedRows([], [], [], cleaner.corrected)
     seen: dict[str, int] = {}  # order number -> the row that will be imported
     for number, cells in rows:
+        cells = cleaner.clean(number, cells, columns)
         values = {key: cells[index] if index < len(cells) else None for key, index in columns.items()}
         if all(is_blank(v) for v in values.values()):
             continue  # empty, or only columns we do not read (序号 …)

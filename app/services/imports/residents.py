@@ -20,8 +20,15 @@ from sqlalchemy.orm import Session
 from app.models import HEAD_RELATION, Building, Grid, Household, Resident
 from app.services.common import audit
 from app.services.common.idcard import redact
-from app.services.imports.resident_rows import HEADER_MAP, Place, ResidentRow, RowReader, floor_of
-from app.services.imports.spreadsheet import ImportFileError, RejectedRow, RowRejected, read_table
+from app.services.imports.resident_rows import HEADER_MAP, HEADERS, Place, ResidentRow, RowReader, floor_of
+from app.services.imports.spreadsheet import (
+    CellCleaner,
+    CorrectedCell,
+    ImportFileError,
+    RejectedRow,
+    RowRejected,
+    read_table,
+)
 
 __all__ = ["ImportFileError", "ImportReport", "RejectedRow", "import_residents"]
 
@@ -36,6 +43,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
+    corrected: list[CorrectedCell] = field(default_factory=list)  # control or bidi characters taken out
     file: str = ""
     buildings_created: int = 0
     households_created: int = 0
@@ -60,6 +68,7 @@ class ImportReport:
             "strict": self.strict,
             "written": self.written,
             "rejected": [{"row": r.row, "reason": r.reason} for r in self.rejected],
+            "corrected": [c.as_dict() for c in self.corrected],
         }
 
 
@@ -138,7 +147,11 @@ class _Importer:
     def run(self, rows: list[tuple[int, list[Any]]]) -> None:
         parsed: list[ResidentRow] = []
         seen: dict[str, int] = {}
+        cleaner = CellCleaner(
+            HEADERS, multiline=("hukou_address", "current_address")
+        )  # as typed with Alt+Enter
         for number, cells in rows:
+            cells = cleaner.clean(number, cells, self.reader.columns)
             try:
                 row = self.reader.parse_row(number, cells, seen)
             except RowRejected as exc:
@@ -146,6 +159,7 @@ class _Importer:
                 continue
             if row is not None:
                 parsed.append(row)
+        self.report.corrected = cleaner.corrected
         existing = self.existing_residents([p.info.number for p in parsed])
         for grid in self.session.scalars(select(Grid)):
             self.grids_by_code[grid.code] = grid

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.services.common.text import clean_text, removed_characters
+
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -38,6 +40,47 @@ class RowRejected(Exception):
 class RejectedRow:
     row: int  # as shown in Excel / the CSV line number
     reason: str  # in Chinese, never with a whole ID number
+
+
+@dataclass(frozen=True)
+class CorrectedCell:
+    """A cell whose control or bidi characters were taken out at import (see clean_text)."""
+
+    row: int
+    column: str  # the column's usual header, e.g. 姓名
+    removed: tuple[str, ...]  # the characters as U+202E …; never the text, which may be an ID number
+    sheet: str = ""  # for a workbook of several sheets (网格, 人员)
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"row": self.row, "column": self.column, "removed": list(self.removed)}
+        return {"sheet": self.sheet, **data} if self.sheet else data
+
+
+class CellCleaner:
+    """Takes control and bidi characters out of the text cells an importer reads, before it reads
+    them, and keeps the list of what it corrected for the report. ``headers`` as for HeaderMap;
+    the fields in ``multiline`` keep their line breaks."""
+
+    def __init__(
+        self, headers: dict[str, tuple[str, ...]], *, multiline: Iterable[str] = (), sheet: str = ""
+    ):
+        self.labels = {key: names[0] for key, names in headers.items()}
+        self.multiline = frozenset(multiline)
+        self.sheet = sheet
+        self.corrected: list[CorrectedCell] = []
+
+    def clean(self, number: int, cells: list[Any], columns: dict[str, int]) -> list[Any]:
+        cleaned = list(cells)
+        for key, index in sorted(columns.items(), key=lambda item: item[1]):
+            value = cells[index] if index < len(cells) else None
+            if not isinstance(value, str):
+                continue
+            multiline = key in self.multiline
+            removed = removed_characters(value, multiline=multiline)
+            if removed:
+                cleaned[index] = clean_text(value, multiline=multiline)
+                self.corrected.append(CorrectedCell(number, self.labels[key], tuple(removed), self.sheet))
+        return cleaned
 
 
 @dataclass

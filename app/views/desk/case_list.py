@@ -96,6 +96,7 @@ class CaseListPanel(QWidget):
         self._ctx = ctx
         self._today = today or dt.date.today
         self._usernames: dict[str, str] = {}  # display name -> username, for the staff field
+        self._stale = True  # read (and audited) when first shown, not when the window opens
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
@@ -134,7 +135,19 @@ class CaseListPanel(QWidget):
         self._connect_filters()
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.reload)
-        self.reload()
+
+    def showEvent(self, event) -> None:  # noqa: N802 — Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def reload_when_shown(self) -> None:
+        """After a change made elsewhere (a new case, a sync): reload now if the list is on screen,
+        else when it is next shown, so a list nobody looks at is neither read nor logged."""
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
 
     # -- building ------------------------------------------------------------------------------
     def _build_filter_bar(self) -> None:
@@ -290,10 +303,16 @@ class CaseListPanel(QWidget):
         self.search_timer.stop()
         selected = self.selected_case_no()
         try:
-            rows = list_cases(self._ctx.db.sessions, self.current_filter(), today=self._today())
+            rows = list_cases(
+                self._ctx.db.sessions,
+                self.current_filter(),
+                today=self._today(),
+                actor=self._ctx.user.username,
+            )
         except CaseSearchFailed as exc:
             self.count_label.setText(f"<span style='color:#b42318'>查询失败：{exc}，请稍后刷新</span>")
             return
+        self._stale = False
         self.model.set_rows(rows)
         overdue = sum(1 for r in rows if r.deadline == "overdue")
         self.count_label.setText(f"共 {len(rows)} 件，其中超期 {overdue} 件")

@@ -21,6 +21,7 @@ from app.printing.certificates.renderer import PDF_RENDERER
 from app.services.certificates.issue import CertificateRenderer, IssuedCertificate, reprint_certificate
 from app.services.certificates.listing import stored_templates
 from app.services.certificates.register import CertificateError, RegisterRow, register_rows, void
+from app.services.common import audit
 from app.views.desk.context import DeskContext
 from app.views.ops import Op, failure_text
 from app.views.row_model import RowTableModel
@@ -88,13 +89,27 @@ class CertificateRegisterPage(QWidget):
         self.reprint_button.clicked.connect(self.reprint)
         self.void_button.clicked.connect(self.void_selected)
         self.batch_button.clicked.connect(self.open_batch)
-        self.reload()
+        self._loaded = False
+
+    def showEvent(self, event) -> None:  # noqa: N802 — read (and audited) when first looked at
+        super().showEvent(event)
+        if not self._loaded:
+            self.reload()
 
     def reload(self) -> None:
-        with self.ctx.db.sessions() as session:
-            rows = register_rows(
-                session, template_code=self.template.currentData(), text=self.search.text().strip() or None
+        search = self.search.text().strip()
+        with self.ctx.db.sessions.begin() as session:
+            rows = register_rows(session, template_code=self.template.currentData(), text=search or None)
+            # The register names every holder: looking at it is recorded like a lookup.
+            audit.record_list(
+                session,
+                actor=self.ctx.user.username,
+                action="lookup",
+                shown=len(rows),
+                what=f"查看证明台账（{self.template.currentText()}）",
+                search=search,
             )
+        self._loaded = True
         self.model.set_rows(rows)
         self.count.setText(f"共 {len(rows)} 份")
 

@@ -46,7 +46,7 @@ class DeskWindow(QMainWindow):
         self.cases = CaseListPanel(ctx)
         self.cases.case_opened.connect(self.open_case)
         self.tabs.addTab(self.cases, "办件管理")
-        self.intake.case_recorded.connect(lambda _no: self.cases.reload())
+        self.intake.case_recorded.connect(lambda _no: self.cases.reload_when_shown())
         self.register = CertificateRegisterPage(ctx)
         self.tabs.addTab(self.register, "证明台账")
         self.appointments = AppointmentsPage(ctx)
@@ -58,7 +58,7 @@ class DeskWindow(QMainWindow):
         self.tabs.addTab(self.grids, "网格管理")
         self.setCentralWidget(self.tabs)
         self.sync = SyncIndicator(ctx.db, self, runner=ctx.runner)
-        self.sync.synced.connect(lambda report: report.pulled and self.cases.reload())
+        self.sync.synced.connect(lambda report: report.pulled and self.cases.reload_when_shown())
         self.intake.case_recorded.connect(lambda _no: self.sync.refresh())
         self._build_menu()
         user = ctx.user

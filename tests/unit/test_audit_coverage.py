@@ -1,0 +1,217 @@
+"""Every command that shows or copies personal data writes an audit row (issue 20, point 9).
+
+The commands are read from the real argument parser, so a new subcommand fails
+``test_every_command_has_a_decision`` until it is put in one of the two tables below: PERSONAL
+(how to run it on the demo street; the run must add an audit row) or NOT_PERSONAL (why it shows
+and copies nobody's data). The desk's screens have the same check in tests/gui/test_audit_screens.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from app.cli import build_parser, main
+from app.db import Database
+from app.models import AuditEntry, Household, Resident
+from app.services.common.idcard import check_digit
+from tests.unit.spreadsheets import write_csv
+
+FULL_ID = re.compile(r"\d{17}[\dXx]")
+GRID = "610202010001001"
+
+
+@dataclass
+class Scene:
+    """The demo street, a resident with a household, and a folder for the files commands write."""
+
+    db: Database
+    tmp: Path
+    capsys: pytest.CaptureFixture
+
+    @property
+    def person(self) -> Resident:
+        with self.db.sessions() as session:
+            household = session.scalars(select(Household).where(Household.members.any()).limit(1)).one()
+            return household.members[0]
+
+    def file(self, name: str) -> str:
+        return str(self.tmp / name)
+
+    def run(self, *argv: str) -> list[dict]:
+        """A command run to set the scene (before the audit rows are counted)."""
+        assert main(["--db", self.db.url, *argv]) == 0, self.capsys.readouterr().err
+        out = self.capsys.readouterr().out
+        return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+    def serial(self) -> str:
+        """An issued certificate, for the commands that act on one."""
+        argv = ["certificate", "issue", "--template", "JZZM", "--id", self.person.id_number]
+        fields = ["--field", "purpose=办理居住证", "--field", "since=2012-05-01"]
+        return self.run(*argv, *fields, "--out", self.file("issued.pdf"))[0]["serial"]
+
+    def tagged(self, code: str) -> str:
+        self.run("tags", "assign", code, self.person.id_number)
+        return self.person.id_number
+
+
+def _residents_csv(scene: Scene) -> str:
+    number = "61020219900102123"  # the last digit odd: a man
+    rows = [["姓名", "公民身份号码", "性别"], ["周小军", number + check_digit(number), "男"]]
+    return str(write_csv(scene.tmp / "花名册.csv", rows))
+
+
+def _hotline_csv(scene: Scene) -> str:
+    header = ["工单编号", "来电时间", "诉求人", "联系电话", "地址", "诉求内容"]
+    row = ["AUD-1", "2026-11-20 09:15", "王女士", "13800000000", "某某路无名小区", "楼道垃圾多日未清运"]
+    return str(write_csv(scene.tmp / "12345.csv", [header, row]))
+
+
+def _grids_xlsx(scene: Scene) -> str:
+    book = Workbook()
+    grids = book.active
+    grids.title = "网格"
+    grids.append(["网格编码", "网格名称", "所属社区"])
+    grids.append([GRID, "第1网格", "桃园社区"])
+    staff = book.create_sheet("人员")
+    staff.append(["网格编码", "姓名", "角色", "电话"])
+    staff.append([GRID, "周新来", "志愿者", "13900001111"])
+    path = scene.tmp / "grids.xlsx"
+    book.save(path)
+    return str(path)
+
+
+Argv = Callable[[Scene], list[str]]
+
+# Shows or copies personal data: how to run it on the demo street. Each run must add an audit row.
+PERSONAL: dict[str, Argv] = {
+    "desk": lambda s: [
+        "desk", "--screenshot", s.file("desk.png"), "--user", "qiantai", "--lookup", s.person.id_number
+    ],
+    "kiosk": lambda s: ["kiosk", "--screenshot", s.file("kiosk.png"), "--page", "cases"],
+    "backup": lambda s: ["backup", "--out", s.file("copy.db")],
+    "lookup": lambda s: ["lookup", s.person.id_number],
+    "import residents": lambda s: ["import", "residents", _residents_csv(s)],
+    "import hotline": lambda s: ["import", "hotline", _hotline_csv(s)],
+    "import grids": lambda s: ["import", "grids", _grids_xlsx(s)],  # staff names and phones
+    "case accept": lambda s: ["case", "accept", "--item", "ZM-001", "--id", s.person.id_number],
+    "cases": lambda s: ["cases"],
+    "certificate issue": lambda s: [
+        "certificate", "issue", "--template", "JZZM", "--id", s.person.id_number,
+        "--field", "purpose=办理居住证", "--field", "since=2012-05-01", "--out", s.file("c.pdf"),
+    ],
+    "certificate reprint": lambda s: ["certificate", "reprint", s.serial(), "--out", s.file("again.pdf")],
+    "certificate void": lambda s: ["certificate", "void", s.serial(), "--reason", "信息有误"],
+    "certificate register": lambda s: ["certificate", "register"],
+    "certificate batch": lambda s: [
+        "certificate", "batch", "--template", "GLJT", "--min-age", "80", "--grid", GRID,
+        "--out", s.file("batch.pdf"),
+    ],
+    "tags assign": lambda s: ["tags", "assign", "low_income", s.person.id_number],
+    "tags unassign": lambda s: ["tags", "unassign", "low_income", s.tagged("low_income")],
+    "appointments": lambda s: ["appointments"],
+    "boards": lambda s: ["boards", "--grid", GRID, "--out", s.file("board.pdf")],  # grid staff's phones
+}  # fmt: skip
+
+# Shows and copies nobody's personal data, and why.
+NOT_PERSONAL: dict[str, str] = {
+    "init": "creates or upgrades the database; --demo makes up its people and prints only counts",
+    "id check": "checks the numbers it is given; reads nothing from the database",
+    "catalogue": "the service items",
+    "centre": "which community the centre serves",
+    "user add": "a staff account; prints its username, role and display name",
+    "user list": "the centre's own staff accounts, no residents",
+    "calendar list": "holidays and working days",
+    "calendar set": "holidays and working days",
+    "calendar unset": "holidays and working days",
+    "calendar import": "holidays and working days",
+    "templates": "certificate templates",
+    "certificate verify": "what the paper in the checker's hand carries: title, date, the holder's masked name",
+    "certificate export-key": "the centre's public key",
+    "certificate trust-key": "another centre's public key",
+    "kiosk-pin": "the kiosk's administrator PIN (audited as a settings change)",
+    "sync": "machine to machine, to the street office's own server; prints only counts",
+    "sync-config": "the street server's address and key",
+    "street-server": "serves the street's API; its /street page shows counts",
+    "street-admin register": "a community's API key",
+    "street-admin list": "the registered communities",
+    "tags list": "the tag definitions",
+    "tags add": "a tag definition",
+}
+
+
+def leaf_commands(parser: argparse.ArgumentParser, prefix: str = "") -> set[str]:
+    """Every runnable command path (``certificate register``), read from the parser itself."""
+    found: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found |= leaf_commands(sub, f"{prefix} {name}".strip())
+    return found or {prefix}
+
+
+def test_every_command_has_a_decision():
+    commands = leaf_commands(build_parser())
+    assert not set(PERSONAL) & set(NOT_PERSONAL)
+    assert commands - set(PERSONAL) - set(NOT_PERSONAL) == set(), "new commands: audited or not?"
+    assert set(PERSONAL) | set(NOT_PERSONAL) == commands, "the tables name commands that are gone"
+
+
+def _audit_rows(db: Database) -> list[AuditEntry]:
+    with db.sessions() as session:
+        return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+@pytest.mark.parametrize("command", sorted(PERSONAL))
+def test_a_command_that_shows_personal_data_writes_an_audit_row(command, demo_db, tmp_path, capsys, request):
+    if command in ("desk", "kiosk"):
+        request.getfixturevalue("qapp")  # the windows draw their screenshot with Qt
+    scene = Scene(demo_db, tmp_path, capsys)
+    argv = PERSONAL[command](scene)
+    before = len(_audit_rows(demo_db))
+    code = main(["--db", demo_db.url, *argv])
+    assert code == 0, capsys.readouterr()
+    added = _audit_rows(demo_db)[before:]
+    assert added, f"yichuang {command} wrote no audit row"
+    for entry in added:
+        assert not FULL_ID.search(f"{entry.subject} {entry.purpose} {entry.detail}"), entry.subject
+
+
+def test_listing_searches_are_logged_with_the_search_and_never_a_full_id_number(demo_db, tmp_path, capsys):
+    scene = Scene(demo_db, tmp_path, capsys)
+    number, name = scene.person.id_number, scene.person.name
+    serial = scene.serial()
+    rows = scene.run("certificate", "register", "--search", number, "--user", "qiantai")
+    assert [r["serial"] for r in rows] == [serial]
+    scene.run("cases", "--search", name[:1], "--user", "houtai")
+    register, cases = _audit_rows(demo_db)[-2:]
+    assert (register.actor, register.action, register.subject) == ("qiantai", "export", "1条")
+    assert number[:4] in register.detail and number not in register.detail
+    assert (cases.actor, cases.action) == ("houtai", "export") and f"“{name[:1]}”" in cases.detail
+    with demo_db.sessions() as session:
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.detail.contains(number))
+            )
+            == 0
+        )
+
+
+def test_a_backup_that_cannot_be_logged_is_not_left_behind(demo_db, tmp_path, capsys, monkeypatch):
+    from app.services.common import audit
+
+    def log_unavailable(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(audit, "record", log_unavailable)
+    target = tmp_path / "copy.db"
+    assert main(["--db", demo_db.url, "backup", "--out", str(target)]) != 0
+    assert not target.exists()
