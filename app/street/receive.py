@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, defer, sessionmaker
 
 from app.models.base import utcnow
 from app.street.incoming import AskedKey, Incoming
+from app.street.limits import MAX_KEYS  # noqa: F401 — defined with the other limits
 from app.street.models import (
     STREET,
     PushBatch,
@@ -24,9 +25,6 @@ from app.street.models import (
     StreetCommunity,
 )
 from app.street.store import ESCALATED, MAX_RECORDS, Conflict, allocate, retrying
-
-MAX_KEYS = 5000  # records asked about in one "known" request
-
 
 # --- push ----------------------------------------------------------------------------------------
 
