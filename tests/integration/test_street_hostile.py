@@ -6,10 +6,14 @@ stores can stop a later answer or pull (docs/SYNC.md, Limits).
 from __future__ import annotations
 
 import json
+import math
 import uuid
+from urllib.parse import quote
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.street import admin, store
@@ -315,3 +319,145 @@ def test_the_street_cannot_answer_a_case_it_could_not_send_and_changes_nothing(h
             assert session.scalar(select(func.count()).select_from(StreetCaseEvent)) == events_before
             row = session.get(StreetCase, uid)
             assert (row.status, row.version) == ("escalated", version_before)
+
+
+# --- a seeded property test: hostile bodies at every endpoint, zero 5xx ------------------------
+
+_odd_characters = st.one_of(
+    st.characters(),
+    st.characters(categories=["Cs"]),  # lone surrogates: written as \u escapes by json.dumps
+    st.sampled_from('\x00\x1f\x7f\u202e[]{}"\\'),
+)
+_texts = st.one_of(
+    st.text(_odd_characters, max_size=40),
+    # What broke the server once, drawn as often as anything random.
+    st.sampled_from(["", "a\x00b", "\x00", "\ud800", "x\udfff", "a" * 37, "字" * (MAX_TEXT + 1), "\u202e"]),
+)
+_numbers = st.one_of(
+    st.integers(),
+    st.sampled_from(
+        [0, -1, MAX_VERSION, MAX_VERSION + 1, 2**53 - 1, 2**53, 2**53 + 1, -(2**53), 2**64, 10**400]
+    ),
+    st.floats(),
+    st.sampled_from([math.nan, math.inf, -math.inf]),  # json.dumps writes them
+)
+_scalars = st.one_of(st.none(), st.booleans(), _texts, _numbers)
+_deep = st.one_of(st.integers(1, 400), st.sampled_from([MAX_DEPTH, 300, 350])).map(nested)
+_values = st.one_of(
+    st.recursive(
+        _scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_texts, inner, max_size=4),
+        max_leaves=10,
+    ),
+    _deep,
+)
+
+
+_HOSTILE = {"type": _texts, "uuid": _texts, "version": _numbers, "origin_community": _texts, "data": _values}
+
+
+def _mutated(draw, valid: dict, *, most: int = 2) -> dict:
+    """``valid`` with up to ``most`` changes (a field hostile, or gone, or a hostile value inside
+    its data): one wrong thing in an otherwise good request is what reaches deepest."""
+    record = json.loads(json.dumps(valid))
+    for _ in range(draw(st.integers(0, most))):
+        where = draw(st.sampled_from([*sorted(record), "drop", "inside"]))
+        if where == "drop" and record:
+            record.pop(draw(st.sampled_from(sorted(record))))
+        elif where == "inside" and isinstance(record.get("data"), dict):
+            names = [_texts, st.sampled_from(sorted(record["data"]))] if record["data"] else [_texts]
+            key = draw(st.one_of(*names))
+            record["data"][key] = draw(_values)
+        elif where in record:
+            record[where] = draw(_HOSTILE.get(where, _values))
+    return record
+
+
+@st.composite
+def _records(draw, origin: str):
+    made = {"case": case, "case_event": lambda o: event(o, str(uuid.uuid4())), "certificate": certificate}
+    kind = draw(st.sampled_from(sorted(made)))
+    return _mutated(draw, made[kind](origin))
+
+
+@st.composite
+def _keys(draw):
+    return _mutated(draw, {"type": "case", "uuid": str(uuid.uuid4()), "version": 1}, most=1)
+
+
+@st.composite
+def _requests(draw, origin: str, escalated: list[str]):
+    """(method, path, params, body or None, as which role)."""
+    endpoint = draw(st.sampled_from(["push", "known", "pull", "answer", "summary"]))
+    if endpoint in ("push", "known"):
+        items = _records(origin) if endpoint == "push" else _keys()
+        body: dict = {"records": draw(st.lists(items, min_size=1, max_size=3))}
+        if endpoint == "push":
+            body["batch_id"] = str(uuid.uuid4())
+        if draw(st.booleans()):
+            body = _mutated(draw, body, most=1)
+        return "POST", f"/api/v1/{endpoint}", {}, body, "community"
+    if endpoint == "pull":
+        params = {
+            "cursor": draw(st.one_of(st.integers(-1, 2**64), st.text(max_size=10))),
+            "limit": draw(st.one_of(st.integers(-1, 2000), st.text(max_size=10))),
+        }
+        return "GET", "/api/v1/pull", params, None, "community"
+    if endpoint == "answer":
+        target = draw(
+            st.one_of(st.sampled_from(escalated), st.text(st.characters(codec="utf-8"), max_size=40))
+        )
+        body = _mutated(draw, {"status": "completed", "note": "办结", "owner_community": None}, most=1)
+        path = f"/api/v1/street/cases/{quote(target, safe='')}/answer"
+        return "POST", path, {}, body, "street"
+    return "GET", draw(st.sampled_from(["/api/v1/street/summary", "/street"])), {}, None, "street"
+
+
+def _encoded(draw, body) -> bytes:
+    """JSON as a hostile client may write it (NaN, \\u escapes), or cut short, or not JSON."""
+    raw = json.dumps(body, allow_nan=True).encode()
+    shape = draw(st.sampled_from(["json"] * 6 + ["cut", "bytes"]))
+    if shape == "cut":
+        return raw[: draw(st.integers(0, len(raw)))]
+    if shape == "bytes":
+        return draw(st.binary(max_size=64))
+    return raw
+
+
+def test_hostile_requests_never_get_a_5xx(server, community):
+    """Seeded and bounded (600 requests, a few seconds): every answer is below 500, and every refusal
+    is in the documented shape. Afterwards the community's pull and the street's views still work."""
+    code, headers = community()
+    roles = {"community": headers, "street": street(server)}
+    escalated = [case(code, status="escalated") for _ in range(3)]
+    with httpx.Client(base_url=server["url"], timeout=60) as client:
+        assert post(client, "/api/v1/push", headers, push_body(*escalated)).status_code == 200
+
+        @settings(
+            max_examples=600,
+            derandomize=True,  # the same requests on every run
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(request=_requests(code, [r["uuid"] for r in escalated]), data=st.data())
+        def run(request, data):
+            method, path, params, body, role = request
+            content = None if body is None else _encoded(data.draw, body)
+            if content is not None and data.draw(st.booleans(), label="chunked"):
+                content = iter([content[:7], content[7:]])  # no Content-Length
+            response = client.request(
+                method,
+                path,
+                params=params,
+                content=content,
+                headers={**roles[role], "Content-Type": "application/json"},
+            )
+            assert response.status_code < 500, (method, path, response.status_code, response.text[:300])
+            if response.status_code >= 400:
+                assert_refused(response, response.status_code)
+
+        run()
+        pull_all(client, headers)
+        for path in ("/api/v1/street/summary", "/street"):
+            assert client.get(path, headers=street(server)).status_code == 200
