@@ -1,7 +1,10 @@
 """The street server's HTTP API (FastAPI): sync for the communities, answers and views for the
 street office. ``create_app(db_url)`` builds it; docs/SYNC.md describes the protocol. The wire
 format is in app.street.schemas, the guard every request passes in app.street.middleware, and the
-street office's page in app.street.page.
+street office's page in app.street.page, the limits in app.street.limits.
+
+No request is answered 500 for what it holds: a malformed one is refused (4xx) before it reaches
+the database, and whatever is stored can be written in every later answer (docs/SYNC.md, Limits).
 """
 
 import base64
@@ -25,7 +28,9 @@ from app import __version__
 from app.street import admin, receive, store
 from app.street.admin import Caller, authenticate
 from app.street.incoming import AskedKey, Incoming
-from app.street.middleware import MAX_BODY_BYTES, GuardMiddleware, ensure_log_handler
+from app.street.limits import MAX_BODY_BYTES, MAX_KEYS, MAX_RECORDS, MAX_SAFE_INTEGER, unservable
+from app.street.middleware import GuardMiddleware, access_log, ensure_log_handler
+from app.street.models import StreetCase
 from app.street.page import render_page
 from app.street.schemas import (
     PUSH_SCHEMA,
@@ -95,7 +100,7 @@ def create_app(
     def invalid_request(_request: Request, exc: RequestValidationError):
         # FastAPI's shape without the offending input: it may hold personal data, or text that
         # cannot be written as UTF-8 (a lone surrogate), which would turn a 422 into a 500.
-        errors = [{k: v for k, v in error.items() if k != "input"} for error in exc.errors()]
+        errors = [_without_input(error) for error in exc.errors()]
         return Response(json.dumps({"detail": jsonable_encoder(errors)}), 422, media_type="application/json")
 
     @app.exception_handler(store.StoreError)
@@ -122,8 +127,8 @@ def create_app(
     )
     async def push(request: Request, who: Annotated[Caller, Depends(community)]):
         body = _push_body(await request.body())
-        if len(body.records) > store.MAX_RECORDS:
-            raise HTTPException(413, f"一批最多 {store.MAX_RECORDS} 条记录")
+        if len(body.records) > MAX_RECORDS:
+            raise HTTPException(413, f"一批最多 {MAX_RECORDS} 条记录")
         records = [Incoming(r.type, r.uuid, r.version, r.origin_community, r.data) for r in body.records]
         results, (first, receipt) = await run_in_threadpool(
             receive.push, sessions, who.code, str(body.batch_id), records
@@ -142,11 +147,11 @@ def create_app(
         "/api/v1/known",
         response_model=KnownResponse,
         tags=["sync"],
-        responses={413: {"description": f"more than {receive.MAX_KEYS} records"}},
+        responses={413: {"description": f"more than {MAX_KEYS} records"}},
     )
     def known(body: KnownRequest, who: Annotated[Caller, Depends(community)]):
-        if len(body.records) > receive.MAX_KEYS:
-            raise HTTPException(413, f"一次最多询问 {receive.MAX_KEYS} 条记录")
+        if len(body.records) > MAX_KEYS:
+            raise HTTPException(413, f"一次最多询问 {MAX_KEYS} 条记录")
         keys = [AskedKey(k.type, k.uuid, k.version, k.hash or "") for k in body.records]
         payload = {"known": receive.known(sessions, who.code, keys), "server_time": store.now_iso()}
         return Response(to_json(payload), media_type="application/json")  # built in the documented shape
@@ -154,12 +159,14 @@ def create_app(
     @app.get("/api/v1/pull", response_model=PullResponse, tags=["sync"])
     def pull(
         who: Annotated[Caller, Depends(community)],
-        cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
-        limit: Annotated[int, Query(ge=1, le=store.MAX_RECORDS)] = 500,
-        own_since: Annotated[int | None, Query(ge=0, le=2**62)] = None,
-        own_before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+        cursor: Annotated[int, Query(ge=0, le=MAX_SAFE_INTEGER)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_RECORDS)] = 500,
+        own_since: Annotated[int | None, Query(ge=0, le=MAX_SAFE_INTEGER)] = None,
+        own_before: Annotated[int | None, Query(ge=1, le=MAX_SAFE_INTEGER)] = None,
     ):
-        return store.pull(sessions, who.code, cursor, limit, own_since, own_before)
+        page = store.pull(sessions, who.code, cursor, limit, own_since, own_before)
+        page["records"] = [record for record in page["records"] if _servable(record, who.code)]
+        return Response(to_json(page), media_type="application/json")  # each record checked above
 
     @app.post("/api/v1/street/cases/{case_uuid}/answer", response_model=AnswerResponse, tags=["street"])
     def answer(
@@ -167,7 +174,16 @@ def create_app(
         case_uuid: Annotated[str, Path(pattern=r"^[0-9A-Za-z-]{1,36}$")],
         _who: Annotated[Caller, Depends(street)],
     ):
-        return store.answer(sessions, case_uuid, body.status, body.note, body.owner_community)
+        # Checked before the answer is written, not after: an answer must never be committed and
+        # then fail to be sent. Only a row stored before the limits can fail this; a push that
+        # changes the case meanwhile is held to the limits, so the check still holds at commit.
+        with sessions() as session:
+            row = session.get(StreetCase, case_uuid)
+            why = None if row is None else unservable(dict(store.case_record(row), version=row.version + 1))
+        if why is not None:
+            raise HTTPException(409, f"该办件在服务器上的记录超出限制（{why}），无法答复")
+        answered = store.answer(sessions, case_uuid, body.status, body.note, body.owner_community)
+        return Response(to_json(answered), media_type="application/json")
 
     @app.get("/api/v1/street/summary", tags=["street"])
     def summary(_who: Annotated[Caller, Depends(street)]) -> dict:
@@ -207,6 +223,34 @@ def _invalid(exc: ValidationError) -> RequestValidationError:
     return RequestValidationError(
         [dict(error, loc=("body", *error["loc"])) for error in exc.errors(include_url=False)]
     )
+
+
+def _servable(record: dict, community: str) -> bool:
+    """Whether a pulled record can travel. One that cannot (stored before the limits) is left
+    out with a log line naming it, never its data, and the cursor passes it: it must not stop
+    every later pull of the community."""
+    why = unservable(record)
+    if why is not None:
+        access_log.warning(
+            json.dumps(
+                {
+                    "event": "skipped",
+                    "community": community,
+                    "type": record["type"],
+                    "uuid": record["uuid"],
+                    "reason": why,
+                },
+                ensure_ascii=False,
+            )
+        )
+    return why is None
+
+
+def _without_input(error: dict) -> dict:
+    """A validation error without the input, nor the exception object pydantic keeps in ctx."""
+    kept = {k: v for k, v in error.items() if k not in ("input", "url")}
+    ctx = {k: v for k, v in kept.pop("ctx", {}).items() if not isinstance(v, Exception)}
+    return dict(kept, ctx=ctx) if ctx else kept
 
 
 def _basic_password(header: str) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, defer, sessionmaker
 from app.models.base import utcnow
 from app.services.common.digest import content_hash
 from app.street.incoming import AskedKey, Incoming
+from app.street.limits import MAX_KEYS  # noqa: F401 — defined with the other limits
 from app.street.models import (
     STREET,
     PushBatch,
@@ -24,9 +25,6 @@ from app.street.models import (
     StreetCertificate,
 )
 from app.street.store import ESCALATED, MAX_RECORDS, Conflict, allocate, case_record, retrying
-
-MAX_KEYS = 5000  # records asked about in one "known" request
-
 
 # --- push ----------------------------------------------------------------------------------------
 

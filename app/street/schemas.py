@@ -1,15 +1,22 @@
 """The wire format of protocol v2 (docs/SYNC.md) as pydantic models: what the routes accept and
-answer, and what the OpenAPI document at /openapi.json describes."""
+answer, and what the OpenAPI document at /openapi.json describes. The validators hold what comes
+in to the limits of app.street.limits, so a malformed request is a 422 before anything is read
+from or written to the database."""
 
 from __future__ import annotations
 
 import uuid as uuidlib
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from app.street.receive import MAX_KEYS
-from app.street.store import MAX_RECORDS
+from app.street.limits import MAX_KEYS, MAX_RECORDS, MAX_SAFE_INTEGER, MAX_VERSION, breach, key_text
+
+
+def _key(value: str) -> str:
+    if (why := key_text(value)) is not None:
+        raise ValueError(why)
+    return value
 
 
 class Record(BaseModel):
@@ -17,11 +24,26 @@ class Record(BaseModel):
     uuid: str = Field(min_length=1, max_length=36)
     version: int = Field(
         ge=0,
-        le=2**53,
+        le=MAX_VERSION,
         description="pushed: the server version the change is based on (0: new); pulled: the server's",
     )
     origin_community: str = Field(min_length=1, max_length=15)
     data: dict[str, Any] = Field(description="the record's columns; a case_event's include case_uuid")
+
+    _uuid = field_validator("uuid")(_key)
+
+    @field_validator("data")
+    @classmethod
+    def _within_limits(cls, data: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        # NUL and lone surrogates inside data are left to the push, which refuses such a record
+        # on its own (docs/SYNC.md); only an event's case_uuid is looked up before that.
+        if (why := breach(data)) is not None:
+            raise ValueError(why)
+        case_uuid = data.get("case_uuid")
+        is_key = info.data.get("type") == "case_event" and isinstance(case_uuid, str)
+        if is_key and (why := key_text(case_uuid)) is not None:
+            raise ValueError(f"case_uuid {why}")
+        return data
 
 
 class PushRequest(BaseModel):
@@ -32,10 +54,13 @@ class PushRequest(BaseModel):
 class RecordKey(BaseModel):
     type: Literal["case", "case_event", "certificate"]
     uuid: str = Field(min_length=1, max_length=36)
-    version: int = Field(ge=0, le=2**53)
+    # Up to what JSON holds exactly: a desk may ask about a version the server itself raised.
+    version: int = Field(ge=0, le=MAX_SAFE_INTEGER)
     hash: str | None = Field(
         default=None, pattern=r"^[0-9a-f]{64}$", description="the content hash (cases, certificates)"
     )
+
+    _uuid = field_validator("uuid")(_key)
 
 
 class KnownRequest(BaseModel):

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models.base import utcnow
+from app.street.limits import MAX_RECORDS  # noqa: F401 — defined with the other limits
 from app.street.models import (  # noqa: F401 — open_store is part of this module's face
     STREET,
     StreetCase,
@@ -26,7 +27,6 @@ from app.street.models import (  # noqa: F401 — open_store is part of this mod
     open_store,
 )
 
-MAX_RECORDS = 1000
 ESCALATED = "escalated"
 ANSWER_STATUSES = ("in_progress", "completed")
 STREET_ACTOR = "街道办事处"
