@@ -14,7 +14,6 @@ import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 
-from app.printing.certificates.pdf import missing_glyph_report, render_certificate
 from app.services.certificates.issue import RenderJob
 
 PARALLEL_FROM = 40  # certificates; below this one process is quicker than starting workers
@@ -22,6 +21,8 @@ PARALLEL_FROM = 40  # certificates; below this one process is quicker than start
 
 def render_job(job: RenderJob) -> bytes:
     """Top level so that spawned worker processes can run it."""
+    from app.printing.certificates.pdf import render_certificate
+
     return render_certificate(
         job.spec,
         job.values,
@@ -35,12 +36,16 @@ def render_job(job: RenderJob) -> bytes:
 
 class PdfCertificateRenderer:
     """reportlab pages; batches on worker processes (spawned, so no Qt or database handle is
-    inherited), joined with pdfium (about 20× quicker than a Python PDF parser)."""
+    inherited), joined with pdfium (about 20× quicker than a Python PDF parser). reportlab and the
+    fonts load with the first certificate, not when a screen that may issue one is built: the
+    desk's start-up does not wait for them."""
 
     def __init__(self, workers: int | None = None):
         self.workers = workers
 
     def missing_glyphs(self, values: Mapping[str, object]) -> dict[str, list[str]]:
+        from app.printing.certificates.pdf import missing_glyph_report
+
         return missing_glyph_report(values)
 
     def render(self, job: RenderJob) -> bytes:

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.common import audit
-from app.services.kiosk.service import KioskError, day_appointments, mark_attended
+from app.services.kiosk.booking import day_appointments, mark_attended
+from app.services.kiosk.common import KioskError
 from app.views.desk.context import DeskContext
 from app.views.row_model import RowTableModel
 
