@@ -19,6 +19,7 @@ owner the server decides (``owner_community``). The version is compared once, as
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from typing import Any, NamedTuple
 
@@ -32,6 +33,7 @@ from app.street.models import StreetCase, StreetCaseEvent, StreetCertificate
 
 PER_END = {"updated_at", "community_code", "owner_community", "uuid", "id"}
 ENVELOPE = {"version"}  # compared as the record's version, not again inside its data
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SECRET = ("id_number", "hash", "qr_payload")  # never printed in a failure message
 
 
@@ -98,7 +100,12 @@ def check(
         found.append(
             Violation("not_quiet", "", "", "", "the desks still moved records after every healing pass")
         )
-    found += [Violation("held", "", "", "", f"a healing round reported: {error}") for error in heal_errors]
+    alike: dict[str, int] = {}
+    for error in heal_errors:  # one line for a case's events not saved, with how many
+        shape = UUID.sub("…", error, count=1)
+        alike[shape] = alike.get(shape, 0) + 1
+    for shape, times in alike.items():
+        found.append(Violation("held", "", "", "", f"a healing round reported {times} time(s): {shape}"))
     for code, held in desks.items():
         if held.waiting:
             found.append(

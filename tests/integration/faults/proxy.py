@@ -27,7 +27,7 @@ HEAD_LIMIT = 64 * 1024
 @dataclass(frozen=True, slots=True)
 class Fault:
     kind: str  # "pass", one of FAULTS, or "kill"
-    fraction: float  # where a cut falls, as a share of the bytes; the kill's delay, as a share of 0.1 s
+    fraction: float  # where a cut falls, as a share of the bytes; for a kill, under 0.5 is before the commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +82,8 @@ class FaultyProxy:
         self._kill = None
 
     def arm_kill(self, path: str, kill: Callable[[], None]) -> None:
-        """The next request to ``path`` reaches the server, which is then killed (after up to
-        0.1 s: sometimes before its commit, sometimes after) before it can answer."""
+        """The next request to ``path`` reaches the server, which is then killed before it can
+        answer: as soon as the request is in (before its commit) or once it has replied (after)."""
         self._kill = (path, kill)
 
     def disarm(self) -> bool:
@@ -138,8 +138,8 @@ class FaultyProxy:
             cut = int(len(request.raw) * fault.fraction)
             await self._exchange(request.raw[: min(cut, len(request.raw) - 1)], answer=False)
             return
-        if kind == "kill":
-            await self._exchange(request.raw, kill_after=fault.fraction * 0.1)
+        if kind == "kill":  # before the server could commit, or after, its answer never sent
+            await self._exchange(request.raw, kill="after" if fault.fraction >= 0.5 else "before")
             return
         reply = await self._exchange(request.raw)
         if kind == "stall_reply":
@@ -149,8 +149,11 @@ class FaultyProxy:
         client.write(reply)
         await client.drain()
 
-    async def _exchange(self, raw: bytes, *, answer: bool = True, kill_after: float | None = None) -> bytes:
-        """Send ``raw`` to the server and read its whole reply (b"" when the server dies)."""
+    async def _exchange(self, raw: bytes, *, answer: bool = True, kill: str = "") -> bytes:
+        """Send ``raw`` to the server and read its whole reply (b"" when the server dies). With
+        ``kill``, the server is killed as soon as the request is sent ("before": it has not had
+        the time to commit) or once its reply has come ("after": it committed, nobody learns it);
+        a kill somewhere inside the transaction would make a seed's run depend on timing."""
         try:
             upstream_reader, upstream = await asyncio.open_connection("127.0.0.1", self.target_port)
         except OSError:
@@ -158,16 +161,13 @@ class FaultyProxy:
         try:
             upstream.write(raw)
             await upstream.drain()
-            if kill_after is not None:
-                await asyncio.sleep(kill_after)
-                _, kill = self._kill or ("", None)
-                self._kill = None
-                if kill is not None:
-                    await asyncio.get_running_loop().run_in_executor(None, kill)
+            reply = await upstream_reader.read() if answer and kill != "before" else b""
+            if kill:
+                armed, self._kill = self._kill, None
+                if armed is not None:
+                    await asyncio.get_running_loop().run_in_executor(None, armed[1])
                 return b""
-            if not answer:
-                return b""
-            return await upstream_reader.read()
+            return reply
         except (ConnectionError, OSError):
             return b""
         finally:

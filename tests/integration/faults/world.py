@@ -104,8 +104,8 @@ class Settings:
     seed: int
     desks: int = 3
     fault_rate: float = 0.2  # share of requests that meet a fault while the network is bad
-    client_timeout_s: float = 1.5
-    stall_s: float = 2.0  # longer than the client's timeout
+    client_timeout_s: float = 2.0  # a loaded machine answers well within it
+    stall_s: float = 2.5  # longer than the client's timeout
     batch_size: int = 40  # small, so that a push takes several requests and a cut falls between them
     heal_passes: int = 8
 
@@ -197,9 +197,16 @@ class World:
         for uuid in uuids:
             self.touched.setdefault(uuid, []).append(len(self.journal))
 
-    def story(self, uuid: str, last: int = 4) -> str:
-        """The last steps that touched a record, as the failure message shows them."""
-        steps = self.touched.get(uuid, [])[-last:]
+    def story(self, uuid: str, last: int = 5) -> str:
+        """The last steps that touched a record, as the failure message shows them, with the
+        restores since it was first touched (a restore touches everything at its desk)."""
+        touched = self.touched.get(uuid, [])
+        restores = [
+            n
+            for n, text in enumerate(self.journal, 1)
+            if text.startswith("restore") and touched and n > touched[0]
+        ]
+        steps = sorted(set(touched) | set(restores))[-last:]
         return "; ".join(f"step {n} ({self.journal[n - 1]})" for n in steps) or "no step touched it here"
 
     # --- the desks' work ----------------------------------------------------------------------
