@@ -13,18 +13,23 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from random import Random
 
+import httpx
 import pytest
 
 from app.services.sync import pull
 from tests.integration import conftest
 from tests.integration.faults import invariants
+from tests.integration.faults.proxy import Fault, FaultyProxy
 from tests.integration.faults.world import Settings, World
 
-CI_SEED = 2026
-CI_STEPS = 60
+CI_SEED = 5  # reaches every scenario in CI_STEPS steps (checked below)
+CI_STEPS = 80
 PULL_LIMIT = 4  # small pages, so that a page ends between a case and its events
 SCENARIOS = (
     "intake",
@@ -136,3 +141,87 @@ def _explain(world: World, seed: int, found, tmp_path) -> str:
     if len(alike) > 12:
         lines.append(f"... and {len(alike) - 12} more")
     return "\n".join(lines)
+
+
+class _Counting(BaseHTTPRequestHandler):
+    """Answers every whole request with a long JSON body and counts the requests it read."""
+
+    served: list[str] = []
+
+    def do_POST(self):
+        if self.headers["Content-Length"] is None:  # a head cut short
+            return
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.served.append(body.decode())
+        reply = json.dumps({"echo": body.decode(), "padding": "x" * 2000}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_proxy_breaks_each_request_as_told():
+    """What each fault does to the request and to the client: the fault test's findings are only
+    as good as this."""
+    _Counting.served = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    proxy = FaultyProxy(server.server_address[1], Random(1), rate=0.0, stall_s=0.6)
+    proxy.start()
+    killed = []
+    try:
+        limits = httpx.Limits(max_keepalive_connections=0)
+        with httpx.Client(base_url=f"http://127.0.0.1:{proxy.port}", timeout=0.3, limits=limits) as http:
+
+            def send(kind: str, fraction: float = 0.5) -> str:
+                proxy.forced.append(Fault(kind, fraction))
+                try:
+                    answer = http.post("/api/v1/push", content=kind.encode())
+                    outcome = "answered" if answer.json()["echo"] == kind else "garbled"
+                except httpx.TimeoutException:
+                    outcome = "timed out"
+                except (httpx.TransportError, ValueError):
+                    outcome = "broken"
+                assert proxy.wait_idle(timeout=10)
+                return outcome
+
+            outcomes = {
+                kind: send(kind)
+                for kind in (
+                    "pass",
+                    "refuse",
+                    "cut_request",
+                    "cut_reply",
+                    "stall_request",
+                    "stall_reply",
+                    "late",
+                )
+            }
+            proxy.arm_kill("/api/v1/push", lambda: killed.append(("before", "kill" in _Counting.served)))
+            outcomes["kill before"] = send("kill", 0.1)
+            proxy.arm_kill("/api/v1/push", lambda: killed.append(("after", "kill" in _Counting.served)))
+            outcomes["kill after"] = send("kill", 0.9)
+    finally:
+        proxy.stop()
+        server.shutdown()
+    assert outcomes == {
+        "pass": "answered",
+        "refuse": "broken",
+        "cut_request": "broken",
+        "cut_reply": "broken",
+        "stall_request": "timed out",
+        "stall_reply": "timed out",
+        "late": "timed out",
+        "kill before": "broken",
+        "kill after": "broken",
+    }
+    assert killed[0][0] == "before" and killed[1] == ("after", True)  # after: the server had answered
+    # Reached the server: the plain request, the reply cut or stalled, the late one; not the
+    # refused, cut or stalled ones. (The stand-in server does not die when "killed".)
+    reached = sorted(kind for kind in _Counting.served if kind != "kill")
+    assert reached == sorted(["pass", "cut_reply", "stall_reply", "late"])
+    assert proxy.injected["late"] == 1 and proxy.injected["kill"] == 2

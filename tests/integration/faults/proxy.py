@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from random import Random
@@ -52,6 +52,7 @@ class FaultyProxy:
         self.rate = rate
         self.stall_s = stall_s
         self.port = 0
+        self.forced: deque[Fault] = deque()  # faults for the next requests, before any draw
         self.injected: Counter[str] = Counter()
         self.paths: Counter[str] = Counter()
         self._kill: tuple[str, Callable[[], None]] | None = None
@@ -98,6 +99,8 @@ class FaultyProxy:
 
     # --- the proxy, on its own thread -----------------------------------------------------------
     def _draw(self, request: Request) -> Fault:
+        if self.forced:
+            return self.forced.popleft()
         if self._kill is not None and request.path.startswith(self._kill[0]):
             return Fault("kill", self.rng.random())
         if self.rate > 0 and self.rng.random() < self.rate:
