@@ -91,7 +91,13 @@ def test_every_end_holds_the_same_truth_after_random_faults(
         world.close()
     names = {desk.code: desk.name for desk in world.desks}
     found = invariants.check(
-        desks, server, cases, names=names, quiet=world.quiet, heal_errors=world.heal_errors
+        desks,
+        server,
+        cases,
+        names=names,
+        quiet=world.quiet,
+        heal_errors=world.heal_errors,
+        desk_errors=world.desk_errors,
     )
     figures = _figures(world, seed, steps, server, found, time.monotonic() - started)
     (tmp_path / "journal.txt").write_text("\n".join(world.journal), encoding="utf-8")

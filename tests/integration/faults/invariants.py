@@ -8,7 +8,8 @@ truth at every end.
 - Wherever two ends hold a record, they hold the same version with the same content, as the
   record travels (docs/SYNC.md, "Records"); a desk that no longer owns a case it holds is held to
   this too: its staff still read it.
-- No case number and no certificate serial is used for two records.
+- No case number and no certificate serial is used for two records, and no desk failed to hand
+  one out during the run.
 
 Content is compared as the push sends it (app.services.sync.records.serialise) against what the
 server would send down, leaving out what each end keeps for itself: local bookkeeping
@@ -38,7 +39,8 @@ SECRET = ("id_number", "hash", "qr_payload")  # never printed in a failure messa
 
 
 class Violation(NamedTuple):
-    kind: str  # waiting, held, not_quiet, missing_at_server, missing_at_desk, version, content, duplicate
+    kind: str  # not_quiet, desk_error, held, waiting, missing_at_server, missing_at_desk, version,
+    # content, duplicate
     record_type: str
     uuid: str
     label: str  # the case number or serial staff would read
@@ -93,6 +95,7 @@ def check(
     names: dict[str, str],
     quiet: bool,
     heal_errors: list[str],
+    desk_errors: list[str],
 ) -> list[Violation]:
     """Every broken invariant; ``desks`` by community code, ``names`` their short names."""
     found: list[Violation] = []
@@ -100,6 +103,7 @@ def check(
         found.append(
             Violation("not_quiet", "", "", "", "the desks still moved records after every healing pass")
         )
+    found += [Violation("desk_error", "", "", "", error) for error in desk_errors]
     alike: dict[str, int] = {}
     for error in heal_errors:  # one line for a case's events not saved, with how many
         shape = UUID.sub("…", error, count=1)

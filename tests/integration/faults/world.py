@@ -28,6 +28,7 @@ from random import Random
 
 import httpx
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.db import Database, open_database
 from app.models import Case, Certificate, Resident
@@ -89,14 +90,11 @@ class PlainRenderer:
 @dataclass
 class Desk:
     code: str
+    name: str  # the community's short code, as in its case numbers
     path: Path
     db: Database
     key: str = ""
     backups: list[Path] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return {"610202010001": "TY", "610202010002": "XH", "610202010003": "DF"}.get(self.code, self.code)
 
 
 @dataclass
@@ -126,6 +124,7 @@ class World:
         self.touched: dict[str, list[int]] = {}
         self.counts: Counter[str] = Counter()
         self.heal_errors: list[str] = []
+        self.desk_errors: list[str] = []  # what a desk could not do that staff do every day
         self.quiet = False
         self.server: subprocess.Popen | None = None
         self.port = free_port()
@@ -144,8 +143,8 @@ class World:
         shutil.copy(demo_db_file, path)
         db = open_database(f"sqlite:///{path}")
         with db.sessions.begin() as session:
-            set_current_community(session, code)
-        return Desk(code, path, db)
+            name = set_current_community(session, code).short_code
+        return Desk(code, name, path, db)
 
     def start(self) -> None:
         self.server = start_server(self.database_url, self.port, self.folder / "server.log", self.env)
@@ -198,15 +197,9 @@ class World:
             self.touched.setdefault(uuid, []).append(len(self.journal))
 
     def story(self, uuid: str, last: int = 5) -> str:
-        """The last steps that touched a record, as the failure message shows them, with the
-        restores since it was first touched (a restore touches everything at its desk)."""
-        touched = self.touched.get(uuid, [])
-        restores = [
-            n
-            for n, text in enumerate(self.journal, 1)
-            if text.startswith("restore") and touched and n > touched[0]
-        ]
-        steps = sorted(set(touched) | set(restores))[-last:]
+        """The last steps that touched a record, as the failure message shows them (a restore
+        touches everything its desk held)."""
+        steps = self.touched.get(uuid, [])[-last:]
         return "; ".join(f"step {n} ({self.journal[n - 1]})" for n in steps) or "no step touched it here"
 
     # --- the desks' work ----------------------------------------------------------------------
@@ -223,19 +216,28 @@ class World:
         ).one()
 
     def intake(self, desk: Desk) -> None:
-        with desk.db.sessions.begin() as session:
-            item = intake.find_item(session, "ZM-001")
-            case = intake.accept(
-                session,
-                item_code="ZM-001",
-                resident=self._resident(session),
-                actor="qiantai",
-                materials_received=list(item.materials),
-                today=self.today,
-            )
-            session.flush()
-            number, uuid = case.case_no, case.uuid
+        try:
+            with desk.db.sessions.begin() as session:
+                item = intake.find_item(session, "ZM-001")
+                case = intake.accept(
+                    session,
+                    item_code="ZM-001",
+                    resident=self._resident(session),
+                    actor="qiantai",
+                    materials_received=list(item.materials),
+                    today=self.today,
+                )
+                session.flush()
+                number, uuid = case.case_no, case.uuid
+        except IntegrityError as exc:  # the desk cannot hand out a number: staff would be stuck
+            self.failed(desk, "cannot accept a case", exc)
+            return
         self.note("intake", f"{desk.name} accepts {number}", uuid)
+
+    def failed(self, desk: Desk, what: str, exc: Exception) -> None:
+        reason = str(exc.orig) if isinstance(exc, IntegrityError) else str(exc)
+        self.note("desk_error", f"{desk.name} {what}: {reason}")
+        self.desk_errors.append(f"step {len(self.journal)}: {desk.name} {what}: {reason}")
 
     def _cases(self, session, *statuses: str) -> list[Case]:
         query = select(Case).order_by(Case.uuid)
@@ -338,6 +340,9 @@ class World:
         except (CertificateError, TemplateValueError) as exc:  # the resident's record lacks a field
             self.note("certificate", f"{desk.name} cannot issue: {exc}")
             return
+        except IntegrityError as exc:
+            self.failed(desk, "cannot issue a certificate", exc)
+            return
         self.note("certificate", f"{desk.name} issues {issued.serial}", uuid)
 
     def void(self, desk: Desk) -> None:
@@ -420,12 +425,14 @@ class World:
             return
         desk = self.rng.choice(backed_up)
         source = self.rng.choice(desk.backups)
+        with desk.db.sessions() as session:  # everything it held is put back or lost
+            held = [*session.scalars(select(Case.uuid)), *session.scalars(select(Certificate.uuid))]
         desk.db.dispose()
         for leftover in (desk.path, Path(f"{desk.path}-wal"), Path(f"{desk.path}-shm")):
             leftover.unlink(missing_ok=True)
         shutil.copy(source, desk.path)
         desk.db = open_database(f"sqlite:///{desk.path}")
-        self.note("restore", f"{desk.name} restored from {source.name}")
+        self.note("restore", f"{desk.name} restored from {source.name}", *held)
 
     # --- the end ------------------------------------------------------------------------------
     def heal(self) -> None:
