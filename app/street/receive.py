@@ -340,8 +340,15 @@ def known(sessions: sessionmaker[Session], community: str, keys: list[AskedKey])
             uuids = sorted(asked)
             for start in range(0, len(uuids), MAX_RECORDS):
                 chunk = uuids[start : start + MAX_RECORDS]
-                for key in _held_keys(session, record_type, community, chunk, asked):
-                    held.append({"type": record_type, "uuid": key.uuid, "version": key.version})
+                for key, version in _held_keys(session, record_type, community, chunk, asked):
+                    held.append(
+                        {
+                            "type": record_type,
+                            "uuid": key.uuid,
+                            "version": key.version,
+                            "server_version": version,
+                        }
+                    )
     return held
 
 
@@ -349,17 +356,17 @@ def _held_keys(session: Session, record_type: str, community: str, uuids: list[s
     if record_type == "case_event":  # an event has one content whatever the version says
         t = StreetCaseEvent
         for uuid in session.scalars(select(t.uuid).where(t.uuid.in_(uuids), t.origin_community == community)):
-            yield from asked[uuid]
+            yield from ((key, 1) for key in asked[uuid])
         return
     if record_type == "case":
         t = StreetCase
-        columns = (t.uuid, t.data_hash, t.origin_community, t.owner_community, t.escalated_from)
+        columns = (t.uuid, t.version, t.data_hash, t.origin_community, t.owner_community, t.escalated_from)
         rows = session.execute(select(*columns).where(t.uuid.in_(uuids)))
         mine = (row for row in rows if _may_write(row, community))
     else:
         t = StreetCertificate
         mine = session.execute(
-            select(t.uuid, t.data_hash).where(t.uuid.in_(uuids), t.origin_community == community)
+            select(t.uuid, t.version, t.data_hash).where(t.uuid.in_(uuids), t.origin_community == community)
         )
     for row in mine:
-        yield from (key for key in asked[row.uuid] if key.hash and key.hash == row.data_hash)
+        yield from ((key, row.version) for key in asked[row.uuid] if key.hash and key.hash == row.data_hash)

@@ -67,8 +67,15 @@ class KnownRequest(BaseModel):
     records: list[RecordKey] = Field(description=f"at most {MAX_KEYS} records (more: 413)")
 
 
+class KnownKey(BaseModel):
+    type: Literal["case", "case_event", "certificate"]
+    uuid: str
+    version: int = Field(description="as asked")
+    server_version: int = Field(description="the version the server holds that content at")
+
+
 class KnownResponse(BaseModel):
-    known: list[RecordKey] = Field(description="those the server holds as this community sent them")
+    known: list[KnownKey] = Field(description="those the server holds as this community sent them")
     server_time: str
 
 

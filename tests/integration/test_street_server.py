@@ -444,7 +444,7 @@ def test_receive_judges_typed_records_and_answers_in_the_wire_shape(server, comm
     digest = content_hash(sent["data"])
     asked = [AskedKey("case", sent["uuid"], 0, digest), AskedKey("case", sent["uuid"], 1, "0" * 64)]
     assert receive.known(server["sessions"], code, asked) == [
-        {"type": "case", "uuid": sent["uuid"], "version": 0}
+        {"type": "case", "uuid": sent["uuid"], "version": 0, "server_version": 1}
     ]
     refused = Incoming(**case(code, note="a\x00b"))
     assert receive.push(server["sessions"], code, str(uuid.uuid4()), [refused])[0][0]["status"] == "rejected"

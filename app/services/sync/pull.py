@@ -23,10 +23,11 @@ class Pulling(Transport):
                 state.cursor, state.server_url = 0, self.server_url
             cursor = state.cursor
         params = {"limit": PULL_LIMIT}
-        if receipt:  # a desk that never had one (new, or from before protocol v2) asks for nothing
-            params["own_since"] = receipt
-            if round_first:
-                params["own_before"] = round_first
+        # Always asked, from 0 for a desk without a receipt: a copy made before the desk's first
+        # round (or restored from one) holds none of the writes the server has from it.
+        params["own_since"] = receipt or 0
+        if round_first:
+            params["own_before"] = round_first
         while True:
             response = self._request("GET", "/api/v1/pull", params={"cursor": cursor, **params})
             body = self._json(response)
@@ -45,5 +46,8 @@ class Pulling(Transport):
             report.pulled += len(page)
             report.errors.extend(errors)
             if not body.get("more") or new_cursor == cursor:
+                with self.sessions.begin() as session:  # every own write up to here is here now
+                    state = sync_state(session)
+                    state.receipt = max(state.receipt or 0, new_cursor)
                 break
             cursor = new_cursor

@@ -22,7 +22,6 @@ from app.services.sync import apply as sync_apply
 from app.services.sync import pending
 from app.services.sync import records as sync_records
 from app.services.sync.pending import RecordKey, Waiting
-from app.services.sync.settings import sync_state
 from app.services.sync.transport import SyncReport, Transport
 
 BATCH_SIZE = 500
@@ -115,7 +114,7 @@ class Pushing(Transport):
                 return rest + rows[start:]
             body = self._json(response)
             held = {
-                (k.get("type"), k.get("uuid"))
+                (k.get("type"), k.get("uuid")): k.get("server_version")
                 for k in body.get("known") or []
                 if isinstance(k, dict) and (k.get("type"), k.get("uuid"), k.get("version")) in asked
             }
@@ -123,6 +122,11 @@ class Pushing(Transport):
             if held:
                 with self.sessions.begin() as session:
                     pending.mark(session, list(held), pending.newest(chunk), sent_at=utcnow(), last_error="")
+                    # The answer to the push that stored them was lost: the copy is based on the
+                    # server's version now, as "applied" would have said.
+                    for (record_type, uuid), version in held.items():
+                        if isinstance(version, int):
+                            sync_apply.confirm(session, record_type, uuid, version)
                 report.pushed += len(held)
                 report.unchanged += len(held)
             rest += [w for w in chunk if w.key not in held]
@@ -211,9 +215,8 @@ class Pushing(Transport):
                 pending.mark(
                     session, [key], top, attempts=pending.one_more_refusal(), last_error=reason[:500]
                 )
-            receipt, first = body.get("receipt"), body.get("first_change")
-            if isinstance(receipt, int) and receipt > 0:
-                state = sync_state(session)
-                state.receipt = max(state.receipt or 0, receipt)
+            # The receipt moves only when a whole pull has brought back every own write before it
+            # (app.services.sync.pull): a round cut after its push must ask for them again.
+            first = body.get("first_change")
             if isinstance(first, int) and first > 0:
                 self.round_first = min(self.round_first or first, first)
