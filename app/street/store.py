@@ -22,6 +22,7 @@ from app.street.models import (  # noqa: F401 — open_store is part of this mod
     STREET,
     StreetCase,
     StreetCaseEvent,
+    StreetCertificate,
     StreetCommunity,
     StreetCounter,
     open_store,
@@ -131,10 +132,34 @@ def _own_writes(session: Session, community: str, after: int, top: int, limit: i
             _addressed(community),
         )
     )
+    certificates = select(StreetCertificate).where(
+        StreetCertificate.seq > after,
+        StreetCertificate.seq <= top,
+        StreetCertificate.origin_community == community,
+    )
     return [
         *session.execute(cases.order_by(StreetCase.seq).limit(limit + 1)).scalars(),
         *session.execute(events.order_by(StreetCaseEvent.seq).limit(limit + 1)).scalars(),
+        *session.execute(certificates.order_by(StreetCertificate.seq).limit(limit + 1)).scalars(),
     ]
+
+
+def certificate_record(row: StreetCertificate) -> dict:
+    return {
+        "type": "certificate",
+        "uuid": row.uuid,
+        "version": row.version,
+        "origin_community": row.origin_community,
+        "data": row.data,
+    }
+
+
+def _record(row) -> dict:
+    if isinstance(row, StreetCase):
+        return case_record(row)
+    if isinstance(row, StreetCertificate):
+        return certificate_record(row)
+    return event_record(row)
 
 
 def pull(
@@ -202,7 +227,7 @@ def pull(
             .where(StreetCommunity.code == community, StreetCommunity.pull_cursor < seen)
             .values(pull_cursor=seen)
         )
-        records = [case_record(r) if isinstance(r, StreetCase) else event_record(r) for r in rows]
+        records = [_record(r) for r in rows]
     return {"records": records, "cursor": new_cursor, "more": more, "server_time": now_iso()}
 
 

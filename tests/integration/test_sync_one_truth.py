@@ -12,13 +12,17 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import open_database
-from app.models import Case, OutboxEntry, Resident
+from app.models import Case, Certificate, OutboxEntry, Resident
+from app.printing.certificates.renderer import PDF_RENDERER
 from app.services.admin.centre import set_current_community
 from app.services.cases import intake, workflow
+from app.services.certificates.issue import issue_certificate
+from app.services.certificates.register import CertificateError
+from app.services.certificates.templates import TemplateValueError
 from app.services.sync.client import SyncClient
 from app.services.sync.settings import status
 from app.street import admin
-from app.street.models import StreetCase
+from app.street.models import StreetCase, StreetCertificate
 
 TY, XH, DF = "610202010001", "610202010002", "610202010003"
 
@@ -287,3 +291,50 @@ def test_an_event_for_an_unknown_case_never_joins_another_communitys_case(server
         assert _push(http, keys[XH], [_new_case(XH, case_uuid)]) == ["applied"]
         pulled = _pull_everything(http, keys[XH])
     assert [r for r in pulled if r["type"] == "case_event" and r["data"]["case_uuid"] == case_uuid] == []
+
+
+def _issue(db) -> str:
+    """A 居住证明 for the first demo resident whose record has every field it prints."""
+    with db.sessions.begin() as session:
+        for person in session.scalars(select(Resident).order_by(Resident.id).offset(40).limit(40)):
+            try:
+                with session.begin_nested():
+                    return issue_certificate(
+                        session,
+                        PDF_RENDERER,
+                        template_code="JZZM",
+                        resident=person,
+                        staff_values={"purpose": "办理居住证", "since": "2012-05-01"},
+                        actor="qiantai",
+                    ).serial
+            except (CertificateError, TemplateValueError):
+                continue
+    raise AssertionError("no demo resident could have a 居住证明")
+
+
+def test_a_restored_desk_gets_its_later_certificates_back_and_reuses_no_serial(
+    server, keys, demo_db_file, tmp_path
+):
+    """A certificate issued after the copy was made comes back with the first round after the
+    restore, and the next certificate takes the serial after it, not the copy's next one."""
+    db = _desk(demo_db_file, tmp_path, "cert-r", XH)
+    _sync(db, server, keys[XH])
+    db.dispose()
+    path = tmp_path / "cert-r.db"
+    shutil.copy(path, tmp_path / "backup.db")
+    db = open_database(f"sqlite:///{path}")
+    later = _issue(db)
+    _sync(db, server, keys[XH])
+    db.dispose()
+    shutil.copy(tmp_path / "backup.db", path)  # the restore
+    db = open_database(f"sqlite:///{path}")
+    _sync(db, server, keys[XH])
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).where(Certificate.serial == later)) == 1
+    newest = _issue(db)
+    assert newest != later
+    _sync(db, server, keys[XH])
+    with server["sessions"]() as session:
+        serials = list(session.scalars(select(StreetCertificate.data["serial"].as_string())))
+    assert sorted(serials) == sorted({later, newest}) and _waiting(db) == 0
+    db.dispose()

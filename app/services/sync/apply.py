@@ -26,6 +26,8 @@ from app.models import (
     Case,
     CaseEvent,
     CaseSequence,
+    Certificate,
+    CertificateSequence,
     HeldRecord,
     OutboxEntry,
     Resident,
@@ -66,6 +68,8 @@ def take(session: Session, record: Pulled, here: str) -> str:
         if record.type == "case":
             _new_case(session, record)
             place_held(session, record.uuid)
+        elif record.type == "certificate" and record.origin_community == here:
+            _own_certificate(session, record)
         return ""
     if record.version <= (local.sync_base or 0):
         return ""  # this copy is based on that one or a newer one already
@@ -171,6 +175,48 @@ def _new_case(session: Session, record: Pulled) -> None:
     session.add(Case(**values, events=[]))
     session.flush()
     _number_taken(session, values["case_no"])
+
+
+def _own_certificate(session: Session, record: Pulled) -> None:
+    """A register entry this desk made and no longer holds (restored from an older copy): it comes
+    back with the pull, and the serial counter moves past it so the serial is not issued again."""
+    values = _from_json(Certificate, record.data)
+    for key in ("version", "sync_base", "id"):
+        values.pop(key, None)
+    case_uuid = record.data.get("case_uuid")
+    if isinstance(case_uuid, str):
+        values["case_id"] = session.scalar(select(Case.id).where(Case.uuid == case_uuid))
+    values.update(
+        uuid=record.uuid,
+        version=record.version,
+        sync_base=record.version,
+        origin_community=record.origin_community,
+    )
+    session.add(Certificate(**values))
+    session.flush()
+    serial = str(values.get("serial") or "")
+    if len(serial) > 9 and serial[-9:].isdigit():
+        prefix, year, number = serial[:-9], int(serial[-9:-5]), int(serial[-5:])
+        moved = session.execute(
+            update(CertificateSequence)
+            .where(
+                CertificateSequence.prefix == prefix,
+                CertificateSequence.year == year,
+                CertificateSequence.last < number,
+            )
+            .values(last=number)
+        )
+        if (
+            moved.rowcount == 0
+            and session.scalar(
+                select(CertificateSequence.id).where(
+                    CertificateSequence.prefix == prefix, CertificateSequence.year == year
+                )
+            )
+            is None
+        ):
+            session.add(CertificateSequence(prefix=prefix, year=year, last=number))
+            session.flush()
 
 
 _CASE_NO = re.compile(r"^(?P<short>.+)-(?P<day>\d{8})-(?P<n>\d{4,})$")

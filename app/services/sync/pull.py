@@ -36,7 +36,7 @@ class Pulling(Transport):
             if not isinstance(new_cursor, int) or not isinstance(page, list):
                 raise SyncFailure(UNREADABLE)
             report.note_server_time(body)
-            records, errors = sync_records.read_page(page)
+            records, errors = sync_records.read_page(page, certificates=True)  # own, after a restore
             with self.sessions() as session:
                 session.info[APPLYING] = True  # what comes down is not sent back up
                 with session.begin():
