@@ -24,7 +24,15 @@ from app.street.models import (
     StreetCaseEvent,
     StreetCertificate,
 )
-from app.street.store import ESCALATED, MAX_RECORDS, Conflict, allocate, case_record, retrying
+from app.street.store import (
+    ESCALATED,
+    MAX_RECORDS,
+    Conflict,
+    allocate,
+    case_record,
+    certificate_record,
+    retrying,
+)
 
 # --- push ----------------------------------------------------------------------------------------
 
@@ -83,16 +91,6 @@ def _may_write(case: StreetCase, community: str) -> bool:
     return community in (case.origin_community, case.owner_community) or (
         case.owner_community == STREET and community == case.escalated_from
     )
-
-
-def certificate_record(row: StreetCertificate) -> dict:
-    return {
-        "type": "certificate",
-        "uuid": row.uuid,
-        "version": row.version,
-        "origin_community": row.origin_community,
-        "data": row.data,
-    }
 
 
 class _Push:
