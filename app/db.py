@@ -8,6 +8,7 @@ database file is upgraded (after a copy is kept) before anything reads it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import sqlite3
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ BUSY_TIMEOUT_MS = 10_000
 # The newest migration. Known here so that opening an up-to-date database (every start of the
 # desk) needs no Alembic import, which costs ~0.4 s; tests/unit/test_db.py keeps it honest.
 SCHEMA_HEAD = "0009"
+# The centre setting every copy carries and the live database never does: a copy put back knows
+# it is one (app.services.admin.restored decides what that means).
+COPY_SETTING = "sync.restored_copy"
 
 
 class DatabaseError(RuntimeError):
@@ -81,7 +85,8 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def backup_sqlite(engine: Engine, target: Path) -> Path:
-    """A consistent copy of a live SQLite database through SQLite's online backup API."""
+    """A consistent copy of a live SQLite database through SQLite's online backup API, marked as
+    a copy before it takes its name (see COPY_SETTING)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
@@ -91,12 +96,94 @@ def backup_sqlite(engine: Engine, target: Path) -> Path:
         destination = sqlite3.connect(tmp)
         try:
             raw.driver_connection.backup(destination)
+            _mark_copy(destination)
         finally:
             destination.close()
     finally:
         raw.close()
     tmp.replace(target)
     return target
+
+
+def restore_sqlite(source: Path, target: Path) -> Path | None:
+    """Put the copy ``source`` in place of the database file ``target`` and mark it as a copy.
+
+    Refused (DatabaseError) when ``source`` is not a database of this program or while another
+    program holds ``target`` open (the desk or the kiosk: they would go on writing to a file that
+    is no longer there). The file it replaces is kept beside it, renamed; returns that name (None
+    when there was no file)."""
+    source, target = Path(source), Path(target)
+    if source.resolve() == target.resolve():
+        raise DatabaseError("备份文件就是当前数据库文件")
+    try:
+        copy = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"无法打开备份文件 {source}：{exc}") from None
+    try:
+        tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"alembic_version", "centre_settings"} <= tables:
+            raise DatabaseError(f"{source} 不是本程序的数据库备份")
+        if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise DatabaseError(f"备份文件 {source} 已损坏（SQLite 完整性检查未通过）")
+        _refuse_if_in_use(target)
+        part = target.with_name(target.name + ".part")
+        part.unlink(missing_ok=True)
+        destination = sqlite3.connect(part)
+        try:
+            copy.backup(destination)
+            _mark_copy(destination)
+        finally:
+            destination.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"无法读取备份文件 {source}：{exc}") from None
+    finally:
+        copy.close()
+    kept = None
+    if target.exists():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = target.replace(target.with_name(f"{target.name}.before-restore-{stamp}"))
+    for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm")):
+        leftover.unlink(missing_ok=True)  # they belong to the file just set aside
+    part.replace(target)
+    return kept
+
+
+def _refuse_if_in_use(path: Path) -> None:
+    """SQLite leaves WAL mode only for a connection that is alone with the database: while a desk,
+    a kiosk or a sync has it open, the switch fails, and that says so. Once it succeeds the WAL is
+    folded into the file, which is then whole by itself when it is set aside. A file SQLite cannot
+    read at all (the reason to restore, often) is set aside as it is."""
+    if not path.exists():
+        return
+    probe = sqlite3.connect(path, timeout=1.0)
+    try:
+        probe.execute("PRAGMA journal_mode=DELETE").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseError("数据库正被前台、自助终端或同步使用，请先全部关闭再恢复") from None
+    except sqlite3.DatabaseError:
+        pass
+    finally:
+        probe.close()
+
+
+def _mark_copy(copy: sqlite3.Connection) -> None:
+    """Write COPY_SETTING into the copy (the first copy's date is kept along a chain of copies)."""
+    has_settings = copy.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'centre_settings'"
+    ).fetchone()
+    if has_settings is None:  # an empty database, or one from before settings existed
+        return
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    copy.execute(
+        "INSERT OR IGNORE INTO centre_settings (key, value, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        (
+            COPY_SETTING,
+            json.dumps({"made_at": now.isoformat()}),
+            *[now.strftime("%Y-%m-%d %H:%M:%S.%f")] * 2,
+        ),
+    )
+    copy.commit()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> bool:

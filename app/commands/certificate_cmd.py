@@ -174,6 +174,7 @@ def _import_template(path: Path, ctx) -> int:
 
 def run_issue(args, ctx) -> int:
     from app.printing.certificates.renderer import PDF_RENDERER
+    from app.services.admin.restored import RestoredCopyError
     from app.services.certificates.issue import issue_certificate
     from app.services.certificates.register import CertificateError
     from app.services.certificates.templates import TemplateValueError
@@ -195,7 +196,7 @@ def run_issue(args, ctx) -> int:
             )
         except TemplateValueError as exc:
             raise CommandError("；".join(f"{k}：{v}" for k, v in exc.errors.items())) from None
-        except (LookupFailed, CertificateError) as exc:
+        except (LookupFailed, CertificateError, RestoredCopyError) as exc:
             raise CommandError(str(exc)) from None
         _write(args.out, issued.pdf)
     ctx.emit(

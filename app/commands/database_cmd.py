@@ -1,4 +1,5 @@
-"""``yichuang init`` and ``yichuang backup``: create, upgrade, fill and copy the database."""
+"""``yichuang init``, ``backup`` and ``restore``: create, upgrade, fill, copy and put back the
+database."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from app.commands.context import CommandError, record_written_copy
 from app.config import sqlite_path
-from app.db import backup_sqlite, current_revision
+from app.db import DatabaseError, backup_sqlite, current_revision, restore_sqlite
 from app.services.admin.auth import find_user
 from app.services.common import audit
 from app.services.setup import demo_street as demo
@@ -33,6 +34,13 @@ def register(subparsers) -> None:
     backup.add_argument("--out", required=True, type=Path, metavar="FILE")
     backup.add_argument("--user", help="staff user the copy is recorded for (default: the OS account)")
     backup.set_defaults(handler=run_backup)
+
+    restore = subparsers.add_parser(
+        "restore", help="从备份恢复 / put a backup back in place of the database (audited)"
+    )
+    restore.add_argument("--from", dest="source", required=True, type=Path, metavar="FILE")
+    restore.add_argument("--user", help="staff user the restore is recorded for (default: the OS account)")
+    restore.set_defaults(handler=run_restore)
 
 
 def _positive(text: str) -> int:
@@ -97,6 +105,46 @@ def run_backup(args, ctx) -> int:
             "backup": str(target),
             "bytes": target.stat().st_size,
             "seconds": round(time.perf_counter() - started, 2),
+        }
+    )
+    return 0
+
+
+def run_restore(args, ctx) -> int:
+    """The copy takes the database's place; the file it replaces is kept beside it. Until the
+    first complete sync round the desk hands out no number (app.services.admin.restored)."""
+    from app.services.admin.restored import copy_made_at, street_configured
+
+    target = sqlite_path(ctx.url)
+    if target is None:
+        raise CommandError("restore 仅用于 SQLite 数据库；PostgreSQL 请使用 pg_restore")
+    source = args.source.expanduser().resolve()
+    if not source.is_file():
+        raise CommandError(f"找不到备份文件“{args.source}”")
+    try:
+        kept = restore_sqlite(source, target)
+    except DatabaseError as exc:
+        raise CommandError(str(exc)) from None
+    db = ctx.db()  # a copy from an older version is upgraded here
+    with db.sessions.begin() as session:
+        audit.record(
+            session,
+            actor=audit.cli_actor(args.user),
+            action="restore",
+            subject="整个数据库",
+            purpose="从备份恢复数据库",
+            detail=str(source),
+        )
+        made, waits = copy_made_at(session), street_configured(session)
+    ctx.emit(
+        {
+            "restored_from": str(source),
+            "copy_made_at": made,
+            "previous_file_kept_as": str(kept) if kept else None,
+            "schema": current_revision(db.engine),
+            "next": "先运行 yichuang sync（或在前台点“立即同步”）取回备份之后的办件和证明，完成前不能编号"
+            if waits
+            else "未设置街道服务器：备份之后的办件和证明无法取回",
         }
     )
     return 0

@@ -127,6 +127,8 @@ NOT_PERSONAL: dict[str, str] = {
     "id check": "checks the numbers it is given; reads nothing from the database",
     "catalogue": "the service items",
     "centre": "which community the centre serves",
+    "restore": "puts a backup in the database's place and shows nobody's data (audited all the same, "
+    "as action restore: tests/integration/test_restored_copy.py)",
     "user add": "a staff account; prints its username, role and display name",
     "user list": "the centre's own staff accounts, no residents",
     "calendar list": "holidays and working days",

@@ -14,6 +14,7 @@ from typing import Literal
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services.admin.centre import CentreNotConfigured
+from app.services.admin.restored import RestoredCopyError
 from app.services.cases import intake
 from app.services.common import audit
 from app.services.population.lookup import LookupFailed, find_resident
@@ -21,7 +22,12 @@ from app.services.population.lookup import LookupFailed, find_resident
 Outcome = Literal["accept", "supplement", "refuse"]
 
 # What a caller shows the person instead of a traceback: each carries a sentence for them.
-INTAKE_ERRORS: tuple[type[Exception], ...] = (intake.IntakeError, LookupFailed, CentreNotConfigured)
+INTAKE_ERRORS: tuple[type[Exception], ...] = (
+    intake.IntakeError,
+    LookupFailed,
+    CentreNotConfigured,
+    RestoredCopyError,
+)
 
 
 @dataclass(frozen=True, slots=True)

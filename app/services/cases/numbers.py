@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from app.models import CaseSequence
+from app.services.admin.restored import require_caught_up
 from app.services.common.counters import CounterBusy, take_next
 
 
@@ -21,7 +22,9 @@ def format_case_no(community_short_code: str, day: dt.date, sequence: int) -> st
 
 
 def next_case_no(session: Session, community_short_code: str, day: dt.date) -> str:
-    """Take the next number of this community and day, in the caller's transaction."""
+    """Take the next number of this community and day, in the caller's transaction. Refused
+    (RestoredCopyError) on a copy put back and not yet caught up with the street."""
+    require_caught_up(session)
     try:
         sequence = take_next(session, CaseSequence, community_code=community_short_code, day=day)
     except CounterBusy:

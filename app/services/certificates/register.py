@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.models import Certificate, CertificateSequence, CertificateTemplate, Resident, TrustedKey
 from app.models.base import utcnow
 from app.services.admin.centre import current_community
+from app.services.admin.restored import require_caught_up
 from app.services.certificates.keys import ensure_trusted_own_key
 from app.services.certificates.signing import PayloadError, holder_hash, parse_payload
 from app.services.common import audit
@@ -54,7 +55,9 @@ def format_serial(prefix: str, year: int, sequence: int) -> str:
 
 
 def next_serial(session: Session, prefix: str, year: int) -> str:
-    """Take the next serial for this prefix and year, in the caller's transaction."""
+    """Take the next serial for this prefix and year, in the caller's transaction. Refused
+    (RestoredCopyError) on a copy put back and not yet caught up with the street."""
+    require_caught_up(session)
     if not _PREFIX.fullmatch(prefix):
         raise CertificateError(f"编号前缀“{prefix}”无效：应为1–10位大写字母或数字，以字母开头")
     try:

@@ -24,6 +24,7 @@ from app.models import Case, Community, GridStaff, Resident
 from app.models.base import utcnow
 from app.models.staff import GRID_LEADER
 from app.services.admin.centre import current_community
+from app.services.admin.restored import require_caught_up
 from app.services.cases import workflow
 from app.services.cases.numbers import next_case_no
 from app.services.common import audit
@@ -112,12 +113,15 @@ def import_hotline_orders(
 ) -> HotlineImportReport:
     """Import the work orders in ``path`` (.xlsx or .csv) as cases and commit.
 
-    Raises :class:`ImportFileError` when the file as a whole cannot be used (nothing is
+    Raises :class:`RestoredCopyError` on a database put back from a copy that has not caught up
+    with the street, and :class:`ImportFileError` when the file as a whole cannot be used (nothing is
     written). With ``dry_run`` nothing is written but the report says what would happen. The
     session's transaction is committed on success and rolled back otherwise, so pass a session
     with no unrelated pending work. ``today`` dates the case numbers (default: today).
     """
     path = Path(path)
+    if not dry_run:  # refused as a whole, not row by row, on a copy not yet caught up
+        require_caught_up(session)
     table = read_table(path, is_header=HEADER_MAP.is_header)
     header_row, header, rows = table.header_row, table.header, table.rows
     if not HEADER_MAP.is_header(header):  # the platform often puts a title line above the header

@@ -12,7 +12,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Certificate, CertificateTemplate, ServiceItem
-from app.services.kiosk.common import ACTOR, KioskError, get_resident, id_hash, load_settings, record
+from app.services.admin.restored import RestoredCopyError
+from app.services.kiosk.common import (
+    ACTOR,
+    PAUSED,
+    KioskError,
+    get_resident,
+    id_hash,
+    load_settings,
+    record,
+)
 
 if TYPE_CHECKING:
     from app.services.certificates.issue import CertificateRenderer, IssuedCertificate
@@ -126,6 +135,8 @@ def print_certificate(
         raise KioskError("您的登记信息还不完整，此证明需到窗口办理") from None
     except CertificateError:
         raise KioskError("此证明暂时不能自助打印，请到窗口办理") from None
+    except RestoredCopyError:
+        raise KioskError(PAUSED) from None
     record(
         session,
         "kiosk_print",

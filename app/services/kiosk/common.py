@@ -24,6 +24,8 @@ from app.services.kiosk.audit_key import keyed_hash
 
 SETTINGS_KEY = "kiosk.settings"
 ACTOR = "kiosk"
+# A copy put back and not caught up with the street gives no numbers (app.services.admin.restored).
+PAUSED = "自助终端正在与街道核对数据，暂时不能办理，请稍后再试或到窗口办理"
 UNREGISTERED_NAME = "未登记居民"  # a request or booking by a number nobody on record has
 _hasher = PasswordHasher()
 _PIN = re.compile(r"[0-9]{4,8}")

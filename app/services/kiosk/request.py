@@ -19,12 +19,14 @@ from app.models import Case, GridStaff
 from app.models.base import utcnow
 from app.models.staff import GRID_LEADER
 from app.services.admin.centre import current_community
+from app.services.admin.restored import RestoredCopyError
 from app.services.cases import workflow
 from app.services.cases.numbers import next_case_no
 from app.services.common.idcard import redact
 from app.services.common.workdays import WorkCalendar
 from app.services.kiosk.common import (
     ACTOR,
+    PAUSED,
     UNREGISTERED_NAME,
     KioskError,
     canonical_number,
@@ -53,6 +55,13 @@ def _grid_leader(session: Session, grid_id: int) -> str:
         .limit(1)
     )
     return (name or "").strip()
+
+
+def _case_no(session: Session, short_code: str, today: dt.date) -> str:
+    try:
+        return next_case_no(session, short_code, today)
+    except RestoredCopyError:
+        raise KioskError(PAUSED) from None
 
 
 def submit_request(
@@ -94,7 +103,7 @@ def submit_request(
     now = utcnow()
     case = Case(
         origin_community=community.code,
-        case_no=next_case_no(session, community.short_code, today),
+        case_no=_case_no(session, community.short_code, today),
         community_id=community.id,
         channel="kiosk",
         status="accepted",

@@ -4,6 +4,7 @@ there is no more. The cursor is the server's number, kept per server URL."""
 from __future__ import annotations
 
 from app.models.outbox import APPLYING
+from app.services.admin import restored
 from app.services.admin.centre import current_community
 from app.services.sync import apply as sync_apply
 from app.services.sync import records as sync_records
@@ -49,5 +50,6 @@ class Pulling(Transport):
                 with self.sessions.begin() as session:  # every own write up to here is here now
                     state = sync_state(session)
                     state.receipt = max(state.receipt or 0, new_cursor)
+                    restored.caught_up(session)  # a copy put back has its own numbers back now
                 break
             cursor = new_cursor

@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from app.models import CentreSetting, HeldRecord, SyncConflict, SyncState
 from app.models.base import as_local, utcnow
+from app.services.admin.restored import SYNC_URL_ENV, SYNC_URL_SETTING, copy_made_at
 from app.services.sync import pending
 
-URL_SETTING = "sync.server_url"
+URL_SETTING = SYNC_URL_SETTING
 KEY_SETTING = "sync.api_key"
-URL_ENV = "YICHUANG_SYNC_URL"
+URL_ENV = SYNC_URL_ENV
 KEY_ENV = "YICHUANG_SYNC_KEY"
 NOT_CONFIGURED = "尚未设置街道服务器地址和同步密钥"
 
@@ -68,6 +69,7 @@ class SyncStatus:
     rejected: int = 0  # records the server refused REJECT_LIMIT times
     conflicts: tuple[str, ...] = ()  # changes the server's rule did not take, not yet acknowledged
     held: int = 0  # pulled events waiting for their case
+    restored_from: str | None = None  # a copy put back and not yet caught up: when it was made
 
     def text(self) -> str:
         """The desk's status-bar sentence."""
@@ -80,6 +82,8 @@ class SyncStatus:
             text += f"，{len(self.conflicts)} 处冲突待核对"
         if self.held:
             text += f"，{self.held} 条记录等待所属办件"
+        if self.restored_from:
+            text += f"；本机由 {self.restored_from} 的备份恢复，同步完成前暂停编号"
         return text
 
 
@@ -100,7 +104,13 @@ def status(session: Session) -> SyncStatus:
     )
     held = session.scalar(select(func.count(HeldRecord.id))) or 0
     return SyncStatus(
-        state.last_success_at if state else None, waiting + refused, error, refused, conflicts, held
+        state.last_success_at if state else None,
+        waiting + refused,
+        error,
+        refused,
+        conflicts,
+        held,
+        copy_made_at(session),
     )
 
 
