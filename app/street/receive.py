@@ -37,6 +37,9 @@ from app.street.store import (
 # --- push ----------------------------------------------------------------------------------------
 
 
+NOT_OWNER = "not_owner"  # a refusal's kind: the case is handled by another community now
+
+
 def _result(rec: Incoming, status: str, server_version: int | None, reason: str = "") -> dict:
     return {
         "uuid": rec.uuid,
@@ -175,6 +178,12 @@ class _Push:
         """The server's copy goes back with the answer: the desk rebases its change onto it."""
         return dict(_result(rec, "stale", row.version, why), record=record)
 
+    @staticmethod
+    def _not_owner(rec: Incoming, version: int | None, record: dict, why: str) -> dict:
+        """Refused for good: the case is another's now. Its copy goes back with the answer, so the
+        desk can take it and tell staff what was not taken, instead of sending the step again."""
+        return dict(_result(rec, "rejected", version, why), refusal=NOT_OWNER, record=record)
+
     def case(self, rec: Incoming, digest: str) -> dict:
         data, base, community = rec.data, rec.version, self.community
         row = self.cases.get(rec.uuid)
@@ -208,9 +217,8 @@ class _Push:
             self._touch(row)
             return _result(rec, "applied", 1)
         if not _may_write(row, community):
-            return _result(
-                rec, "rejected", row.version, f"该办件由 {row.owner_community} 办理，本社区无权修改"
-            )
+            why = f"该办件由 {row.owner_community} 办理，本社区无权修改"
+            return self._not_owner(rec, row.version, case_record(row), why)
         if rec.origin_community != row.origin_community:
             return _result(rec, "rejected", row.version, "origin_community 与服务器上的记录不符")
         if row.data_hash == digest:
@@ -254,7 +262,8 @@ class _Push:
             return _result(rec, "rejected", None, "data.case_uuid 须为办件的 uuid")
         case = self.cases.get(case_uuid)
         if case is not None and not _may_write(case, self.community):
-            return _result(rec, "rejected", None, f"该办件由 {case.owner_community} 办理，本社区无权添加记录")
+            why = f"该办件由 {case.owner_community} 办理，本社区无权添加记录"
+            return self._not_owner(rec, None, case_record(case), why)
         if refused := _unstorable(rec, None):
             return refused
         row = StreetCaseEvent(

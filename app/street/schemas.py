@@ -94,7 +94,15 @@ class RecordResult(BaseModel):
     status: Literal["applied", "unchanged", "stale", "rejected"]
     server_version: int | None
     reason: str
-    record: Record | None = Field(default=None, description="stale: the server's copy, to rebase on")
+    refusal: Literal["not_owner"] | None = Field(
+        default=None,
+        description="rejected: not_owner when the case is handled by another community now; "
+        "the step will never be taken, and record holds the case as the server has it",
+    )
+    record: Record | None = Field(
+        default=None,
+        description="stale: the server's copy, to rebase on; rejected as not_owner: the case",
+    )
 
 
 class PushResponse(BaseModel):

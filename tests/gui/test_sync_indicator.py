@@ -66,7 +66,7 @@ def test_a_status_change_the_street_did_not_take_shows_as_a_conflict(qtbot, demo
     indicator.client_factory = lambda url, key: SyncClient(demo_db.sessions, url, key, http=street.client())
     next(a for a in window.findChildren(QAction) if a.text() == "立即同步").trigger()
     assert indicator.text().endswith("待上传 0 条，1 处冲突待核对")
-    assert "XH" in indicator.toolTip() and "accepted" in indicator.toolTip()
+    assert "XH" in indicator.toolTip() and "状态“已受理”未被采用" in indicator.toolTip()
 
 
 def test_without_a_server_nothing_is_started(qtbot, demo_db):

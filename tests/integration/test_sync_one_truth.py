@@ -4,6 +4,7 @@ from an older copy catches up and reuses no number, and records are keyed per ow
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import uuid
 
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import open_database
-from app.models import Case, Certificate, OutboxEntry, Resident
+from app.models import Case, CaseEvent, CaseSequence, Certificate, OutboxEntry, Resident
 from app.printing.certificates.renderer import PDF_RENDERER
 from app.services.admin.centre import set_current_community
 from app.services.cases import intake, workflow
@@ -22,7 +23,7 @@ from app.services.certificates.templates import TemplateValueError
 from app.services.sync.client import SyncClient
 from app.services.sync.settings import status
 from app.street import admin
-from app.street.models import StreetCase, StreetCertificate
+from app.street.models import StreetCase, StreetCaseEvent, StreetCertificate
 
 TY, XH, DF = "610202010001", "610202010002", "610202010003"
 
@@ -147,7 +148,7 @@ def test_the_original_desks_status_change_on_a_transferred_case_is_a_conflict(
     )
     with ty.sessions() as session:
         shown = status(session)
-    assert len(shown.conflicts) == 1 and XH in shown.conflicts[0] and "completed" in shown.conflicts[0]
+    assert len(shown.conflicts) == 1 and XH in shown.conflicts[0] and "“已办结”未被采用" in shown.conflicts[0]
     assert "1 处冲突待核对" in shown.text() and _waiting(ty) == 0
     ty.dispose()
 
@@ -338,3 +339,52 @@ def test_a_restored_desk_gets_its_later_certificates_back_and_reuses_no_serial(
         serials = list(session.scalars(select(StreetCertificate.data["serial"].as_string())))
     assert sorted(serials) == sorted({later, newest}) and _waiting(db) == 0
     db.dispose()
+
+
+def test_a_step_on_a_case_handed_on_since_is_not_taken_and_staff_are_told(
+    server, keys, demo_db_file, tmp_path
+):
+    """TY escalates, the street hands the case to XH, XH escalates it again and the street hands
+    it to DF. XH's desk, before it has pulled that, adds a note and closes the case: the street
+    refuses both for good (not_owner) and sends the case; XH takes it whole, its note is removed,
+    staff read both in the conflicts, and nothing waits or differs."""
+    ty = _desk(demo_db_file, tmp_path, "ty-n", TY)
+    xh = _desk(demo_db_file, tmp_path, "xh-n", XH)
+    with ty.sessions.begin() as session:  # other tests' TY desks numbered from 1 today as well
+        session.add(CaseSequence(community_code="TY", day=dt.date.today(), last=700))
+    case_uuid = _accept(ty, 70)
+    with ty.sessions.begin() as session:
+        case = session.scalars(select(Case).where(Case.uuid == case_uuid)).one()
+        workflow.apply(session, case, "dispatch", actor="qiantai", to="houtai")
+        workflow.apply(session, case, "escalate", actor="houtai", to="桃园街道", note="需跨社区办理")
+    _sync(ty, server, keys[TY])
+    _answer(server, case_uuid, status="in_progress", note="转西华社区办理", owner_community=XH)
+    _sync(xh, server, keys[XH])
+    with xh.sessions.begin() as session:
+        case = session.scalars(select(Case).where(Case.uuid == case_uuid)).one()
+        workflow.apply(session, case, "escalate", actor="houtai", to="桃园街道", note="西华也办不了")
+    _sync(xh, server, keys[XH])
+    _answer(server, case_uuid, status="in_progress", note="转东风社区办理", owner_community=DF)
+    with xh.sessions.begin() as session:  # XH has not pulled the second hand-over
+        case = session.scalars(select(Case).where(Case.uuid == case_uuid)).one()
+        case.status = "in_progress"
+        workflow.apply(session, case, "progress", actor="houtai", note="西华已电话联系申请人")
+        workflow.apply(session, case, "complete", actor="houtai", note="西华认为已办结")
+        mine = {e.uuid for e in case.events if "西华" in e.note and e.action in ("progress", "complete")}
+    report = SyncClient(xh.sessions, server["url"], keys[XH]).sync_once()
+    assert report.ok and not report.errors and len(report.conflicts) == 3, report.conflicts
+    assert (
+        _local(xh, case_uuid) == _remote(server, case_uuid) and _remote(server, case_uuid)[0] == "in_progress"
+    )
+    with xh.sessions() as session:
+        kept = set(session.scalars(select(CaseEvent.uuid).where(CaseEvent.uuid.in_(mine))))
+        shown = status(session)
+    assert kept == set() and _waiting(xh) == 0 and shown.rejected == 0 and not shown.last_error
+    assert any("西华已电话联系申请人" in c and DF in c for c in shown.conflicts)
+    assert any("状态“已办结”未被采用" in c for c in shown.conflicts)
+    again = SyncClient(xh.sessions, server["url"], keys[XH]).sync_once()
+    assert again.ok and again.pushed == 0 and again.rejected == 0
+    with server["sessions"]() as session:
+        assert not set(session.scalars(select(StreetCaseEvent.uuid).where(StreetCaseEvent.uuid.in_(mine))))
+    ty.dispose()
+    xh.dispose()

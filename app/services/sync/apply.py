@@ -36,10 +36,11 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services.admin.centre import current_community
+from app.services.cases.workflow import status_name
 from app.services.sync.records import LOCAL_IDS, MODELS, Pulled, _from_json, _incomplete, describe
 
 # Not content: identity and bookkeeping, never re-applied by a rebase.
-_NOT_CONTENT = LOCAL_IDS | {"uuid", "version", "sync_base", "origin_community", "created_at", "updated_at"}
+NOT_CONTENT = LOCAL_IDS | {"uuid", "version", "sync_base", "origin_community", "created_at", "updated_at"}
 
 
 def apply_page(session: Session, records: list[Pulled], here: str) -> list[str]:
@@ -73,15 +74,15 @@ def take(session: Session, record: Pulled, here: str) -> str:
         return ""
     if record.version <= (local.sync_base or 0):
         return ""  # this copy is based on that one or a newer one already
-    server = {k: v for k, v in _from_json(model, record.data).items() if k not in _NOT_CONTENT}
+    server = {k: v for k, v in _from_json(model, record.data).items() if k not in NOT_CONTENT}
     columns = _waiting_columns(session, record.type, record.uuid, model)
     kept = {k: getattr(local, k) for k in columns}
     conflict = ""
     owner = record.data.get("owner_community")
     if "status" in kept and kept["status"] != server.get("status") and owner and owner != here:
         conflict = (
-            f"{describe(record.type)} {getattr(local, 'case_no', record.uuid)} 的状态“{kept.pop('status')}”"
-            f"未被采用：现由 {owner} 办理，以其状态“{server.get('status')}”为准"
+            f"{describe(record.type)} {getattr(local, 'case_no', record.uuid)} 的状态“{status_name(kept.pop('status'))}”"
+            f"未被采用：现由 {owner} 办理，以其状态“{status_name(server.get('status') or '')}”为准"
         )
         session.add(
             SyncConflict(
@@ -135,7 +136,7 @@ def _waiting_columns(session: Session, record_type: str, uuid: str, model: Any) 
         )
     ):
         noted.update(fields or ["*"])
-    everything = [c.key for c in model.__table__.columns if c.key not in _NOT_CONTENT]
+    everything = [c.key for c in model.__table__.columns if c.key not in NOT_CONTENT]
     return everything if "*" in noted else [c for c in everything if c in noted]
 
 

@@ -19,9 +19,10 @@ from app.models.outbox import APPLYING
 from app.services.admin.centre import current_community
 from app.services.common.digest import content_hash
 from app.services.sync import apply as sync_apply
-from app.services.sync import pending
+from app.services.sync import not_taken, pending
 from app.services.sync import records as sync_records
 from app.services.sync.pending import RecordKey, Waiting
+from app.services.sync.records import Pulled
 from app.services.sync.transport import SyncReport, Transport
 
 BATCH_SIZE = 500
@@ -180,6 +181,7 @@ class Pushing(Transport):
         done: list[tuple[RecordKey, int]] = []
         copies: list[dict[str, Any]] = []
         refused: list[tuple[RecordKey, str]] = []
+        not_owner: list[tuple[RecordKey, Pulled | None, str]] = []  # never to be taken
         for result in body.get("results") or []:
             if not isinstance(result, dict):
                 continue
@@ -194,6 +196,9 @@ class Pushing(Transport):
             elif outcome == "stale" and isinstance(result.get("record"), dict):
                 report.stale += 1
                 copies.append(result["record"])
+            elif outcome == "rejected" and result.get("refusal") == not_taken.NOT_OWNER:
+                report.rejected += 1
+                not_owner.append((key, not_taken.copy_of(result), str(result.get("reason") or "")))
             else:
                 report.rejected += 1
                 reason = str(result.get("reason") or "未说明原因")
@@ -215,6 +220,17 @@ class Pushing(Transport):
                 pending.mark(
                     session, [key], top, attempts=pending.one_more_refusal(), last_error=reason[:500]
                 )
+            for (record_type, uuid), copy, reason in not_owner:  # dropped for the street's copy
+                if record_type == "case" and copy is not None:
+                    conflict = not_taken.case_not_taken(session, copy, reason)
+                elif record_type == "case_event":
+                    conflict = not_taken.event_not_taken(session, uuid, copy, reason)
+                else:  # an answer without the case: kept as an ordinary refusal
+                    conflict = ""
+                    refusal = {"attempts": pending.one_more_refusal(), "last_error": reason[:500]}
+                    pending.mark(session, [(record_type, uuid)], top, **refusal)
+                if conflict:
+                    report.conflicts.append(conflict)
             # The receipt moves only when a whole pull has brought back every own write before it
             # (app.services.sync.pull): a round cut after its push must ask for them again.
             first = body.get("first_change")

@@ -33,12 +33,14 @@ from sqlalchemy.exc import IntegrityError
 from app.db import Database, open_database
 from app.models import Case, Certificate, Resident
 from app.services.admin.centre import set_current_community
+from app.services.admin.restored import RestoredCopyError
 from app.services.cases import intake, workflow
 from app.services.certificates.issue import issue_certificate
 from app.services.certificates.register import CertificateError, void
 from app.services.certificates.templates import TemplateValueError
 from app.services.sync import pending
 from app.services.sync.client import SyncClient
+from app.services.sync.settings import save_settings
 from app.street import admin, store
 from app.street.models import STREET, StreetCase
 from tests.integration.conftest import cli, free_port, start_server
@@ -155,6 +157,9 @@ class World:
         for desk in self.desks:
             desk.key = admin.register(self.sessions, desk.code, f"社区{desk.name}")["api_key"]
         self.proxy.start()
+        for desk in self.desks:  # as at a centre: the desk knows its street server
+            with desk.db.sessions.begin() as session:
+                save_settings(session, f"http://127.0.0.1:{self.proxy.port}", desk.key)
 
     def close(self) -> None:
         self.proxy.stop()
@@ -231,6 +236,9 @@ class World:
                 number, uuid = case.case_no, case.uuid
         except IntegrityError as exc:  # the desk cannot hand out a number: staff would be stuck
             self.failed(desk, "cannot accept a case", exc)
+            return
+        except RestoredCopyError:  # put back from a copy, not caught up yet: as designed
+            self.note("paused", f"{desk.name} gives no case number before its first round since the restore")
             return
         self.note("intake", f"{desk.name} accepts {number}", uuid)
 
@@ -342,6 +350,9 @@ class World:
             return
         except IntegrityError as exc:
             self.failed(desk, "cannot issue a certificate", exc)
+            return
+        except RestoredCopyError:
+            self.note("paused", f"{desk.name} gives no serial before its first round since the restore")
             return
         self.note("certificate", f"{desk.name} issues {issued.serial}", uuid)
 
