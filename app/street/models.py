@@ -11,7 +11,7 @@ import sys
 from importlib import resources as importlib_resources
 from pathlib import Path
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Engine, Integer, MetaData, String, event, text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Engine, Integer, MetaData, String, Text, event, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from app.db import create_db_engine
@@ -47,6 +47,9 @@ class StreetCase(StreetBase):
     origin_community: Mapped[str] = mapped_column(String(15), index=True)
     owner_community: Mapped[str] = mapped_column(String(15), index=True)  # a community code or "street"
     escalated_from: Mapped[str] = mapped_column(String(15), default="")  # who handed it to the street
+    # Every community that has held the case (",TY,XH,"): a community the street handed it on from
+    # keeps its copy, and keeps getting the case's changes, so that its copy never goes stale.
+    holders: Mapped[str] = mapped_column(Text, default="")
     last_writer: Mapped[str] = mapped_column(String(15))  # a community code or "street"
     status: Mapped[str] = mapped_column(String(30), index=True)
     version: Mapped[int] = mapped_column(BigInteger)  # the server's: one number, one content
@@ -171,3 +174,9 @@ def open_store(url: str, *, migrate: bool = True) -> sessionmaker[Session]:
     if migrate:
         upgrade_schema(engine)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def add_holder(case: StreetCase, community: str) -> None:
+    """``community`` holds ``case`` from now on (the street itself is no holder)."""
+    if community and community != STREET and f",{community}," not in (case.holders or ""):
+        case.holders = f"{case.holders or ','}{community},"

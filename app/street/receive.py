@@ -23,6 +23,7 @@ from app.street.models import (
     StreetCase,
     StreetCaseEvent,
     StreetCertificate,
+    add_holder,
 )
 from app.street.store import (
     ESCALATED,
@@ -212,6 +213,7 @@ class _Push:
                 seq=0,
                 updated_at=utcnow(),
             )
+            add_holder(row, community)
             self.session.add(row)
             self.cases[row.uuid] = row
             self._touch(row)
@@ -238,6 +240,7 @@ class _Push:
         if status == row.status or row.owner_community == community:
             if status != row.status and status == ESCALATED:
                 row.owner_community, row.escalated_from = STREET, community
+                add_holder(row, community)
             row.status, row.data, row.data_hash = status, data, digest
             return _result(rec, "applied", row.version)
         # The status belongs to someone else now: the other fields are taken, the status is kept,

@@ -25,6 +25,7 @@ from app.street.models import (  # noqa: F401 — open_store is part of this mod
     StreetCertificate,
     StreetCommunity,
     StreetCounter,
+    add_holder,
     open_store,
 )
 
@@ -83,11 +84,15 @@ def retrying(sessions: sessionmaker[Session], work, attempts: int = 4):
 
 
 def _addressed(community: str):
-    """A case concerns its origin, its owner and the community that last escalated it."""
+    """A case concerns its origin, its owner, the community that last escalated it, and every
+    community that has held it (``holders``): one the street handed it on from still holds a copy
+    its staff read. The pulls select by ``seq`` first, so the text match is made on new changes
+    only."""
     return or_(
         StreetCase.origin_community == community,
         StreetCase.owner_community == community,
         StreetCase.escalated_from == community,
+        StreetCase.holders.contains(f",{community},", autoescape=True),
     )
 
 
@@ -292,6 +297,7 @@ def answer(
                 .all()
             )
         row.status, row.owner_community, row.last_writer = status, target, STREET
+        add_holder(row, target)
         row.version += 1
         row.data = dict(row.data, status=status)
         row.data_hash = None  # the street's copy: no community sent this content

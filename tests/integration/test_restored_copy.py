@@ -5,6 +5,7 @@ and removes the mark. Against the real street server (PostgreSQL in CI)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sqlite3
@@ -13,18 +14,20 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import COPY_SETTING, DatabaseError, backup_sqlite, open_database, restore_sqlite
-from app.models import AuditEntry, Case, CentreSetting, Resident
+from app.models import AuditEntry, Case, CaseSequence, CentreSetting, Certificate, Resident
 from app.printing.certificates.renderer import PDF_RENDERER
 from app.services.admin.centre import set_current_community
 from app.services.admin.restored import RestoredCopyError
 from app.services.cases import intake
 from app.services.certificates.issue import issue_certificate
+from app.services.certificates.register import CertificateError
+from app.services.certificates.templates import TemplateValueError
 from app.services.kiosk.common import PAUSED, KioskError
 from app.services.kiosk.request import submit_request
 from app.services.sync.client import SyncClient
 from app.services.sync.settings import save_settings, status
 from app.street import admin
-from app.street.models import StreetCase
+from app.street.models import StreetCase, StreetCertificate
 from tests.integration.conftest import cli
 
 DF = "610202010003"
@@ -172,3 +175,66 @@ def test_the_restore_command_puts_the_copy_back_audited_and_says_what_comes_next
     db.dispose()
     refused = cli("restore", "--from", str(tmp_path / "nothing.db"), env=env)
     assert refused.returncode == 1 and "找不到备份文件" in refused.stderr
+
+
+def _issue(db) -> str:
+    with db.sessions.begin() as session:
+        for person in session.scalars(select(Resident).order_by(Resident.id).offset(40).limit(40)):
+            try:
+                with session.begin_nested():
+                    return issue_certificate(
+                        session,
+                        PDF_RENDERER,
+                        template_code="JZZM",
+                        resident=person,
+                        staff_values={"purpose": "办理居住证", "since": "2012-05-01"},
+                        actor="qiantai",
+                    ).serial
+            except (CertificateError, TemplateValueError):
+                continue
+    raise AssertionError("no demo resident could have a 居住证明")
+
+
+def test_numbers_given_twice_across_two_restores_keep_the_streets_and_move_the_desks(
+    server, key, demo_db_file, tmp_path
+):
+    """Put back to an older copy, the desk loses a case and a certificate it never sent and gives
+    their numbers again, to others, after catching up. Put back later to a newer copy that still
+    holds the first two, it pulls before it pushes: the street's records keep the numbers, the
+    desk's own unsent ones take the next free numbers, and staff are told which papers to fix."""
+    path = tmp_path / "twice.db"
+    db = _desk(demo_db_file, path, server, key)
+    with db.sessions.begin() as session:  # other tests' DF desks numbered from 1 today as well
+        session.add(CaseSequence(community_code="DF", day=dt.date.today(), last=800))
+    assert _round(db, server["url"], key).ok
+    backup_sqlite(db.engine, tmp_path / "older.db")
+    lost_case, lost_serial = _accept(db, 80), _issue(db)  # never sent
+    backup_sqlite(db.engine, tmp_path / "newer.db")
+    db.dispose()
+
+    restore_sqlite(tmp_path / "older.db", path)
+    db = open_database(f"sqlite:///{path}")
+    assert _round(db, server["url"], key).ok
+    assert _accept(db, 81) == lost_case and _issue(db) == lost_serial  # the same numbers, again
+    assert _round(db, server["url"], key).ok
+    db.dispose()
+
+    restore_sqlite(tmp_path / "newer.db", path)
+    db = open_database(f"sqlite:///{path}")
+    report = _round(db, server["url"], key)
+    assert report.ok and not report.errors, report.errors
+    assert len(report.conflicts) == 2 and any(lost_case in c and "申请人" in c for c in report.conflicts)
+    assert any(lost_serial in c and "收回重开" in c for c in report.conflicts)
+    assert _round(db, server["url"], key).ok
+    with server["sessions"]() as session:
+        cases = list(session.scalars(select(StreetCase.case_no).where(StreetCase.origin_community == DF)))
+        serials = list(session.scalars(select(StreetCertificate.data["serial"].as_string())))
+    assert len(cases) == len(set(cases)) and len(serials) == len(set(serials))
+    with db.sessions() as session:
+        here = list(session.scalars(select(Case.case_no)))
+        assert len(here) == len(set(here)) and lost_case in here and lost_case in cases
+        assert not any(n.endswith("-转") for n in here)
+        assert session.scalar(select(func.count(Certificate.id))) == len(
+            {s for s in serials if s.startswith("DF")}
+        )
+    db.dispose()

@@ -5,6 +5,7 @@ from an older copy catches up and reuses no number, and records are keyed per ow
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import uuid
 
@@ -24,6 +25,7 @@ from app.services.sync.client import SyncClient
 from app.services.sync.settings import status
 from app.street import admin
 from app.street.models import StreetCase, StreetCaseEvent, StreetCertificate
+from tests.integration import conftest
 
 TY, XH, DF = "610202010001", "610202010002", "610202010003"
 
@@ -388,3 +390,98 @@ def test_a_step_on_a_case_handed_on_since_is_not_taken_and_staff_are_told(
         assert not set(session.scalars(select(StreetCaseEvent.uuid).where(StreetCaseEvent.uuid.in_(mine))))
     ty.dispose()
     xh.dispose()
+
+
+def test_a_community_the_case_was_handed_on_from_keeps_getting_its_changes(
+    server, keys, demo_db_file, tmp_path
+):
+    """TY escalates, the street hands the case to XH, XH escalates it back and the street returns
+    it to TY, which escalates it again: XH is neither its origin, owner nor the community that
+    escalated it last, but XH's desk holds a copy its staff read; that copy follows the street's."""
+    ty = _desk(demo_db_file, tmp_path, "ty-h", TY)
+    xh = _desk(demo_db_file, tmp_path, "xh-h", XH)
+    with ty.sessions.begin() as session:  # other tests' TY desks numbered from 1 today as well
+        session.add(CaseSequence(community_code="TY", day=dt.date.today(), last=900))
+    case_uuid = _accept(ty, 90)
+
+    def step(db, action: str, note: str) -> None:
+        with db.sessions.begin() as session:
+            case = session.scalars(select(Case).where(Case.uuid == case_uuid)).one()
+            workflow.apply(session, case, action, actor="houtai", to="桃园街道", note=note)
+
+    step(ty, "dispatch", "")
+    step(ty, "escalate", "需跨社区办理")
+    _sync(ty, server, keys[TY])
+    _answer(server, case_uuid, status="in_progress", note="转西华社区办理", owner_community=XH)
+    _sync(xh, server, keys[XH])
+    step(xh, "escalate", "西华也办不了")
+    _sync(xh, server, keys[XH])
+    _answer(server, case_uuid, status="in_progress", note="退回桃园社区", owner_community=TY)
+    _sync(ty, server, keys[TY])
+    step(ty, "escalate", "仍需街道协调")
+    _sync(ty, server, keys[TY])
+    _sync(xh, server, keys[XH])
+    remote = _remote(server, case_uuid)
+    assert remote[0] == "escalated" and _local(xh, case_uuid) == remote == _local(ty, case_uuid)
+    ty.dispose()
+    xh.dispose()
+
+
+@pytest.fixture
+def own_database_url(tmp_path):
+    """A database of its own (a PostgreSQL schema when the test's database is PostgreSQL)."""
+    if not conftest._postgres_answers() or os.environ.get("YICHUANG_TEST_POSTGRES") == "skip":
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    import psycopg
+
+    schema = f"street_migration_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect("host=127.0.0.1 port=5432 dbname=test user=postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield f"{conftest.PG_URL}?options=-csearch_path%3D{schema}"
+    with psycopg.connect("host=127.0.0.1 port=5432 dbname=test user=postgres", autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_cases_stored_before_the_holders_column_get_the_communities_the_pull_addressed(own_database_url):
+    """Migration s0003: origin, owner and the community that escalated it, each once, and the
+    street never."""
+    from alembic import command
+    from alembic.config import Config
+
+    from app.street.models import migrations_dir, open_engine
+
+    engine = open_engine(own_database_url)
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["engine"] = engine
+    rows = {
+        "m-own": ("TY", "TY", ""),
+        "m-moved": ("TY", "XH", "TY"),
+        "m-up": ("TY", "street", "XH"),
+    }
+    try:
+        command.upgrade(config, "s0002")
+        with engine.begin() as conn:
+            for uuid_, (origin, owner, escalated) in rows.items():
+                conn.exec_driver_sql(
+                    "INSERT INTO street_cases (uuid, case_no, origin_community, owner_community, "
+                    "escalated_from, last_writer, status, version, data, seq, updated_at) "
+                    "VALUES (%(u)s, %(u)s, %(o)s, %(w)s, %(e)s, %(o)s, 'accepted', 1, '{}', 0, "
+                    "CURRENT_TIMESTAMP)"
+                    if engine.dialect.name == "postgresql"
+                    else "INSERT INTO street_cases (uuid, case_no, origin_community, owner_community, "
+                    "escalated_from, last_writer, status, version, data, seq, updated_at) "
+                    "VALUES (:u, :u, :o, :w, :e, :o, 'accepted', 1, '{}', 0, CURRENT_TIMESTAMP)",
+                    {"u": uuid_, "o": origin, "w": owner, "e": escalated},
+                )
+        command.upgrade(config, "head")
+        with engine.begin() as conn:
+            found = dict(
+                conn.exec_driver_sql(
+                    "SELECT uuid, holders FROM street_cases WHERE uuid IN ('m-own', 'm-moved', 'm-up')"
+                ).all()
+            )
+    finally:
+        engine.dispose()
+    assert found == {"m-own": ",TY,", "m-moved": ",TY,XH,", "m-up": ",TY,XH,"}

@@ -15,7 +15,6 @@ The caller's session applies with ``session.info[APPLYING]`` set: nothing here i
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -37,16 +36,18 @@ from app.models import (
 from app.models.base import utcnow
 from app.services.admin.centre import current_community
 from app.services.cases.workflow import status_name
+from app.services.sync import renumber
 from app.services.sync.records import LOCAL_IDS, MODELS, Pulled, _from_json, _incomplete, describe
 
 # Not content: identity and bookkeeping, never re-applied by a rebase.
 NOT_CONTENT = LOCAL_IDS | {"uuid", "version", "sync_base", "origin_community", "created_at", "updated_at"}
 
 
-def apply_page(session: Session, records: list[Pulled], here: str) -> list[str]:
+def apply_page(session: Session, records: list[Pulled], here: str) -> tuple[list[str], list[str]]:
     """Apply one pulled page (the caller's transaction): cases before their events. Returns what
-    could not be applied, and the conflicts met, in words."""
+    could not be applied, and the conflicts met (kept for staff in sync_conflicts), in words."""
     errors: list[str] = []
+    conflicts: list[str] = []
     for record in sorted(records, key=lambda r: r.type == "case_event"):
         try:
             with session.begin_nested():  # one bad record does not cost the page
@@ -55,10 +56,10 @@ def apply_page(session: Session, records: list[Pulled], here: str) -> list[str]:
                 else:
                     message = take(session, record, here)
                     if message:
-                        errors.append(message)
+                        conflicts.append(message)
         except (KeyError, TypeError, ValueError, IntegrityError) as exc:
             errors.append(_incomplete(record.type, record.uuid, exc))
-    return errors
+    return errors, conflicts
 
 
 def take(session: Session, record: Pulled, here: str) -> str:
@@ -67,10 +68,11 @@ def take(session: Session, record: Pulled, here: str) -> str:
     local = session.scalar(select(model).where(model.uuid == record.uuid))
     if local is None:
         if record.type == "case":
-            _new_case(session, record)
+            conflict = _new_case(session, record)
             place_held(session, record.uuid)
-        elif record.type == "certificate" and record.origin_community == here:
-            _own_certificate(session, record)
+            return conflict
+        if record.type == "certificate" and record.origin_community == here:
+            return _own_certificate(session, record)
         return ""
     if record.version <= (local.sync_base or 0):
         return ""  # this copy is based on that one or a newer one already
@@ -140,9 +142,10 @@ def _waiting_columns(session: Session, record_type: str, uuid: str, model: Any) 
     return everything if "*" in noted else [c for c in everything if c in noted]
 
 
-def _new_case(session: Session, record: Pulled) -> None:
+def _new_case(session: Session, record: Pulled) -> str:
     """A case that is not here: transferred to this community (一体通办), created here, linked to
-    the resident when the applicant's ID number is known here."""
+    the resident when the applicant's ID number is known here. Returns the conflict met: this
+    desk's own unsent case holding the number (app.services.sync.renumber)."""
     data = record.data
     community = current_community(session)
     values = _from_json(Case, data)
@@ -157,8 +160,18 @@ def _new_case(session: Session, record: Pulled) -> None:
     )
     if not values.get("case_no") or not values.get("status"):
         raise ValueError("缺少办件编号或状态")
+    conflict = ""
     if session.scalar(select(Case.id).where(Case.case_no == values["case_no"])) is not None:
-        values["case_no"] = f"{values['case_no']}-转"[:40]
+        mine = (
+            renumber.own_unsent_case(session, values["case_no"], community.code)
+            if values["origin_community"] == community.code
+            else None
+        )
+        if mine is not None:  # the street's number stands; this desk's own unsent case moves
+            _number_taken(session, values["case_no"])
+            conflict = renumber.renumber_case(session, mine)
+        else:
+            values["case_no"] = f"{values['case_no']}-转"[:40]
     if values.get("item_code"):
         values["item_id"] = session.scalar(
             select(ServiceItem.id).where(ServiceItem.code == values["item_code"])
@@ -176,11 +189,13 @@ def _new_case(session: Session, record: Pulled) -> None:
     session.add(Case(**values, events=[]))
     session.flush()
     _number_taken(session, values["case_no"])
+    return conflict
 
 
-def _own_certificate(session: Session, record: Pulled) -> None:
+def _own_certificate(session: Session, record: Pulled) -> str:
     """A register entry this desk made and no longer holds (restored from an older copy): it comes
-    back with the pull, and the serial counter moves past it so the serial is not issued again."""
+    back with the pull, and the serial counter moves past it so the serial is not issued again.
+    Returns the conflict met: this desk's own unsent entry holding the serial."""
     values = _from_json(Certificate, record.data)
     for key in ("version", "sync_base", "id"):
         values.pop(key, None)
@@ -193,40 +208,44 @@ def _own_certificate(session: Session, record: Pulled) -> None:
         sync_base=record.version,
         origin_community=record.origin_community,
     )
+    serial = str(values.get("serial") or "")
+    _serial_taken(session, serial)
+    conflict = ""
+    mine = renumber.own_unsent_certificate(session, serial, record.origin_community)
+    if mine is not None:  # the street's serial stands; this desk's own unsent entry moves
+        conflict = renumber.renumber_certificate(session, mine)
     session.add(Certificate(**values))
     session.flush()
-    serial = str(values.get("serial") or "")
-    if len(serial) > 9 and serial[-9:].isdigit():
-        prefix, year, number = serial[:-9], int(serial[-9:-5]), int(serial[-5:])
-        moved = session.execute(
-            update(CertificateSequence)
-            .where(
-                CertificateSequence.prefix == prefix,
-                CertificateSequence.year == year,
-                CertificateSequence.last < number,
-            )
-            .values(last=number)
+    return conflict
+
+
+def _serial_taken(session: Session, serial: str) -> None:
+    """The serial counter moves past a serial that came down."""
+    found = renumber.SERIAL.match(serial)
+    if found is None:
+        return
+    prefix, year, number = found["prefix"], int(found["year"]), int(found["n"])
+    moved = session.execute(
+        update(CertificateSequence)
+        .where(
+            CertificateSequence.prefix == prefix,
+            CertificateSequence.year == year,
+            CertificateSequence.last < number,
         )
-        if (
-            moved.rowcount == 0
-            and session.scalar(
-                select(CertificateSequence.id).where(
-                    CertificateSequence.prefix == prefix, CertificateSequence.year == year
-                )
-            )
-            is None
-        ):
-            session.add(CertificateSequence(prefix=prefix, year=year, last=number))
-            session.flush()
-
-
-_CASE_NO = re.compile(r"^(?P<short>.+)-(?P<day>\d{8})-(?P<n>\d{4,})$")
+        .values(last=number)
+    )
+    here = select(CertificateSequence.id).where(
+        CertificateSequence.prefix == prefix, CertificateSequence.year == year
+    )
+    if moved.rowcount == 0 and session.scalar(here) is None:
+        session.add(CertificateSequence(prefix=prefix, year=year, last=number))
+        session.flush()
 
 
 def _number_taken(session: Session, case_no: str) -> None:
     """A case number that came down is never handed out here again: a desk restored from an older
     copy gets its later cases back with the pull, and its counter moves past their numbers."""
-    found = _CASE_NO.match(case_no)
+    found = renumber.CASE_NO.match(case_no)
     if found is None:
         return
     try:

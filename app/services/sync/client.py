@@ -1,7 +1,9 @@
 """The community's side of the sync with the street office (protocol v2, docs/SYNC.md).
 
 One round (:meth:`SyncClient.sync_once`) pushes the outbox in batches (push), then pulls what the
-street addressed to this community until the server says there is no more (pull). The server's
+street addressed to this community until the server says there is no more (pull). A database put
+back from a copy pulls first as well, so that its own writes made after the copy are here before
+anything of its own is sent (app.services.sync.renumber). The server's
 clock orders everything: the pull cursor is the server's, "last success" is the server's time, and
 no local timestamp is ever compared with one of the server's, so a desk with a wrong clock syncs
 the same.
@@ -19,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models.base import utcnow
+from app.services.admin.restored import copy_made_at
 from app.services.sync import pending
 from app.services.sync import records as sync_records
 from app.services.sync.pull import Pulling
@@ -49,7 +52,12 @@ class SyncClient(Pushing, Pulling):
         try:
             with self.sessions() as session:
                 receipt = sync_state(session).receipt or 0
+                restored = copy_made_at(session) is not None
             self.round_first = None
+            if restored:  # a copy put back: the numbers given after it come down before anything goes up
+                self._pull(report, receipt, None)
+                with self.sessions() as session:
+                    receipt = sync_state(session).receipt or 0
             self._push(report)
             self._pull(report, receipt, self.round_first)
         except SyncFailure as exc:

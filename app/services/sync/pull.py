@@ -42,10 +42,12 @@ class Pulling(Transport):
                 session.info[APPLYING] = True  # what comes down is not sent back up
                 with session.begin():
                     here = current_community(session).code
-                    errors += sync_apply.apply_page(session, records, here)
+                    failed, conflicts = sync_apply.apply_page(session, records, here)
+                    errors += failed
                     sync_state(session).cursor = new_cursor
             report.pulled += len(page)
             report.errors.extend(errors)
+            report.conflicts.extend(conflicts)
             if not body.get("more") or new_cursor == cursor:
                 with self.sessions.begin() as session:  # every own write up to here is here now
                     state = sync_state(session)
