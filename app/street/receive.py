@@ -275,7 +275,8 @@ class _Push:
             # A case not here yet can only be this community's own: the event links to no other.
             case_origin=case.origin_community if case is not None else self.community,
             origin_community=self.community,
-            data=rec.data,
+            # A desk from before its migration 0008 may still send a walk-in's plain ID hash.
+            data={k: v for k, v in rec.data.items() if k != "id_hash"},
             seq=0,
             received_at=utcnow(),
         )

@@ -11,6 +11,7 @@ import uuid
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from app.db import open_database
@@ -443,9 +444,9 @@ def own_database_url(tmp_path):
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-def test_cases_stored_before_the_holders_column_get_the_communities_the_pull_addressed(own_database_url):
-    """Migration s0003: origin, owner and the community that escalated it, each once, and the
-    street never."""
+def test_the_street_migrations_fill_holders_and_drop_plain_kiosk_hashes(own_database_url):
+    """s0003: a case stored before gets its origin, owner and the community that escalated it, each
+    once, and the street never. s0004: a walk-in request's plain ID hash leaves its event."""
     from alembic import command
     from alembic.config import Config
 
@@ -475,6 +476,27 @@ def test_cases_stored_before_the_holders_column_get_the_communities_the_pull_add
                     "VALUES (:u, :u, :o, :w, :e, :o, 'accepted', 1, '{}', 0, CURRENT_TIMESTAMP)",
                     {"u": uuid_, "o": origin, "w": owner, "e": escalated},
                 )
+            events = sa.table(
+                "street_case_events",
+                *(sa.column(c) for c in ("origin_community", "uuid", "case_uuid", "case_origin", "seq")),
+                sa.column("data", sa.JSON),
+                sa.column("received_at", sa.DateTime),
+            )
+            for uuid_, data in (
+                ("e-kiosk", {"note": "诉求", "id_hash": "ab" * 32}),
+                ("e-plain", {"note": "x"}),
+            ):
+                conn.execute(
+                    sa.insert(events).values(
+                        origin_community="TY",
+                        uuid=uuid_,
+                        case_uuid="m-own",
+                        case_origin="TY",
+                        seq=0,
+                        data=data,
+                        received_at=dt.datetime(2026, 11, 20),
+                    )
+                )
         command.upgrade(config, "head")
         with engine.begin() as conn:
             found = dict(
@@ -482,6 +504,19 @@ def test_cases_stored_before_the_holders_column_get_the_communities_the_pull_add
                     "SELECT uuid, holders FROM street_cases WHERE uuid IN ('m-own', 'm-moved', 'm-up')"
                 ).all()
             )
+            kept = dict(conn.execute(sa.select(events.c.uuid, events.c.data)).all())
     finally:
         engine.dispose()
     assert found == {"m-own": ",TY,", "m-moved": ",TY,XH,", "m-up": ",TY,XH,"}
+    assert kept == {"e-kiosk": {"note": "诉求"}, "e-plain": {"note": "x"}}
+
+
+def test_a_plain_kiosk_hash_sent_by_an_older_desk_is_not_kept(server, keys):
+    case_uuid, event_uuid = str(uuid.uuid4()), str(uuid.uuid4())
+    event = _event(DF, event_uuid, case_uuid, "自助终端诉求")
+    event["data"]["id_hash"] = "cd" * 32
+    with httpx.Client(base_url=server["url"], timeout=30) as http:
+        assert _push(http, keys[DF], [_new_case(DF, case_uuid), event]) == ["applied", "applied"]
+    with server["sessions"]() as session:
+        stored = session.scalars(select(StreetCaseEvent.data).where(StreetCaseEvent.uuid == event_uuid)).one()
+    assert "id_hash" not in stored and stored["note"] == "自助终端诉求"
