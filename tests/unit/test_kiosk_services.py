@@ -29,6 +29,7 @@ from app.printing.documents.kiosk_slips import render_appointment_slip, render_r
 from app.services.cases import intake, workflow
 from app.services.cases.search import CaseFilter, find_cases
 from app.services.common.idcard import check_digit
+from app.services.kiosk import booking
 from app.services.kiosk import service as kiosk
 from app.services.kiosk.service import KioskError
 
@@ -623,3 +624,24 @@ def test_a_request_by_a_typed_number_goes_to_its_owner_and_says_it_was_typed(dem
         case = session.scalars(select(Case).where(Case.case_no == case_no)).one()
         assert case.resident_id == person.id and case.grid_id is not None  # routed to their grid
         assert case.events[0].data["identified_by"] == "typed_number" and "id_hash" not in case.events[0].data
+
+
+def test_one_number_holds_at_most_three_open_bookings_typed_or_by_card(demo_db):
+    """A number typed on the keypad could otherwise fill every window time of the week."""
+    with demo_db.sessions.begin() as session:
+        person = _people(session, 1)[0]
+        stranger = _unknown_number(session)
+        slots = kiosk.load_settings(session).slots
+        for slot in slots[: booking.OPEN_BOOKINGS_LIMIT]:
+            kiosk.book_by_number(session, stranger, day=TUESDAY, slot=slot, today=MONDAY)
+        with pytest.raises(KioskError, match="已有3个未到期的预约"):
+            kiosk.book_by_number(session, stranger, day=TUESDAY, slot=slots[3], today=MONDAY)
+        for slot in slots[: booking.OPEN_BOOKINGS_LIMIT]:
+            kiosk.book(session, person.id, day=TUESDAY, slot=slot, today=MONDAY)
+        with pytest.raises(KioskError, match="已有3个未到期的预约"):
+            kiosk.book(session, person.id, day=TUESDAY, slot=slots[3], today=MONDAY)
+    # A day later, Tuesday's bookings are still open and still count.
+    with demo_db.sessions.begin() as session, pytest.raises(KioskError, match="未到期的预约"):
+        kiosk.book_by_number(
+            session, stranger, day=TUESDAY + dt.timedelta(days=1), slot=slots[0], today=TUESDAY
+        )

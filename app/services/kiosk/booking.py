@@ -37,6 +37,9 @@ from app.services.kiosk.common import (
 )
 
 DEFAULT_ITEM_NAME = "窗口办事"
+# Open bookings one ID number may hold: a person needs one or two; a number typed on the keypad
+# (anyone's, or made up) could otherwise fill every window time of the fortnight.
+OPEN_BOOKINGS_LIMIT = 3
 
 
 class SlotPlaces(NamedTuple):
@@ -197,6 +200,10 @@ def _book(
         raise KioskError("这个时间段已经约满了，请换一个时间段")
     if held is not None:
         raise KioskError("您已经预约了这个时间段，不用重复预约")
+    if _open_bookings(session, community.id, request.today, hashed, resident) >= OPEN_BOOKINGS_LIMIT:
+        raise KioskError(
+            f"这个身份证号码已有{OPEN_BOOKINGS_LIMIT}个未到期的预约，请先办理或到窗口取消后再预约"
+        )
     appointment = Appointment(
         community_id=community.id,
         day=day,
@@ -255,6 +262,25 @@ def _own_booking(
         )
         .limit(1)
     ).first()
+
+
+def _open_bookings(
+    session: Session, community_id: int, today: dt.date, hashed: str, resident: Resident | None
+) -> int:
+    holder = Appointment.holder_hash == hashed
+    if resident is not None:
+        holder = or_(holder, Appointment.resident_id == resident.id)
+    return (
+        session.scalar(
+            select(func.count(Appointment.id)).where(
+                Appointment.community_id == community_id,
+                Appointment.status == "booked",
+                Appointment.day >= today,
+                holder,
+            )
+        )
+        or 0
+    )
 
 
 def my_appointments(session: Session, resident_id: int, today: dt.date) -> list[KioskAppointment]:
