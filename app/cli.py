@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -20,8 +22,43 @@ from app.commands.context import CommandError, Context
 log = logging.getLogger(__name__)
 
 
+# argparse's complaints, in the words of the rest of the command line (the pattern, then the
+# sentence with the pattern's groups).
+_ARGPARSE_ERRORS = [
+    (re.compile(r"the following arguments are required: (.+)"), "缺少必需的参数：{0}"),
+    (re.compile(r"unrecognized arguments: (.+)"), "无法识别的参数：{0}"),
+    (
+        re.compile(r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)"),
+        "参数 {0} 的取值 {1} 无效，可选：{2}",
+    ),
+    (
+        re.compile(r"argument (\S+): invalid (?:int|_positive|float) value: (.+)"),
+        "参数 {0} 须为正确的数字，不能是 {1}",
+    ),
+    (re.compile(r"argument (\S+): invalid \w+ value: (.+)"), "参数 {0} 的取值 {1} 无效"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面缺少取值"),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)"), "参数 {0} 不能与 {1} 同时使用"),
+    (re.compile(r"one of the arguments (.+) is required"), "须给出以下参数之一：{0}"),
+    (re.compile(r"ambiguous option: (\S+) could match (.+)"), "参数 {0} 不明确，可能是：{1}"),
+]
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """Usage errors as one Chinese sentence, like every other error of the command line (the
+    subcommands' parsers are made of this class too)."""
+
+    def error(self, message: str):
+        for pattern, sentence in _ARGPARSE_ERRORS:
+            found = pattern.search(message)
+            if found:
+                message = sentence.format(*found.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 错误：{message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="yichuang",
         description="党群服务中心一窗受理系统 — front desk of a community party-service centre",
     )
@@ -64,6 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("yichuang: 已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `yichuang cases | head -2`: the reader has had enough, as in Unix tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush
+        return 141
+    except OSError as exc:  # a file the command reads or writes: the reason in Chinese
+        from app.services.common.os_errors import os_reason
+
+        where = f"{exc.filename}：" if exc.filename else ""
+        print(f"yichuang: {where}{os_reason(exc)}", file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 — the contract is one sentence, never a traceback
         # Frames only: the exception's own text may hold SQL parameters (personal data).
         log.error(

@@ -238,6 +238,18 @@ def _describe(url: str) -> str:
     return str(path) if path else url.split("@")[-1]
 
 
+# SQLite's messages a person may meet when opening a file, in their words.
+_SQLITE_REASONS = {
+    "file is not a database": "这不是数据库文件，或文件已损坏",
+    "unable to open database file": "无法打开数据库文件（文件夹不存在或没有权限）",
+    "database is locked": "数据库正被其他程序占用",
+    "disk I/O error": "磁盘读写出错",
+    "database disk image is malformed": "数据库文件已损坏",
+    "attempt to write a readonly database": "数据库文件只读，不能写入",
+}
+
+
 def _reason(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    first = text[0] if text else type(exc).__name__
+    return next((words for known, words in _SQLITE_REASONS.items() if known in first), first)

@@ -11,7 +11,8 @@ import os
 import time
 from pathlib import Path
 
-from app.commands.context import CommandError
+from app.commands.context import CommandError, writable_target
+from app.services.common.os_errors import os_reason
 
 
 def register(subparsers) -> None:
@@ -39,6 +40,7 @@ def run(args, ctx) -> int:
 
     if not (args.all or args.grid or args.outdated):
         raise CommandError("请用 --all、--grid CODE 或 --outdated 选择要打印的网格")
+    writable_target(args.out)  # before the boards are marked printed
     started = time.perf_counter()
     today = dt.date.today()
     with ctx.db().sessions() as session:
@@ -88,4 +90,4 @@ def _write(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise CommandError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        raise CommandError(f"无法写入 {path}：{os_reason(exc)}") from None

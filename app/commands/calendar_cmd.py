@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from app.commands.context import CommandError
+from app.services.common.os_errors import os_reason
 
 HOLIDAY_WORDS = {"休", "假", "休息", "放假", "holiday", "off"}
 WORKDAY_WORDS = {"班", "上班", "补班", "调休上班", "workday", "work"}
@@ -73,7 +74,7 @@ def read_overrides(path: Path) -> list[tuple[dt.date, bool, str]]:
     try:
         text = path.read_bytes()
     except OSError as exc:
-        raise CommandError(f"无法读取 {path}：{exc.strerror or exc}") from None
+        raise CommandError(f"无法读取 {path}：{os_reason(exc)}") from None
     try:
         decoded = text.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from app.commands.context import CommandError
+from app.commands.context import CommandError, writable_target
 from app.services.cases.workflow import STATUSES
+from app.services.common.os_errors import os_reason
 
 
 def register(subparsers) -> None:
@@ -56,6 +57,8 @@ def run_accept(args, ctx) -> int:
 
     if bool(args.agent_id) != bool(args.agent_name):
         raise CommandError("代办须同时提供 --agent-id 和 --agent-name")
+    if args.receipt:
+        writable_target(args.receipt)
     db = ctx.db()
     if args.user:
         with db.sessions() as session:
@@ -78,11 +81,18 @@ def run_accept(args, ctx) -> int:
         raise CommandError(str(exc)) from None
     # The transaction is committed (synchronous=FULL): only now is the number given out.
     result = {"case_no": case.case_no, "status": case.status}
+    if args.material is None:  # the desk asks; a script that says nothing is taken at its word
+        result["materials"] = "未给出 --material：按所需材料全部收齐受理"
     if args.receipt:
         from app.printing.documents.cases import write_case_document
 
-        with db.sessions.begin() as session:
-            path = write_case_document(session, case.case_no, args.receipt, actor=actor)
+        try:
+            with db.sessions.begin() as session:
+                path = write_case_document(session, case.case_no, args.receipt, actor=actor)
+        except OSError as exc:  # stored all the same: say so, with its number, and a code of its own
+            result["receipt_error"] = f"受理回执未能写入 {args.receipt}：{os_reason(exc)}"
+            ctx.emit(result)
+            return 3
         result["receipt"] = str(path)
     ctx.emit(result)
     return 0

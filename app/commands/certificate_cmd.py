@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from app.commands.context import CommandError
+from app.commands.context import CommandError, writable_target
+from app.services.common.os_errors import os_reason
 
 
 def register(subparsers) -> None:
@@ -151,7 +152,7 @@ def _import_template(path: Path, ctx) -> int:
     try:
         definition = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise CommandError(f"无法读取 {path}：{exc.strerror or exc}") from None
+        raise CommandError(f"无法读取 {path}：{os_reason(exc)}") from None
     except yaml.YAMLError as exc:
         raise CommandError(f"{path.name} 不是有效的 YAML：{str(exc).splitlines()[0]}") from None
     if not isinstance(definition, dict):
@@ -181,6 +182,7 @@ def run_issue(args, ctx) -> int:
     from app.services.population.lookup import LookupFailed, find_resident
 
     values = _fields(args.field)
+    writable_target(args.out)  # before a serial is taken
     with ctx.db().sessions.begin() as session:
         actor = _actor(session, args.user)
         try:
@@ -216,7 +218,7 @@ def _write(path: Path, pdf: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pdf)
     except OSError as exc:
-        raise CommandError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        raise CommandError(f"无法写入 {path}：{os_reason(exc)}") from None
 
 
 def run_verify(args, ctx) -> int:
@@ -232,6 +234,8 @@ def run_reprint(args, ctx) -> int:
     from app.printing.certificates.renderer import PDF_RENDERER
     from app.services.certificates.issue import reprint_certificate
     from app.services.certificates.register import CertificateError
+
+    writable_target(args.out)  # before the reprint is logged
 
     with ctx.db().sessions.begin() as session:
         actor = _actor(session, args.user)
@@ -300,6 +304,7 @@ def run_batch(args, ctx) -> int:
     from app.services.certificates.register import CertificateError
     from app.services.population.selection import ResidentFilter, matching_residents
 
+    writable_target(args.out)  # before hundreds of forms are drawn
     started = time.perf_counter()
     with ctx.db().sessions.begin() as session:
         actor = _actor(session, args.user)
@@ -340,7 +345,7 @@ def run_export_key(args, ctx) -> int:
     try:
         export_public_key(args.out)
     except OSError as exc:
-        raise CommandError(f"无法写入 {args.out}：{exc.strerror or exc}") from None
+        raise CommandError(f"无法写入 {args.out}：{os_reason(exc)}") from None
     ctx.emit({"key_id": key_id, "out": str(args.out)})
     return 0
 
@@ -351,7 +356,7 @@ def run_trust_key(args, ctx) -> int:
     try:
         pem = args.file.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CommandError(f"无法读取 {args.file}：{exc.strerror or exc}") from None
+        raise CommandError(f"无法读取 {args.file}：{os_reason(exc)}") from None
     with ctx.db().sessions.begin() as session:
         try:
             key_id = import_trusted_key(session, pem, args.owner)

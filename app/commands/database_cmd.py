@@ -12,6 +12,7 @@ from app.config import sqlite_path
 from app.db import DatabaseError, backup_sqlite, current_revision, restore_sqlite
 from app.services.admin.auth import find_user
 from app.services.common import audit
+from app.services.common.os_errors import os_reason
 from app.services.setup import demo_street as demo
 from app.services.setup.initialise import initialise
 
@@ -52,7 +53,7 @@ def _positive(text: str) -> int:
 
 def run_init(args, ctx) -> int:
     started = time.perf_counter()
-    db = ctx.db()
+    db = ctx.db(create=True)
 
     def progress(done: int, total: int) -> None:
         print(f"演示居民 {done}/{total}", file=sys.stderr, flush=True)
@@ -67,6 +68,10 @@ def run_init(args, ctx) -> int:
         )
     except ValueError as exc:
         raise CommandError(str(exc)) from None
+    if ctx.loaded is not None:  # opening the new database loaded them already: count those
+        result.tags_added += ctx.loaded.tags_added
+        result.items_added += ctx.loaded.items_added
+        result.templates_added += ctx.loaded.templates_added
     out = {
         "database": db.url,
         "schema": current_revision(db.engine),
@@ -92,7 +97,7 @@ def run_backup(args, ctx) -> int:
     try:
         backup_sqlite(db.engine, target)
     except OSError as exc:
-        raise CommandError(f"无法写入备份文件 {target}：{exc.strerror or exc}") from None
+        raise CommandError(f"无法写入备份文件 {target}：{os_reason(exc)}") from None
     record_written_copy(
         db,
         target,

@@ -1,7 +1,9 @@
 """``yichuang street-server`` and ``yichuang street-admin``: the street office's server and its keys.
 
 The server keeps its own tables (app/street/models.py), so ``--db`` here names the server's
-database (SQLite file or a postgresql+psycopg:// URL); it defaults to the global ``--db``.
+database (a SQLite file path or a postgresql+psycopg:// URL). Without it: the global ``--db`` when
+given, else ``$YICHUANG_STREET_DB``, else ``street.db`` in the user data folder — never the desk's
+database, which ``$YICHUANG_DB`` names.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import os
 
 from app.commands.context import CommandError
+from app.config import data_dir, database_url
 
 DB_ENV = "YICHUANG_STREET_DB"
 
@@ -41,12 +44,14 @@ def _db_option(parser) -> None:
         "--db",
         dest="street_db",
         metavar="URL",
-        help="the server's database: a file path or SQLAlchemy URL (default: the global --db)",
+        help="the server's database: a file path or SQLAlchemy URL "
+        "(default: the global --db, else $YICHUANG_STREET_DB, else street.db in the user data folder)",
     )
 
 
 def _url(args, ctx) -> str:
-    return args.street_db or ctx.url
+    chosen = args.street_db or ctx.db_option or os.environ.get(DB_ENV) or str(data_dir() / "street.db")
+    return database_url(chosen)
 
 
 def _sessions(args, ctx):

@@ -11,13 +11,16 @@ def register(subparsers) -> None:
     actions.add_parser("list", help="every tag, with its age rule if it has one").set_defaults(
         handler=run_list
     )
-    add = actions.add_parser("add", help="a new tag the centre uses (or change the name of one)")
+    add = actions.add_parser("add", help="a new tag the centre uses (--update: change an existing one)")
     add.add_argument("code")
     add.add_argument("name")
     add.add_argument("--min-age", type=int, help="applies itself from this age (inclusive)")
     add.add_argument("--max-age", type=int, help="applies itself below this age")
     add.add_argument("--color", default="#5b6b7a")
     add.add_argument("--description", default="")
+    add.add_argument(
+        "--update", action="store_true", help="change the tag with this code (name, ages, colour)"
+    )
     add.set_defaults(handler=run_add)
     for name, helptext in (("assign", "give a resident a tag"), ("unassign", "take a tag from a resident")):
         action = actions.add_parser(name, help=helptext)
@@ -52,7 +55,7 @@ def run_add(args, ctx) -> int:
     values = TagInfo(args.code, args.name, args.min_age, args.max_age, args.color, args.description)
     with ctx.db().sessions.begin() as session:
         try:
-            tag = save_tag(session, values)
+            tag = save_tag(session, values, update=args.update)
         except TagError as exc:
             raise CommandError(str(exc)) from None
     ctx.emit({"code": tag.code, "name": tag.name, "min_age": tag.min_age, "max_age": tag.max_age})

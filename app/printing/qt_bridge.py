@@ -14,6 +14,8 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from app.services.common.os_errors import os_reason
+
 MAX_DPI = 300
 
 
@@ -136,7 +138,7 @@ class PdfPreviewDialog(QDialog):
             with open(path, "wb") as fh:
                 fh.write(self.pdf)
         except OSError as exc:
-            self.status.setText(f"无法保存：{exc.strerror or exc}")
+            self.status.setText(f"无法保存：{os_reason(exc)}")
             return
         self.status.setText(f"已保存：{path}")
         self.saved.emit(path)

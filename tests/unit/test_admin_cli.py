@@ -41,6 +41,10 @@ def test_a_centre_adds_and_assigns_its_own_tag(capsys, demo_db):
         assert "空巢老人" not in [t["name"] for t in lookup(session, person.id_number, actor="t")["tags"]]
     code, out, _ = run(capsys, "--db", demo_db.url, "tags", "list")
     assert "empty_nest" in out and "elderly_60" in out
+    code, _, err = run(capsys, "--db", demo_db.url, "tags", "add", "empty_nest", "独居老人")
+    assert code == 1 and "已在使用（名称“空巢老人”）" in err and "--update" in err  # no silent rename
+    code, out, _ = run(capsys, "--db", demo_db.url, "tags", "add", "empty_nest", "独居老人", "--update")
+    assert code == 0 and json.loads(out)["name"] == "独居老人"
 
 
 def test_an_administrator_adds_a_template_without_a_code_change(capsys, demo_db, tmp_path):

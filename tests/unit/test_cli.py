@@ -54,6 +54,7 @@ def test_init_demo_then_lookup_is_audited(capsys, tmp_path):
 
 def test_lookup_failures_are_one_sentence_on_stderr(capsys, tmp_path):
     db = str(tmp_path / "empty.db")
+    assert run(capsys, "--db", db, "init")[0] == 0  # a named file that does not exist is refused
     code, rows, err = run(capsys, "--db", db, "lookup", "11010519491231002X")
     assert code == 1 and rows == []
     assert err.startswith("yichuang: ") and err.count("\n") == 1 and "11010519491231002X" not in err
@@ -65,6 +66,7 @@ def test_lookup_failures_are_one_sentence_on_stderr(capsys, tmp_path):
 
 def test_catalogue_lists_items_and_searches(capsys, tmp_path):
     db = str(tmp_path / "cat.db")
+    assert run(capsys, "--db", db, "init")[0] == 0
     code, rows, _ = run(capsys, "--db", db, "catalogue")
     assert code == 0 and len(rows) >= 30
     assert set(rows[0]) >= {
@@ -84,6 +86,7 @@ def test_user_add_reads_password_from_stdin(capsys, tmp_path, monkeypatch):
     import io
 
     db = str(tmp_path / "u.db")
+    assert run(capsys, "--db", db, "init")[0] == 0
     monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-secret\n"))
     code, rows, _ = run(
         capsys,
@@ -135,6 +138,7 @@ def test_backup_is_consistent_while_a_writer_holds_a_transaction(capsys, tmp_pat
 def test_backup_to_an_unwritable_place_says_so(capsys, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
+    assert run(capsys, "--db", str(tmp_path / "b.db"), "init")[0] == 0
     code, _, err = run(
         capsys, "--db", str(tmp_path / "b.db"), "backup", "--out", str(blocker / "sub" / "c.db")
     )
@@ -153,6 +157,7 @@ def test_unexpected_errors_are_a_sentence_not_sql_with_personal_data(capsys, tmp
             Exception("UNIQUE constraint failed: residents.id_number"),
         )
 
+    assert run(capsys, "--db", str(tmp_path / "e.db"), "init")[0] == 0
     monkeypatch.setattr(lookup_cmd, "lookup", boom)
     code, _, err = run(capsys, "--db", str(tmp_path / "e.db"), "lookup", "11010519491231002X")
     assert code == 2 and "UNIQUE constraint failed" in err

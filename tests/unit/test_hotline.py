@@ -469,5 +469,7 @@ def test_cli_file_errors_are_one_sentence(demo_db, tmp_path, capsys):
 
 def test_cli_without_a_community_is_one_sentence(tmp_path, capsys):
     path = write_xlsx(tmp_path / "o.xlsx", table([order("CLI6")]))
-    code, out, err = cli(capsys, "--db", f"sqlite:///{tmp_path / 'empty.db'}", "import", "hotline", str(path))
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert cli(capsys, "--db", empty, "init")[0] == 0
+    code, out, err = cli(capsys, "--db", empty, "import", "hotline", str(path))
     assert code == 1 and out == "" and "社区" in err and err.count("\n") == 1

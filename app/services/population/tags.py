@@ -36,13 +36,17 @@ def all_tags(session: Session) -> list[TagInfo]:
     return [_info(t) for t in session.scalars(select(Tag).order_by(Tag.sort_order, Tag.id))]
 
 
-def save_tag(session: Session, values: TagInfo) -> TagInfo:
-    """Add the tag ``values.code`` at the end of the order, or change the one with that code."""
+def save_tag(session: Session, values: TagInfo, *, update: bool = False) -> TagInfo:
+    """Add the tag ``values.code`` at the end of the order, or, with ``update``, change the one
+    with that code (without it an existing code is refused: a new tag must not rename an old one
+    that residents already carry)."""
     if not values.code.strip() or not values.name.strip():
         raise TagError("标签代码和名称都不能为空")
     if values.min_age is not None and values.max_age is not None and values.min_age >= values.max_age:
         raise TagError("--min-age 应小于 --max-age")
     tag = session.scalar(select(Tag).where(Tag.code == values.code))
+    if tag is not None and not update:
+        raise TagError(f"标签代码“{values.code}”已在使用（名称“{tag.name}”）；要修改它请加 --update")
     if tag is None:
         order = (session.scalar(select(func.max(Tag.sort_order))) or 0) + 1
         tag = Tag(code=values.code, sort_order=order)
