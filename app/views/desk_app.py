@@ -19,6 +19,7 @@ from app.services.admin.centre import centre_name, current_community
 from app.views.desk.context import DeskContext, StaffUser, pdf_preview
 from app.views.fonts import install_chinese_font
 from app.views.ops import ImmediateRunner, Runner, ThreadRunner
+from app.views.translations import install_qt_translations
 
 if TYPE_CHECKING:
     from app.printing.qt_bridge import PdfPreviewDialog
@@ -65,6 +66,8 @@ def application() -> QApplication:
     app.setApplicationName("yichuang")
     app.setOrganizationName("yichuang")
     install_chinese_font(app)
+    if not app.property("yichuang.translations"):  # once per application
+        app.setProperty("yichuang.translations", bool(install_qt_translations(app)))
     return app
 
 
