@@ -36,5 +36,19 @@ fi
 if [[ ! -x .venv/bin/python ]]; then
     "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+# The project is installed in editable mode, so code changes need no reinstall: only a changed
+# pyproject.toml (dependencies, packages) does. Skipping it otherwise keeps a second run quiet and
+# quick. The build's own chatter goes to .venv/install.log, shown only when it fails.
+stamp=.venv/.installed-pyproject
+wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [[ ! -x .venv/bin/yichuang || ! -f $stamp || $(cat "$stamp") != "$wanted" ]]; then
+    echo "installing yichuang and its dependencies into .venv (log: .venv/install.log)"
+    if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+           .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"; } \
+           >.venv/install.log 2>&1; then
+        cat .venv/install.log >&2
+        echo "installing into .venv failed (see above)" >&2
+        exit 1
+    fi
+    echo "$wanted" >"$stamp"
+fi

@@ -254,6 +254,18 @@ def test_every_package_is_listed_for_the_wheel():
         for p in (ROOT / "app").rglob("__init__.py")
         if "__pycache__" not in p.parts
     }
+    # Folders of data are packages to setuptools as well (each one missing is a warning on every
+    # set-up): the street's page templates and every folder under resources/.
+    found |= {
+        ".".join(("app", *d.relative_to(ROOT / "app").parts))
+        for d in (ROOT / "app").rglob("*")
+        if d.is_dir() and d.name == "templates"
+    }
+    found |= {
+        ".".join(("yichuang_resources", *d.relative_to(ROOT / "resources").parts))
+        for d in (ROOT / "resources").rglob("*")
+        if d.is_dir() and "__pycache__" not in d.parts
+    }
     assert found <= listed, f"add to pyproject.toml: {sorted(found - listed)}"
     assert "yichuang_resources" in listed
 
