@@ -531,6 +531,16 @@ def test_reimport_updates_instead_of_duplicating(db, tmp_path):
     assert resident(db, ZHANG).phone == "13999999999"
     assert resident(db, ZHANG_JR).household.building.name == "5号楼"
     assert count(db, Resident) == 3
+    # What changed is reported per row, the ID masked; a name is shown before and after.
+    said = changed.as_dict()["changed"]
+    assert [(c["row"], c["columns"]) for c in said] == [
+        (2, ["联系电话"]),
+        (4, ["与户主关系", "户（楼栋、单元、房号）"]),
+    ]
+    assert all("*" in c["id"] and ZHANG not in str(said) for c in said) and "name" not in said[0]
+    records[0]["姓名"] = "张建华"
+    renamed = run_import(db, write_xlsx(tmp_path / "r3.xlsx", table(records))).as_dict()["changed"]
+    assert [c["name"] for c in renamed] == ["张建国 → 张建华"]
 
 
 def test_empty_cells_do_not_erase_stored_values(db, tmp_path):

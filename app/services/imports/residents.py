@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.models import HEAD_RELATION, Building, Grid, Household, Resident
 from app.services.common import audit
-from app.services.common.idcard import redact
+from app.services.common.idcard import mask, redact
 from app.services.imports.resident_rows import HEADER_MAP, HEADERS, Place, ResidentRow, RowReader, floor_of
 from app.services.imports.spreadsheet import (
     CellCleaner,
@@ -37,6 +37,24 @@ FLUSH_EVERY = 2000  # pending rows sent to the database at a time (still one tra
 PROGRESS_EVERY = 500
 
 
+@dataclass(frozen=True)
+class ChangedRow:
+    """A resident on record whom a row changed: which columns, and the name before and after (the
+    one change staff must be able to check against the card; other values are not repeated)."""
+
+    row: int
+    id_masked: str
+    columns: tuple[str, ...]  # their usual headers, e.g. 联系电话, 户号
+    name_before: str = ""
+    name_after: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"row": self.row, "id": self.id_masked, "columns": list(self.columns)}
+        if self.name_before != self.name_after:
+            data["name"] = f"{self.name_before} → {self.name_after}"
+        return data
+
+
 @dataclass
 class ImportReport:
     created: int = 0
@@ -44,6 +62,7 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     corrected: list[CorrectedCell] = field(default_factory=list)  # control or bidi characters taken out
+    changed: list[ChangedRow] = field(default_factory=list)  # residents already on record, updated
     file: str = ""
     buildings_created: int = 0
     households_created: int = 0
@@ -69,6 +88,7 @@ class ImportReport:
             "written": self.written,
             "rejected": [{"row": r.row, "reason": r.reason} for r in self.rejected],
             "corrected": [c.as_dict() for c in self.corrected],
+            "changed": [c.as_dict() for c in self.changed],
         }
 
 
@@ -206,16 +226,20 @@ class _Importer:
             self.session.add(resident)
             self.report.created += 1
             return
-        changed = False
+        columns: list[str] = []
+        name_before = resident.name
         for attr, value in wanted.items():
             if getattr(resident, attr) != value:
                 setattr(resident, attr, value)
-                changed = True
+                columns.append(HEADERS[attr][0] if attr in HEADERS else attr)
         if household is not None and (household.id is None or resident.household_id != household.id):
             _set_household(resident, household)
-            changed = True
-        if changed:
+            columns.append("户（楼栋、单元、房号）")
+        if columns:
             self.report.updated += 1
+            self.report.changed.append(
+                ChangedRow(row.row, mask(resident.id_number), tuple(columns), name_before, resident.name)
+            )
         else:
             self.report.unchanged += 1
 
