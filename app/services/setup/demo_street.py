@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -38,6 +38,11 @@ from app.services.setup.demo_people import PeopleFactory, Person
 from app.services.setup.demo_residents import ResidentRows
 from app.services.setup.reference_data import read_yaml
 
+# One resident every demo street holds, whatever the seed and the day: the examples in the README
+# and the docs look him up. The first male head of household aged 46-56 (his family's ages fit)
+# takes this number and birth date; nothing else about the street changes.
+EXAMPLE_ID_NUMBER = "610202197509180016"
+EXAMPLE_BIRTH_DATE = dt.date(1975, 9, 18)
 DEFAULT_SEED = 1
 DEFAULT_RESIDENTS = 12_000
 STREET = {
@@ -150,6 +155,8 @@ class _DemoBuilder:
         self.estates = words["estates"].split()
         self.tag_ids = {code: tag_id for code, tag_id in session.execute(select(Tag.code, Tag.id))}
         self.residents = ResidentRows(self.rng, today, self.roads, set(self.tag_ids))
+        self.people._used.add(EXAMPLE_ID_NUMBER[:17])  # never generated for anyone else
+        self.example_placed = False
         self.bulk = BulkRows(session, FLUSH_ORDER, without_id=(resident_tags, CentreSetting))
         self.add = self.bulk.add
         self.count = self.bulk.count
@@ -284,6 +291,16 @@ class _DemoBuilder:
             "sort_order": order,
         }
 
+    def with_example(self, members: list[Person]) -> list[Person]:
+        head = members[0]
+        born = head.birth_date
+        age = self.today.year - born.year - ((self.today.month, self.today.day) < (born.month, born.day))
+        if head.sex != "male" or not 46 <= age <= 56:
+            return members
+        self.example_placed = True
+        example = replace(head, birth_date=EXAMPLE_BIRTH_DATE, id_number=EXAMPLE_ID_NUMBER)
+        return [example, *members[1:]]
+
     def add_household(self, building_id, unit, room, estate, b_index, party_members) -> int:
         household_id = self.add(
             Household,
@@ -296,6 +313,8 @@ class _DemoBuilder:
         )
         address = f"陕西省铜川市王益区桃园街道{estate}{b_index}号楼{unit}单元{room}室"
         members = self.people.household()
+        if not self.example_placed:
+            members = self.with_example(members)
         for person in members:
             resident_id = self.add(Resident, self.residents.row(person, household_id, address))
             for code in self.residents.tags(person, len(members)):
