@@ -49,3 +49,12 @@ def sqlite_path(url: str) -> Path | None:
     if rest in ("", ":memory:"):
         return None
     return Path(rest)
+
+
+def database_label(url: str) -> str:
+    """The database as a person reads it: a file's path, or a server's host and database name;
+    never the driver prefix or a password."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return url.split("://", 1)[-1].split("@")[-1].split("?", 1)[0]

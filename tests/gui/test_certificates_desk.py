@@ -9,14 +9,15 @@ import time
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QLineEdit, QMessageBox
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QMessageBox
 from sqlalchemy import select
 
-from app.models import AuditEntry, Certificate, Household
+from app.models import AuditEntry, Certificate, Household, User
 from app.printing.certificates.renderer import PDF_RENDERER
 from app.services.certificates.signing import verify
 from app.views.desk.batch_dialog import BatchDialog
 from app.views.desk.certificate_dialog import CertificateDialog
+from app.views.desk.certificate_register_page import COLUMNS as register_columns
 from app.views.desk.context import StaffUser
 from app.views.desk.main_window import DeskWindow
 from app.views.desk.verify_dialog import VerifyDialog
@@ -91,6 +92,10 @@ def test_issue_from_the_intake_page_with_f6(qtbot, window, demo_db, monkeypatch)
     assert cert.serial in text and person.name in text
     with demo_db.sessions() as session:
         assert verify(session, cert.qr_payload).valid
+        display = session.scalars(select(User.display_name).where(User.username == "qiantai")).one()
+    window.tabs.setCurrentWidget(window.register)  # the register names who issued it as people know them
+    column = [key for key, _ in register_columns].index("issued_by_name")
+    assert window.register.model.index(0, column).data() == display != "qiantai"
 
 
 def test_a_character_the_font_lacks_is_refused_before_printing(qtbot, window, demo_db):
@@ -167,6 +172,23 @@ def test_batch_issues_all_or_nothing(qtbot, window, demo_db):
         issued = session.scalars(select(Certificate)).all()
     assert issued and all(c.channel == "batch" and c.template_code == "GLJT" for c in issued)
     assert f"已开具 {len(issued)} 份" in dialog.status.text() and dialog.progress.value() == len(issued)
+
+
+def test_the_batch_asks_each_shared_field_by_its_label(qtbot, window):
+    dialog = BatchDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.template.setCurrentIndex(dialog.template.findData("JZZM"))
+    form = dialog.fields_form
+    labels = [
+        form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().text() for row in range(form.rowCount())
+    ]
+    assert labels == ["起始居住时间", "用途"]  # the template's own words, never purpose=…
+    purpose = dialog.field_editors["purpose"]
+    qtbot.keyClicks(purpose, "ban li")  # typed as a person types (Chinese arrives committed)
+    purpose.setText("办理居住证")
+    assert dialog.staff_values() == {"purpose": "办理居住证"}
+    dialog.template.setCurrentIndex(dialog.template.findData("GLJT"))
+    assert "purpose" not in dialog.field_editors or dialog.staff_values() == {}
 
 
 class SlowRenderer:

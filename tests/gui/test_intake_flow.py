@@ -8,9 +8,10 @@ import pytest
 import shiboken6
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QLabel
 from sqlalchemy import select
 
+from app.config import sqlite_path
 from app.models import AuditEntry, Case, Household, Resident
 from app.views.desk.login import LoginDialog
 from app.views.desk.main_window import DeskWindow
@@ -205,3 +206,24 @@ def test_slow_typing_is_recorded_as_typed_entry(qtbot, desk, demo_db):
     qtbot.keyClick(page.id_field, Qt.Key.Key_Return)
     with demo_db.sessions() as session:
         assert session.scalars(select(AuditEntry.purpose)).all() == ["前台输入查询"]
+
+
+def test_what_the_counter_shows_first_and_after_a_failed_lookup(qtbot, desk, demo_db):
+    """No catalogue line looks chosen before anything is typed; a failed lookup leaves nobody to
+    issue a certificate for; the status bar names the database file and the user plainly."""
+    page = desk.intake
+    assert not page.items.currentIndex().isValid() and page.item_info.text() == "请先选择事项"
+    qtbot.keyClicks(page.search, "jzzm")
+    assert page.items.currentIndex().row() == 0  # typed: Enter takes the first line
+    person = _person(demo_db)
+    qtbot.keyClicks(page.id_field, person.id_number)
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Return)
+    assert page.certificate_button.isEnabled()
+    page.id_field.clear()
+    qtbot.keyClicks(page.id_field, "11010519491231002X")
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Return)
+    assert not page.certificate_button.isEnabled()
+    status = desk.statusBar().currentMessage()
+    assert "sqlite:" not in status and str(sqlite_path(demo_db.url)) in status
+    labels = [w.text() for w in desk.statusBar().findChildren(QLabel)]
+    assert not any("）（" in text for text in labels)

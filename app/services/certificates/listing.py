@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import CertificateTemplate
+from app.services.certificates.template_spec import FieldSpec
+from app.services.certificates.templates import spec_of
 
 
 class TemplateChoice(NamedTuple):
@@ -37,6 +39,13 @@ def active_templates(session: Session) -> list[TemplateChoice]:
         .order_by(CertificateTemplate.code)
     )
     return [TemplateChoice(code, title) for code, title in session.execute(stmt)]
+
+
+def staff_fields(session: Session, code: str) -> list[FieldSpec]:
+    """The fields of template ``code`` that staff fill in (the rest come from the lookup): what a
+    batch asks once for every form."""
+    template = session.get(CertificateTemplate, code)
+    return [f for f in spec_of(template).fields if f.from_staff] if template is not None else []
 
 
 def stored_templates(session: Session) -> list[StoredTemplate]:

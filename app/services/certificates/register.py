@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.models import Certificate, CertificateSequence, CertificateTemplate, Resident, TrustedKey
+from app.models import Certificate, CertificateSequence, CertificateTemplate, Resident, TrustedKey, User
 from app.models.base import utcnow
 from app.services.admin.centre import current_community
 from app.services.admin.restored import require_caught_up
@@ -41,13 +41,14 @@ class RegisterRow:
     holder_name: str
     holder_id_masked: str  # "" when the resident has since been removed from the population base
     issue_date: dt.date
-    issued_by: str
+    issued_by: str  # the account (username), as stored
     status: str  # valid, voided
     reprints: int
     channel: str
     template_code: str
     issued_at: dt.datetime  # UTC
     void_reason: str
+    issued_by_name: str = ""  # the staff member's display name, for people to read
 
 
 def format_serial(prefix: str, year: int, sequence: int) -> str:
@@ -256,6 +257,7 @@ def register_rows(
                 )
             )
     stmt = stmt.order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(limit)
+    names = dict(session.execute(select(User.username, User.display_name)).all())
     return [
         RegisterRow(
             serial=c.serial,
@@ -270,6 +272,7 @@ def register_rows(
             template_code=c.template_code,
             issued_at=c.issued_at,
             void_reason=c.void_reason,
+            issued_by_name=names.get(c.issued_by, c.issued_by),
         )
         for c, title, id_number in session.execute(stmt)
     ]

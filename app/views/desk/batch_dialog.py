@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,7 +27,7 @@ from app.services.certificates.issue import (
     IssuedCertificate,
     issue_batch,
 )
-from app.services.certificates.listing import active_templates
+from app.services.certificates.listing import active_templates, staff_fields
 from app.services.certificates.register import CertificateError
 from app.services.population.selection import ResidentFilter, filter_choices, matching_residents
 from app.views.desk.context import DeskContext
@@ -60,8 +61,11 @@ class BatchDialog(QDialog):
         self.min_age.setRange(0, 120)
         self.min_age.setValue(80)
         self.min_age.setSuffix(" 岁及以上")
-        self.fields = QLineEdit()
-        self.fields.setPlaceholderText("需要统一填写的项，如 purpose=申领高龄津贴（可留空）")
+        # What staff fill in, the same on every form of the batch: one labelled box per field of
+        # the chosen template, rebuilt when the template changes.
+        self.fields_box = QGroupBox("每份相同的填写项（可留空）")
+        self.fields_form = QFormLayout(self.fields_box)
+        self.field_editors: dict[str, QLineEdit | QComboBox] = {}
         self.progress = QProgressBar()
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -69,7 +73,7 @@ class BatchDialog(QDialog):
         form.addRow("年龄", self.min_age)
         form.addRow("标签", self.tag)
         form.addRow("网格", self.grid)
-        form.addRow("统一填写", self.fields)
+        form.addRow(self.fields_box)
         form.addRow(self.progress)
         form.addRow(self.status)
         buttons = QHBoxLayout()
@@ -80,16 +84,42 @@ class BatchDialog(QDialog):
         for button in (self.start_button, self.cancel_button, self.close_button):
             buttons.addWidget(button)
         form.addRow(buttons)
+        self.template.currentIndexChanged.connect(self.load_fields)
+        self.load_fields()
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
 
+    def load_fields(self) -> None:
+        while self.fields_form.rowCount():
+            self.fields_form.removeRow(0)
+        self.field_editors = {}
+        code = self.template.currentData()
+        if code is None:
+            return
+        with self.ctx.db.sessions() as session:
+            fields = staff_fields(session, code)
+        for f in fields:
+            if f.type == "choice":
+                editor: QLineEdit | QComboBox = QComboBox()
+                editor.addItem("", None)
+                editor.addItems(list(f.choices))
+            else:
+                editor = QLineEdit()
+                editor.setPlaceholderText(f.hint or ("如 2015-03-01" if f.type == "date" else ""))
+                if f.limit:
+                    editor.setMaxLength(f.limit)
+            self.field_editors[f.name] = editor
+            self.fields_form.addRow(f.label, editor)
+        self.fields_box.setVisible(bool(fields))
+
     def staff_values(self) -> dict[str, str]:
+        """The boxes filled in; an empty one is left to the template's default or the check."""
         values = {}
-        for part in self.fields.text().split(";"):
-            key, sep, value = part.partition("=")
-            if sep and key.strip():
-                values[key.strip()] = value.strip()
+        for name, editor in self.field_editors.items():
+            text = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
+            if text.strip():
+                values[name] = text.strip()
         return values
 
     def start(self) -> None:

@@ -32,7 +32,7 @@ COLUMNS = [
     ("holder_name", "持证人"),
     ("holder_id_masked", "身份证号"),
     ("issue_date", "开具日期"),
-    ("issued_by", "开具人"),
+    ("issued_by_name", "开具人"),
     ("channel", "渠道"),
     ("reprints", "补打次数"),
     ("status", "状态"),

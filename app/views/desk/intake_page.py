@@ -205,6 +205,7 @@ class IntakePage(QWidget):
     def lookup_failed(self, exc: Exception) -> None:
         self.current = None
         self.panel.clear()
+        self.certificate_button.setEnabled(False)  # nobody on screen to issue for
         not_found = isinstance(exc, LookupFailed) and exc.kind == "not_found"
         self.unknown_id = self.id_field.text().strip() if not_found else ""
         self.register_button.setVisible(not_found)
@@ -243,9 +244,14 @@ class IntakePage(QWidget):
 
     # --- catalogue ------------------------------------------------------------------------
     def filter_items(self, text: str) -> None:
+        """The list for what is typed; with something typed its first line is ready for Enter.
+        With nothing typed no line is marked: a marked line beside 请先选择事项 looks chosen."""
         self.model.set_entries(self.index.search(text))
-        if self.model.rowCount():
+        if self.model.rowCount() and text.strip():
             self.items.setCurrentIndex(self.model.index(0))
+        else:
+            self.items.clearSelection()
+            self.items.setCurrentIndex(QModelIndex())
 
     def choose_first_item(self) -> None:
         index = self.items.currentIndex()

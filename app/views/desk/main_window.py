@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from app import __version__
+from app.config import database_label
 from app.models import ROLES
 from app.services.admin.stats import street_counts
 from app.services.cardreaders import CardReader
@@ -66,10 +67,10 @@ class DeskWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync)
         self.statusBar().addPermanentWidget(self.reader_status)
         self.statusBar().addPermanentWidget(
-            QLabel(f"{user.display_name}（{ROLES.get(user.role, user.role)}）")
+            QLabel(f"{user.display_name} · {ROLES.get(user.role, user.role)}")
         )
         self.statusBar().addPermanentWidget(QLabel(f"版本 {__version__}"))
-        self.statusBar().showMessage(f"{ctx.centre_name}    数据库：{ctx.db.url}")
+        self.statusBar().showMessage(f"{ctx.centre_name}    数据库：{database_label(ctx.db.url)}")
         self.poller: CardPoller | None = None
         self.start_reader(reader if reader is not None else reader_from_settings())
         self.sync.start()
