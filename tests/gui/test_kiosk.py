@@ -425,7 +425,8 @@ def test_idle_timeout_counts_down_then_wipes_everything(qtbot, make_kiosk, perso
     kiosk.pages["request_text"].text.setPlainText("楼道灯不亮")
     kiosk.user_active()
     qtbot.waitUntil(kiosk.countdown.isVisible, timeout=4000)
-    assert "秒后返回首页，触摸屏幕继续" in kiosk.countdown.message.text()
+    assert kiosk.countdown.message.text() == "秒后返回首页，触摸屏幕继续使用"
+    assert kiosk.countdown.number.text().isdigit()  # the number shows once, not twice
     qtbot.mouseClick(kiosk.countdown, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))  # a touch: stay
     assert not kiosk.countdown.isVisible() and kiosk.current is kiosk.pages["request_text"]
     qtbot.waitUntil(lambda: kiosk.current is kiosk.pages["home"], timeout=6000)

@@ -148,6 +148,11 @@ def test_receipt_carries_every_field():
         assert flat(material) in flat(text)
 
 
+def test_an_item_handled_at_once_reads_jiban_not_zero_working_days():
+    text = "".join(pages_text(render_receipt(receipt(promised_days=0))))
+    assert "即办" in text and "0个工作日" not in text
+
+
 def test_receipt_fits_one_page_and_without_agent_omits_it():
     pdf = render_receipt(receipt(agent_name=None, agent_id_masked=None))
     text = pages_text(pdf)

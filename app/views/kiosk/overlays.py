@@ -56,8 +56,9 @@ class Countdown(Overlay):
         self.content.addWidget(self.keep)
 
     def show_seconds(self, seconds: int) -> None:
+        """The seconds once, in the big number; the sentence under it goes with any number."""
         self.number.setText(str(seconds))
-        self.message.setText(f"{seconds}秒后返回首页，触摸屏幕继续")
+        self.message.setText("秒后返回首页，触摸屏幕继续使用")
 
 
 class Busy(Overlay):
