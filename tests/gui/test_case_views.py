@@ -413,3 +413,25 @@ def test_a_step_is_saved_off_the_gui_thread_and_ok_waits_meanwhile(qtbot, desk, 
     assert steps == ["dispatch"] and where[0] != threading.get_ident()
     assert _db_status(ctx, case_no) == "in_progress"
     assert not shiboken6.isValid(action) or not action.isVisible()  # closed (and deleted) once saved
+
+
+def test_the_case_document_can_be_printed_again_from_the_detail(qtbot, desk, tmp_path):
+    """The receipt or notice the applicant took home, again (lost, or the printer jammed)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.gui.fakes import FilePrinterPreview
+
+    ctx, cases = desk
+    FilePrinterPreview.reset(str(tmp_path / "again.pdf"))
+    ctx = dataclasses.replace(ctx, preview=FilePrinterPreview)
+    try:
+        for kind, title in (("accepted", "受理回执"), ("waiting", "补正"), ("refused", "不予受理")):
+            dialog = _dialog(qtbot, ctx, cases[kind])
+            qtbot.mouseClick(_button(dialog, "重新打印受理文书"), Qt.MouseButton.LeftButton)
+            shown = FilePrinterPreview.shown[-1]
+            text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(shown.pdf)).pages)
+            assert cases[kind] in text and title in text, kind
+    finally:
+        FilePrinterPreview.close_all()

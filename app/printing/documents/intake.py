@@ -99,7 +99,10 @@ def render_receipt(data: ReceiptData) -> bytes:
         rows.append([("帮办代办人", data.agent_name), ("身份证号", data.agent_id_masked or "—")])
     rows += [
         [("已收取材料", _materials_cell(data.materials))],
-        [("受理时间", short_datetime(data.accepted_at)), ("承诺时限", "即办" if not data.promised_days else f"{data.promised_days}个工作日")],
+        [
+            ("受理时间", short_datetime(data.accepted_at)),
+            ("承诺时限", "即办" if not data.promised_days else f"{data.promised_days}个工作日"),
+        ],
         [("首问责任人", data.first_responder), ("咨询电话", data.centre_phone)],
     ]
     flowables = [

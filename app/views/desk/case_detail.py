@@ -173,10 +173,16 @@ class CaseDetailDialog(QDialog):
         self.close_button = QPushButton("关闭")
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.reject)
+        # The paper the applicant took home (受理回执, 补正告知书 or 不予受理通知书), printed again
+        # when it was lost or the printer jammed at the counter; audited like the first.
+        self.document_button = QPushButton("重新打印受理文书")
+        self.document_button.setAutoDefault(False)
+        self.document_button.clicked.connect(self.print_document)
         bottom = QHBoxLayout()
         bottom.addLayout(self.button_row)
         bottom.addWidget(self.no_action_label)
         bottom.addStretch(1)
+        bottom.addWidget(self.document_button)
         bottom.addWidget(self.close_button)
 
         layout = QVBoxLayout(self)
@@ -188,6 +194,11 @@ class CaseDetailDialog(QDialog):
         self._summary = case_no
         self._load(record_view=True)
         next(iter(self.action_buttons.values()), self.close_button).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def print_document(self) -> None:
+        from app.views.desk.document_dialog import show_case_document
+
+        show_case_document(self._ctx, self.case_no, self)
 
     # -- showing -------------------------------------------------------------------------------
     def refresh(self) -> bool:
