@@ -26,6 +26,10 @@ def isolated_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("YICHUANG_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv("YICHUANG_KEYS_DIR", str(tmp_path / "keys"))
     monkeypatch.delenv("YICHUANG_PASSWORD", raising=False)
+    from PySide6.QtCore import QSettings  # per-machine settings (reader, window place) too
+
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.NativeFormat, scope, str(tmp_path / "qt-settings"))
 
 
 @pytest.fixture

@@ -134,7 +134,10 @@ def run_desk(
     # The screenshot must show the looked-up resident: its lookup runs at once, on this thread.
     runner = ImmediateRunner() if lookup else None
     window = DeskWindow(desk_context(db, staff, runner=runner))
-    window.show()
+    if screenshot is None:
+        window.place()
+    else:
+        window.show()  # a picture of the window at its designed size, whatever the screen
     # Everything built so far lives as long as the window: move it out of the collector's way, so
     # a full collection during a swipe does not walk a quarter of a million long-lived objects.
     gc.collect()

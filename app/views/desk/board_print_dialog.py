@@ -37,6 +37,7 @@ from app.views.desk.context import DeskContext
 from app.views.desk.document_dialog import open_preview
 from app.views.desk.grid_models import BoardListModel
 from app.views.ops import Op, Progress
+from app.views.screen_fit import fit_to_screen
 
 PAPERS = [("A4", "A4（210×297 毫米）"), ("A3", "A3（297×420 毫米）")]
 
@@ -62,7 +63,7 @@ class BoardPrintDialog(QDialog):
         self.preview: PdfPreviewDialog | None = None
         self.rendered: dict[str, int] = {}  # grid code -> board version in the preview
         self.setWindowTitle("打印网格公示牌")
-        self.resize(780, 600)
+        fit_to_screen(self, 780, 600)
 
         self.model = BoardListModel(self, checkable=True)
         with ctx.db.sessions() as session:

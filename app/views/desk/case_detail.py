@@ -43,6 +43,7 @@ from app.views.desk.case_actions import (
 from app.views.desk.case_models import TimelineModel, timeline_rows, when
 from app.views.desk.context import DeskContext
 from app.views.ops import Op, failure_text
+from app.views.screen_fit import fit_to_screen
 
 STATUS_COLORS = {
     "awaiting_materials": "#b26a00",
@@ -104,7 +105,7 @@ class CaseDetailDialog(QDialog):
         self._item_department = ""
         self._missing: list[str] = []
         self.setWindowTitle(f"办件详情 — {case_no}")
-        self.resize(980, 760)
+        fit_to_screen(self, 980, 760)
 
         self.number_label = QLabel(case_no)
         font = self.number_label.font()

@@ -41,6 +41,7 @@ from app.services.certificates.templates import TemplateValueError, display, par
 from app.services.population.lookup import LookupFailed, find_resident
 from app.views.desk.context import DeskContext
 from app.views.ops import Op, failure_text
+from app.views.screen_fit import fit_to_screen
 
 DRAFT_QR = "预览稿，未登记，无效"
 EMPTY_DATE = QDate(1900, 1, 1)
@@ -66,7 +67,7 @@ class CertificateDialog(QDialog):
         self.issued: IssuedCertificate | None = None
         self.issuing: Op[IssuedCertificate] | None = None
         self.setWindowTitle("开具证明")
-        self.resize(720, 640)
+        fit_to_screen(self, 720, 640)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("证明/表格"))

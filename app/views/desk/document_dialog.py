@@ -19,6 +19,7 @@ from app.printing.qt_bridge import PdfPreviewDialog, PrintError
 from app.services.cases.documents import DocumentError, record_print
 from app.views.desk.context import DeskContext
 from app.views.ops import Op, failure_text
+from app.views.screen_fit import fit_to_screen
 
 
 def open_preview(
@@ -37,6 +38,7 @@ def open_preview(
     cannot be opened."""
     dialog = ctx.preview(title, pdf, suggested_name=suggested_name, parent=parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    fit_to_screen(dialog, dialog.width(), dialog.height())  # 打印 and 关闭 stay on a 768-line screen
     if on_output is not None:
         dialog.printed.connect(lambda printer: on_output(f"打印（{printer}）"))
         dialog.saved.connect(lambda _path: on_output("另存为PDF"))

@@ -3,6 +3,7 @@ menu holds the 12345 import and the card-reader settings."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
@@ -35,10 +36,14 @@ F6  为当前居民开具证明或表格
 Esc  清空，办理下一位"""
 
 
+GEOMETRY_KEY = "desk/geometry"
+
+
 class DeskWindow(QMainWindow):
     def __init__(self, ctx: DeskContext, *, reader: CardReader | None = None):
         super().__init__()
         self.ctx = ctx
+        self._settings: QSettings | None = None  # where the window's place is kept (see place)
         self.setWindowTitle(f"{ctx.centre_name} — 一窗受理")
         self.resize(1280, 820)
         self.tabs = QTabWidget()
@@ -167,7 +172,20 @@ class DeskWindow(QMainWindow):
         super().showEvent(event)
         self.intake.focus_id()
 
+    def place(self, settings: QSettings | None = None) -> None:
+        """Open as the person left it on this machine, else maximised: at 1366×768 the 受理 row and
+        the status bar fit only then."""
+        settings = settings or QSettings()
+        saved = settings.value(GEOMETRY_KEY)
+        if isinstance(saved, QByteArray) and self.restoreGeometry(saved):
+            self.show()
+        else:
+            self.showMaximized()
+        self._settings = settings
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self._settings is not None:
+            self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self.sync.stop()
         if self.poller is not None:
             self.poller.stop()
