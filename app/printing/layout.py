@@ -165,7 +165,9 @@ def field_grid(rows: Sequence[Sequence[Field]], label_width: float = 26 * mm) ->
 
 
 class IssuerBlock(Flowable):
-    """The issuer's name over the date, right-aligned, with a dashed circle marking where to seal."""
+    """The issuer's name over the date, right-aligned, with the room a seal needs above and over
+    them and the small label that says which seal (（盖章）, （党组织盖章）). No circle is drawn: a
+    printed guide would show round the real seal on the paper."""
 
     def __init__(
         self, issuer: str, date_text: str, *, seal_label: str = "（盖章）", diameter: float = 38 * mm
@@ -192,10 +194,6 @@ class IssuerBlock(Flowable):
         radius = self.diameter / 2
         centre_y = self.height - radius
         canvas.saveState()
-        canvas.setStrokeColor(GREY)
-        canvas.setDash(3, 3)
-        canvas.setLineWidth(0.6)
-        canvas.circle(centre_x, centre_y, radius)
         canvas.setFillColor(GREY)
         canvas.setFont(SANS, 9)
         canvas.drawCentredString(centre_x, centre_y + radius - 14, self.seal_label)

@@ -232,8 +232,9 @@ def _certificate(
     parts: list[Flowable] = []
     if spec.stub:
         parts += _stub(spec, shown, serial, issue_date)
-    if spec.heading is None:
-        parts.append(para(centre_name, "heading"))
+    if spec.heading is None:  # the body that signs it heads it too (居民委员会 over and under)
+        issuer = _plain(spec.signature.issuer, shown) if spec.signature is not None else ""
+        parts.append(para(issuer or centre_name, "heading"))
     elif spec.heading:
         parts.append(_paragraph(str(spec.heading), shown, "heading"))
     parts.append(para(spec.title, "title"))

@@ -35,7 +35,7 @@ from app.services.cases.documents import ReceiptData, RefusalNoticeData, Supplem
 from app.services.common.chinese import chinese_date
 
 _GAP = "\u00a0" * 6  # Paragraph collapses ordinary (and ideographic) spaces
-REMEDY = "如对本决定有异议，可依法申请行政复议或者提起行政诉讼。"
+REMEDY = "如对本决定有异议，可依法申请行政复议或者提起行政诉讼。"  # when no text was given
 
 
 def _esc(text: str) -> str:
@@ -110,7 +110,14 @@ def render_receipt(data: ReceiptData) -> bytes:
         _case_panel(data),
         Spacer(1, 5 * mm),
         *field_grid(rows),
-        Spacer(1, 3 * mm),
+        Spacer(1, 2 * mm),
+        # The receipt is the centre's acknowledgement: the accepting unit seals it by its date.
+        IssuerBlock(
+            data.centre_name,
+            chinese_date(data.accepted_at.date()),
+            seal_label="（受理单位盖章）",
+            diameter=30 * mm,
+        ),
         KeepTogether(
             [
                 para("请妥善保管本回执，领取办理结果时请出示；扫描上方二维码可随时查询办理进度。", "small"),
@@ -176,6 +183,6 @@ def render_refusal_notice(data: RefusalNoticeData) -> bytes:
     ]
     if (data.legal_basis or "").strip():
         flowables.append(para(data.legal_basis.strip(), "body", markup="依据："))
-    flowables.append(para(REMEDY, "body"))
+    flowables.append(para(data.remedy or REMEDY, "body"))
     flowables.append(_closing(data.centre_name, data.centre_phone, data.staff_name, data.issued_on))
     return build_pdf(flowables, title=f"不予受理通知书 {data.case_number}", centre_name=data.centre_name)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Case, CentreSetting, Community, Resident, User
+from app.models import Case, CentreSetting, Community, Resident, Street, User
 from app.models.base import as_local
 from app.services.admin.centre import centre_name
 from app.services.common import audit
@@ -87,6 +87,7 @@ class RefusalNoticeData:
     staff_name: str
     issued_on: dt.date
     legal_basis: str = ""
+    remedy: str = ""  # where, and within what time, the applicant may seek review (see remedy_text)
 
     def __post_init__(self) -> None:
         if not (self.reason or "").strip():
@@ -155,6 +156,7 @@ def case_document(session: Session, case_no: str) -> CaseDocument:
             staff_name=staff,
             issued_on=received.date(),
             legal_basis=basis,
+            remedy=remedy_text(session, community),
         )
         return CaseDocument(kind, TITLES[kind], data)
     if kind == "supplement":
@@ -188,6 +190,24 @@ def case_document(session: Session, case_no: str) -> CaseDocument:
         agent_id_masked=mask(case.agent_id_number) if case.agent_id_number else None,
     )
     return CaseDocument(kind, TITLES[kind], data)
+
+
+# The review a refusal allows, in the words of 行政复议法 art. 20 (60 days from learning of the
+# decision) and 行政诉讼法 art. 46 (six months), naming the district's people's government; a centre
+# whose county names another body sets its own text (centre setting, ``{district}`` filled in).
+REMEDY_SETTING = "notice.review_remedy"
+DEFAULT_REMEDY = (
+    "如对本决定不服，可以自收到本通知书之日起六十日内向{district}人民政府申请行政复议，"
+    "也可以自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。"
+)
+
+
+def remedy_text(session: Session, community: Community) -> str:
+    setting = session.get(CentreSetting, REMEDY_SETTING)
+    text = str(setting.value) if setting is not None and setting.value else DEFAULT_REMEDY
+    street = session.get(Street, community.street_id) if community.street_id else None
+    district = (street.district if street is not None else "") or "所在区（县）"
+    return text.replace("{district}", district)
 
 
 def _qr_text(session: Session, case: Case, phone: str) -> str:

@@ -233,12 +233,20 @@ def fill(text: str, values: dict[str, object]) -> str:
     return PLACEHOLDER.sub(lambda m: display(values.get(m.group(1))), text)
 
 
+_TYPED_DATE = re.compile(r"(\d{4})[-./](\d{1,2})(?:[-./](\d{1,2}))?")
+
+
 def display(value: object) -> str:
     """A value as printed: dates 1971年7月11日, whole numbers without .0, nothing for None."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
         return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, str) and (typed := _TYPED_DATE.fullmatch(value.strip())):
+        # 2015-03-01 or 2015-3 typed in a text field reads 2015年3月1日 / 2015年3月 in the body.
+        year, month, day = (int(part) if part else None for part in typed.groups())
+        if 1 <= month <= 12 and (day is None or 1 <= day <= 31):
+            return f"{year}年{month}月" + (f"{day}日" if day else "")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -1,0 +1,76 @@
+"""Details of the paper a centre hands out (issue 19, 8): one issuing body over and under a
+certificate, typed dates in words, no printed seal circle, a seal place on the receipt, and a
+refusal that says where and within what time it can be reviewed."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.models import Resident
+from app.printing.certificates.renderer import PDF_RENDERER
+from app.printing.documents.cases import render_case_document
+from app.services.cases import intake
+from app.services.cases.documents import REMEDY_SETTING, case_document
+from app.services.certificates.issue import issue_certificate
+from app.services.setup.demo_street import EXAMPLE_ID_NUMBER
+
+
+def _text(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _drawing(pdf: bytes) -> bytes:
+    return b"".join(page.get_contents().get_data() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_certificate_names_one_body_prints_typed_dates_in_words_and_no_seal_circle(demo_db):
+    with demo_db.sessions.begin() as session:
+        person = session.scalars(select(Resident).where(Resident.id_number == EXAMPLE_ID_NUMBER)).one()
+        issued = issue_certificate(
+            session,
+            PDF_RENDERER,
+            template_code="JZZM",
+            resident=person,
+            staff_values={"purpose": "办理居住证", "since": "2015-03-01"},
+            actor="qiantai",
+        )
+    text = _text(issued.pdf)
+    assert "2015年3月1日" in text and "2015-03-01" not in text
+    body = text.replace("\n", "")
+    assert body.count("居民委员会") == 2  # the heading and the 落款 name the same body
+    assert body.count("党群服务中心") == 1  # only the page footer names the place
+    assert b"] 0 d" not in _drawing(issued.pdf).replace(b"[] 0 d", b"")  # no dashed guide is drawn
+
+
+def test_the_receipt_has_a_seal_place_and_a_refusal_says_where_to_seek_review(demo_db):
+    with demo_db.sessions.begin() as session:
+        person = session.scalars(select(Resident).where(Resident.id_number == EXAMPLE_ID_NUMBER)).one()
+        item = intake.find_item(session, "ZM-001")
+        accepted = intake.accept(
+            session,
+            item_code="ZM-001",
+            resident=person,
+            actor="qiantai",
+            materials_received=list(item.materials),
+        ).case_no
+        refused = intake.refuse(
+            session, item_code="SB-005", resident=person, actor="qiantai", reason="已在他处办理"
+        ).case_no
+    with demo_db.sessions() as session:
+        receipt = _text(render_case_document(session, accepted).pdf)
+        notice = case_document(session, refused).data
+        refusal = _text(render_case_document(session, refused).pdf).replace("\n", "")
+    assert "受理单位盖章" in receipt
+    assert "六十日内向王益区人民政府申请行政复议" in notice.remedy and "六个月内" in notice.remedy
+    assert "六十日内向王益区人民政府申请行政复议" in refusal
+    with demo_db.sessions.begin() as session:  # a county that names another body sets its own text
+        from app.models import CentreSetting
+
+        session.add(
+            CentreSetting(key=REMEDY_SETTING, value="可自收到之日起六十日内向{district}司法局申请复议。")
+        )
+    with demo_db.sessions() as session:
+        assert case_document(session, refused).data.remedy == "可自收到之日起六十日内向王益区司法局申请复议。"
