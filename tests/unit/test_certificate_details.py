@@ -74,3 +74,79 @@ def test_the_receipt_has_a_seal_place_and_a_refusal_says_where_to_seek_review(de
         )
     with demo_db.sessions() as session:
         assert case_document(session, refused).data.remedy == "可自收到之日起六十日内向王益区司法局申请复议。"
+
+
+def _staff_values(spec) -> dict[str, object]:
+    """A value for every field staff fill in, as a person would type it."""
+    values: dict[str, object] = {}
+    for f in spec.fields:
+        if not f.from_staff:
+            continue
+        if f.type == "choice":
+            values[f.name] = f.choices[0]
+        elif f.type == "date":
+            values[f.name] = "2020-01-01"
+        elif f.type == "number":
+            values[f.name] = "3" if f.max is None or f.max >= 3 else str(f.max)
+        else:
+            values[f.name] = "按实际情况填写，内容较长时也应完整打印在表格中"[: f.limit or 40]
+    return values
+
+
+def test_no_page_holds_only_the_closing_block_for_the_largest_household(demo_db):
+    """Every template, for the head of the demo street's largest household: a letter stays on one
+    page; a form keeps the applicant's signature with their data and the last opinion row with the
+    QR code."""
+    from sqlalchemy import func
+
+    from app.models import CertificateTemplate
+    from app.services.certificates.templates import spec_of
+
+    with demo_db.sessions() as session:
+        household = session.execute(
+            select(Resident.household_id, func.count())
+            .where(Resident.household_id.is_not(None))
+            .group_by(Resident.household_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).first()[0]
+        codes = list(
+            session.scalars(select(CertificateTemplate.code).where(CertificateTemplate.active.is_(True)))
+        )
+    assert len(codes) >= 10
+    for code in codes:
+        with demo_db.sessions.begin() as session:
+            head = session.scalars(
+                select(Resident).where(Resident.household_id == household).order_by(Resident.id)
+            ).first()
+            spec = spec_of(session.get(CertificateTemplate, code))
+            issued = issue_certificate(
+                session,
+                PDF_RENDERER,
+                template_code=code,
+                resident=head,
+                staff_values=_staff_values(spec),
+                actor="t",
+            )
+            session.rollback()  # nothing of this test is kept
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(issued.pdf)).pages]
+        if spec.kind == "certificate":
+            assert len(pages) == 1, f"{code}: {len(pages)} pages"
+        else:
+            first_row = spec.sign_rows[0].label
+            assert first_row[:4] in pages[0].replace("\n", ""), f"{code}: the applicant's row left page 1"
+            last = pages[-1].replace("\n", "")
+            assert spec.sign_rows[-1].label[:4] in last and "扫码验证" in last, code
+
+
+def test_rows_left_for_handwriting_have_the_height_of_a_written_line():
+    from reportlab.lib.units import mm
+
+    from app.printing.certificates.tables import HANDWRITING_MM, members_table
+    from app.services.certificates.template_spec import Column
+
+    columns = [Column("姓名", "name"), Column("关系", "relation")]
+    table = members_table("家庭成员", columns, [{"name": "王涛", "relation": "户主"}], min_rows=4)
+    table.wrap(170 * mm, 250 * mm)
+    blank = table._rowHeights[-3:]  # the rows after the one filled in
+    assert HANDWRITING_MM >= 8 and all(h >= HANDWRITING_MM * mm for h in blank), blank

@@ -21,7 +21,7 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepInFrame, KeepTogether, Paragraph, Spacer, Table
 
 from app.models import CertificateTemplate
 from app.printing.certificates.tables import field_table, form_styles, members_table, sign_rows_table
@@ -46,7 +46,8 @@ from app.services.certificates.template_spec import TemplateSpec
 from app.services.certificates.templates import display, parse_date
 from app.services.common.chinese import chinese_date
 
-TWO_PAGE_FILL = 0.7  # how much of its own page a form's signature section fills
+SHRINK_LIMIT = 1.25  # a certificate up to a quarter longer than its page is set smaller on one
+
 QR_MM = 28.0
 QR_MODULE_MM = 0.5
 VERIFY_HINT = "核验方法：扫描本页二维码，或凭编号和验证码向出具单位查询。"
@@ -269,6 +270,8 @@ def _certificate(
     else:
         issuer_block = Paragraph(f"{issuer}<br/>{chinese_date(issue_date)}", _styles()["issuer"])
     closing = [Spacer(1, 4 * mm), beside_qr(issuer_block, *qr), Spacer(1, 3 * mm), *_notes(spec, shown)]
+    if isinstance(parts[-1], Paragraph):  # the last words (特此证明) never part from the seal
+        closing.insert(0, parts.pop())
     parts.append(KeepTogether(closing))
     return parts
 
@@ -325,20 +328,32 @@ def _form(
         else:
             parts += field_table(table, fields, shown)
     panel = beside_qr(_notes(spec, shown), *qr)
-    signing = sign_rows_table(spec.sign_rows)
-    data_h, closing_h = _height(parts), _height([signing, panel]) + 4 * mm
+    rows = spec.sign_rows
+    data_h, closing_h = _height(parts), _height([sign_rows_table(rows), panel]) + 4 * mm
     spare = TEXT_HEIGHT - data_h - closing_h - 6 * mm
-    if data_h <= TEXT_HEIGHT < data_h + closing_h and closing_h < TWO_PAGE_FILL * TEXT_HEIGHT:
-        # The signatures go to a page of their own (the back of the paper form): give them room.
-        signing = sign_rows_table(spec.sign_rows, extra=TWO_PAGE_FILL * TEXT_HEIGHT - closing_h)
-    elif spare > 0:  # one page with room left: more space to write opinions, the QR near the foot
-        signing = sign_rows_table(spec.sign_rows, extra=min(spare, len(spec.sign_rows) * 12 * mm))
-    parts.append(KeepTogether([signing, Spacer(1, 4 * mm), panel]))
+    extra = min(spare, len(rows) * 12 * mm) if spare > 0 else 0  # room left: more space to write
+    if not rows:
+        parts.append(panel)
+        return parts
+    # The opinion rows follow the data on the same page as far as they fit (the applicant's
+    # signature beside what they declared); the rest continue on the next, and the last row never
+    # leaves the QR code and the notes.
+    share = extra / len(rows)
+    if len(rows) > 1:
+        parts.append(sign_rows_table(rows[:-1], extra=share * (len(rows) - 1)))
+    parts.append(KeepTogether([sign_rows_table(rows[-1:], extra=share), Spacer(1, 4 * mm), panel]))
     return parts
 
 
 def _height(flowables: list[Flowable]) -> float:
-    return sum(f.wrap(TEXT_WIDTH, TEXT_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
+    """The height ``flowables`` take laid out one after another (a KeepTogether by its content)."""
+    total = 0.0
+    for f in flowables:
+        if isinstance(f, KeepTogether):
+            total += _height(list(f._content))
+        else:
+            total += f.wrap(TEXT_WIDTH, TEXT_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
 
 
 def render_certificate(
@@ -358,4 +373,10 @@ def render_certificate(
     shown = shown_values(spec, values, issue_date)
     build = _certificate if spec.kind == "certificate" else _form
     flowables = build(spec, values, shown, serial, issue_date, centre_name, (qr_text, verification_code))
+    if spec.kind == "certificate" and TEXT_HEIGHT < _height(flowables) <= SHRINK_LIMIT * TEXT_HEIGHT:
+        # A letter a little too long for its page (a large household's table) is set a little
+        # smaller on one page rather than leaving its seal and QR code alone on a second.
+        # (On one page nothing needs keeping together: the directives give way to their content.)
+        content = [g for f in flowables for g in (f._content if isinstance(f, KeepTogether) else [f])]
+        flowables = [KeepInFrame(TEXT_WIDTH, TEXT_HEIGHT, content, mode="shrink")]
     return build_pdf(flowables, title=f"{spec.title} {serial}", centre_name=centre_name)

@@ -21,6 +21,8 @@ from app.printing.layout import GREY, LABEL_SHADE, TEXT_WIDTH, escape, fit_font_
 from app.services.certificates.template_schema import PHOTO_ROWS
 from app.services.certificates.template_spec import Column, FieldSpec, SignRow, TableSpec
 
+HANDWRITING_MM = 9.0  # a row or box left to fill in by hand: room for a written line
+
 SECTION_SHADE = colors.Color(0.86, 0.86, 0.86)
 LABEL_MM, VALUE_MM = 22.0, 30.0
 PHOTO_MM = 28.0
@@ -146,7 +148,9 @@ def _field_cells(
             content = choice_para(f, value, sum(grid[x + 1 : x_end + 1]) - 2 * _PAD, st["value"])
         else:
             content = text_para(value, st["value"])
-        cells.append((x, x_end, label_para(f.label, grid[x], st["label"]), MinHeight(content, min_height)))
+        # A box left blank is written in by hand: it gets the height of a handwritten line.
+        height = min_height if str(value).strip() else max(min_height, HANDWRITING_MM * mm)
+        cells.append((x, x_end, label_para(f.label, grid[x], st["label"]), MinHeight(content, height)))
     return cells
 
 
@@ -246,7 +250,7 @@ def members_table(
     for member in members:
         data.append([MinHeight(text_para(_member_value(member, c.key), cell), 6.5 * mm) for c in columns])
     for _ in range(max(0, min_rows - len(members))):
-        data.append([MinHeight(text_para("", cell), 6.5 * mm) for _ in columns])
+        data.append([MinHeight(text_para("", cell), HANDWRITING_MM * mm) for _ in columns])
     result = Table(data, colWidths=widths, splitByRow=True, repeatRows=header_row + 1)
     result.setStyle(table_style(commands))
     return result
