@@ -17,6 +17,8 @@ if [[ "${YICHUANG_WITH_DISPLAY:-0}" == 1 ]]; then
     QT_LIBS+=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
               libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-xkb1)
 fi
+# Hanazono Mincho B draws the rare characters of names (CJK Extensions B-F) on screen and in print.
+QT_LIBS+=(fonts-hanazono)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
     for pkg in "${QT_LIBS[@]}"; do

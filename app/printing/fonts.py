@@ -21,7 +21,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from app.resources import resource_path
+from app.resources import resource_path, resource_root
 
 SONG = "YcSong"
 """Song/Ming face: titles and body of official documents."""
@@ -29,6 +29,8 @@ FANGSONG = "YcFangSong"
 """FangSong, registered only when the system has it (Windows); see :func:`body_font`."""
 SANS = "YcSans"
 """Sans face: tables, labels, and a fallback for characters the Song face lacks."""
+RARE = "YcRare"
+"""Rare characters of names (CJK Extensions B–F, e.g. 𬀩): the last fallback, loaded on first need."""
 
 _WINDOWS_FONT_DIR = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
 _SKIPPED = {"\n", "\r", "\t"}
@@ -45,6 +47,37 @@ class FontSources:
 
 _lock = threading.Lock()
 _sources: FontSources | None = None
+_rare: str | None | bool = False  # False: not looked for yet; None: no such font on this machine
+
+
+def rare_font_file() -> Path | None:
+    """The font file for rare name characters: one shipped with the program if a packager added
+    it, else the system's Hanazono Mincho B (Debian's fonts-hanazono, which scripts/setup.sh
+    installs; free licence, Extensions B–F), else Windows' SimSun-ExtB."""
+    candidates = [
+        resource_root() / "fonts" / "HanaMinB.ttf",
+        Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),
+        Path("/usr/share/fonts/truetype/fonts-hanazono/HanaMinB.ttf"),
+    ]
+    windows = _windows_font("simsunb.ttf")
+    if windows is not None:
+        candidates.append(windows)
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def rare_font() -> str | None:
+    """RARE registered with reportlab (on first call), or None when the machine has no such font."""
+    global _rare
+    if _rare is not False:
+        return _rare  # type: ignore[return-value]
+    with _lock:
+        if _rare is False:
+            path = rare_font_file()
+            font = _load(RARE, path) if path is not None else None
+            if font is not None:
+                pdfmetrics.registerFont(font)
+            _rare = RARE if font is not None else None
+    return _rare  # type: ignore[return-value]
 
 
 def _windows_font(name: str) -> Path | None:
@@ -99,18 +132,27 @@ def has_glyph(char: str, font_name: str) -> bool:
     return face.charToGlyph.get(ord(char), 0) != 0
 
 
+def has_rare_glyph(char: str) -> bool:
+    """Whether the rare-character font (when the machine has one) draws ``char``."""
+    if ord(char) < 0x3400:  # below Extension A nothing needs it: spare loading the font
+        return False
+    name = rare_font()
+    return name is not None and has_glyph(char, name)
+
+
 def missing_glyphs(text: str, font_name: str, *, fallback: str | None = None) -> list[str]:
     """Characters of ``text`` that ``font_name`` cannot draw, each once, in order of appearance.
 
-    With ``fallback`` (e.g. SANS) a character counts as missing only if neither font has it: that is
-    what :func:`app.printing.layout.escape` prints. Line breaks and tabs are never reported.
+    With ``fallback`` (e.g. SANS) a character counts as missing only if neither font has it nor the
+    rare-character font (:func:`rare_font`): that is what :func:`app.printing.layout.escape` prints.
+    Line breaks and tabs are never reported.
     Callers warn the member of staff before printing (a name drawn as an empty box is a wrong name).
     """
     missing: list[str] = []
     for char in dict.fromkeys(text):
         if char in _SKIPPED or has_glyph(char, font_name):
             continue
-        if fallback is not None and has_glyph(char, fallback):
+        if fallback is not None and (has_glyph(char, fallback) or has_rare_glyph(char)):
             continue
         missing.append(char)
     return missing

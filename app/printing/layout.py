@@ -26,7 +26,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 from reportlab.platypus import paragraph as _rl_paragraph
 
-from app.printing.fonts import SANS, SONG, body_font, has_glyph, register_fonts
+from app.printing.fonts import RARE, SANS, SONG, body_font, has_glyph, has_rare_glyph, register_fonts
 
 # reportlab's CJK line breaking knows 、。）」 but not the full-width comma, semicolon, colon, question
 # and exclamation marks, closing book-title marks or quotes: a line could begin with "，". Add them
@@ -56,18 +56,23 @@ def short_datetime(moment: dt.datetime) -> str:
 def escape(text: object, font: str = SONG) -> str:
     """User text as Paragraph markup that prints literally: ``<b>`` prints as ``<b>``.
 
-    Control characters are dropped, line breaks kept. Characters ``font`` lacks but SANS has are
-    drawn in SANS, so a rare character in a name prints instead of an empty box.
+    Control characters are dropped, line breaks kept. Characters ``font`` lacks are drawn in SANS,
+    or else in the rare-character font (Extensions B–F), so a rare character in a name prints
+    instead of an empty box.
     """
     raw = _CONTROL.sub("", "" if text is None else str(text)).replace("\t", " ")
     parts: list[str] = []
     for char in raw:
         if char in "\r\n":
             parts.append(char)
-        elif has_glyph(char, font) or not has_glyph(char, SANS):
+        elif has_glyph(char, font):
             parts.append(_xml_escape(char))
-        else:
+        elif has_glyph(char, SANS):
             parts.append(f'<font face="{SANS}">{_xml_escape(char)}</font>')
+        elif has_rare_glyph(char):
+            parts.append(f'<font face="{RARE}">{_xml_escape(char)}</font>')
+        else:
+            parts.append(_xml_escape(char))
     return "<br/>".join("".join(parts).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 

@@ -11,6 +11,7 @@ import logging
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from app.printing.fonts import rare_font_file
 from app.resources import resource_path
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,9 @@ PREFERRED_FAMILIES = [
 ]
 
 
+LATIN_SANS = ["Segoe UI", "Helvetica Neue", "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial"]
+
+
 def install_chinese_font(app: QApplication, point_size: int = 11) -> str:
     """Register the bundled font and choose the UI font family. Returns the family in use."""
     font_id = QFontDatabase.addApplicationFont(str(resource_path(*BUNDLED_FONT)))
@@ -37,7 +41,22 @@ def install_chinese_font(app: QApplication, point_size: int = 11) -> str:
         (f for f in PREFERRED_FAMILIES if f in available), bundled[0] if bundled else app.font().family()
     )
     font = QFont(family, point_size)
-    if bundled:
-        font.setFamilies([family, bundled[0]])
+    # Digits and Latin letters come from a sans face before the rare-character font is tried (the
+    # bundled font has none, and a Mincho would set every number in a serif).
+    latin = next((f for f in LATIN_SANS if f in available), None)
+    families = [family, *bundled[:1], *([latin] if latin else []), *rare_family()]
+    if len(families) > 1:
+        font.setFamilies(list(dict.fromkeys(families)))
     app.setFont(font)
     return family
+
+
+def rare_family() -> list[str]:
+    """The rare-character font (CJK Extensions B–F: 𬀩 in a name) as the last fallback of every
+    widget, when the machine has one (app.printing.fonts.rare_font_file); registered once."""
+    path = rare_font_file()
+    if path is None:
+        return []
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    return families[:1]

@@ -24,3 +24,17 @@ def test_standard_buttons_and_message_boxes_are_chinese(qapp, qtbot):
     finally:
         for translator in installed:
             qapp.removeTranslator(translator)
+
+
+def test_the_rare_character_font_is_every_widgets_last_fallback(qapp):
+    """𬀩 in a name: the resident panel, the status line and tables draw it instead of a box."""
+    from PySide6.QtGui import QFontDatabase, QRawFont
+
+    from app.views.fonts import install_chinese_font, rare_family
+
+    install_chinese_font(qapp)
+    rare = rare_family()
+    assert rare, "no rare-character font: run scripts/setup.sh as root (fonts-hanazono)"
+    assert rare[0] in qapp.font().families() and rare[0] in QFontDatabase.families()
+    raw = QRawFont.fromFont(QFontDatabase.font(rare[0], "", 12))
+    assert all(raw.supportsCharacter(ord(ch)) for ch in "\U0002c029\U00020bb7\U0002ceb0")

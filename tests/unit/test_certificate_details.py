@@ -150,3 +150,31 @@ def test_rows_left_for_handwriting_have_the_height_of_a_written_line():
     table.wrap(170 * mm, 250 * mm)
     blank = table._rowHeights[-3:]  # the rows after the one filled in
     assert HANDWRITING_MM >= 8 and all(h >= HANDWRITING_MM * mm for h in blank), blank
+
+
+# A character of each CJK extension plane that names use (B: 𠮷, 𬀩; C, D, E, F).
+RARE_NAMES = "\U00020bb7\U0002c029\U0002a700\U0002b740\U0002b820\U0002ceb0"
+
+
+def test_names_with_characters_of_every_extension_plane_print(demo_db):
+    """Hanazono Mincho B (installed by scripts/setup.sh) draws them: nothing is refused, the PDF
+    embeds the rare-character font, and each character is drawn in it."""
+    from app.printing.fonts import RARE, missing_glyphs, rare_font
+
+    assert rare_font() == RARE, "no rare-character font: run scripts/setup.sh as root (fonts-hanazono)"
+    assert missing_glyphs("王" + RARE_NAMES, "YcSong", fallback="YcSans") == []
+    with demo_db.sessions.begin() as session:
+        person = session.scalars(select(Resident).where(Resident.id_number == EXAMPLE_ID_NUMBER)).one()
+        person.name = "王" + RARE_NAMES[:2]
+        issued = issue_certificate(
+            session,
+            PDF_RENDERER,
+            template_code="JZZM",
+            resident=person,
+            staff_values={"purpose": "办理" + RARE_NAMES[2:] + "登记", "since": "2015-03"},
+            actor="qiantai",
+        )
+        session.rollback()
+    reader = PdfReader(io.BytesIO(issued.pdf))
+    fonts = {str(f["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert any(name.endswith("+HanaMinB") for name in fonts), fonts  # embedded as a subset

@@ -32,7 +32,7 @@ from tests.conftest import DEMO_TODAY
 CODES = ["JZZM", "TFCY", "DYJS", "SBD", "GLJT", "DBSQ", "LSJZ", "CJBT", "JJYL", "JYKN"]
 CENTRE = "桃园社区党群服务中心"
 HOSTILE = "<b>王&\"'</b>"
-RARE = "𠮷"
+RARE = "\U0003134a"  # CJK Extension G: beyond every font the program uses (𠮷 now prints)
 # About as long as a signed payload (serial, template, date, holder hash, Ed25519 signature).
 QR_TEXT = (
     "YC1.JZ-2026-000123.JZZM.20261123.3f9a61c0d2e84b7a."
