@@ -112,9 +112,28 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def para(text: str, style: str = "body", *, markup: str = "") -> Paragraph:
-    """A Paragraph of user ``text`` (escaped) in a named style, after trusted ``markup``."""
+    """A Paragraph of user ``text`` (escaped) in a named style, after trusted ``markup``; a title
+    is set heavy (see HeavyParagraph)."""
     chosen = styles()[style]
-    return Paragraph(markup + escape(text, chosen.fontName), chosen)
+    kind = HeavyParagraph if style == "title" else Paragraph
+    return kind(markup + escape(text, chosen.fontName), chosen)
+
+
+class HeavyParagraph(Paragraph):
+    """A paragraph set bold although its face has one weight, as a 证明's title is: the glyphs are
+    filled and stroked (PDF text render mode 2), as Word emboldens a face without a bold member.
+    Text render mode is part of the graphics state, so it ends with the paragraph."""
+
+    WEIGHT = 0.035  # stroke width as a share of the type size
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(self.style.textColor)
+        canvas.setLineWidth(self.style.fontSize * self.WEIGHT)
+        canvas._code.append("2 Tr")
+        super().draw()
+        canvas.restoreState()
 
 
 def table_style(commands: Sequence[tuple]) -> TableStyle:

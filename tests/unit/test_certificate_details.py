@@ -43,6 +43,8 @@ def test_a_certificate_names_one_body_prints_typed_dates_in_words_and_no_seal_ci
     assert body.count("居民委员会") == 2  # the heading and the 落款 name the same body
     assert body.count("党群服务中心") == 1  # only the page footer names the place
     assert b"] 0 d" not in _drawing(issued.pdf).replace(b"[] 0 d", b"")  # no dashed guide is drawn
+    # The title is set heavy (filled and stroked: the face has one weight); nothing else is.
+    assert _drawing(issued.pdf).count(b"2 Tr") == 1
 
 
 def test_the_receipt_has_a_seal_place_and_a_refusal_says_where_to_seek_review(demo_db):
@@ -64,6 +66,8 @@ def test_the_receipt_has_a_seal_place_and_a_refusal_says_where_to_seek_review(de
         notice = case_document(session, refused).data
         refusal = _text(render_case_document(session, refused).pdf).replace("\n", "")
     assert "受理单位盖章" in receipt
+    with demo_db.sessions() as session:
+        assert _drawing(render_case_document(session, accepted).pdf).count(b"2 Tr") == 1  # 受理回执
     assert "六十日内向王益区人民政府申请行政复议" in notice.remedy and "六个月内" in notice.remedy
     assert "六十日内向王益区人民政府申请行政复议" in refusal
     with demo_db.sessions.begin() as session:  # a county that names another body sets its own text

@@ -32,6 +32,7 @@ from app.printing.layout import (
     TEXT_HEIGHT,
     TEXT_WIDTH,
     CutLine,
+    HeavyParagraph,
     IssuerBlock,
     build_pdf,
     escape,
@@ -291,7 +292,7 @@ def _form(
 ) -> list[Flowable]:
     st = _styles()
     title = styles()["title"].clone("form_title", spaceAfter=4 if spec.subtitle else 8)
-    parts: list[Flowable] = [Paragraph(escape(spec.title, SONG), title)]
+    parts: list[Flowable] = [HeavyParagraph(escape(spec.title, SONG), title)]
     if spec.subtitle:
         parts.append(para(spec.subtitle, "subtitle"))
     header = Table(
