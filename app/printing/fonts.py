@@ -29,6 +29,11 @@ FANGSONG = "YcFangSong"
 """FangSong, registered only when the system has it (Windows); see :func:`body_font`."""
 SANS = "YcSans"
 """Sans face: tables, labels, and a fallback for characters the Song face lacks."""
+LATIN_SERIF = "YcLatinSerif"
+"""Digits and Latin letters inside Song/FangSong text (DejaVu Serif Condensed, bundled, about as
+wide as the Chinese faces' own Latin): those look typewritten, and the sans face has none."""
+LATIN_SANS = "YcLatinSans"
+"""Digits and Latin letters inside sans text (DejaVu Sans Condensed, bundled)."""
 RARE = "YcRare"
 """Rare characters of names (CJK Extensions B–F, e.g. 𬀩): the last fallback, loaded on first need."""
 
@@ -111,13 +116,25 @@ def register_fonts() -> FontSources:
         sans = TTFont(SANS, str(sans_path))
         fang_path = _windows_font("simfang.ttf")
         fang = _load(FANGSONG, fang_path) if fang_path else None
-        for font in (song, sans, fang):
+        latin = [
+            TTFont(LATIN_SERIF, str(resource_path("fonts", "DejaVuSerifCondensed.ttf"))),
+            TTFont(LATIN_SANS, str(resource_path("fonts", "DejaVuSansCondensed.ttf"))),
+        ]
+        for font in (song, sans, fang, *latin):
             if font is not None:
                 pdfmetrics.registerFont(font)
         _sources = FontSources(
             song=str(song_path), sans=str(sans_path), fangsong=str(fang_path) if fang else None
         )
         return _sources
+
+
+def latin_face(char: str, font: str) -> str | None:
+    """The Latin face for ``char`` inside text set in ``font``: printable ASCII letters, digits
+    and signs take the serif or the sans Latin face; anything else None (the font's own)."""
+    if not ("!" <= char <= "~"):
+        return None
+    return LATIN_SANS if font == SANS else LATIN_SERIF
 
 
 def body_font() -> str:

@@ -26,7 +26,16 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 from reportlab.platypus import paragraph as _rl_paragraph
 
-from app.printing.fonts import RARE, SANS, SONG, body_font, has_glyph, has_rare_glyph, register_fonts
+from app.printing.fonts import (
+    RARE,
+    SANS,
+    SONG,
+    body_font,
+    has_glyph,
+    has_rare_glyph,
+    latin_face,
+    register_fonts,
+)
 
 # reportlab's CJK line breaking knows 、。）」 but not the full-width comma, semicolon, colon, question
 # and exclamation marks, closing book-title marks or quotes: a line could begin with "，". Add them
@@ -61,18 +70,28 @@ def escape(text: object, font: str = SONG) -> str:
     instead of an empty box.
     """
     raw = _CONTROL.sub("", "" if text is None else str(text)).replace("\t", " ")
-    parts: list[str] = []
+    runs: list[tuple[str | None, str]] = []  # (face, text); face None: the paragraph's own
     for char in raw:
         if char in "\r\n":
-            parts.append(char)
+            face = None
+        elif (latin := latin_face(char, font)) is not None:
+            face = latin
         elif has_glyph(char, font):
-            parts.append(_xml_escape(char))
+            face = None
         elif has_glyph(char, SANS):
-            parts.append(f'<font face="{SANS}">{_xml_escape(char)}</font>')
+            face = SANS
         elif has_rare_glyph(char):
-            parts.append(f'<font face="{RARE}">{_xml_escape(char)}</font>')
+            face = RARE
         else:
-            parts.append(_xml_escape(char))
+            face = None
+        if runs and runs[-1][0] == face:
+            runs[-1] = (face, runs[-1][1] + char)
+        else:
+            runs.append((face, char))
+    parts = [
+        _xml_escape(piece) if face is None else f'<font face="{face}">{_xml_escape(piece)}</font>'
+        for face, piece in runs
+    ]
     return "<br/>".join("".join(parts).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 

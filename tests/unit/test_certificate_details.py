@@ -182,3 +182,28 @@ def test_names_with_characters_of_every_extension_plane_print(demo_db):
     reader = PdfReader(io.BytesIO(issued.pdf))
     fonts = {str(f["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()}
     assert any(name.endswith("+HanaMinB") for name in fonts), fonts  # embedded as a subset
+
+
+def test_digits_take_one_latin_face_per_role(demo_db):
+    """Digits in Song text take the Latin serif face, in sans text (a board's 第1网格) the Latin sans
+    face: never the Chinese faces' typewriter digits, never a serif digit in a sans heading."""
+    from app.printing.boards.text import runs
+    from app.printing.fonts import LATIN_SANS, LATIN_SERIF, SANS, SONG
+    from app.printing.layout import escape
+
+    assert runs("第1网格") == [(SANS, "第"), (LATIN_SANS, "1"), (SANS, "网格")]
+    assert escape("2015年", SONG) == f'<font face="{LATIN_SERIF}">2015</font>年'
+    with demo_db.sessions.begin() as session:
+        person = session.scalars(select(Resident).where(Resident.id_number == EXAMPLE_ID_NUMBER)).one()
+        issued = issue_certificate(
+            session,
+            PDF_RENDERER,
+            template_code="JZZM",
+            resident=person,
+            staff_values={"purpose": "办理居住证", "since": "2015-03"},
+            actor="qiantai",
+        )
+        session.rollback()
+    page = PdfReader(io.BytesIO(issued.pdf)).pages[0]
+    fonts = {str(f["/BaseFont"]).split("+")[-1] for f in page["/Resources"]["/Font"].values()}
+    assert "DejaVuSerifCondensed" in fonts

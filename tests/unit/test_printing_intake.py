@@ -247,7 +247,8 @@ def test_long_reason_wraps_across_pages_without_losing_text():
 
 
 def test_hostile_text_prints_literally():
-    assert escape(HOSTILE) == "&lt;b&gt;王&amp;\"'&lt;/b&gt;"
+    markup = escape(HOSTILE)  # the signs in the Latin face, every one escaped
+    assert re.sub(r"</?font[^>]*>", "", markup) == "&lt;b&gt;王&amp;\"'&lt;/b&gt;" and "<b>" not in markup
     for pdf in (
         render_receipt(receipt(applicant_name=HOSTILE, item_name=HOSTILE)),
         render_supplement_notice(supplement(applicant_name=HOSTILE, missing_materials=(HOSTILE,))),

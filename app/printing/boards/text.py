@@ -11,7 +11,7 @@ import re
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from app.printing.fonts import SANS, SONG, has_glyph
+from app.printing.fonts import SANS, SONG, has_glyph, latin_face
 
 ASCENT, DESCENT = 0.88, 0.16  # ink extent of a CJK line as fractions of the font size
 ELLIPSIS = "…"
@@ -26,8 +26,11 @@ _font_of: dict[str, str] = {}
 def _font_for(char: str) -> str:
     font = _font_of.get(char)
     if font is None:
-        # The sans face has no Latin letters or digits at all: those come from the Song face.
-        font = SANS if has_glyph(char, SANS) or not has_glyph(char, SONG) else SONG
+        # The sans face has no Latin letters or digits at all: those come from the Latin sans face
+        # (a serif "1" in a bold sans "第1网格" looked borrowed); anything else it lacks from Song.
+        font = latin_face(char, SANS) or (
+            SANS if has_glyph(char, SANS) or not has_glyph(char, SONG) else SONG
+        )
         _font_of[char] = font
     return font
 
