@@ -7,6 +7,7 @@ font is registered before any window exists and becomes the application font's f
 from __future__ import annotations
 
 import logging
+from functools import cache
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
@@ -44,16 +45,25 @@ def install_chinese_font(app: QApplication, point_size: int = 11) -> str:
     # Digits and Latin letters come from a sans face before the rare-character font is tried (the
     # bundled font has none, and a Mincho would set every number in a serif).
     latin = next((f for f in LATIN_SANS if f in available), None)
-    families = [family, *bundled[:1], *([latin] if latin else []), *rare_family()]
+    families = [family, *bundled[:1], *([latin] if latin else []), *rare_family(frozenset(available))]
     if len(families) > 1:
         font.setFamilies(list(dict.fromkeys(families)))
     app.setFont(font)
     return family
 
 
-def rare_family() -> list[str]:
+RARE_FAMILIES = ("HanaMinB", "SimSun-ExtB")  # what rare_font_file's candidates are called
+
+
+@cache
+def rare_family(available: frozenset[str] = frozenset()) -> list[str]:
     """The rare-character font (CJK Extensions B–F: 𬀩 in a name) as the last fallback of every
-    widget, when the machine has one (app.printing.fonts.rare_font_file); registered once."""
+    widget, when the machine has one (app.printing.fonts.rare_font_file). A system font is used
+    as it is; only a file the system does not know is registered (30 MB: once, not at every
+    start when it need not be)."""
+    known = next((f for f in RARE_FAMILIES if f in available), None)
+    if known is not None:
+        return [known]
     path = rare_font_file()
     if path is None:
         return []

@@ -31,16 +31,15 @@ from app.models import (
     OutboxEntry,
     Resident,
     ServiceItem,
-    SyncConflict,
 )
-from app.models.base import utcnow
 from app.services.admin.centre import current_community
 from app.services.cases.workflow import status_name
-from app.services.sync import renumber
+from app.services.sync import pending, renumber
 from app.services.sync.records import LOCAL_IDS, MODELS, Pulled, _from_json, _incomplete, describe
+from app.services.sync.settings import note_conflict
 
 # Not content: identity and bookkeeping, never re-applied by a rebase.
-NOT_CONTENT = LOCAL_IDS | {"uuid", "version", "sync_base", "origin_community", "created_at", "updated_at"}
+_NOT_CONTENT = LOCAL_IDS | {"uuid", "version", "sync_base", "origin_community", "created_at", "updated_at"}
 
 
 def apply_page(session: Session, records: list[Pulled], here: str) -> tuple[list[str], list[str]]:
@@ -76,7 +75,7 @@ def take(session: Session, record: Pulled, here: str) -> str:
         return ""
     if record.version <= (local.sync_base or 0):
         return ""  # this copy is based on that one or a newer one already
-    server = {k: v for k, v in _from_json(model, record.data).items() if k not in NOT_CONTENT}
+    server = server_content(record)
     columns = _waiting_columns(session, record.type, record.uuid, model)
     kept = {k: getattr(local, k) for k in columns}
     conflict = ""
@@ -86,32 +85,31 @@ def take(session: Session, record: Pulled, here: str) -> str:
             f"{describe(record.type)} {getattr(local, 'case_no', record.uuid)} 的状态“{status_name(kept.pop('status'))}”"
             f"未被采用：现由 {owner} 办理，以其状态“{status_name(server.get('status') or '')}”为准"
         )
-        session.add(
-            SyncConflict(
-                record_type=record.type,
-                record_uuid=record.uuid,
-                label=str(getattr(local, "case_no", record.uuid))[:60],
-                message=conflict,
-            )
+        note_conflict(
+            session, record.type, record.uuid, str(getattr(local, "case_no", record.uuid)), conflict
         )
-    for key, value in {**server, **kept}.items():
+    overlay(session, local, record, {**server, **kept})
+    if all(server.get(k) == v for k, v in kept.items()):  # nothing of the desk's remains to send
+        pending.settle(session, record.type, record.uuid, conflict)
+    return conflict
+
+
+def server_content(record: Pulled) -> dict[str, Any]:
+    """A pulled copy's columns that are content (what a rebase may put back over)."""
+    return {k: v for k, v in _from_json(MODELS[record.type], record.data).items() if k not in _NOT_CONTENT}
+
+
+def overlay(session: Session, local: Any, record: Pulled, content: dict[str, Any]) -> None:
+    """Write ``content`` over the local record and base it on the copy's version; a case's events
+    that waited for it are placed."""
+    for key, value in content.items():
         setattr(local, key, value)
     if "updated_at" in record.data:
+        model = MODELS[record.type]
         local.updated_at = _from_json(model, {"updated_at": record.data["updated_at"]})["updated_at"]
     local.version = local.sync_base = record.version
-    if all(server.get(k) == v for k, v in kept.items()):  # nothing of the desk's remains to send
-        session.execute(
-            update(OutboxEntry)
-            .where(
-                OutboxEntry.record_type == record.type,
-                OutboxEntry.record_uuid == record.uuid,
-                OutboxEntry.sent_at.is_(None),
-            )
-            .values(sent_at=utcnow(), last_error=conflict[:500])
-        )
     if record.type == "case":
         place_held(session, record.uuid)
-    return conflict
 
 
 def confirm(session: Session, record_type: str, uuid: str, server_version: int) -> None:
@@ -138,7 +136,7 @@ def _waiting_columns(session: Session, record_type: str, uuid: str, model: Any) 
         )
     ):
         noted.update(fields or ["*"])
-    everything = [c.key for c in model.__table__.columns if c.key not in NOT_CONTENT]
+    everything = [c.key for c in model.__table__.columns if c.key not in _NOT_CONTENT]
     return everything if "*" in noted else [c for c in everything if c in noted]
 
 

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.models import Case, CaseEvent, OutboxEntry, SyncConflict
-from app.models.base import as_local, utcnow
+from app.models import Case, CaseEvent
+from app.models.base import as_local
 from app.services.cases.workflow import action_label, status_name
-from app.services.sync.apply import NOT_CONTENT, place_held
-from app.services.sync.records import MODELS, Pulled, _from_json
+from app.services.sync import pending
+from app.services.sync.apply import overlay, server_content
+from app.services.sync.records import Pulled
+from app.services.sync.settings import note_conflict
 
 NOT_OWNER = "not_owner"  # the refusal's kind in a push answer (docs/SYNC.md)
 
@@ -37,8 +39,8 @@ def case_not_taken(session: Session, copy: Pulled, reason: str) -> str:
     theirs = status_name(case.status)
     what = f"状态“{mine}”" if mine != theirs else "改动"
     message = f"办件 {case.case_no} 现由 {owner} 办理，本机的{what}未被采用，以其“{theirs}”为准"
-    _settled(session, "case", case.uuid, reason)
-    _conflict(session, "case", case.uuid, case.case_no, message)
+    pending.settle(session, "case", case.uuid, reason)
+    note_conflict(session, "case", case.uuid, case.case_no, message)
     return message
 
 
@@ -46,7 +48,7 @@ def event_not_taken(session: Session, event_uuid: str, copy: Pulled | None, reas
     """The desk's record on a case another community handles is removed (kept in the conflict's
     words); the case itself is taken as the street has it. Returns the conflict."""
     event = session.scalar(select(CaseEvent).where(CaseEvent.uuid == event_uuid))
-    _settled(session, "case_event", event_uuid, reason)
+    pending.settle(session, "case_event", event_uuid, reason)
     if event is None:
         return ""
     case = event.case
@@ -58,8 +60,8 @@ def event_not_taken(session: Session, event_uuid: str, copy: Pulled | None, reas
     session.expire(case, ["events"])
     if copy is not None and copy.uuid == case.uuid:
         _take_whole(session, case, copy)
-        _settled(session, "case", case.uuid, reason)
-    _conflict(session, "case_event", event_uuid, case.case_no, message)
+        pending.settle(session, "case", case.uuid, reason)
+    note_conflict(session, "case_event", event_uuid, case.case_no, message)
     return message
 
 
@@ -67,30 +69,7 @@ def _take_whole(session: Session, case: Case, copy: Pulled) -> None:
     """The street's copy over the desk's, the desk's unsent columns included (unlike a rebase)."""
     if copy.version < (case.sync_base or 0):
         return  # a newer copy is here already; the desk's change is dropped all the same
-    server = {k: v for k, v in _from_json(MODELS["case"], copy.data).items() if k not in NOT_CONTENT}
-    for key, value in server.items():
-        setattr(case, key, value)
-    if "updated_at" in copy.data:
-        case.updated_at = _from_json(Case, {"updated_at": copy.data["updated_at"]})["updated_at"]
-    case.version = case.sync_base = copy.version
-    place_held(session, case.uuid)
-
-
-def _settled(session: Session, record_type: str, uuid: str, reason: str) -> None:
-    """Its unsent outbox rows are done with: nothing of them will travel again."""
-    session.execute(
-        update(OutboxEntry)
-        .where(
-            OutboxEntry.record_type == record_type,
-            OutboxEntry.record_uuid == uuid,
-            OutboxEntry.sent_at.is_(None),
-        )
-        .values(sent_at=utcnow(), last_error=reason[:500])
-    )
-
-
-def _conflict(session: Session, record_type: str, uuid: str, label: str, message: str) -> None:
-    session.add(SyncConflict(record_type=record_type, record_uuid=uuid, label=label[:60], message=message))
+    overlay(session, case, copy, server_content(copy))
 
 
 def copy_of(result: dict[str, Any]) -> Pulled | None:

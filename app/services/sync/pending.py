@@ -12,6 +12,7 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.models import OutboxEntry
+from app.models.base import utcnow
 
 REJECT_LIMIT = 3  # a record the server refused this many times waits for a person
 SENT_KEPT_DAYS = 30  # outbox rows the server accepted are removed after this many days
@@ -94,6 +95,20 @@ def mark(session: Session, keys: list[RecordKey], top: dict[RecordKey, int], **v
             )
             .values(**values)
         )
+
+
+def settle(session: Session, record_type: str, uuid: str, note: str = "") -> None:
+    """Every unsent outbox row of one record is done with, nothing of it to travel again: what it
+    said is on the server already, or will never be taken there (``note`` says why)."""
+    session.execute(
+        update(OutboxEntry)
+        .where(
+            OutboxEntry.record_type == record_type,
+            OutboxEntry.record_uuid == uuid,
+            OutboxEntry.sent_at.is_(None),
+        )
+        .values(sent_at=utcnow(), last_error=note[:500])
+    )
 
 
 def one_more_refusal() -> Any:

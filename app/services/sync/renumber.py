@@ -21,10 +21,11 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Case, CaseSequence, Certificate, CertificateSequence, SyncConflict
+from app.models import Case, CaseSequence, Certificate, CertificateSequence
 from app.services.cases.numbers import format_case_no
 from app.services.certificates.register import format_serial
 from app.services.common.counters import take_next
+from app.services.sync.settings import note_conflict
 
 CASE_NO = re.compile(r"^(?P<short>.+)-(?P<day>\d{8})-(?P<n>\d{4,})$")
 SERIAL = re.compile(r"^(?P<prefix>.+)(?P<year>\d{4})(?P<n>\d{5})$")
@@ -61,7 +62,7 @@ def renumber_case(session: Session, case: Case) -> str:
         f"办件编号 {old} 已被街道登记的另一办件使用（本机两次从备份恢复所致），本机这件改为 "
         f"{case.case_no}；请告知持 {old} 受理回执的申请人"
     )
-    _conflict(session, "case", case.uuid, case.case_no, message)
+    note_conflict(session, "case", case.uuid, case.case_no, message)
     return message
 
 
@@ -80,9 +81,5 @@ def renumber_certificate(session: Session, entry: Certificate) -> str:
         f"证明编号 {old} 已被街道登记簿中的另一份证明使用（本机两次从备份恢复所致），本机这份登记改为 "
         f"{entry.serial}；群众手中编号为 {old} 的这份证明核验不再相符，请收回重开"
     )
-    _conflict(session, "certificate", entry.uuid, entry.serial, message)
+    note_conflict(session, "certificate", entry.uuid, entry.serial, message)
     return message
-
-
-def _conflict(session: Session, record_type: str, uuid: str, label: str, message: str) -> None:
-    session.add(SyncConflict(record_type=record_type, record_uuid=uuid, label=label[:60], message=message))

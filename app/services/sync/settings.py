@@ -114,6 +114,11 @@ def status(session: Session) -> SyncStatus:
     )
 
 
+def note_conflict(session: Session, record_type: str, uuid: str, label: str, message: str) -> None:
+    """A change of this desk the server's rule did not take, kept for staff until acknowledged."""
+    session.add(SyncConflict(record_type=record_type, record_uuid=uuid, label=label[:60], message=message))
+
+
 def acknowledge_conflicts(session: Session) -> int:
     """Staff have read the conflicts shown: they leave the status line (the rows stay, dated)."""
     result = session.execute(
