@@ -13,7 +13,7 @@ from app.models.population import HEAD_RELATION, Household, Resident, ResidentPh
 from app.models.settings import CentreSetting
 from app.models.staff import STAFF_ROLES, GridStaff
 from app.models.sync import HeldRecord, OutboxEntry, SyncConflict, SyncState
-from app.models.users import ROLES, AuditEntry, User
+from app.models.users import ROLES, AuditEntry, User, user_grids
 
 # The outbox's listener is installed with the models (not in open_database), so that no way of
 # making a session can forget it: every Case, CaseEvent and Certificate change writes its outbox row.
@@ -55,4 +55,5 @@ __all__ = [
     "Street",
     "Tag",
     "resident_tags",
+    "user_grids",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Timestamped, utcnow
@@ -17,6 +17,15 @@ ROLES: dict[str, str] = {
     "grid_worker": "网格员",
     "kiosk": "自助终端",
 }
+
+
+# The grids a grid worker (网格员) serves: what their account may see of residents, cases and boards.
+user_grids = Table(
+    "user_grids",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("grid_id", ForeignKey("grids.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class User(Timestamped, Base):

@@ -82,6 +82,7 @@ def desk_context(
     real print preview (tests pass :class:`~app.views.ops.ImmediateRunner` and a preview whose
     printer writes a file)."""
     from app.services.admin.centre import CentreNotConfigured
+    from app.services.admin.scope import scope_for
 
     try:
         with db.sessions() as session:
@@ -95,6 +96,7 @@ def desk_context(
                 community.hotline,
                 runner or ThreadRunner(),
                 preview or pdf_preview,
+                scope_for(session, user.username),
             )
     except CentreNotConfigured as exc:
         raise DeskStartError(str(exc)) from None

@@ -3,11 +3,16 @@ real centre, which starts from ``yichuang init`` without ``--demo`` and adds its
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.models import Grid
 from app.services.admin import auth
+from app.services.admin.scope import set_user_grids
 
 DEMO_PASSWORD = "demo-1234"
+DEMO_GRID_WORKER = "wangge"
+DEMO_GRID_WORKER_GRIDS = 2  # the first grids of the street: what the demo grid worker serves
 DEMO_USERS = [  # username, display name, role
     ("admin", "系统管理员（演示）", "admin"),
     ("qiantai", "李静（前台演示）", "front_desk"),
@@ -24,4 +29,7 @@ def add_demo_users(session: Session) -> list[str]:
         if auth.find_user(session, username) is None:
             auth.add_user(session, username, DEMO_PASSWORD, role, display_name=display_name)
             added.append(username)
+    if DEMO_GRID_WORKER in added:
+        first = session.scalars(select(Grid.code).order_by(Grid.code).limit(DEMO_GRID_WORKER_GRIDS))
+        set_user_grids(session, DEMO_GRID_WORKER, list(first))
     return added

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.db import Database
+from app.services.admin.scope import WHOLE_STREET, Scope
 from app.views.ops import Runner, ThreadRunner
 
 if TYPE_CHECKING:
@@ -47,3 +48,4 @@ class DeskContext:
     centre_phone: str
     runner: Runner = field(default_factory=ThreadRunner)
     preview: Callable[..., PdfPreviewDialog] = pdf_preview
+    scope: Scope = WHOLE_STREET  # a grid worker's grids: every list and lookup is narrowed to them
