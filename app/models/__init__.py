@@ -9,7 +9,18 @@ from app.models.catalogue import ServiceCategory, ServiceItem
 from app.models.certificates import Certificate, CertificateSequence, CertificateTemplate, TrustedKey
 from app.models.outbox import install as _install_outbox
 from app.models.party import PARTY_LEVELS, PartyOrganisation
-from app.models.population import HEAD_RELATION, Household, Resident, ResidentPhoto, Tag, resident_tags
+from app.models.population import (
+    DEAD,
+    HEAD_RELATION,
+    LIVING,
+    MOVED,
+    RESIDENT_STATES,
+    Household,
+    Resident,
+    ResidentPhoto,
+    Tag,
+    resident_tags,
+)
 from app.models.settings import CentreSetting
 from app.models.staff import STAFF_ROLES, GridStaff
 from app.models.sync import HeldRecord, OutboxEntry, SyncConflict, SyncState
@@ -41,7 +52,11 @@ __all__ = [
     "Community",
     "Grid",
     "GridStaff",
+    "DEAD",
     "HEAD_RELATION",
+    "LIVING",
+    "MOVED",
+    "RESIDENT_STATES",
     "Household",
     "PARTY_LEVELS",
     "PartyOrganisation",

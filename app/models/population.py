@@ -26,6 +26,12 @@ from app.models.base import Base, Timestamped
 
 HEAD_RELATION = "户主"
 
+# A resident's state on the population base. Nobody is deleted: a person who moved away or died
+# keeps their row, stays findable with the state shown, and is no longer offered for certificates,
+# batches or board counts.
+LIVING, MOVED, DEAD = "living", "moved", "dead"
+RESIDENT_STATES: dict[str, str] = {LIVING: "在册", MOVED: "已迁出", DEAD: "已死亡"}
+
 
 class Household(Timestamped, Base):
     """One household (户) in one room of a building."""
@@ -110,9 +116,14 @@ class Resident(Timestamped, Base):
     card_valid_to: Mapped[dt.date | None] = mapped_column(Date, default=None)
     card_long_term: Mapped[bool] = mapped_column(Boolean, default=False)  # 长期有效
     notes: Mapped[str] = mapped_column(String(500), default="")
+    state: Mapped[str] = mapped_column(String(10), default=LIVING, server_default=LIVING, index=True)
 
     household: Mapped[Household | None] = relationship(back_populates="members")
     tags: Mapped[list[Tag]] = relationship(secondary=resident_tags, order_by="Tag.sort_order")
+
+    @property
+    def living(self) -> bool:
+        return self.state == LIVING
 
     def age_on(self, day: dt.date) -> int:
         years = day.year - self.birth_date.year
