@@ -24,5 +24,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_residents_state", table_name="residents")
-    with op.batch_alter_table("residents") as batch_op:
-        batch_op.drop_column("state")
+    # DROP COLUMN in place (SQLite 3.35 and later): a batch copy of ``residents`` would drop the
+    # table, and with it (ON DELETE CASCADE) every resident's tags and photo.
+    op.drop_column("residents", "state")
