@@ -24,6 +24,7 @@ from app.services.grids.boards import COMPOUND_SURNAMES
 
 INK = colors.HexColor("#1f1f1f")
 GREY = colors.HexColor("#5c5c5c")
+NOTE = colors.HexColor("#3b3b3b")  # small print that has to be read: darker than GREY
 RED = colors.HexColor("#b3191f")
 DARK_RED = colors.HexColor("#8c1015")
 GOLD = colors.HexColor("#f7c948")
