@@ -242,6 +242,13 @@ def check_boxes(boxes, width, height) -> list[str]:
     return problems
 
 
+def small_print(boxes) -> list:
+    """The organisation and duty lines of the staff cards: never under 7 printed points."""
+    lines = [box for box in boxes if box.kind in ("organisation", "duty")]
+    assert lines and min(box.size for box in lines) >= 7 - 1e-6
+    return lines
+
+
 def shown_phones(boxes) -> str:
     """The phone numbers a page shows: the lines of each card's phone joined, and the list's."""
     per_card: dict = {}
@@ -264,6 +271,11 @@ def test_long_names_long_boundaries_and_twelve_staff_fit_every_paper(
     width, height = page_size(paper, orientation)
     [boxes] = layout_boards([board], paper=paper, orientation=orientation)
     assert check_boxes(boxes, width, height) == []
+    notes = small_print(
+        boxes
+    )  # a long organisation is shortened, never cut (a building leader: the building)
+    shown = {box.text for box in notes if box.kind == "organisation"}
+    assert shown == {"桃园派出所社区警务队第三警务室", "和平里1号楼"}
     kinds = [box.kind for box in boxes]
     # All twelve are shown: as cards, or as lines of the compact list.
     assert kinds.count("leader") + kinds.count("card") + kinds.count("list_name") == 12
@@ -342,6 +354,7 @@ def test_every_field_at_its_maximum_length_still_stays_on_the_page(paper, orient
     )
     [boxes] = layout_boards([board], paper=paper, orientation=orientation)
     assert check_boxes(boxes, *page_size(paper, orientation)) == []
+    small_print(boxes)
     shown = shown_phones(boxes)  # a long number may take two lines of its card, never an ellipsis
     missing = [p.phone for p in staff if p.phone not in shown]
     assert not missing or f"另有{len(missing)}人" in shown

@@ -24,6 +24,7 @@ from app.services.grids.boards import COMPOUND_SURNAMES
 
 INK = colors.HexColor("#1f1f1f")
 GREY = colors.HexColor("#5c5c5c")
+NOTE = colors.HexColor("#3b3b3b")  # small print that has to be read: darker than GREY
 RED = colors.HexColor("#b3191f")
 DARK_RED = colors.HexColor("#8c1015")
 GOLD = colors.HexColor("#f7c948")
@@ -34,7 +35,8 @@ WHITE = colors.white
 
 @dataclass(frozen=True)
 class Box:
-    """A drawn rectangle in PDF points (origin bottom left); ``parent`` indexes the page's boxes."""
+    """A drawn rectangle in PDF points (origin bottom left); ``parent`` indexes the page's boxes.
+    A line of text also keeps its size in printed points and its colour (#rrggbb)."""
 
     kind: str
     x: float
@@ -43,6 +45,8 @@ class Box:
     h: float
     parent: int | None = None
     text: str = ""
+    size: float = 0.0
+    ink: str = ""
 
     @property
     def x2(self) -> float:
@@ -82,10 +86,14 @@ class Pen:
         """A dry pen on the same canvas: same measurements, no ink, no boxes kept."""
         return Pen(self.canvas, dry=True)
 
-    def record(self, kind: str, x: float, y: float, w: float, h: float, text: str = "") -> int:
+    def record(
+        self, kind: str, x: float, y: float, w: float, h: float, text: str = "", size: float = 0.0, ink=None
+    ) -> int:
         if self.dry:
             return -1
-        self.boxes.append(Box(kind, x, y, w, h, self._parents[-1] if self._parents else None, text))
+        parent = self._parents[-1] if self._parents else None
+        colour = "#" + ink.hexval()[2:] if ink is not None else ""
+        self.boxes.append(Box(kind, x, y, w, h, parent, text, size, colour))
         return len(self.boxes) - 1
 
     @contextmanager
@@ -143,7 +151,7 @@ class Pen:
         """One line of text; returns its width. ``x`` is the left edge, centre or right edge."""
         width = text_width(text, size)
         left = x - width / 2 if align == "centre" else x - width if align == "right" else x
-        self.record(kind, left, baseline - DESCENT * size, width, size_box(size), text)
+        self.record(kind, left, baseline - DESCENT * size, width, size_box(size), text, size, color)
         if self.dry or not text:
             return width
         c = self.canvas

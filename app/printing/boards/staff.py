@@ -1,5 +1,6 @@
-"""The staff of a notice board: the grid leader's wide card, a card per member of staff, and (when
-there are more people than cards fit) a compact list of the X helpers and building leaders.
+"""The staff of a notice board: the grid leader's wide card, the cards of the others arranged in a
+grid (:mod:`~app.printing.boards.cards`), and (when there are more people than cards fit) a
+compact list of the X helpers and building leaders.
 
 Sizes are in points; ``u`` is one millimetre scaled to the paper (A3 prints everything larger),
 ``k`` the font factor the board settled on (1.0, smaller when much has to fit).
@@ -10,183 +11,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from reportlab.lib import colors
-
-from app.printing.boards.drawing import (
-    CREAM,
-    DARK_RED,
-    GREY,
-    INK,
-    LINE,
-    RED,
-    WHITE,
-    Pen,
-    PhotoCache,
-    photo_or_avatar,
+from app.printing.boards.cards import (
+    PORTRAIT_ASPECT,
+    CardMetrics,
+    card,
+    card_min_height,
+    chip,
+    slot,
 )
+from app.printing.boards.drawing import CREAM, DARK_RED, GREY, INK, LINE, NOTE, RED, Pen, PhotoCache
+from app.printing.boards.notes import NOTE_FLOOR_PT, fit_one_line, note_sizes, short_forms, shortest_lines
 from app.printing.boards.text import ELLIPSIS, block_height, fit, fit_block, fit_name, size_box, text_width
 from app.services.grids.boards import BoardStaff
 
-GROUP_COLOURS = {"1": RED, "X": colors.HexColor("#a0782c")}
-NINE_COLOURS = [
-    colors.HexColor(c)
-    for c in (
-        "#2f6690",
-        "#2e7d6f",
-        "#7a4e9c",
-        "#a34f2a",
-        "#3c6e3a",
-        "#8a3b5a",
-        "#4a5fa8",
-        "#6d6a2a",
-        "#1f7a8c",
-    )
-]
-PORTRAIT_ASPECT = 0.78  # width / height of a photo slot (一寸照 is 25 x 35 mm)
 
-
-def avatar_colour(person: BoardStaff, index: int):
-    return GROUP_COLOURS.get(person.group) or NINE_COLOURS[index % len(NINE_COLOURS)]
-
-
-@dataclass(frozen=True)
-class CardMetrics:
-    u: float
-    k: float
-
-    @property
-    def pad(self) -> float:
-        return 2.2 * self.u
-
-    @property
-    def gap(self) -> float:
-        return 2.5 * self.u
-
-    def pt(self, size: float) -> float:
-        """A font size in points at A4 scale, scaled to the paper and the font factor."""
-        return size * self.k * self.u / (72 / 25.4)
-
-    def chip_height(self, size: float) -> float:
-        return size_box(size) + 1.6 * self.u
-
-    def min_card_height(self) -> float:
-        return (
-            2 * self.pad
-            + size_box(self.pt(16))
-            + 1.4 * self.u
-            + self.chip_height(self.pt(8.5))
-            + 1.4 * self.u
-            + size_box(self.pt(14))
-            + 1.2 * self.u
-            + size_box(self.pt(6.5))
-        )
-
-    def min_card_width(self) -> float:
-        return 2 * self.pad + 14 * self.u + 2.5 * self.u + 27 * self.u * self.k
-
-    def min_leader_height(self) -> float:
-        return (
-            2 * self.pad
-            + self.chip_height(self.pt(10.5))
-            + 1.6 * self.u
-            + size_box(self.pt(24 * 0.78))
-            + 2 * self.u
-            + size_box(self.pt(19 * 0.78))
-        )
-
-
-def chip(
-    pen: Pen,
-    x: float,
-    top: float,
-    label: str,
-    size: float,
-    u: float,
-    fill=RED,
-    color=WHITE,
-    max_width: float | None = None,
-) -> tuple[float, float]:
-    """A small filled label; returns (width, height)."""
-    if max_width is not None:
-        size, lines = fit(label, max(max_width - 2.4 * u, 1), size, size * 0.7, 1)
-        label = lines[0] if lines else ""
-    w, h = text_width(label, size) + 2.4 * u, size_box(size) + 1.6 * u
-    with pen.group("chip", x, top - h, w, h):
-        pen.rect(x, top - h, w, h, fill=fill, radius=h * 0.25)
-        pen.text(x + 1.2 * u, top - 0.8 * u - 0.88 * size, label, size, color)
-    return w, h
-
-
-def _slot(pen, photos, person, index, x, y, w, h):
-    photo_or_avatar(pen, photos, person.photo, person.name, x, y, w, h, avatar_colour(person, index))
-
-
-def _role_line(
-    pen: Pen,
-    m: CardMetrics,
-    person: BoardStaff,
-    x: float,
-    top: float,
-    w: float,
-    chip_size: float,
-    note_size: float,
-) -> float:
-    """The role chip and, beside it, the sending organisation (or a building leader's building)."""
-    cw, ch = chip(pen, x, top, person.role_name, chip_size, m.u, max_width=w)
-    note = person.building or person.organisation
-    room = w - cw - 1.5 * m.u
-    if note and room > 6 * m.u:
-        size, lines = fit(note, room, note_size, note_size * 0.8, 1)
-        pen.text(x + cw + 1.5 * m.u, top - ch / 2 - 0.36 * size, lines[0], size, GREY)
-    return ch
-
-
-def card_phone(m: CardMetrics, phone: str, width: float) -> tuple[float, list[str]]:
-    """A phone on one line, shrinking; a long one with an extension on two rather than cut."""
-    if not phone:
-        return 0.0, []
-    size, lines = fit(phone, width, m.pt(14), m.pt(9), 1)
-    if lines[-1].endswith(ELLIPSIS):
-        size, lines = fit(phone, width, m.pt(11), m.pt(7.5), 2)
-    return size, lines
-
-
-def card(
-    pen: Pen,
-    photos: PhotoCache,
-    m: CardMetrics,
-    person: BoardStaff,
-    index: int,
-    x: float,
-    y: float,
-    w: float,
-    h: float,
-) -> None:
-    """One member of staff: photo or avatar, name large, role, phone large, duty in small type."""
-    with pen.group("card", x, y, w, h):
-        pen.rect(x, y, w, h, fill=WHITE, stroke=LINE, radius=1.6 * m.u, line_width=0.6)
-        pen.rect(x, y + m.pad, 0.9 * m.u, h - 2 * m.pad, fill=avatar_colour(person, index))
-        slot_h = min(h - 2 * m.pad, 30 * m.u)
-        slot_w = min(slot_h * PORTRAIT_ASPECT, w * 0.3)
-        _slot(pen, photos, person, index, x + m.pad + 0.6 * m.u, y + h - m.pad - slot_h, slot_w, slot_h)
-        tx = x + m.pad + 0.6 * m.u + slot_w + 2.2 * m.u
-        tw = x + w - m.pad - tx
-        top = y + h - m.pad
-        phone_size, phone_lines = card_phone(m, person.phone, tw)
-        # The phone is never cut. A name may take two lines (and the duty's room), else one, cut.
-        name_room = size_box(m.pt(16)) + h - m.min_card_height() + 1.2 * m.u + size_box(m.pt(6.5))
-        name_room -= max(0.0, block_height(len(phone_lines), phone_size) - size_box(m.pt(14)))
-        name_size, name_lines = fit_name(person.name, tw, m.pt(16), m.pt(10))
-        if len(name_lines) > 1 and block_height(2, name_size, 1.15) > name_room + 0.01:
-            name_size, name_lines = fit(person.name, tw, m.pt(16), m.pt(8), 1)
-        top = pen.lines(tx, top, name_lines, name_size, INK, bold=True, leading=1.15, kind="name") - 1.4 * m.u
-        top -= _role_line(pen, m, person, tx, top, tw, m.pt(8.5), m.pt(7.5)) + 1.4 * m.u
-        if phone_lines:
-            top = pen.lines(tx, top, phone_lines, phone_size, DARK_RED, bold=True, kind="phone") - 1.2 * m.u
-        room = top - (y + m.pad)
-        if person.duty and room + 0.01 >= size_box(m.pt(6.5)):
-            size, lines = fit_block(person.duty, tw, room, m.pt(7.5), m.pt(6.5), leading=1.25)
-            pen.lines(tx, top, lines, size, GREY, leading=1.25, kind="duty")
+def _leader_note(m: CardMetrics, organisation: str, width: float) -> tuple[float, list[str]]:
+    """The leader's organisation on one line, shortened before it is cut, never below 7 pt."""
+    sizes = note_sizes(m.pt(9), m.pt(7.5))
+    found = fit_one_line(organisation, width, sizes)
+    if found:
+        return found[0], [found[1]]
+    return sizes[-1], shortest_lines(short_forms(organisation), sizes[-1], width, 1)
 
 
 def _leader_text(m: CardMetrics, person: BoardStaff, wa: float, avail: float):
@@ -208,9 +53,7 @@ def _leader_text(m: CardMetrics, person: BoardStaff, wa: float, avail: float):
             phone = fit("电话 " + person.phone, wa, m.pt(19 * factor), m.pt(11 * factor), 1)
             if phone[1][-1].endswith(ELLIPSIS):  # never cut a number: drop the label, go smaller
                 phone = fit(person.phone, wa, m.pt(19 * factor), m.pt(8), 1)
-        note = (
-            fit(person.organisation, wa, m.pt(9), m.pt(7.5), 1) if with_note and person.organisation else None
-        )
+        note = _leader_note(m, person.organisation, wa) if with_note and person.organisation else None
         need = chip_h + 1.6 * m.u + block_height(len(name_lines), name_size, 1.15)
         need += 2 * m.u + size_box(phone[0]) if phone else 0
         need += 1.6 * m.u + size_box(note[0]) if note else 0
@@ -226,7 +69,7 @@ def leader_card(
         pen.rect(x, y, w, h, fill=CREAM, stroke=RED, radius=2 * m.u, line_width=1.0)
         slot_h = min(h - 2 * m.pad, 44 * m.u)
         slot_w = slot_h * PORTRAIT_ASPECT
-        _slot(pen, photos, person, 0, x + m.pad + 0.6 * m.u, y + (h - slot_h) / 2, slot_w, slot_h)
+        slot(pen, photos, person, 0, x + m.pad + 0.6 * m.u, y + (h - slot_h) / 2, slot_w, slot_h)
         tx = x + m.pad + 0.6 * m.u + slot_w + 3.5 * m.u
         rest = x + w - m.pad - tx
         side_by_side = rest > 105 * m.u
@@ -241,7 +84,7 @@ def leader_card(
         if phone:
             top = pen.lines(tx, top - 2 * m.u, phone[1], phone[0], DARK_RED, bold=True, kind="phone")
         if note:
-            top = pen.lines(tx, top - 1.6 * m.u, note[1], note[0], GREY, kind="organisation")
+            top = pen.lines(tx, top - 1.6 * m.u, note[1], note[0], NOTE, kind="organisation")
         if not person.duty:
             return
         if side_by_side:
@@ -251,8 +94,11 @@ def leader_card(
         else:
             dx, dtop, dw = tx, top - 1.4 * m.u, wa
             room = dtop - (y + m.pad)
-        if room > size_box(m.pt(7)):
-            size, lines = fit_block("职责：" + person.duty, dw, room, m.pt(10), m.pt(7), leading=1.35)
+        floor = max(m.pt(7), NOTE_FLOOR_PT)
+        if room > size_box(floor):
+            size, lines = fit_block(
+                "职责：" + person.duty, dw, room, max(m.pt(10), floor), floor, leading=1.35
+            )
             pen.lines(dx, dtop, lines, size, INK, leading=1.35, kind="duty")
 
 
@@ -327,15 +173,15 @@ def arrange(
 ) -> Arrangement | None:
     """The roomiest grid of cards (and leader card) for ``people`` that fits ``w`` x ``h``, or None.
 
-    Cards aim at room for two lines of duty; the leader's card takes what the cards leave, within
+    Cards aim at room for three lines of organisation and duty and are never so low that two
+    lines of it at 7 pt would not fit; the leader's card takes what the cards leave, within
     limits, so that neither the leader nor the team is squeezed. A card is never so narrow that
     a phone number would not fit on two lines."""
-    others = len(people) - (1 if has_leader else 0)
+    team = people[1:] if has_leader else people
+    others = len(team)
     longest_phone = max((text_width(p.phone, m.pt(7.5)) / 2 + m.pt(7.5) for p in people), default=0.0)
-    min_h = m.min_card_height()
     min_w = max(m.min_card_width(), m.min_card_width() - 27 * m.u * m.k + longest_phone)
     ideal_w = 62 * m.u
-    ideal_h = min_h + 1.2 * m.u + block_height(2, m.pt(7.5), 1.25)
     min_leader, max_leader = m.min_leader_height(), max(m.min_leader_height(), 36 * m.u * m.k)
     best, best_score = None, -1.0
     for cols in range(1, 8):
@@ -343,6 +189,8 @@ def arrange(
         if card_w < min_w and cols > 1:
             break
         rows = math.ceil(others / cols) if others else 0
+        min_h = max((card_min_height(m, p, card_w) for p in team), default=m.min_card_height())
+        ideal_h = max(m.ideal_card_height(), min_h)
 
         def rows_height(card_h: float, rows: int = rows) -> float:
             return rows * card_h + max(0, rows - 1) * m.gap
@@ -358,7 +206,7 @@ def arrange(
         card_h = (h - leader_h - sep - max(0, rows - 1) * m.gap) / rows if rows else 0.0
         if rows and (card_h < min_h - 0.01 or card_w < min_w - 0.01):
             continue
-        card_h = min(card_h, 38 * m.u * m.k)
+        card_h = min(card_h, max(38 * m.u * m.k, ideal_h))
         if has_leader:  # what the capped cards leave goes to the leader, up to a limit
             leader_h = max(leader_h, min(h - sep - rows_height(card_h), max_leader * 1.2))
         fit_w = min(card_w / ideal_w, 1.0, 1.8 * ideal_w / card_w)

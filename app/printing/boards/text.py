@@ -107,6 +107,22 @@ def _wrap(text: str, size: float, width: float) -> list[str]:
     return [line for line in lines if line.strip()] or ([""] if not text.strip() else [])
 
 
+def wrap_balanced(text: str, size: float, width: float, short: float = 0.4) -> list[str]:
+    """:func:`wrap`, but when the last line would be under ``short`` of the width (负责……的发现与
+    处 / 置。) the lines are made about as long as each other: as narrow as the same count allows."""
+    lines = wrap(text, size, width)
+    if len(lines) < 2 or text_width(lines[-1], size) >= short * width:
+        return lines
+    low, high = width * (len(lines) - 1) / len(lines), width
+    for _ in range(12):
+        middle = (low + high) / 2
+        if len(wrap(text, size, middle)) > len(lines):
+            low = middle
+        else:
+            high = middle
+    return wrap(text, size, high)
+
+
 def ellipsize(line: str, size: float, width: float) -> str:
     """``line`` cut and ended with … so that it fits ``width``."""
     while line and text_width(line + ELLIPSIS, size) > width:
