@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.views.fonts import HeavyLabel
 from app.views.kiosk.theme import GLYPH_COLOURS, Theme
 
 BACKSPACE = "⌫"
@@ -38,7 +39,7 @@ def repolish(widget: QWidget, role: str) -> None:
 def label(
     text: str = "", role: str = "", *, wrap: bool = False, align: Qt.AlignmentFlag | None = None
 ) -> QLabel:
-    widget = QLabel(text)
+    widget = HeavyLabel(text)  # titles stay bold at large type in a face without a bold
     if role:
         widget.setProperty("role", role)
     widget.setWordWrap(wrap)
