@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.models import Resident
 from app.printing.qt_bridge import PrintError
 from app.views.desk_app import application
+from app.views.kiosk.theme import Display
 from app.views.kiosk.window import KioskWindow
 from app.views.ops import ImmediateRunner
 from tests.conftest import DEMO_TODAY
@@ -35,6 +36,7 @@ def make_kiosk(qtbot, demo_db):
         options.setdefault("runner", ImmediateRunner())
         options.setdefault("printer", RecordingPrinter())
         options.setdefault("today", lambda: DEMO_TODAY)
+        options.setdefault("display", Display(1920, 1080))  # a 21.5" panel; the offscreen screen is small
         window = KioskWindow(demo_db, **options)
         qtbot.addWidget(window, before_close_func=lambda w: w.unlock())
         window.resize(1920, 1080)

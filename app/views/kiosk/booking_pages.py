@@ -7,13 +7,14 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from app.services.kiosk import service as svc
 from app.views.kiosk.controller import KioskController
 from app.views.kiosk.page import Page
 from app.views.kiosk.session import Booked, plain_reason
-from app.views.kiosk.widgets import PagedList, Theme, button, card, label
+from app.views.kiosk.theme import Theme
+from app.views.kiosk.widgets import PagedList, button, card, label
 
 TRY_AGAIN = "系统暂时出了点问题，请稍后再试，或到服务窗口办理。"
 WEEKDAYS = "一二三四五六日"
@@ -34,13 +35,14 @@ class BookingPage(Page):
         self.booked = label("", "notice", wrap=True)
         self.my_button = button("查看或取消我的预约", "secondary", theme)
         self.my_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.my_button.setMinimumWidth(520)
+        self.my_button.setMinimumWidth(theme.dim(520))
         self.my_button.clicked.connect(lambda: kiosk.go("my_bookings"))
-        mine = QHBoxLayout()
+        mine: QBoxLayout = QVBoxLayout() if theme.portrait else QHBoxLayout()
         mine.setSpacing(theme.px(24))
         mine.addWidget(self.booked, 1)
-        mine.addWidget(self.my_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.days = PagedList(theme, columns=4, rows=2, empty="近期没有可以预约的日子，请到窗口咨询")
+        mine.addWidget(self.my_button, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        columns, rows = theme.choice_grid
+        self.days = PagedList(theme, columns=columns, rows=rows, empty="近期没有可以预约的日子，请到窗口咨询")
         self.body.addLayout(mine)
         self.body.addWidget(self.lead)
         self.body.addWidget(self.days, 1)
@@ -79,7 +81,8 @@ class SlotsPage(Page):
         self.day: dt.date | None = None
         self.lead = label("", "lead")
         self.note = label("每个时间段人数有限，请按时到服务大厅。", "note", wrap=True)
-        self.slots = PagedList(theme, columns=4, rows=2)
+        columns, rows = theme.choice_grid
+        self.slots = PagedList(theme, columns=columns, rows=rows)
         self.body.addWidget(self.lead)
         self.body.addWidget(self.note)
         self.body.addWidget(self.slots, 1)
@@ -149,7 +152,7 @@ class MyBookingsPage(Page):
 
     def __init__(self, kiosk: KioskController, theme: Theme):
         super().__init__(kiosk, theme)
-        rows = 3 if self.theme.scale < 1.25 else 2
+        rows = (3 if self.theme.large else 4) if self.theme.portrait else (2 if self.theme.large else 3)
         self.list = PagedList(self.theme, columns=1, rows=rows, empty="您现在没有预约")
         self.body.addWidget(self.list, 1)
 

@@ -1,5 +1,6 @@
 """What surrounds the kiosk's pages: the red header with the centre's name and a clock (its left
-corner is the administrator's hidden way out), and the filter that notices any input at all."""
+corner is the administrator's hidden way out; on a portrait screen the clock goes under the
+name), and the filter that notices any input at all."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from app.views.kiosk.widgets import Theme, label
+from app.views.kiosk.theme import Theme
+from app.views.kiosk.widgets import label
 
 WEEKDAYS = "一二三四五六日"
 ADMIN_TAPS, ADMIN_TAP_WINDOW = 5, 4.0  # taps on the header's corner within so many seconds
@@ -67,9 +69,10 @@ class Header(QFrame):
         super().__init__()
         self.today = today
         self.setObjectName("header")
-        self.setFixedHeight(theme.px(104))
-        row = QHBoxLayout(self)
-        row.setContentsMargins(theme.px(40), 0, theme.px(48), 0)
+        self.setMinimumHeight(theme.px(104))
+        row = QGridLayout(self)
+        row.setContentsMargins(theme.dim(40), theme.dim(8), theme.dim(48), theme.dim(8))
+        row.setVerticalSpacing(0)
         self.corner = AdminCorner(on_admin_taps)
         corner_row = QHBoxLayout(self.corner)
         corner_row.setContentsMargins(0, 0, 0, 0)
@@ -77,14 +80,17 @@ class Header(QFrame):
         emblem = label("★", "emblem")
         names = QVBoxLayout()
         names.setSpacing(0)
-        names.addWidget(label(centre_name, "centre"))
+        names.addWidget(label(centre_name, "centre", wrap=theme.portrait))
         names.addWidget(label("自助服务终端", "terminal"))
         corner_row.addWidget(emblem)
         corner_row.addLayout(names)
         self.clock = label("", "clock", align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        row.addWidget(self.corner)
-        row.addStretch(1)
-        row.addWidget(self.clock)
+        row.addWidget(self.corner, 0, 0)
+        row.setColumnStretch(1, 1)  # the corner is only as wide as the name
+        if theme.portrait:
+            row.addWidget(self.clock, 1, 0, 1, 3)
+        else:
+            row.addWidget(self.clock, 0, 2)
         clock_timer = QTimer(self)
         clock_timer.setInterval(15_000)
         clock_timer.timeout.connect(self.update_clock)

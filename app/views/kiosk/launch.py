@@ -1,5 +1,6 @@
 """Starting the kiosk: ``yichuang kiosk`` takes the whole screen; with a screenshot target it
-renders one page, for a demo resident, and changes nothing in the database.
+renders one page, for a demo resident, at the size of a given screen (1920×1080 unless said),
+and changes nothing in the database.
 
 A screenshot runs on one connection inside a transaction that is rolled back at the end: the
 demo resident's lookups, cases and booking, and their audit entries, never reach the database.
@@ -14,7 +15,7 @@ from app.printing.qt_bridge import PrintError
 from app.views.desk_app import DeskStartError, application, choose_platform
 from app.views.kiosk import SCREENSHOT_PAGES as PAGES
 
-SCREEN = (1920, 1080)
+SCREEN = (1920, 1080)  # the screenshot's size unless said; kiosk panels: see app.views.kiosk.theme
 
 
 class NoPrinter:
@@ -25,11 +26,17 @@ class NoPrinter:
 
 
 def run_kiosk(
-    db: Database, screenshot: Path | None = None, *, page: str = "home", font_scale: float = 1.0
+    db: Database,
+    screenshot: Path | None = None,
+    *,
+    page: str = "home",
+    font_scale: float = 1.0,
+    size: tuple[int, int] = SCREEN,
 ) -> int:
     from app.services.admin.centre import CentreNotConfigured
     from app.services.kiosk.demo import rolled_back
     from app.views.desk.card_reader import reader_from_settings
+    from app.views.kiosk.theme import Display
     from app.views.kiosk.window import KioskWindow
     from app.views.ops import ImmediateRunner
 
@@ -45,10 +52,14 @@ def run_kiosk(
         with rolled_back(db) as scratch:
             # one connection: nothing may run on another thread
             window = KioskWindow(
-                scratch, printer=NoPrinter(), font_scale=font_scale, runner=ImmediateRunner()
+                scratch,
+                printer=NoPrinter(),
+                font_scale=font_scale,
+                runner=ImmediateRunner(),
+                display=Display(*size),
             )
             try:
-                window.resize(*SCREEN)
+                window.setFixedSize(*size)  # a kiosk runs full screen
                 show_demo_page(window, page)
                 window.show()
                 app.processEvents()

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from app.views.kiosk.controller import KioskController
-from app.views.kiosk.widgets import BACKSPACE, CLEAR, EntryDisplay, KeyPad, Theme, button, label
+from app.views.kiosk.theme import Theme
+from app.views.kiosk.widgets import BACKSPACE, CLEAR, EntryDisplay, KeyPad, button, label
 
 PIN_ATTEMPTS = 5  # wrong PINs in a row before the pad rests
 PIN_REST_SECONDS = 60
@@ -17,9 +18,9 @@ PIN_REST_SECONDS = 60
 
 class Overlay(QWidget):
     """A dimmed layer over the window with a white panel in the middle; taps on it never reach
-    the page below."""
+    the page below. The panel is never wider than the screen: its sentences wrap."""
 
-    def __init__(self, window: QWidget):
+    def __init__(self, window: QWidget, theme: Theme):
         super().__init__(window)
         self.setObjectName("overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -27,9 +28,11 @@ class Overlay(QWidget):
         self.panel.setObjectName("panel")
         self.panel.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
         self.content = QVBoxLayout(self.panel)
-        self.content.setContentsMargins(48, 40, 48, 40)
-        self.content.setSpacing(18)
+        self.content.setContentsMargins(theme.dim(48), theme.dim(40), theme.dim(48), theme.dim(40))
+        self.content.setSpacing(theme.dim(18))
+        self.margin = theme.dim(32)
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(self.margin, self.margin, self.margin, self.margin)
         outer.addWidget(self.panel, 0, Qt.AlignmentFlag.AlignCenter)
         self.hide()
 
@@ -37,6 +40,10 @@ class Overlay(QWidget):
         self.setGeometry(self.parentWidget().rect())
         self.show()
         self.raise_()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 — Qt's name
+        super().resizeEvent(event)
+        self.panel.setMaximumWidth(max(0, self.width() - 2 * self.margin))
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 — Qt's name
         event.accept()
@@ -47,9 +54,9 @@ class Countdown(Overlay):
     filter) takes it away again; so does 继续使用, connected by the window."""
 
     def __init__(self, window: QWidget, theme: Theme):
-        super().__init__(window)
+        super().__init__(window, theme)
         self.number = label("10", "number", align=Qt.AlignmentFlag.AlignCenter)
-        self.message = label("", "hero", align=Qt.AlignmentFlag.AlignCenter)
+        self.message = label("", "hero", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
         self.keep = button("继续使用", "primary", theme)
         self.content.addWidget(self.number)
         self.content.addWidget(self.message)
@@ -64,9 +71,9 @@ class Countdown(Overlay):
 class Busy(Overlay):
     """Covers the screen while a job runs on the worker: the window keeps painting, taps wait."""
 
-    def __init__(self, window: QWidget):
-        super().__init__(window)
-        self.message = label("", "hero", align=Qt.AlignmentFlag.AlignCenter)
+    def __init__(self, window: QWidget, theme: Theme):
+        super().__init__(window, theme)
+        self.message = label("", "hero", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
         self.content.addWidget(self.message)
 
     def say(self, text: str) -> None:
@@ -81,7 +88,7 @@ class PinPad(Overlay):
     unlocked = Signal()
 
     def __init__(self, window: QWidget, theme: Theme, kiosk: KioskController):
-        super().__init__(window)
+        super().__init__(window, theme)
         self.kiosk = kiosk
         self.pin = ""
         self.failures = 0

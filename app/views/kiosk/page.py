@@ -1,5 +1,8 @@
 """The frame of every kiosk page: a title with an optional note on the right, a body, and the
-footer with its 返回 and 退出. A page knows the kiosk only through its controller."""
+footer with its 返回 and 退出. A page knows the kiosk only through its controller.
+
+On a portrait screen the note goes under the title and the footer's hint above its buttons, so
+that 退出 keeps its place in the bottom right corner at any type size."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from app.views.kiosk.controller import KioskController
-from app.views.kiosk.widgets import Theme, button, label
+from app.views.kiosk.theme import Theme
+from app.views.kiosk.widgets import button, label
 
 
 class Page(QWidget):
@@ -27,16 +31,20 @@ class Page(QWidget):
         self.kiosk = kiosk
         self.theme = theme
         root = QVBoxLayout(self)
-        root.setContentsMargins(64, 26, 64, 22)  # room for text matters more than air at large type
-        root.setSpacing(20)
-        top = QHBoxLayout()
-        self.heading = label(self.title, "title")
-        self.aside = label("", "aside", align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        side, top_gap = theme.dim(64), theme.dim(26)
+        root.setContentsMargins(side, top_gap, side, theme.dim(22))  # room for text beats air at large type
+        root.setSpacing(theme.dim(20))
+        portrait = theme.portrait
+        self.heading = label(self.title, "title", wrap=portrait)
+        align = Qt.AlignmentFlag.AlignLeft if portrait else Qt.AlignmentFlag.AlignRight
+        self.aside = label("", "aside", wrap=portrait, align=align | Qt.AlignmentFlag.AlignVCenter)
+        top = QVBoxLayout() if portrait else QHBoxLayout()
+        top.setSpacing(theme.dim(8))
         top.addWidget(self.heading, 1)
         top.addWidget(self.aside)
         root.addLayout(top)
         self.body = QVBoxLayout()
-        self.body.setSpacing(20)
+        self.body.setSpacing(theme.dim(20))
         root.addLayout(self.body, 1)
         self.footer = QHBoxLayout()
         self.footer.setSpacing(theme.px(30))
@@ -47,7 +55,11 @@ class Page(QWidget):
             widget.setMinimumWidth(max(theme.touch * 3, theme.px(280)))
         self.hint = label(self.footer_hint, "hint", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
         self.footer.addWidget(self.back_button)
-        self.footer.addWidget(self.hint, 1)
+        if portrait:
+            root.addWidget(self.hint)
+            self.footer.addStretch(1)
+        else:
+            self.footer.addWidget(self.hint, 1)
         self.footer.addWidget(self.exit_button)
         root.addLayout(self.footer)
         self.back_button.clicked.connect(self.go_back)

@@ -1,5 +1,8 @@
 """The kiosk's general pages: home (place your ID card), the ID keypad, the menu after
-identification, and the shared confirm and result pages."""
+identification, and the shared confirm and result pages.
+
+On a portrait screen the keypad's 确定 and 全部清除 go under the keys and the menu's tiles stand
+one above another."""
 
 from __future__ import annotations
 
@@ -12,17 +15,8 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from app.views.kiosk.controller import KioskController
 from app.views.kiosk.page import Page
-from app.views.kiosk.widgets import (
-    BACKSPACE,
-    RED,
-    EntryDisplay,
-    KeyPad,
-    Theme,
-    Tile,
-    button,
-    card,
-    label,
-)
+from app.views.kiosk.theme import RED, Theme
+from app.views.kiosk.widgets import BACKSPACE, EntryDisplay, KeyPad, Tile, button, card, label
 
 NO_RECORD = "系统中暂无您的登记信息，您仍可以反映诉求或到窗口登记"
 # Shown wherever typing a number is offered or chosen: what it opens, and what needs the card.
@@ -33,9 +27,10 @@ TYPED_RULE = f"手动输入号码可以反映诉求、预约窗口；{CARD_ONLY}
 class CardArt(QWidget):
     """An ID card above a reader with an arrow: what to do, without words."""
 
-    def __init__(self, small: bool = False):
+    def __init__(self, theme: Theme):
         super().__init__()
-        self.setFixedSize(336, 240) if small else self.setFixedSize(420, 300)
+        width = theme.dim(336 if theme.large else 420)  # large type needs the room
+        self.setFixedSize(width, round(width * 300 / 420))
 
     def paintEvent(self, event) -> None:  # noqa: N802 — Qt's name
         s = self.width() / 460
@@ -77,8 +72,8 @@ class HomePage(Page):
         theme = self.theme
         for widget in (self.heading, self.aside, self.back_button, self.exit_button, self.hint):
             widget.hide()
-        self.art = CardArt(small=theme.scale > 1.25)  # large type needs the room
-        self.invite = label("请将身份证放在读卡器上", "hero", align=Qt.AlignmentFlag.AlignCenter)
+        self.art = CardArt(theme)
+        self.invite = label("请将身份证放在读卡器上", "hero", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
         self.offer = label(
             "读卡后可以：打印证明 · 查询办件 · 反映诉求 · 预约窗口",
             "lead",
@@ -95,6 +90,7 @@ class HomePage(Page):
         self.manual = button("手动输入身份证号", "primary", theme, height=120)
         self.manual.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.manual.setMinimumWidth(theme.px(620))
+        self.manual.setMaximumWidth(max(theme.px(620), theme.dim(940)))
         self.message = label("", "error", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
         self.reader_status = label("", "hint", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
         self.body.addStretch(2)
@@ -130,30 +126,38 @@ class IdKeypadPage(Page):
         theme = self.theme
         self.value = ""
         self.display = EntryDisplay("共18位，最后一位可能是X", (6, 8, 4), theme)
-        self.display.setMinimumWidth(theme.px(900))
+        self.display.setMinimumWidth(theme.dim(900))
         self.rule = self.hint  # nothing personal is shown yet: the footer says what typing opens
         self.rule.setText(f"{TYPED_RULE}。")
         self.error = label("", "error", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
         self.keypad = KeyPad(theme, left_key="X")
         self.keypad.key_pressed.connect(self.press)
-        self.confirm = button("确定", "primary", theme, height=230)
+        portrait = theme.portrait
+        self.confirm = button("确定", "primary", theme, height=120 if portrait else 230)
         self.confirm.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.confirm.setMinimumWidth(max(theme.touch * 3, theme.px(280)))
         self.confirm.clicked.connect(self.submit)
-        self.clear = button("全部清除", "secondary", theme)
+        self.clear = button("全部清除", "secondary", theme, height=120 if portrait else 0)
         self.clear.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.clear.setMinimumWidth(max(theme.touch * 3, theme.px(280)))
         self.clear.clicked.connect(self.reset)
-        side = QVBoxLayout()
+        side = QHBoxLayout() if portrait else QVBoxLayout()
         side.setSpacing(theme.px(16))
-        side.addWidget(self.confirm, 1)
-        side.addWidget(self.clear)
-        pad_row = QHBoxLayout()
+        if portrait:  # under the keys: 全部清除 on the left, 确定 on the right, like 返回 and 退出
+            side.addStretch(1)
+            side.addWidget(self.clear)
+            side.addWidget(self.confirm)
+            side.addStretch(1)
+        else:
+            side.addWidget(self.confirm, 1)
+            side.addWidget(self.clear)
+        pad_row = QVBoxLayout() if portrait else QHBoxLayout()
         pad_row.setSpacing(theme.px(28))
         pad_row.addStretch(1)
-        pad_row.addWidget(self.keypad)
+        pad_row.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
         pad_row.addLayout(side)
         pad_row.addStretch(1)
+        self.body.setSpacing(theme.dim(10))  # the keys need the height on a short screen
         self.body.addWidget(self.display, 0, Qt.AlignmentFlag.AlignHCenter)
         self.body.addWidget(self.error)
         self.body.addLayout(pad_row)
@@ -217,8 +221,9 @@ class MenuPage(Page):
         }
         self.grid = QGridLayout()
         self.grid.setSpacing(theme.px(30))
+        columns = 1 if theme.portrait else 2
         for index, (target, tile) in enumerate(self.tiles.items()):
-            self.grid.addWidget(tile, index // 2, index % 2)
+            self.grid.addWidget(tile, index // columns, index % columns)
             tile.clicked.connect(lambda _=False, t=target: kiosk.go(t))
         self.body.addWidget(self.lead)
         self.body.addWidget(self.notice)
@@ -319,7 +324,7 @@ class ResultPage(Page):
         theme = self.theme
         self.heading.hide()
         self.aside.hide()
-        size = max(theme.touch, 120)
+        size = theme.target(120)
         self.sign = label("✓", "glyph", align=Qt.AlignmentFlag.AlignCenter)
         self.sign.setFixedSize(size, size)
         self.headline = label("", "hero", wrap=True)

@@ -4,6 +4,8 @@ a mobile number on a keypad; the case number on the screen and on a printed slip
 Anyone identified may file a request: by card, a person without a record too; by a typed number,
 whoever typed it (the pages then show nothing of the number's owner). A slip that does not print
 does not undo the request: the case exists, and its number stays on the screen to be written down.
+
+On a portrait screen the buttons beside the text box and the keypad go under them.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QPlainTextEdit, QSizePolicy, QVBoxLayout
 
 from app.services.kiosk.service import REQUEST_TEXT_LIMIT as TEXT_LIMIT
 from app.views.kiosk.controller import KioskController
 from app.views.kiosk.page import Page
 from app.views.kiosk.session import FiledRequest, plain_reason
-from app.views.kiosk.widgets import BACKSPACE, CLEAR, EntryDisplay, KeyPad, PagedList, Theme, button, label
+from app.views.kiosk.theme import Theme
+from app.views.kiosk.widgets import BACKSPACE, CLEAR, EntryDisplay, KeyPad, PagedList, button, label
 
 
 class CategoryPage(Page):
@@ -28,7 +31,8 @@ class CategoryPage(Page):
         theme = self.theme
         self.lead = label("请选择您要反映的事情属于哪一类", "lead")
         self.note = label("社区网格员会在五个工作日内联系您、答复您。", "note", wrap=True)
-        self.list = PagedList(theme, columns=4, rows=2)
+        columns, rows = theme.choice_grid
+        self.list = PagedList(theme, columns=columns, rows=rows)
         self.body.addWidget(self.lead)
         self.body.addWidget(self.note)
         self.body.addWidget(self.list, 1)
@@ -59,21 +63,24 @@ class RequestTextPage(Page):
         self.text.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.text.setTabChangesFocus(True)
         self.text.setPlaceholderText("例如：3号楼2单元门口路灯坏了")
-        self.text.setFixedHeight(2 * max(theme.touch, 110) + 20)  # as high as the two buttons
+        self.text.setFixedHeight(2 * theme.target(110) + theme.dim(20))  # as high as the two buttons
         self.text.textChanged.connect(self._limit)
         self.count = label(f"0 / {TEXT_LIMIT} 字", "hint", align=Qt.AlignmentFlag.AlignRight)
         self.next = button("下一步", "primary", theme, height=110)
         self.skip = button("跳过", "secondary", theme, height=110)
-        side = QVBoxLayout()
-        side.setSpacing(20)
-        for widget in (self.next, self.skip):
+        side: QBoxLayout = QHBoxLayout() if theme.portrait else QVBoxLayout()
+        side.setSpacing(theme.dim(20))
+        if theme.portrait:  # 跳过 on the left, 下一步 on the right, like 返回 and 退出
+            side.addStretch(1)
+        for widget in (self.skip, self.next) if theme.portrait else (self.next, self.skip):
             widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             widget.setMinimumWidth(theme.px(300))
             side.addWidget(widget)
-        side.addStretch(1)
+        if not theme.portrait:
+            side.addStretch(1)
         # Everything sits in the upper half: a docked on-screen keyboard covers the lower one.
-        row = QHBoxLayout()
-        row.setSpacing(30)
+        row: QBoxLayout = QVBoxLayout() if theme.portrait else QHBoxLayout()
+        row.setSpacing(theme.dim(30))
         row.addWidget(self.text, 1)
         row.addLayout(side)
         self.body.addWidget(self.note)
@@ -116,22 +123,26 @@ class PhonePage(Page):
         theme = self.theme
         self.value = ""
         self.display = EntryDisplay("11位手机号码，网格员会打这个电话联系您", (3, 4, 4), theme)
-        self.display.setMinimumWidth(theme.px(700))
+        self.display.setMinimumWidth(theme.dim(700))
         self.error = label("", "error", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
         self.keypad = KeyPad(theme, left_key=CLEAR)
         self.keypad.key_pressed.connect(self.press)
-        self.submit_button = button("提交诉求", "primary", theme, height=230)
+        self.submit_button = button("提交诉求", "primary", theme, height=120 if theme.portrait else 230)
         self.submit_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.submit_button.setMinimumWidth(max(theme.touch * 3, theme.px(300)))
         self.submit_button.clicked.connect(self.submit)
-        side = QVBoxLayout()
+        side: QBoxLayout = QHBoxLayout() if theme.portrait else QVBoxLayout()
         side.addWidget(self.submit_button, 1)
-        row = QHBoxLayout()
+        if theme.portrait:  # under the keys
+            side.insertStretch(0, 1)
+            side.addStretch(1)
+        row: QBoxLayout = QVBoxLayout() if theme.portrait else QHBoxLayout()
         row.setSpacing(theme.px(28))
         row.addStretch(1)
-        row.addWidget(self.keypad)
+        row.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
         row.addLayout(side)
         row.addStretch(1)
+        self.body.setSpacing(theme.dim(10))  # the keys need the height on a short screen
         self.body.addWidget(self.display, 0, Qt.AlignmentFlag.AlignHCenter)
         self.body.addWidget(self.error)
         self.body.addLayout(row)

@@ -17,7 +17,8 @@ from app.services.kiosk import service as svc
 from app.views.kiosk.controller import KioskController
 from app.views.kiosk.page import Page
 from app.views.kiosk.session import Printed, plain_reason
-from app.views.kiosk.widgets import PagedList, Theme, Tile, button, card, label
+from app.views.kiosk.theme import Theme
+from app.views.kiosk.widgets import PagedList, Tile, button, card, label
 
 PRINTER_DOWN = "打印机暂时无法使用"
 STATUS_COLOURS = {
@@ -45,8 +46,10 @@ class CertificatesPage(Page):
         self.templates: list[svc.KioskTemplate] = []
         self.note = label("证明上的内容取自社区登记信息；如有不对，请到窗口更正。", "note", wrap=True)
         self.limit_notice = label("", "notice", wrap=True)
-        rows = 4 if theme.scale < 1.25 else 3
-        self.list = PagedList(theme, columns=2, rows=rows, empty="目前没有可以自助打印的证明，请到窗口办理")
+        columns, rows = (1, 4 if theme.large else 6) if theme.portrait else (2, 3 if theme.large else 4)
+        self.list = PagedList(
+            theme, columns=columns, rows=rows, empty="目前没有可以自助打印的证明，请到窗口办理"
+        )
         self.body.addWidget(self.note)
         self.body.addWidget(self.limit_notice)
         self.body.addWidget(self.list, 1)
@@ -64,7 +67,7 @@ class CertificatesPage(Page):
         code, title = template
         note = "当场打印，带二维码可核验" if self.left > 0 else "今天的次数已用完"
         choice = Tile("证", title, note, self.theme, "red" if self.left > 0 else "grey")
-        choice.setMinimumHeight(max(self.theme.touch, 150))
+        choice.setMinimumHeight(self.theme.target(150))
         choice.setObjectName(f"template-{code}")
         choice.setEnabled(self.left > 0)
         choice.clicked.connect(lambda: self.ask(code, title))
@@ -131,7 +134,7 @@ class CasesPage(Page):
 
     def __init__(self, kiosk: KioskController, theme: Theme):
         super().__init__(kiosk, theme)
-        rows = 3 if self.theme.scale < 1.25 else 2
+        rows = (3 if self.theme.large else 4) if self.theme.portrait else (2 if self.theme.large else 3)
         self.list = PagedList(self.theme, columns=1, rows=rows, empty="您目前没有办件记录")
         self.body.addWidget(self.list, 1)
 
@@ -183,9 +186,9 @@ class RatingPage(Page):
         self.subject = label("", "lead", wrap=True)
         self.ask = label("请对这次办理的服务作出评价（点一下即可）", "note", wrap=True)
         self.buttons: dict[str, Any] = {}
-        columns = 5 if theme.scale < 1.25 else 3
+        columns = (2 if theme.large else 3) if theme.portrait else (3 if theme.large else 5)
         grid = QGridLayout()
-        grid.setSpacing(22)
+        grid.setSpacing(theme.dim(22))
         for index, evaluation in enumerate(EVALUATIONS):
             stars = STARS.get(evaluation, 0)
             choice = button(f"{'★' * stars}{'☆' * (5 - stars)}\n{evaluation}", "choice", theme, height=190)

@@ -1,19 +1,15 @@
-"""Touch-first building blocks of the kiosk: sizes from the screen, one style sheet, big buttons,
-tiles, keypads and a paged list.
+"""Touch-first building blocks of the kiosk: big buttons, tiles, keypads and a paged list.
 
-Every size that a finger or an older eye depends on comes from ``Theme``: point sizes are
-multiplied by its ``scale`` (the tests render everything at 1.5x), touch targets are at least
-15 mm on the actual screen and never under 90 px at 96 dpi.
+Every size that a finger or an older eye depends on comes from the ``Theme`` (``theme``): sizes
+follow the screen, type sizes also the type scale, and no button is under 15 mm on the glass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -25,99 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-MIN_TOUCH_MM = 15
-MIN_TOUCH_PX_AT_96DPI = 90
+from app.views.fonts import HeavyLabel
+from app.views.kiosk.theme import GLYPH_COLOURS, Theme
+
 BACKSPACE = "⌫"
 CLEAR = "清空"
-
-RED, RED_DARK, GOLD = "#A31D1D", "#7A1212", "#F5C542"
-INK, MUTED, PAPER, LINE = "#1B1B1B", "#4A4A4A", "#F6F3EE", "#CFC6B8"
-GLYPH_COLOURS = {"red": RED, "blue": "#1F4E8C", "green": "#22703A", "brown": "#8A5A12", "grey": "#4A4A4A"}
-
-
-def touch_pixels(screen: QScreen | None) -> int:
-    """The smallest touch target in layout pixels: 15 mm on this screen, and at least 90 px at
-    96 dpi. A screen that reports a nonsense physical size (no EDID) falls back to the logical dpi."""
-    if screen is None:
-        return MIN_TOUCH_PX_AT_96DPI
-    logical = screen.logicalDotsPerInch() or 96.0
-    physical = screen.physicalDotsPerInch()
-    if not 50 <= physical <= 400:
-        physical = logical
-    per_mm = physical / (screen.devicePixelRatio() or 1.0) / 25.4
-    return max(round(MIN_TOUCH_MM * per_mm), round(MIN_TOUCH_PX_AT_96DPI * logical / 96))
-
-
-@dataclass(frozen=True)
-class Theme:
-    scale: float = 1.0  # type size factor: 1.5 for the large-type check
-    touch: int = MIN_TOUCH_PX_AT_96DPI
-
-    def pt(self, base: float) -> int:
-        return round(base * self.scale)
-
-    def px(self, base: float) -> int:
-        """Spacing that grows with the type."""
-        return round(base * self.scale)
-
-    def stylesheet(self) -> str:
-        p = self.pt
-        return f"""
-        QWidget#kioskRoot {{ background: {PAPER}; }}
-        QWidget {{ color: {INK}; font-size: {p(24)}pt; }}
-        QFrame#header {{ background: {RED}; }}
-        QFrame#header QLabel {{ color: white; }}
-        QFrame#header QLabel[role="emblem"] {{ color: {GOLD}; font-size: {p(34)}pt; }}
-        QLabel[role="centre"] {{ font-size: {p(28)}pt; font-weight: bold; }}
-        QLabel[role="terminal"] {{ font-size: {p(20)}pt; }}
-        QLabel[role="clock"] {{ font-size: {p(24)}pt; }}
-        QLabel[role="title"] {{ font-size: {p(38)}pt; font-weight: bold; }}
-        QLabel[role="aside"] {{ font-size: {p(26)}pt; color: {RED}; font-weight: bold; }}
-        QLabel[role="hero"] {{ font-size: {p(46)}pt; font-weight: bold; }}
-        QLabel[role="lead"] {{ font-size: {p(28)}pt; }}
-        QLabel[role="note"] {{ font-size: {p(22)}pt; color: {MUTED}; }}
-        QLabel[role="hint"] {{ font-size: {p(20)}pt; color: {MUTED}; }}
-        QLabel[role="error"] {{ font-size: {p(26)}pt; color: #B3001B; font-weight: bold; }}
-        QLabel[role="number"] {{ font-size: {p(52)}pt; font-weight: bold; color: {RED}; }}
-        QLabel[role="notice"] {{ font-size: {p(26)}pt; background: #FFF3D1; color: #4D3600;
-            border: 2px solid #E3C36A; border-radius: 16px; padding: 16px 24px; }}
-        QLabel[role="entry"], QLabel[role="entryEmpty"] {{ font-size: {round(42 * min(self.scale, 1.2))}pt;
-            background: white;
-            border: 3px solid {LINE}; border-radius: 14px; padding: {self.px(10)}px {self.px(28)}px; }}
-        QLabel[role="entryEmpty"] {{ color: #8A8278; font-size: {round(32 * min(self.scale, 1.2))}pt; }}
-        QLabel[role="cardTitle"] {{ font-size: {p(28)}pt; font-weight: bold; }}
-        QLabel[role="status"] {{ font-size: {p(24)}pt; font-weight: bold; color: white;
-            border-radius: 10px; padding: 4px {self.px(16)}px; background: #1F4E8C; }}
-        QLabel[role="tileTitle"] {{ font-size: {p(34)}pt; font-weight: bold; }}
-        QLabel[role="tileNote"] {{ font-size: {p(21)}pt; color: {MUTED}; }}
-        QLabel[role="glyph"] {{ color: white; font-size: {round(40 * min(self.scale, 1.2))}pt; font-weight: bold; }}
-        QFrame[role="card"] {{ background: white; border: 2px solid {LINE}; border-radius: 18px; }}
-        QFrame[role="card"] QLabel {{ border: none; }}
-        QPushButton {{ font-size: {p(28)}pt; border-radius: 16px; padding: {self.px(8)}px {self.px(30)}px; }}
-        QPushButton[role="primary"] {{ background: {RED}; color: white; border: 3px solid {RED};
-            font-weight: bold; }}
-        QPushButton[role="primary"]:pressed {{ background: {RED_DARK}; }}
-        QPushButton[role="primary"]:disabled {{ background: #DDD7CE; color: #5A5A5A; border-color: #DDD7CE; }}
-        QPushButton[role="secondary"], QPushButton[role="choice"], QPushButton[role="key"],
-        QPushButton[role="tile"] {{ background: white; color: {INK}; border: 3px solid {LINE}; }}
-        QPushButton[role="secondary"]:pressed, QPushButton[role="choice"]:pressed,
-        QPushButton[role="key"]:pressed, QPushButton[role="tile"]:pressed {{ background: #F1E4DC; }}
-        QPushButton[role="choice"]:disabled, QPushButton[role="tile"]:disabled,
-        QPushButton[role="secondary"]:disabled {{ background: #ECE8E1; color: #6A6A6A; border-color: #DDD6CC; }}
-        QPushButton[role="choice"] {{ font-size: {p(28)}pt; padding: {self.px(8)}px 16px; }}
-        QPushButton[role="key"] {{ font-size: {round(34 * min(self.scale, 1.15))}pt; font-weight: bold;
-            padding: 0px; }}
-        QPushButton[role="tile"] {{ border-radius: 22px; padding: 0px; }}
-        QPushButton[role="exit"] {{ background: #333333; color: white; border: 3px solid #333333;
-            font-weight: bold; }}
-        QPushButton[role="exit"]:pressed {{ background: #111111; }}
-        QPushButton[role="danger"] {{ background: white; color: #B3001B; border: 3px solid #B3001B;
-            font-weight: bold; }}
-        QPlainTextEdit {{ font-size: {p(30)}pt; background: white; border: 3px solid {LINE};
-            border-radius: 14px; padding: {self.px(12)}px; }}
-        QWidget#overlay {{ background: rgba(20, 20, 20, 170); }}
-        QFrame#panel {{ background: white; border-radius: 28px; }}
-        """
+BUTTON_HEIGHT = 90  # of the design size; never under the touch size
 
 
 def repolish(widget: QWidget, role: str) -> None:
@@ -130,7 +39,7 @@ def repolish(widget: QWidget, role: str) -> None:
 def label(
     text: str = "", role: str = "", *, wrap: bool = False, align: Qt.AlignmentFlag | None = None
 ) -> QLabel:
-    widget = QLabel(text)
+    widget = HeavyLabel(text)  # titles stay bold at large type in a face without a bold
     if role:
         widget.setProperty("role", role)
     widget.setWordWrap(wrap)
@@ -141,14 +50,14 @@ def label(
 
 
 def button(text: str, role: str = "primary", theme: Theme | None = None, *, height: int = 0) -> QPushButton:
-    """A touch button: never takes keyboard focus (no focus frame), at least the touch size high."""
+    """A touch button: never takes keyboard focus (no focus frame), ``height`` design pixels high
+    on this screen (90 unless said), and never under the touch size."""
     widget = QPushButton(text)
     widget.setProperty("role", role)
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     widget.setAutoDefault(False)
     widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    touch = theme.touch if theme else MIN_TOUCH_PX_AT_96DPI
-    widget.setMinimumHeight(max(height, touch))
+    widget.setMinimumHeight((theme or Theme()).target(height or BUTTON_HEIGHT))
     return widget
 
 
@@ -161,7 +70,7 @@ class Tile(QPushButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName(title)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        size = max(theme.touch, 104)
+        size = theme.target(104)
         self.glyph = label(glyph, "glyph", align=Qt.AlignmentFlag.AlignCenter)
         self.glyph.setFixedSize(size, size)
         self.glyph.setStyleSheet(
@@ -178,8 +87,8 @@ class Tile(QPushButton):
         text.addWidget(self.note)
         text.addStretch(1)
         row = QHBoxLayout(self)
-        row.setContentsMargins(28, 24, 28, 24)
-        row.setSpacing(28)
+        row.setContentsMargins(theme.dim(28), theme.dim(24), theme.dim(28), theme.dim(24))
+        row.setSpacing(theme.dim(28))
         row.addWidget(self.glyph, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addLayout(text, 1)
 
@@ -208,14 +117,14 @@ class KeyPad(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         gap = theme.px(16)
         grid.setSpacing(gap)
-        grid.setVerticalSpacing(12)
+        grid.setVerticalSpacing(theme.dim(12))
         # Digits are big at any type scale; the keys grow less than the text so the pad fits a screen.
-        width, height = max(theme.touch * 2, theme.px(160)), max(theme.touch, 92)
+        width = max(theme.touch * 2, theme.px(160))
         self.keys: dict[str, QPushButton] = {}
         rows = ["123", "456", "789", [left_key, "0", BACKSPACE]]
         for r, row in enumerate(rows):
             for c, key in enumerate(row):
-                key_button = button(key, "key", theme, height=height)
+                key_button = button(key, "key", theme, height=92)
                 key_button.setMinimumWidth(width)
                 key_button.setAccessibleName("退格" if key == BACKSPACE else key)
                 key_button.clicked.connect(lambda _=False, k=key: self.key_pressed.emit(k))
@@ -259,8 +168,8 @@ def card(theme: Theme) -> tuple[QFrame, QVBoxLayout]:
     frame.setProperty("role", "card")
     layout = QVBoxLayout(frame)
     pad = theme.px(26)
-    layout.setContentsMargins(pad, theme.px(18), pad, theme.px(18))
-    layout.setSpacing(theme.px(10))
+    layout.setContentsMargins(pad, theme.dim(18), pad, theme.dim(18))  # lines matter more than air
+    layout.setSpacing(theme.dim(10))
     return frame, layout
 
 
@@ -300,7 +209,7 @@ class PagedList(QWidget):
         self.position = label("", "note", align=Qt.AlignmentFlag.AlignCenter)
         for widget in (self.previous, self.next):
             widget.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            widget.setMinimumWidth(max(theme.touch * 3, theme.px(260)))
+            widget.setMinimumWidth(max(theme.touch * 2, theme.px(220)))
         nav.addWidget(self.previous)
         nav.addWidget(self.position, 1)
         nav.addWidget(self.next)

@@ -9,6 +9,9 @@ resident's data from the next person in the queue.
   registered resident only with a record read from the card: a typed number reaches the request
   and the booking only (the controller's rule); every page asks the services through the
   controller, with the session's own resident id, never with anything typed.
+- Sizes follow the screen's available room (``theme.Display``): a 1366×768 or 1280×1024 panel
+  gets the same pages smaller, a portrait one re-flowed; 退出 is on every page after the home
+  screen, and no button is under 15 mm.
 - Full screen, frameless, on top; close events are ignored until an administrator unlocks with the
   PIN (five taps on the header's left corner open the PIN pad).
 
@@ -38,7 +41,7 @@ from app.views.kiosk.overlays import Busy, Countdown, PinPad
 from app.views.kiosk.page import Page
 from app.views.kiosk.printer import KioskPrinter
 from app.views.kiosk.session import PageLike, Printer
-from app.views.kiosk.widgets import Theme, touch_pixels
+from app.views.kiosk.theme import Display, Theme, display_of
 from app.views.ops import Runner, ThreadRunner
 
 COUNTDOWN_SECONDS = 10
@@ -71,7 +74,9 @@ class KioskWindow(QWidget):
         font_scale: float = 1.0,
         settings: svc.KioskSettings | None = None,
         runner: Runner | None = None,
+        display: Display | None = None,
     ):
+        """``display``: the screen to lay out for; the one the window opens on when not given."""
         flags = Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
         super().__init__(None, flags)
         self.setObjectName("kioskRoot")
@@ -95,7 +100,8 @@ class KioskWindow(QWidget):
             centre_name=centre,
             centre_phone=phone,
         )
-        self.theme = Theme(font_scale, touch_pixels(self.screen() or QGuiApplication.primaryScreen()))
+        self.display = display or display_of(self.screen() or QGuiApplication.primaryScreen())
+        self.theme = Theme.for_display(self.display, font_scale)
         self.setStyleSheet(self.theme.stylesheet())
         self.burst = KeystrokeBurst()
         self.unlocked = False
@@ -119,7 +125,7 @@ class KioskWindow(QWidget):
         self.countdown.keep.clicked.connect(self.user_active)
         self.pin_pad = PinPad(self, self.theme, self.controller)
         self.pin_pad.unlocked.connect(self.unlock)
-        self.busy = Busy(self)
+        self.busy = Busy(self, self.theme)
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self._idle_warning)
