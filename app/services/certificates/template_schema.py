@@ -18,6 +18,7 @@ SOURCES = frozenset(
     + [f"household.{k}" for k in ("label", "head", "size")]
     + ["building.name", "building.address", "grid.name", "grid.leader", "grid.leader_phone", "grid.hotline"]
     + ["community.name", "street.name", "computed.issue_date_cn", "computed.age", "computed.today"]
+    + ["centre.issuer"]
 )
 """Where a field's value comes from, besides ``staff`` (typed at the desk)."""
 MEMBERS_SOURCE = "household.members"
