@@ -30,6 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     set_.add_argument("--district", help="区/县")
     set_.add_argument("--city", help="城市")
     set_.add_argument("--hotline", help="街道服务电话")
+    set_.add_argument(
+        "--board-qr", choices=["vcard", "url"], help="公示牌二维码：vcard 网格长名片（新街道默认），url 网址"
+    )
+    set_.add_argument("--board-url", metavar="URL", help="公示牌二维码的网址模板，含 {grid_code}")
     set_.add_argument("--user", metavar="NAME", help="记入审计日志的操作人（默认：当前系统用户）")
     set_.set_defaults(handler=run_street_set)
 
@@ -74,7 +78,15 @@ def run_street_set(args: argparse.Namespace, ctx: Context) -> int:
         given = {k: getattr(args, k) for k in kept if getattr(args, k) is not None}
         try:
             street, created = set_street(
-                session, StreetDetails(args.code, args.name, **{**kept, **given}), actor=actor
+                session,
+                StreetDetails(
+                    args.code,
+                    args.name,
+                    **{**kept, **given},
+                    board_qr=args.board_qr or "",
+                    board_url=args.board_url or "",
+                ),
+                actor=actor,
             )
         except AreaError as exc:
             raise CommandError(str(exc)) from None
@@ -85,6 +97,8 @@ def run_street_set(args: argparse.Namespace, ctx: Context) -> int:
                 "district": street.district,
                 "city": street.city,
                 "hotline": street.hotline,
+                "board_qr": street.board_qr_mode,
+                "board_url": street.board_url_template,
                 "created": created,
             }
         )

@@ -42,6 +42,8 @@ class StreetDetails:
     district: str = ""
     city: str = ""
     hotline: str = ""
+    board_qr: str = ""  # "vcard" or "url"; empty keeps what is set (a new street: vcard, or url with one)
+    board_url: str = ""  # https://…{grid_code}…; empty keeps what is set
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,16 @@ def street_problems(details: StreetDetails) -> dict[str, str]:
     for key in ("name", "district", "city", "hotline"):
         if key not in problems and len(getattr(details, key)) > LIMITS[key]:
             problems[key] = f"{_LABELS[key]}最多{LIMITS[key]}个字"
+    if details.board_qr not in ("", "vcard", "url"):
+        problems["board_qr"] = "公示牌二维码只能是 vcard（网格长名片）或 url（网址）"
+    if details.board_url and (
+        not re.match(r"https?://", details.board_url) or "{grid_code}" not in details.board_url
+    ):
+        problems["board_url"] = (
+            "公示牌网址须以 http:// 或 https:// 开头并含 {grid_code}，如 https://example.gov.cn/report?grid={grid_code}"
+        )
+    elif len(details.board_url) > 200:
+        problems["board_url"] = "公示牌网址最多200个字符"
     return problems
 
 
@@ -224,6 +236,14 @@ def set_street(session: Session, details: StreetDetails, *, actor: str) -> tuple
     before = _street_text(street) if not created else "无"
     for key in ("code", "name", "district", "city", "hotline"):
         setattr(street, key, getattr(details, key))
+    if details.board_url:
+        street.board_url_template = details.board_url
+    if details.board_qr:
+        street.board_qr_mode = details.board_qr
+    elif created:  # a board prints from the first day: the grid leader's card until a page exists
+        street.board_qr_mode = "url" if details.board_url else "vcard"
+    if street.board_qr_mode == "url" and not street.board_url_template:
+        raise AreaError("公示牌二维码设为网址时须同时给出网址模板（--board-url）")
     session.flush()
     audit.record(
         session,
@@ -237,7 +257,8 @@ def set_street(session: Session, details: StreetDetails, *, actor: str) -> tuple
 
 
 def _street_text(street: Street) -> str:
-    return " ".join(x for x in (street.code, street.city, street.district, street.name, street.hotline) if x)
+    parts = (street.code, street.city, street.district, street.name, street.hotline, street.board_qr_mode)
+    return " ".join(x for x in (*parts, street.board_url_template) if x)
 
 
 def add_community(session: Session, details: CommunityDetails, *, actor: str) -> CommunityRecord:

@@ -98,3 +98,8 @@ def set_certificate_texts(session: Session, community: Community, *, heading: st
             session.add(CentreSetting(key=key, value=value))
     elif setting.value != value:
         setting.value = value
+
+
+def certificate_issuer(session: Session) -> str:
+    """What ``{centre.issuer}`` prints on this centre's certificates."""
+    return certificate_texts(session, current_community(session)).issuer

@@ -21,14 +21,12 @@ from sqlalchemy.orm import Session
 
 from app.models import CertificateTemplate, Resident
 from app.resources import resource_path
-from app.services.admin.centre import certificate_texts, current_community
+from app.services.admin.centre import certificate_issuer
 from app.services.certificates.template_checks import validate_definition, validate_templates
-from app.services.certificates.template_schema import PLACEHOLDER, placeholders
+from app.services.certificates.template_schema import CENTRE_ISSUER, PLACEHOLDER, placeholders
 from app.services.certificates.template_spec import FieldSpec, TemplateSpec
 from app.services.common.chinese import chinese_date
 from app.services.population.lookup import resident_json
-
-CENTRE_ISSUER = "centre.issuer"  # the 落款 the centre set (社区名 + 居民委员会 unless it set another)
 
 __all__ = [
     "LoadResult",
@@ -265,6 +263,7 @@ def prefill(
     """
     spec = spec_of(template)
     context = lookup_context(resident_json(session, resident, today), today)
+    context[CENTRE_ISSUER] = certificate_issuer(session) if spec.uses(CENTRE_ISSUER) else None
     values: dict[str, object] = {}
     for f in spec.fields:
         if f.from_staff:
@@ -272,11 +271,6 @@ def prefill(
             values[f.name] = fill(default, context) if isinstance(default, str) else default
         else:
             values[f.name] = context.get(f.source)
-    if CENTRE_ISSUER in spec.source_keys() or any(f.source == CENTRE_ISSUER for f in spec.fields):
-        context[CENTRE_ISSUER] = certificate_texts(session, current_community(session)).issuer
-        for f in spec.fields:
-            if f.source == CENTRE_ISSUER:
-                values[f.name] = context[CENTRE_ISSUER]
     for key in spec.source_keys():
         values[key] = context.get(key)
     return values
