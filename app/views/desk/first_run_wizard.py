@@ -104,10 +104,11 @@ class ImportPage(QWizardPage):
     def checked(self, result: FileCheck) -> None:
         self.result = result
         self.model.set_rows(list(result.problems))
+        self.table.resizeRowsToContents()  # a long reason wraps instead of being cut off
         if result.ok:
             self.verdict.setText(f"检查通过：将导入{result.summary}。")
         else:
-            self.verdict.setText(f"有{len(result.problems)}处问题，请在表格中修正后重新检查，或跳过此步。")
+            self.verdict.setText(f"有{len(result.problems)}处问题，请在工作簿中修正后重新检查，或跳过此步。")
         self.completeChanged.emit()
 
     def chosen(self) -> Path | None:
