@@ -258,7 +258,7 @@ def test_loading_is_idempotent_and_respects_local_edits(db, tmp_path):
     with db.sessions() as session:
         assert session.get(CertificateTemplate, "JZZM").title == "居住证明（本社区改）"
         tfcy = session.get(CertificateTemplate, "TFCY")
-        assert tfcy.title == "同户家庭成员证明（新版）" and tfcy.version == 2
+        assert tfcy.title == "同户家庭成员证明（新版）" and tfcy.version == 3  # shipped as version 2
         assert tfcy.definition["title"] == tfcy.title and tfcy.serial_prefix == "TH"
 
 
