@@ -11,12 +11,37 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 import datetime as dt  # noqa: E402
+import importlib.util  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
 from app.db import Database, open_database  # noqa: E402
 
 DEMO_TODAY = dt.date(2026, 11, 23)
+
+
+def _read_this_checkouts_resources() -> None:
+    """The tests read the resources/ beside them (templates, catalogue), even where the installed
+    package ``yichuang_resources`` points at another checkout of the project."""
+    here = Path(__file__).resolve().parent.parent / "resources"
+    spec = importlib.util.find_spec("yichuang_resources")
+    if (
+        spec is not None
+        and spec.submodule_search_locations
+        and here in map(lambda p: Path(p).resolve(), spec.submodule_search_locations)
+    ):
+        return
+    spec = importlib.util.spec_from_file_location(
+        "yichuang_resources", here / "__init__.py", submodule_search_locations=[str(here)]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["yichuang_resources"] = module
+    spec.loader.exec_module(module)
+
+
+_read_this_checkouts_resources()
 
 
 @pytest.fixture(autouse=True)

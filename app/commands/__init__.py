@@ -1,6 +1,7 @@
 """Subcommands of ``yichuang``; each module has ``register(subparsers)``."""
 
 from app.commands import (
+    area_cmd,
     boards_cmd,
     calendar_cmd,
     case_cmd,
@@ -28,6 +29,7 @@ COMMAND_MODULES = [
     catalogue_cmd,
     user_cmd,
     centre_cmd,
+    area_cmd,
     import_cmd,
     case_cmd,
     calendar_cmd,

@@ -1,5 +1,6 @@
-"""``yichuang import residents FILE`` and ``yichuang import hotline FILE``: load residents, or 12345
-hotline work orders, from a spreadsheet, with a report."""
+"""``yichuang import residents|hotline|grids FILE``: load residents, 12345 hotline work orders, or
+communities, grids and their staff from a spreadsheet, with a report; ``import template`` writes a
+blank workbook for each."""
 
 from __future__ import annotations
 
@@ -44,6 +45,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     grids.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库")
     grids.add_argument("--user", metavar="NAME", help="记入审计日志的操作人（默认：当前系统用户）")
     grids.set_defaults(handler=run_grids)
+
+    template = kinds.add_parser(
+        "template",
+        help="写出一个空白导入模板（.xlsx，含“说明”表和各列表头）",
+        description="写出空白导入模板：表头与导入程序接受的列名一致，另有“说明”表列出每列的格式和示例。",
+    )
+    template.add_argument("what", choices=["residents", "grids", "hotline"], help="哪一种导入")
+    template.add_argument("--out", required=True, type=Path, metavar="XLSX", help="要写出的 .xlsx 文件")
+    template.set_defaults(handler=run_template)
+
+
+def run_template(args: argparse.Namespace, ctx: Context) -> int:
+    from app.commands.context import writable_target
+    from app.services.imports.templates import write_template
+
+    target = writable_target(args.out)
+    if target.suffix.lower() != ".xlsx":
+        raise CommandError(f"模板是 Excel 工作簿，文件名须以 .xlsx 结尾：{target.name}")
+    write_template(args.what, target)
+    ctx.emit({"template": args.what, "out": str(target)})
+    return 0
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

@@ -119,6 +119,8 @@ def run_desk(
 
     choose_platform(screenshot=screenshot is not None)
     app = application()
+    if user is None and not first_run(db, app, screenshot):
+        return 0
     with db.sessions() as session:
         try:
             title = centre_name(current_community(session))
@@ -150,6 +152,22 @@ def run_desk(
     if screenshot is not None:
         return _save(app, window, screenshot)
     return app.exec()
+
+
+def first_run(db: Database, app: QApplication, screenshot: Path | None) -> bool:
+    """A database with no street opens the set-up assistant instead of the sign-in; False when it
+    was closed without finishing (or only pictured)."""
+    from app.services.setup.first_run import needs_first_run
+    from app.views.desk.first_run_wizard import FirstRunWizard
+
+    with db.sessions() as session:
+        if not needs_first_run(session):
+            return True
+    wizard = FirstRunWizard(db, ImmediateRunner() if screenshot is not None else ThreadRunner())
+    if screenshot is not None:
+        _save(app, wizard, screenshot)
+        return False
+    return wizard.exec() == QDialog.DialogCode.Accepted
 
 
 def _save(app: QApplication, widget: QWidget, target: Path) -> int:

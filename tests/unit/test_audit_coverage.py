@@ -147,6 +147,11 @@ NOT_PERSONAL: dict[str, str] = {
     "street-admin list": "the registered communities",
     "tags list": "the tag definitions",
     "tags add": "a tag definition",
+    "street set": "the street's name and codes (audited as a settings change)",
+    "community add": "a community's name, codes and public details (audited as a settings change)",
+    "community edit": "a community's name, codes and public details (audited as a settings change)",
+    "community list": "the communities of the street",
+    "import template": "a blank workbook; reads nothing from the database",
 }
 
 

@@ -258,7 +258,7 @@ def test_loading_is_idempotent_and_respects_local_edits(db, tmp_path):
     with db.sessions() as session:
         assert session.get(CertificateTemplate, "JZZM").title == "居住证明（本社区改）"
         tfcy = session.get(CertificateTemplate, "TFCY")
-        assert tfcy.title == "同户家庭成员证明（新版）" and tfcy.version == 2
+        assert tfcy.title == "同户家庭成员证明（新版）" and tfcy.version == 3  # shipped as version 2
         assert tfcy.definition["title"] == tfcy.title and tfcy.serial_prefix == "TH"
 
 
@@ -302,7 +302,7 @@ def test_prefill_takes_the_lookup_and_computes(demo):
     tfcy = ct.spec_of(session.get(CertificateTemplate, "TFCY"))
     values = ct.prefill(session, tfcy, resident, DEMO_TODAY)
     assert values["member_count"] == len(resident.household.members) == len(values["household.members"])
-    assert values["community.name"] == community
+    assert values["centre.issuer"] == f"{community}居民委员会"  # the 落款 the centre did not change
     assert all("*" in m["id_number"] for m in values["household.members"])
 
 
@@ -351,7 +351,7 @@ def test_resolve_merges_normalises_and_guards_the_register(demo):
     }
     with pytest.raises(ct.TemplateValueError) as caught:
         ct.resolve(tfcy, homeless, {**staff_values(tfcy), "member_count": 5})
-    assert "人口库" in caught.value.errors["member_count"] and "community.name" in caught.value.errors
+    assert "人口库" in caught.value.errors["member_count"]
     jzzm = ct.spec_of(session.get(CertificateTemplate, "JZZM"))
     no_ethnicity = {**ct.prefill(session, jzzm, resident, DEMO_TODAY), "ethnicity": ""}
     assert ct.resolve(jzzm, no_ethnicity, {**staff_values(jzzm), "ethnicity": "回族"})["ethnicity"] == "回族"

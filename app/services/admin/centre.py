@@ -60,3 +60,46 @@ def communities(session: Session) -> list[CommunityChoice]:
 
 def community_id_of(session: Session, code: str) -> int | None:
     return session.scalar(select(Community.id).where(Community.code == code))
+
+
+# --- what the centre's certificates print -------------------------------------------------------
+
+DEFAULT_ISSUER = "{name}居民委员会"
+
+
+class CertificateTexts(NamedTuple):
+    """The heading and the 落款 a community's certificates print where their template leaves it
+    to the centre (a template without ``heading``; an issuer of ``{centre.issuer}``)."""
+
+    heading: str | None  # None: the template's own rule (its issuer, else the centre's name)
+    issuer: str  # what {centre.issuer} prints
+    issuer_setting: str | None  # as set; None when the default (社区名 + 居民委员会) applies
+
+
+def _texts_key(code: str) -> str:
+    return f"community.{code}.certificates"
+
+
+def certificate_texts(session: Session, community: Community) -> CertificateTexts:
+    setting = session.get(CentreSetting, _texts_key(community.code))
+    value = setting.value if setting is not None and isinstance(setting.value, dict) else {}
+    heading = (value.get("heading") or "").strip() or None
+    issuer = (value.get("issuer") or "").strip() or None
+    return CertificateTexts(heading, issuer or DEFAULT_ISSUER.format(name=community.name), issuer)
+
+
+def set_certificate_texts(session: Session, community: Community, *, heading: str, issuer: str) -> None:
+    """Store the centre's certificate heading and 落款 (blank: the default); the caller audits."""
+    key = _texts_key(community.code)
+    value = {"heading": heading.strip(), "issuer": issuer.strip()}
+    setting = session.get(CentreSetting, key)
+    if setting is None:
+        if any(value.values()):
+            session.add(CentreSetting(key=key, value=value))
+    elif setting.value != value:
+        setting.value = value
+
+
+def certificate_issuer(session: Session) -> str:
+    """What ``{centre.issuer}`` prints on this centre's certificates."""
+    return certificate_texts(session, current_community(session)).issuer

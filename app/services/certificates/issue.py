@@ -13,6 +13,7 @@ document (the register's hash proves it).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
@@ -22,7 +23,7 @@ from typing import NamedTuple, Protocol
 from sqlalchemy.orm import Session
 
 from app.models import Certificate, CertificateTemplate, Resident
-from app.services.admin.centre import centre_name, current_community
+from app.services.admin.centre import centre_name, certificate_texts, current_community
 from app.services.certificates.keys import ensure_keypair, ensure_trusted_own_key
 from app.services.certificates.register import (
     CertificateError,
@@ -124,7 +125,7 @@ def issue_certificate(
     keypair = ensure_keypair()
     ensure_trusted_own_key(session)
     signed = _sign(session, keypair, community, template, resident, values, today)
-    pdf = renderer.render(signed.job(spec, centre_name(community), today))
+    pdf = renderer.render(signed.job(centre_headed(session, spec, community), centre_name(community), today))
     _register(
         session, template, signed, pdf, keypair, actor=actor, channel=channel, today=today, case_id=case_id
     )
@@ -142,9 +143,11 @@ def reprint_certificate(
     spec = spec_of(template)
     payload = entry.qr_payload
     code = verification_code_of(entry)
-    centre = centre_name(current_community(session))
+    community = current_community(session)
+    centre = centre_name(community)
+    headed = centre_headed(session, spec, community)
     pdf = renderer.render(
-        RenderJob(spec, _from_json(spec, entry.fields), serial, payload, code, centre, entry.issue_date)
+        RenderJob(headed, _from_json(spec, entry.fields), serial, payload, code, centre, entry.issue_date)
     )
     record_reprint(session, serial, actor)
     return IssuedCertificate(serial, template.title, payload, code, pdf)
@@ -194,7 +197,8 @@ def issue_batch(
         if progress:
             progress(index + 1, len(jobs))
 
-    pdf = renderer.render_batch([job.job(spec, centre, today) for job in jobs], register)
+    headed = centre_headed(session, spec, community)
+    pdf = renderer.render_batch([job.job(headed, centre, today) for job in jobs], register)
     return IssuedBatch([job.serial for job in jobs], pdf)
 
 
@@ -209,6 +213,14 @@ class _Signed(NamedTuple):
 
     def job(self, spec: TemplateSpec, centre: str, issue_date: dt.date) -> RenderJob:
         return RenderJob(spec, self.values, self.serial, self.payload, self.code, centre, issue_date)
+
+
+def centre_headed(session: Session, spec: TemplateSpec, community) -> TemplateSpec:
+    """``spec`` with the centre's own certificate heading where the template sets none."""
+    heading = certificate_texts(session, community).heading
+    if spec.heading is None and heading:
+        return dataclasses.replace(spec, heading=heading)
+    return spec
 
 
 def _sign(

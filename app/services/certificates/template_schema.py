@@ -18,7 +18,9 @@ SOURCES = frozenset(
     + [f"household.{k}" for k in ("label", "head", "size")]
     + ["building.name", "building.address", "grid.name", "grid.leader", "grid.leader_phone", "grid.hotline"]
     + ["community.name", "street.name", "computed.issue_date_cn", "computed.age", "computed.today"]
+    + ["centre.issuer"]  # the 落款 the centre set (社区名 + 居民委员会 unless it set another)
 )
+CENTRE_ISSUER = "centre.issuer"
 """Where a field's value comes from, besides ``staff`` (typed at the desk)."""
 MEMBERS_SOURCE = "household.members"
 MEMBER_KEYS = ("index", "name", "relation_to_head", "sex", "age", "id_number")

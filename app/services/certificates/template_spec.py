@@ -164,6 +164,10 @@ class TemplateSpec:
         yield from self.footer
         yield from (f.default for f in self.fields if isinstance(f.default, str))
 
+    def uses(self, source: str) -> bool:
+        """Whether a field or a text of the template takes ``source`` (e.g. ``centre.issuer``)."""
+        return source in self.source_keys() or any(f.source == source for f in self.fields)
+
     def source_keys(self) -> list[str]:
         """Source paths the documents use directly (placeholders, members tables), in order."""
         keys = [p for text in self.texts() for p in placeholders(text) if "." in p]

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from app.models import CertificateTemplate, Resident
 from app.resources import resource_path
+from app.services.admin.centre import certificate_issuer
 from app.services.certificates.template_checks import validate_definition, validate_templates
-from app.services.certificates.template_schema import PLACEHOLDER, placeholders
+from app.services.certificates.template_schema import CENTRE_ISSUER, PLACEHOLDER, placeholders
 from app.services.certificates.template_spec import FieldSpec, TemplateSpec
 from app.services.common.chinese import chinese_date
 from app.services.population.lookup import resident_json
@@ -262,6 +263,7 @@ def prefill(
     """
     spec = spec_of(template)
     context = lookup_context(resident_json(session, resident, today), today)
+    context[CENTRE_ISSUER] = certificate_issuer(session) if spec.uses(CENTRE_ISSUER) else None
     values: dict[str, object] = {}
     for f in spec.fields:
         if f.from_staff:

@@ -1,5 +1,6 @@
 """Importing grids and their staff from one .xlsx workbook with two sheets.
 
+Sheet 社区 (optional, read first): 社区代码, 社区名称, 编号前缀, 地址, 电话, 办公时间 (community_sheet).
 Sheet 网格: 网格编码, 网格名称, 所属社区, 东至, 南至, 西至, 北至, 范围, 面积, 服务电话, 星级.
 Sheet 人员: 网格编码, 姓名, 角色 (网格长, 综治网格员 …), 电话, 派出单位, 职责, and optionally 楼栋
 (for 楼栋长).
@@ -33,6 +34,12 @@ from app.services.grids.rules import (
     clean_staff_values,
     clean_text,
     role_code,
+)
+from app.services.imports.community_sheet import (
+    COMMUNITY_HEADERS,
+    COMMUNITY_REQUIRED,
+    COMMUNITY_SHEET,
+    import_communities,
 )
 from app.services.imports.spreadsheet import (
     CellCleaner,
@@ -83,6 +90,9 @@ class SheetRejectedRow(RejectedRow):
 @dataclass
 class GridImportReport:
     file: str = ""
+    communities_created: int = 0
+    communities_updated: int = 0
+    communities_unchanged: int = 0
     grids_created: int = 0
     grids_updated: int = 0
     grids_unchanged: int = 0
@@ -122,19 +132,23 @@ def import_grids_and_staff(
         )
     grid_table = _sheet(path, GRID_HEADERS, GRID_REQUIRED)
     staff_table = _sheet(path, STAFF_HEADERS, STAFF_REQUIRED)
-    if grid_table is None and staff_table is None:
+    community_table = _sheet(path, COMMUNITY_HEADERS, COMMUNITY_REQUIRED)
+    if grid_table is None and staff_table is None and community_table is None:
         raise ImportFileError(
             f"“{path.name}”中找不到可导入的工作表：“{GRID_SHEET}”表须有“网格编码”“网格名称”列，"
             f"“{STAFF_SHEET}”表须有“网格编码”“姓名”“角色”列"
         )
     report = GridImportReport(file=path.name, dry_run=dry_run, strict=strict)
     try:
+        if community_table is not None:
+            _communities(session, community_table, report, actor)
         run = _Import(session, report)
         if grid_table is not None:
             run.grids(grid_table)
         if staff_table is not None:
             run.staff(staff_table)
-        report.rejected.sort(key=lambda r: (r.sheet != GRID_SHEET, r.row))
+        sheets = (COMMUNITY_SHEET, GRID_SHEET, STAFF_SHEET)
+        report.rejected.sort(key=lambda r: (sheets.index(r.sheet), r.row))
         for grid in run.changed - run.created:
             grid.board_version += 1
         report.boards_outdated = sorted(g.code for g in run.changed | run.created)
@@ -148,7 +162,8 @@ def import_grids_and_staff(
                 subject=f"{report.grids_created + report.grids_updated + report.grids_unchanged}个网格",
                 purpose="导入网格和人员",
                 detail=(
-                    f"{path.name}：网格新增{report.grids_created}个、更新{report.grids_updated}个、"
+                    f"{path.name}：社区新增{report.communities_created}个、更新{report.communities_updated}个；"
+                    f"网格新增{report.grids_created}个、更新{report.grids_updated}个、"
                     f"未变{report.grids_unchanged}个；人员新增{report.staff_created}人、更新{report.staff_updated}人、"
                     f"未变{report.staff_unchanged}人；拒绝{len(report.rejected)}行"
                     + (
@@ -164,6 +179,23 @@ def import_grids_and_staff(
         session.rollback()
         raise
     return report
+
+
+def _communities(session: Session, table: SheetRows, report: GridImportReport, actor: str) -> None:
+    cleaner = CellCleaner(COMMUNITY_HEADERS, sheet=COMMUNITY_SHEET)
+    counts = import_communities(
+        session,
+        table,
+        actor=actor,
+        reject=lambda row, reason: report.rejected.append(
+            SheetRejectedRow(row=row, reason=reason, sheet=COMMUNITY_SHEET)
+        ),
+        cleaner=cleaner,
+    )
+    report.communities_created = counts.created
+    report.communities_updated = counts.updated
+    report.communities_unchanged = counts.unchanged
+    report.corrected += cleaner.corrected
 
 
 class _Import:
