@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.models import HISTORY_KINDS, Resident, ResidentHistory
 from app.models.base import as_local
+from app.services.admin.scope import Scope
 from app.services.common import audit
 from app.services.common.idcard import mask
 
@@ -104,3 +105,24 @@ def history_rows(session: Session, resident_id: int) -> list[HistoryRow]:
         )
         for e in session.scalars(stmt)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentHistoryView:
+    """A resident's history as the command line shows it."""
+
+    name: str
+    masked_id: str
+    state: str
+    rows: list[HistoryRow]
+
+
+def history_of(session: Session, id_text: str, *, actor: str, scope: Scope) -> ResidentHistoryView:
+    """One resident's history, newest first, if the scope allows them; audited as a lookup of
+    their record. The caller commits."""
+    from app.services.population.changes import find_in_scope
+
+    resident = find_in_scope(session, id_text, scope)
+    rows = history_rows(session, resident.id)
+    audit.record(session, actor=actor, action="history", resident=resident, purpose="查看居民变更记录")
+    return ResidentHistoryView(resident.name, mask(resident.id_number), resident.state, rows)
