@@ -257,6 +257,18 @@ def merge_households(
     return Change("household_merged", summary, members[0].id_number, len(members))
 
 
+def merge_household_of(
+    session: Session, id_text: str, target_id: int, *, head_relation: str, actor: str, scope: Scope
+) -> Change:
+    """The household of the resident ``id_text`` joins household ``target_id`` (see merge_households)."""
+    person = find_in_scope(session, id_text, scope)
+    if person.household_id is None:
+        raise UpkeepError("此人没有编入任何户")
+    return merge_households(
+        session, person.household_id, target_id, head_relation=head_relation, actor=actor, scope=scope
+    )
+
+
 def change_head(
     session: Session, id_text: str, *, old_head_relation: str, actor: str, scope: Scope
 ) -> Change:

@@ -63,6 +63,9 @@ def find_resident(session: Session, id_text: str) -> Resident:
         if household is not None:
             members = list(session.scalars(_MEMBERS, {"household_id": household.id}))
             set_committed_value(household, "members", members)
+            # Held by the resident: the session keeps objects only weakly, and a household
+            # collected here would come back lazily with every member, living or not.
+            set_committed_value(resident, "household", household)
     return resident
 
 
@@ -169,6 +172,7 @@ def resident_json(session: Session, resident: Resident, today: dt.date) -> dict[
         "state_name": RESIDENT_STATES.get(resident.state, resident.state),
         "left_on": _iso(resident.left_on),
         "moved_to": resident.moved_to or None,
+        "notes": resident.notes,
         "card": {
             "authority": resident.card_authority,
             "valid_from": _iso(resident.card_valid_from),
