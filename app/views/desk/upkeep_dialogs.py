@@ -208,6 +208,7 @@ class SplitDialog(UpkeepDialog):
             self.table.setItem(row, 1, QTableWidgetItem(f"{m.name}（{m.relation_to_head}）"))
             self.table.setCellWidget(row, 2, _relation_box())
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.form.addRow(self.table)
         self.head = QComboBox()
         self.remaining = QComboBox()
