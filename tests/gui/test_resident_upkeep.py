@@ -152,3 +152,33 @@ def test_a_grid_worker_sees_the_menu_disabled_and_finds_no_household_of_another_
     qtbot.keyClick(picker.search, Qt.Key.Key_Return)
     assert all(not picker.results.item(i).text().startswith(label) for i in range(picker.results.count()))
     assert picker.grid.count() == len(scope.grid_ids)
+
+
+def test_a_photo_pasted_from_the_clipboard_is_kept(qtbot, demo_db):
+    from PySide6.QtGui import QColor, QGuiApplication, QImage
+
+    from app.models import ResidentPhoto
+
+    page = page_for(qtbot, demo_db)
+    _head, member, _name = family(demo_db)
+    look_up(qtbot, page, member)
+    actions = page.panel.actions
+    actions.actions_["edit"].trigger()
+    dialog = actions.dialog
+    qtbot.mouseClick(dialog.photo.paste, Qt.MouseButton.LeftButton)
+    assert dialog.photo.image is None and dialog.photo.preview.text() in (
+        "剪贴板中没有图片",
+        "不是可用的图片",
+    )
+    image = QImage(102, 126, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3366aa"))
+    QGuiApplication.clipboard().setImage(image)
+    qtbot.mouseClick(dialog.photo.paste, Qt.MouseButton.LeftButton)
+    assert dialog.photo.image is not None
+    save(qtbot, dialog)
+    assert not dialog.isVisible(), dialog.error.text()
+    with demo_db.sessions() as session:
+        person = session.scalars(select(Resident).where(Resident.id_number == member)).one()
+        assert session.get(ResidentPhoto, person.id).mime_type == "image/png"
+    assert page.panel.photo.pixmap().toImage().pixelColor(50, 60) == QColor("#3366aa")
+    assert page.panel.history.item(0, 2).text().endswith("照片")

@@ -177,3 +177,17 @@ def test_a_grid_worker_may_not_change_residents_nor_read_another_grids_history(d
     assert code == 1 and "人口库中没有" in err
     code, rows, _ = run(capsys, demo_db, "resident", "history", inside_id, "--user", "wangge")
     assert code == 0 and rows[0]["state"] == "在册"
+
+
+def test_a_household_certificate_lists_living_members_only(demo_db):
+    from app.models import CertificateTemplate
+    from app.services.certificates.templates import prefill
+
+    with demo_db.sessions.begin() as session:
+        head, member = family(session)
+        record_death(session, member.id_number, day=DAY, actor="x", scope=WHOLE_STREET)
+        template = session.get(CertificateTemplate, "TFCY")
+        values = prefill(session, template, head, DEMO_TODAY)
+        names = [m["name"] for m in values["household.members"]]
+        assert head.name in names and member.name not in names
+        assert len(names) == len([m for m in head.household.members if m.living])

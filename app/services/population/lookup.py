@@ -207,6 +207,7 @@ def resident_json(session: Session, resident: Resident, today: dt.date) -> dict[
                 "id_number": mask(m.id_number),
             }
             for m in household.members
+            if m.living  # the household as it lives now (a certificate lists living members only)
         ],
     }
     data["building"] = {"name": building.name, "address": building.address, "units": building.units}
