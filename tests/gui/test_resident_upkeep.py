@@ -67,6 +67,7 @@ def test_recording_a_death_shows_the_badge_the_history_and_no_certificate(qtbot,
     assert died.state == "dead"
     assert page.panel.badge.isVisible() and page.panel.badge.text() == f"已死亡 {died.left_on.isoformat()}"
     assert not page.certificate_button.isEnabled()
+    assert "（现户主：" in page.panel.fields["home"].text()
     assert page.panel.history.rowCount() == 1 and page.panel.history.item(0, 1).text() == "死亡"
     assert page.panel.lists.tabText(3) == "变更记录（1）"
     assert not any(a.isEnabled() for a in actions.actions_.values())

@@ -205,6 +205,8 @@ class ResidentPanel(QFrame):
         self.fields["phone"].setText(r.phone or "—")
         if household:
             head = f"（户主：{household.head}，本人为{r.relation_to_head}）" if household.head else ""
+            if not r.living:  # their own relation is from when they lived here
+                head = f"（现户主：{household.head}）" if household.head else ""
             self.fields["home"].setText(f"{household.label}{head}")
         else:
             self.fields["home"].setText(r.current_address or "未登记住址")

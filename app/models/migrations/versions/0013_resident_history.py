@@ -47,6 +47,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_resident_history_at"), table_name="resident_history")
     op.drop_index(op.f("ix_resident_history_resident_id"), table_name="resident_history")
     op.drop_table("resident_history")
-    with op.batch_alter_table("residents") as batch_op:
-        batch_op.drop_column("moved_to")
-        batch_op.drop_column("left_on")
+    # DROP COLUMN in place (SQLite 3.35 and later): a batch copy of ``residents`` would drop the
+    # table, and with it (ON DELETE CASCADE) every resident's tags and photo.
+    op.drop_column("residents", "moved_to")
+    op.drop_column("residents", "left_on")
