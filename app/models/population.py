@@ -12,17 +12,19 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.area import Building
-from app.models.base import Base, Timestamped
+from app.models.base import Base, Timestamped, utcnow
 
 HEAD_RELATION = "户主"
 
@@ -50,8 +52,9 @@ class Household(Timestamped, Base):
 
     @property
     def head(self) -> Resident | None:
-        """The head is the member whose relation is 户主; the register has no separate pointer."""
-        return next((m for m in self.members if m.relation_to_head == HEAD_RELATION), None)
+        """The head is the living member whose relation is 户主; the register has no separate
+        pointer. A head who died or moved away keeps the relation in their own record."""
+        return next((m for m in self.members if m.relation_to_head == HEAD_RELATION and m.living), None)
 
     @property
     def label(self) -> str:
@@ -117,6 +120,8 @@ class Resident(Timestamped, Base):
     card_long_term: Mapped[bool] = mapped_column(Boolean, default=False)  # 长期有效
     notes: Mapped[str] = mapped_column(String(500), default="")
     state: Mapped[str] = mapped_column(String(10), default=LIVING, server_default=LIVING, index=True)
+    left_on: Mapped[dt.date | None] = mapped_column(Date, default=None)  # 迁出 or 死亡 date
+    moved_to: Mapped[str] = mapped_column(String(200), default="", server_default="")  # 迁往何处
 
     household: Mapped[Household | None] = relationship(back_populates="members")
     tags: Mapped[list[Tag]] = relationship(secondary=resident_tags, order_by="Tag.sort_order")
@@ -140,3 +145,36 @@ class ResidentPhoto(Base):
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True)
     mime_type: Mapped[str] = mapped_column(String(30), default="image/jpeg")
     image: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# What a history entry records (kind -> Chinese name).
+HISTORY_KINDS: dict[str, str] = {
+    "created": "登记",
+    "edited": "信息变更",
+    "moved": "迁往他户",
+    "head_changed": "户主变更",
+    "household_moved": "整户迁居",
+    "household_split": "拆户",
+    "household_merged": "并户",
+    "moved_away": "迁出",
+    "died": "死亡",
+    "returned": "迁回",
+}
+
+
+class ResidentHistory(Base):
+    """Append-only: one row per change of a resident's record (一人一表 kept current).
+
+    ``before`` and ``after`` hold the changed fields as JSON, with an ID number only masked.
+    """
+
+    __tablename__ = "resident_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="RESTRICT"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(String(300))
+    before: Mapped[str] = mapped_column(Text, default="{}")
+    after: Mapped[str] = mapped_column(Text, default="{}")

@@ -43,6 +43,29 @@ class Scene:
             household = session.scalars(select(Household).where(Household.members.any()).limit(1)).one()
             return household.members[0]
 
+    def member(self, index: int) -> str:
+        with self.db.sessions() as session:
+            household = session.scalars(select(Household).where(Household.members.any()).limit(1)).one()
+            return household.members[index].id_number
+
+    @property
+    def stranger(self) -> str:
+        """A resident of another household."""
+        with self.db.sessions() as session:
+            household = session.scalars(
+                select(Household).where(Household.members.any()).offset(1).limit(1)
+            ).one()
+            return household.members[0].id_number
+
+    @property
+    def building(self) -> str:
+        with self.db.sessions() as session:
+            return str(session.scalars(select(Household.building_id).limit(1)).one())
+
+    def moved_away(self, index: int) -> str:
+        self.run("resident", "leave", self.member(index), "--date", "2026-11-01", "--to", "西安市")
+        return self.member(index)
+
     def file(self, name: str) -> str:
         return str(self.tmp / name)
 
@@ -67,6 +90,11 @@ def _residents_csv(scene: Scene) -> str:
     number = "61020219900102123"  # the last digit odd: a man
     rows = [["姓名", "公民身份号码", "性别"], ["周小军", number + check_digit(number), "男"]]
     return str(write_csv(scene.tmp / "花名册.csv", rows))
+
+
+def _new_number() -> str:
+    number = "61020219900102124"
+    return number + check_digit(number)
 
 
 def _hotline_csv(scene: Scene) -> str:
@@ -119,6 +147,19 @@ PERSONAL: dict[str, Argv] = {
     "tags unassign": lambda s: ["tags", "unassign", "low_income", s.tagged("low_income")],
     "appointments": lambda s: ["appointments"],
     "boards": lambda s: ["boards", "--grid", GRID, "--out", s.file("board.pdf")],  # grid staff's phones
+    # every change of a resident writes a history entry and its audit entry
+    "resident add": lambda s: ["resident", "add", _new_number(), "--name", "周小军"],
+    "resident edit": lambda s: ["resident", "edit", s.member(1), "--phone", "13900001111"],
+    "resident move": lambda s: ["resident", "move", s.member(1), "--household-of", s.stranger, "--relation", "其他"],
+    "resident head": lambda s: ["resident", "head", s.member(1), "--old-head-relation", "配偶"],
+    "resident split": lambda s: [
+        "resident", "split", s.member(1), "--head", s.member(1), "--building-id", s.building, "--room", "9901"
+    ],
+    "resident merge": lambda s: ["resident", "merge", s.member(0), "--into", s.stranger, "--head-relation", "兄弟姐妹"],
+    "resident leave": lambda s: ["resident", "leave", s.member(1), "--date", "2026-11-01", "--to", "西安市"],
+    "resident death": lambda s: ["resident", "death", s.member(1), "--date", "2026-11-01"],
+    "resident return": lambda s: ["resident", "return", s.moved_away(1)],
+    "resident history": lambda s: ["resident", "history", s.member(0)],
 }  # fmt: skip
 
 # Shows and copies nobody's personal data, and why.

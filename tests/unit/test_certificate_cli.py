@@ -192,7 +192,8 @@ def test_a_large_batch_renders_on_worker_processes_with_the_same_documents(demo_
     renderer = PdfCertificateRenderer(workers=2)
 
     with demo_db.sessions() as session:
-        people = list(session.scalars(select(Resident).order_by(Resident.id).limit(PARALLEL_FROM + 5)))
+        living = select(Resident).where(Resident.state == "living")  # the demo has some who left or died
+        people = list(session.scalars(living.order_by(Resident.id).limit(PARALLEL_FROM + 5)))
         seen = []
         serials, pdf = issue_batch(
             session,

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from PIL import Image
 from sqlalchemy import func, select, update
 
-from app.models import AuditEntry, Building, Grid, GridStaff, Household, PartyOrganisation, Resident
+from app.models import LIVING, AuditEntry, Building, Grid, GridStaff, Household, PartyOrganisation, Resident
 from app.models.staff import BUILDING_LEADER, GRID_LEADER
 from app.services.grids import places as grids
 from app.services.grids.places import GridEditError
@@ -66,14 +66,16 @@ def test_tree_counts_households_and_residents_per_grid_and_building(db):
         tree = grids.grid_tree(s)
         households = s.scalar(select(func.count()).select_from(Household))
         residents = s.scalar(
-            select(func.count()).select_from(Resident).where(Resident.household_id.is_not(None))
+            select(func.count())
+            .select_from(Resident)
+            .where(Resident.household_id.is_not(None), Resident.state == LIVING)  # people living here
         )
         first_grid = s.scalar(select(Grid).where(Grid.code == FIRST))
         in_first = s.scalar(
             select(func.count(Resident.id))
             .join(Resident.household)
             .join(Household.building)
-            .where(Building.grid_id == first_grid.id)
+            .where(Building.grid_id == first_grid.id, Resident.state == LIVING)
         )
     assert [c.name for c in tree] == ["桃园社区", "新华社区", "东风社区", "建设社区", "和平社区", "青年社区"]
     assert {c.street_name for c in tree} == {"桃园街道"}

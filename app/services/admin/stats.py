@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Building, Community, Grid, Household, Resident, Street
+from app.models import LIVING, Building, Community, Grid, Household, Resident, Street
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ def street_counts(session: Session) -> StreetCounts:
             select(Grid.community_id, func.count(Resident.id))
             .join(Resident.household)
             .join(Household.building)
-            .join(Building.grid),
+            .join(Building.grid)
+            .where(Resident.state == LIVING),
         ),
     }
     communities = [

@@ -35,6 +35,7 @@ from app.services.certificates.register import (
 from app.services.certificates.signing import sign_payload, verification_code
 from app.services.certificates.template_spec import TemplateSpec
 from app.services.certificates.templates import TemplateValueError, prefill, resolve, spec_of
+from app.services.population.changes import state_sentence
 from app.services.population.lookup import find_resident
 
 
@@ -100,7 +101,15 @@ def issue_form(session: Session, template_code: str, id_number: str, today: dt.d
     """The form for one resident; raises LookupFailed when the ID number finds nobody."""
     template = active_template(session, template_code)
     resident = find_resident(session, id_number)
+    refuse_not_living(resident)
     return IssueForm(spec_of(template), prefill(session, template, resident, today))
+
+
+def refuse_not_living(resident: Resident) -> None:
+    """No certificate for a person who moved away or died: "该居民已于2026年3月1日死亡，不能开具证明"."""
+    sentence = state_sentence(resident)
+    if sentence:
+        raise CertificateError(f"{sentence}，不能开具证明")
 
 
 def issue_certificate(
@@ -117,6 +126,7 @@ def issue_certificate(
 ) -> IssuedCertificate:
     """Issue one certificate; the caller commits (and only then hands the paper over)."""
     today = today or dt.date.today()
+    refuse_not_living(resident)
     template = active_template(session, template_code)
     spec = spec_of(template)
     values = resolve(spec, prefill(session, template, resident, today), staff_values)
@@ -181,6 +191,8 @@ def issue_batch(
     for resident in residents:
         if cancelled and cancelled():
             raise BatchCancelled("已取消批量开具，未登记任何证明")
+        if not resident.living:
+            raise CertificateError(f"{resident.name}：{state_sentence(resident)}，不能开具证明")
         try:
             values = resolve(spec, prefill(session, template, resident, today), staff_values)
         except TemplateValueError as exc:

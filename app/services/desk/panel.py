@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.models import ResidentPhoto
 from app.services.cases.search import CaseFilter, CaseRow, find_cases
 from app.services.certificates.register import RegisterRow, register_rows
+from app.services.population.history import HistoryRow, history_rows
 from app.services.population.lookup import look_up
 
 
@@ -76,6 +77,15 @@ class PanelResident:
     tags: tuple[PanelTag, ...]
     household: PanelHousehold | None
     grid: PanelGrid | None
+    state: str = "living"  # living / moved / dead
+    state_name: str = "在册"
+    left_on: str | None = None  # ISO date of the move-out or death
+    moved_to: str | None = None
+    notes: str = ""
+
+    @property
+    def living(self) -> bool:
+        return self.state == "living"
 
     @classmethod
     def from_lookup(cls, data: dict[str, Any]) -> PanelResident:
@@ -111,6 +121,11 @@ class PanelResident:
             )
             if grid
             else None,
+            state=data["state"],
+            state_name=data["state_name"],
+            left_on=data["left_on"],
+            moved_to=data["moved_to"],
+            notes=data.get("notes", ""),
         )
 
 
@@ -122,6 +137,7 @@ class DeskRecord:
     photo: bytes | None
     cases: tuple[CaseRow, ...]  # newest first
     certificates: tuple[RegisterRow, ...]  # newest first
+    history: tuple[HistoryRow, ...] = ()  # changes of the record, newest first
 
 
 def lookup_for_desk(
@@ -139,4 +155,5 @@ def lookup_for_desk(
         photo.image if photo else None,
         tuple(cases),
         tuple(certificates),
+        tuple(history_rows(session, found.resident.id)),
     )

@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, undefer
 
-from app.models import Building, Community, Grid, GridStaff, Household, PartyOrganisation, Resident, Street
+from app.models import (
+    LIVING,
+    Building,
+    Community,
+    Grid,
+    GridStaff,
+    Household,
+    PartyOrganisation,
+    Resident,
+    Street,
+)
 from app.models.base import utcnow
 from app.models.staff import GRID_LEADER, STAFF_ROLES, role_name
 from app.services.common import audit
@@ -221,7 +231,8 @@ def _counts(session: Session, grid_ids: Sequence[int] | None) -> dict[str, dict[
         "households": select(Building.grid_id, func.count(Household.id)).join(Household.building),
         "residents": select(Building.grid_id, func.count(Resident.id))
         .join(Resident.household)
-        .join(Household.building),
+        .join(Household.building)
+        .where(Resident.state == LIVING),  # people living here, not those who moved away or died
     }
     result = {}
     for key, stmt in statements.items():

@@ -14,7 +14,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
-from app.models import Building, Community, Grid, GridStaff, Household, PartyOrganisation, Resident, Street
+from app.models import (
+    LIVING,
+    Building,
+    Community,
+    Grid,
+    GridStaff,
+    Household,
+    PartyOrganisation,
+    Resident,
+    Street,
+)
 from app.models.staff import BUILDING_LEADER, STAFF_ROLES
 from app.services.common import audit
 from app.services.grids.records import (
@@ -71,6 +81,7 @@ def grid_tree(session: Session) -> list[CommunityNode]:
         session.execute(
             select(Household.building_id, func.count(Resident.id))
             .join(Resident.household)
+            .where(Resident.state == LIVING)
             .group_by(Household.building_id)
         ).all()
     )
@@ -216,6 +227,7 @@ def _buildings(session: Session, grid: Grid, staff: list[StaffRow]) -> list[Buil
         session.execute(
             select(Household.building_id, func.count(Resident.id))
             .join(Resident.household)
+            .where(Resident.state == LIVING)
             .where(Household.building_id.in_(ids))
             .group_by(Household.building_id)
         ).all()

@@ -111,6 +111,8 @@ def print_certificate(
     if template_code not in dict(self_service_templates(session)):
         raise KioskError("这份证明不能在自助终端打印，请到窗口办理")
     resident = get_resident(session, resident_id)
+    if not resident.living:  # moved away or died: the desk explains, the kiosk does not
+        raise KioskError("您的登记信息已变更，此证明需到窗口办理")
     printed = printed_today(session, resident_id, today)
     if printed >= load_settings(session).daily_print_limit:
         raise KioskError(f"今天已打印{printed}份，已达上限，如还需要请到窗口办理")

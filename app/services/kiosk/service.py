@@ -110,7 +110,8 @@ class KioskResident:
 
     resident_id: int
     masked_name: str  # 张*
-    has_record: bool  # registered in a household (一户一档): address, grid and household certificates work
+    # living here and registered in a household (一户一档): address, grid and household certificates work
+    has_record: bool
     grid_name: str  # "" when not in a household
     phone_masked: str  # 138****5678, "" when none on record
 
@@ -134,7 +135,7 @@ def identify(session: Session, id_text: str) -> KioskResident | None:
     return KioskResident(
         resident_id=resident.id,
         masked_name=masked_name(resident.name),
-        has_record=household is not None,
+        has_record=household is not None and resident.living,
         grid_name=grid_name,
         phone_masked=mask_phone(resident.phone),
     )

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models import (
+    LIVING,
+    RESIDENT_STATES,
     Building,
     Community,
     Grid,
@@ -39,8 +41,9 @@ class LookupFailed(LookupError):
 
 
 def find_resident(session: Session, id_text: str) -> Resident:
-    """The resident with this ID number (any accepted spelling), loaded with household,
-    building, grid, community, household members and tags; raises LookupFailed without auditing.
+    """The resident with this ID number (any accepted spelling), whatever their state, loaded with
+    household, building, grid, community, the household's living members and tags; raises
+    LookupFailed without auditing.
 
     One joined SELECT for the chain of places and two small ones for members and tags, attached
     to the objects directly: a swipe at the desk stays within a few milliseconds with a million
@@ -60,6 +63,9 @@ def find_resident(session: Session, id_text: str) -> Resident:
         if household is not None:
             members = list(session.scalars(_MEMBERS, {"household_id": household.id}))
             set_committed_value(household, "members", members)
+            # Held by the resident: the session keeps objects only weakly, and a household
+            # collected here would come back lazily with every member, living or not.
+            set_committed_value(resident, "household", household)
     return resident
 
 
@@ -72,7 +78,12 @@ _FIND = (
     .outerjoin(Street, Community.street_id == Street.id)
     .where(Resident.id_number == bindparam("number"))
 )
-_MEMBERS = select(Resident).where(Resident.household_id == bindparam("household_id")).order_by(Resident.id)
+# The household as it lives now: members who moved away or died are in their own records only.
+_MEMBERS = (
+    select(Resident)
+    .where(Resident.household_id == bindparam("household_id"), Resident.state == LIVING)
+    .order_by(Resident.id)
+)
 _TAGS = (
     select(Tag)
     .join(resident_tags, resident_tags.c.tag_id == Tag.id)
@@ -157,6 +168,11 @@ def resident_json(session: Session, resident: Resident, today: dt.date) -> dict[
         "hukou_address": resident.hukou_address,
         "current_address": resident.current_address,
         "relation_to_head": resident.relation_to_head,
+        "state": resident.state,  # living / moved / dead: the lookup finds everyone, and says which
+        "state_name": RESIDENT_STATES.get(resident.state, resident.state),
+        "left_on": _iso(resident.left_on),
+        "moved_to": resident.moved_to or None,
+        "notes": resident.notes,
         "card": {
             "authority": resident.card_authority,
             "valid_from": _iso(resident.card_valid_from),
@@ -191,6 +207,7 @@ def resident_json(session: Session, resident: Resident, today: dt.date) -> dict[
                 "id_number": mask(m.id_number),
             }
             for m in household.members
+            if m.living  # the household as it lives now (a certificate lists living members only)
         ],
     }
     data["building"] = {"name": building.name, "address": building.address, "units": building.units}

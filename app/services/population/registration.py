@@ -13,9 +13,9 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import HEAD_RELATION, Building, Community, Grid, Household, Resident
-from app.services.common import audit
+from app.models import HEAD_RELATION, Building, Community, Grid, Household, Resident, ResidentPhoto
 from app.services.common.idcard import IdNumberError, parse
+from app.services.population import history
 
 
 class RegistrationError(ValueError):
@@ -38,16 +38,21 @@ class NewResident:
     unit: int = 1
     room: str = ""
     relation_to_head: str = ""
+    notes: str = ""
+    photo: bytes | None = None  # JPEG or PNG bytes
+    household_id: int | None = None  # an existing household instead of building/unit/room
 
 
 def register_resident(session: Session, data: NewResident, *, actor: str) -> Resident:
-    """Save the person (and their household, if the room is new); the caller commits."""
+    """Save the person (and their household, if the room is new) with a history entry ("created")
+    and its audit entry; the caller commits."""
     try:
         info = parse(data.id_number)
     except IdNumberError as exc:
         raise RegistrationError(f"身份证号无效：{exc}") from None
     if not data.name.strip():
         raise RegistrationError("请填写姓名")
+    mime = photo_mime(data.photo) if data.photo else ""
     if session.scalar(select(Resident.id).where(Resident.id_number == info.number)) is not None:
         raise RegistrationError("此人已在人口库中")
     household = _household(session, data)
@@ -68,14 +73,42 @@ def register_resident(session: Session, data: NewResident, *, actor: str) -> Res
         card_valid_from=data.card_valid_from,
         card_valid_to=None if data.card_long_term else data.card_valid_to,
         card_long_term=data.card_long_term,
+        notes=data.notes.strip()[:500],
     )
     session.add(resident)
     session.flush()
-    audit.record(session, actor=actor, action="register", resident=resident, purpose="登记新居民")
+    if data.photo:
+        session.add(ResidentPhoto(resident_id=resident.id, mime_type=mime, image=data.photo))
+    where = f"，{household.label}" if household is not None else ""
+    history.write(
+        session,
+        resident,
+        actor=actor,
+        kind="created",
+        summary=f"登记新居民{resident.name}{where}",
+        after={
+            "name": resident.name,
+            "id_number": resident.id_number,
+            "household": household and household.label,
+        },
+    )
     return resident
 
 
+def photo_mime(image: bytes) -> str:
+    if image.startswith(b"\x89PNG"):
+        return "image/png"
+    if image.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    raise RegistrationError("照片应为 JPEG 或 PNG 图片")
+
+
 def _household(session: Session, data: NewResident) -> Household | None:
+    if data.household_id is not None:
+        household = session.get(Household, data.household_id)
+        if household is None:
+            raise RegistrationError("所选的户不存在")
+        return household
     if data.building_id is None:
         return None
     building = session.get(Building, data.building_id)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Building, Grid, Household, Resident, Tag, resident_tags
+from app.models import LIVING, Building, Grid, Household, Resident, Tag, resident_tags
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,9 @@ def _birthday_years_ago(today: dt.date, years: int) -> dt.date:
 
 
 def matching_residents(session: Session, flt: ResidentFilter, *, today: dt.date) -> list[Resident]:
-    """Residents in ID order; ages are worked out from the birth date as of ``today``."""
-    stmt = select(Resident).options(selectinload(Resident.household))
+    """Residents living here, in ID order (nobody who moved away or died); ages are worked out
+    from the birth date as of ``today``."""
+    stmt = select(Resident).options(selectinload(Resident.household)).where(Resident.state == LIVING)
     if flt.min_age is not None:
         stmt = stmt.where(Resident.birth_date <= _birthday_years_ago(today, flt.min_age))
     if flt.max_age is not None:

@@ -36,6 +36,7 @@ from app.resources import resource_path
 from app.services.setup.bulk_rows import BulkRows
 from app.services.setup.demo_people import PeopleFactory, Person
 from app.services.setup.demo_residents import ResidentRows
+from app.services.setup.demo_upkeep import add_demo_changes
 from app.services.setup.reference_data import read_yaml
 
 # One resident every demo street holds, whatever the seed and the day: the examples in the README
@@ -137,7 +138,9 @@ def build_demo_street(
         raise DemoExists("数据库中已有街道数据，演示数据只写入空数据库")
     if residents < 100:
         raise ValueError("演示街道至少需要100名居民")
-    return _DemoBuilder(session, seed, residents, today or dt.date.today(), progress).build()
+    summary = _DemoBuilder(session, seed, residents, today or dt.date.today(), progress).build()
+    add_demo_changes(session, today or dt.date.today(), keep=EXAMPLE_ID_NUMBER)  # 迁出, 死亡 with history
+    return summary
 
 
 class _DemoBuilder:

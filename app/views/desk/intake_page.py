@@ -78,7 +78,7 @@ class IntakePage(QWidget):
         self.certificate_button.setEnabled(False)
         message_row.addWidget(self.certificate_button)
         left_layout.addLayout(message_row)
-        self.panel = ResidentPanel(show_full_id=ctx.user.sees_full_id_numbers)
+        self.panel = ResidentPanel(ctx=ctx, on_change=self.look_up)  # full ID numbers as the role allows
         left_layout.addWidget(self.panel, 1)
         splitter.addWidget(left)
 
@@ -194,7 +194,7 @@ class IntakePage(QWidget):
 
     def show_resident(self, record: DeskRecord) -> None:
         self.register_button.hide()
-        self.certificate_button.setEnabled(True)
+        self.certificate_button.setEnabled(record.resident.living)  # not for one who moved away or died
         self.current = record
         self.panel.show_record(record)
         self.say(self.pending_note or f"已找到：{record.resident.name}。请选择事项（F3）。")
@@ -219,8 +219,8 @@ class IntakePage(QWidget):
 
     def issue_certificate(self) -> None:
         """Certificates and forms for the resident on screen; the chosen item's template first."""
-        if self.current is None:
-            self.say("请先刷身份证或输入身份证号查询居民。", error=True)
+        if self.current is None or not self.current.resident.living:
+            self.say("请先刷身份证或输入身份证号查询在册居民。", error=True)
             return
         from app.views.desk.certificate_dialog import CertificateDialog
 

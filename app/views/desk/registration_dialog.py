@@ -30,6 +30,7 @@ from app.services.population.registration import (
     register_resident,
 )
 from app.views.desk.context import DeskContext
+from app.views.desk.upkeep_widgets import PhotoField
 
 RELATIONS = ["户主", "配偶", "子", "女", "父亲", "母亲", "孙子", "孙女", "兄弟姐妹", "其他"]
 
@@ -97,6 +98,8 @@ class RegistrationDialog(QDialog):
             ("现住址", self.current_address),
         ):
             form.addRow(label, widget)
+        self.photo = PhotoField()  # from a file or pasted from the clipboard
+        form.addRow("照片", self.photo)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b42318;")
         self.error.setWordWrap(True)
@@ -137,6 +140,7 @@ class RegistrationDialog(QDialog):
             unit=self.unit.value(),
             room=self.room.text(),
             relation_to_head=self.relation.currentText() if building_id is not None else "",
+            photo=self.photo.image,
         )
 
     def accept(self) -> None:

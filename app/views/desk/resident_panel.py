@@ -6,9 +6,10 @@ number is shown in full only to roles that handle case files.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,6 +27,10 @@ from PySide6.QtWidgets import (
 
 from app.services.common.idcard import mask
 from app.services.desk.panel import DeskRecord, PanelTag
+
+if TYPE_CHECKING:
+    from app.views.desk.context import DeskContext
+    from app.views.desk.resident_actions import ResidentActions
 
 PHOTO_SIZE = (102, 126)  # the ID card photo's own size
 SEX = {"male": "男", "female": "女"}
@@ -57,9 +62,22 @@ class TagChip(QLabel):
 class ResidentPanel(QFrame):
     """Shows one DeskRecord; ``clear()`` empties it between residents."""
 
-    def __init__(self, *, show_full_id: bool, parent: QWidget | None = None):
+    shown = Signal(object)  # the DeskRecord now shown, or None after clear()
+
+    def __init__(
+        self,
+        *,
+        show_full_id: bool | None = None,
+        ctx: DeskContext | None = None,
+        on_change: Callable[[str], object] | None = None,
+        parent: QWidget | None = None,
+    ):
+        """With ``ctx`` the panel offers the upkeep menu (编辑, 迁出 …); after a saved change
+        ``on_change`` gets the ID number to look up again."""
         super().__init__(parent)
-        self.show_full_id = show_full_id
+        self.show_full_id = (
+            show_full_id if show_full_id is not None else bool(ctx and ctx.user.sees_full_id_numbers)
+        )
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("residentPanel")
         outer = QVBoxLayout(self)
@@ -76,6 +94,13 @@ class ResidentPanel(QFrame):
         name_font.setBold(True)
         self.name.setFont(name_font)
         facts.addWidget(self.name)
+        self.badge = QLabel()  # 已迁出 / 已死亡 with the date: such a person is not served as living
+        self.badge.setObjectName("stateBadge")
+        self.badge.setStyleSheet(
+            "QLabel { background: #b42318; color: white; border-radius: 4px; padding: 3px 8px; font-weight: bold; }"
+        )
+        self.badge.hide()
+        facts.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignLeft)
         self.basics = QLabel()
         facts.addWidget(self.basics)
         self.id_label = QLabel()
@@ -86,6 +111,15 @@ class ResidentPanel(QFrame):
         facts.addLayout(self.tags)
         facts.addStretch(1)
         top.addLayout(facts, 1)
+        self.actions: ResidentActions | None = None
+        if ctx is not None:
+            from app.views.desk.resident_actions import ResidentActions
+
+            self.actions = ResidentActions(ctx, self)
+            self.shown.connect(self.actions.show_for)
+            if on_change is not None:
+                self.actions.changed.connect(on_change)
+            top.addWidget(self.actions, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
 
         grid = QGridLayout()
@@ -117,11 +151,8 @@ class ResidentPanel(QFrame):
         self.members = _small_table(["姓名", "关系", "性别", "年龄", "身份证号"])
         self.cases = _small_table(["办件编号", "事项", "状态", "承诺办结"])
         self.certificates = _small_table(["证明编号", "证明", "开具日期", "状态"])
-        for table, title in (
-            (self.members, "同户成员"),
-            (self.cases, "本人办件"),
-            (self.certificates, "已开证明"),
-        ):
+        self.history = _small_table(["时间", "类别", "内容", "经办人"])
+        for table, title in self.tabs():
             self.lists.addTab(table, title)
         outer.addWidget(self.lists, 1)
         self.clear()
@@ -138,7 +169,18 @@ class ResidentPanel(QFrame):
         self.members.setRowCount(0)
         self.cases.setRowCount(0)
         self.certificates.setRowCount(0)
+        self.history.setRowCount(0)
+        self.badge.hide()
         self._count_tabs()
+        self.shown.emit(None)
+
+    def tabs(self) -> tuple[tuple[QTableWidget, str], ...]:
+        return (
+            (self.members, "同户成员"),
+            (self.cases, "本人办件"),
+            (self.certificates, "已开证明"),
+            (self.history, "变更记录"),
+        )
 
     def show_record(self, desk: DeskRecord) -> None:
         self.record = desk
@@ -155,12 +197,16 @@ class ResidentPanel(QFrame):
         else:
             self.photo.setPixmap(initial_avatar(r.name))
         self.name.setText(r.name)
+        self.badge.setText(_state_text(r))
+        self.badge.setVisible(not r.living)
         self.basics.setText(f"{SEX.get(r.sex, '')} · {r.age}岁 · {r.ethnicity} · 生于{r.birth_date}")
         self.id_label.setText("身份证号  " + (r.id_number if self.show_full_id else mask(r.id_number)))
         household, grid = r.household, r.grid
         self.fields["phone"].setText(r.phone or "—")
         if household:
             head = f"（户主：{household.head}，本人为{r.relation_to_head}）" if household.head else ""
+            if not r.living:  # their own relation is from when they lived here
+                head = f"（现户主：{household.head}）" if household.head else ""
             self.fields["home"].setText(f"{household.label}{head}")
         else:
             self.fields["home"].setText(r.current_address or "未登记住址")
@@ -197,12 +243,15 @@ class ResidentPanel(QFrame):
             status = "有效" if cert.status == "valid" else "已作废"
             for col, text in enumerate([cert.serial, cert.title, cert.issue_date.isoformat(), status]):
                 self.certificates.setItem(row, col, QTableWidgetItem(text))
+        self.history.setRowCount(len(desk.history))
+        for row, h in enumerate(desk.history):
+            for col, text in enumerate([h.at.strftime("%Y-%m-%d %H:%M"), h.kind_name, h.summary, h.actor]):
+                self.history.setItem(row, col, QTableWidgetItem(text))
         self._count_tabs()
+        self.shown.emit(desk)
 
     def _count_tabs(self) -> None:
-        for index, (table, title) in enumerate(
-            ((self.members, "同户成员"), (self.cases, "本人办件"), (self.certificates, "已开证明"))
-        ):
+        for index, (table, title) in enumerate(self.tabs()):
             self.lists.setTabText(index, f"{title}（{table.rowCount()}）")
 
     def _set_tags(self, tags: Sequence[PanelTag]) -> None:
@@ -220,6 +269,14 @@ class ResidentPanel(QFrame):
             for i in range(self.tags.count())
             if isinstance(self.tags.itemAt(i).widget(), TagChip)
         ]
+
+
+def _state_text(r) -> str:
+    """已死亡 2026-03-01 / 已迁出 2026-02-01 迁往西安市雁塔区; "" for a living person."""
+    if r.living:
+        return ""
+    text = f"{r.state_name} {r.left_on or ''}".strip()
+    return f"{text} 迁往{r.moved_to}" if r.moved_to else text
 
 
 def _small_table(headers: list[str]) -> QTableWidget:
