@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Timestamped
@@ -35,7 +35,10 @@ class ServiceItem(Timestamped, Base):
     notes: Mapped[str] = mapped_column(String(200), default="")
     pinyin_initials: Mapped[str] = mapped_column(String(60), default="")
     pinyin_full: Mapped[str] = mapped_column(String(300), default="")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # never deleted: cases keep their item
+    edited_locally: Mapped[bool] = mapped_column(  # changed at the centre: reloads leave it alone
+        Boolean, default=False, server_default=false()
+    )
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     category: Mapped[ServiceCategory] = relationship()

@@ -50,7 +50,8 @@ def load_tags(session: Session, path: Path | None = None) -> int:
 
 def load_catalogue(session: Session, path: Path | None = None, *, replace: bool = False) -> int:
     """Add the shipped service items (and their categories). With ``replace`` the shipped version
-    overwrites items of the same code. Returns how many items were added or replaced."""
+    overwrites items of the same code, except those the centre edited itself (事项管理: added,
+    changed, disabled). Returns how many items were added or replaced."""
     data = read_yaml(path or resource_path("catalogue", "service_items.yaml"))
     categories = {c.code: c for c in session.scalars(select(ServiceCategory))}
     for order, spec in enumerate(data["categories"]):
@@ -68,7 +69,7 @@ def load_catalogue(session: Session, path: Path | None = None, *, replace: bool 
         if spec["category"] not in categories:
             raise ValueError(f"事项 {spec['code']} 的类别 {spec['category']} 未定义")
         item = items.get(spec["code"])
-        if item is not None and not replace:
+        if item is not None and (not replace or item.edited_locally):
             continue
         if item is None:
             item = ServiceItem(code=spec["code"])
