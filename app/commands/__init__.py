@@ -1,6 +1,7 @@
 """Subcommands of ``yichuang``; each module has ``register(subparsers)``."""
 
 from app.commands import (
+    audit_cmd,
     boards_cmd,
     calendar_cmd,
     case_cmd,
@@ -38,4 +39,5 @@ COMMAND_MODULES = [
     sync_cmd,
     street_cmd,
     tags_cmd,
+    audit_cmd,
 ]
