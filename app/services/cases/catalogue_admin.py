@@ -106,7 +106,14 @@ def add_item(session: Session, code: str, draft: ItemDraft, *, actor: str) -> Ca
     _apply(item, draft)
     session.add(item)
     session.flush()
-    _record(session, actor, "catalogue_add", item, f"新增事项 {item.name}", {}, _fields(draft))
+    _audit(
+        session,
+        item,
+        actor=actor,
+        action="catalogue_add",
+        purpose=f"新增事项 {item.name}",
+        after=_fields(draft),
+    )
     return _row(item)
 
 
@@ -120,14 +127,14 @@ def edit_item(session: Session, code: str, draft: ItemDraft, *, actor: str) -> C
         return _row(item)
     _apply(item, draft)
     item.edited_locally = True
-    _record(
+    _audit(
         session,
-        actor,
-        "catalogue_edit",
         item,
-        f"修改事项 {item.name}",
-        {k: before[k] for k in changed},
-        {k: after[k] for k in changed},
+        actor=actor,
+        action="catalogue_edit",
+        purpose=f"修改事项 {item.name}",
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
     )
     return _row(item)
 
@@ -142,10 +149,27 @@ def set_item_active(session: Session, code: str, active: bool, *, actor: str) ->
         raise CatalogueEditError(f"事项关联的证明模板“{item.template_code}”已停用，请先修改模板后再启用")
     item.active = active
     item.edited_locally = True
-    action, verb = ("catalogue_enable", "启用") if active else ("catalogue_disable", "停用")
-    _record(
-        session, actor, action, item, f"{verb}事项 {item.name}", {"active": not active}, {"active": active}
-    )
+    before, after = {"active": not active}, {"active": active}
+    if active:
+        _audit(
+            session,
+            item,
+            actor=actor,
+            action="catalogue_enable",
+            purpose=f"启用事项 {item.name}",
+            before=before,
+            after=after,
+        )
+    else:
+        _audit(
+            session,
+            item,
+            actor=actor,
+            action="catalogue_disable",
+            purpose=f"停用事项 {item.name}",
+            before=before,
+            after=after,
+        )
     return _row(item)
 
 
@@ -251,8 +275,16 @@ def _fields(draft: ItemDraft) -> dict:
     return data
 
 
-def _record(
-    session: Session, actor: str, action: str, item: ServiceItem, purpose: str, before: dict, after: dict
+def _audit(
+    session: Session,
+    item: ServiceItem,
+    *,
+    actor: str,
+    action: str,
+    purpose: str,
+    before: dict | None = None,
+    after: dict | None = None,
 ) -> None:
-    detail = json.dumps({"before": before, "after": after}, ensure_ascii=False)
+    """One audit entry for a change of ``item``: the changed fields before and after, as JSON."""
+    detail = json.dumps({"before": before or {}, "after": after or {}}, ensure_ascii=False)
     audit.record(session, actor=actor, action=action, subject=item.code, purpose=purpose[:200], detail=detail)
