@@ -34,7 +34,9 @@ def _resident(session) -> Resident:
 
 
 def _audit(session, action: str) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+    return list(
+        session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))
+    )
 
 
 def _accept(session, code: str) -> Case:
@@ -173,7 +175,9 @@ def test_a_new_time_limit_applies_to_new_cases_only(demo_db):
 def test_reloading_the_shipped_catalogue_keeps_the_centres_edits(db):
     with db.sessions.begin() as session:
         draft = catalogue_row(session, "ZM-001").draft
-        edit_item(session, "ZM-001", dataclasses.replace(draft, promised_days=5, materials=("户口簿",)), actor="a")
+        edit_item(
+            session, "ZM-001", dataclasses.replace(draft, promised_days=5, materials=("户口簿",)), actor="a"
+        )
         set_item_active(session, "ZM-002", False, actor="a")
         add_item(session, "ZM-150", ItemDraft(name="临时证明", category_code="ZM"), actor="a")
     initialise(db)  # init on an existing database
@@ -211,7 +215,9 @@ def test_the_commands_add_edit_disable_and_enable(db, capsys):
     assert {r["code"]: r["active"] for r in listed}["ZM-150"] is False
     assert _run(db, capsys, "catalogue", "enable", "ZM-150", "--user", "admin")[0] != 0  # no such user here
     with db.sessions() as session:
-        actions = [e.action for e in session.scalars(select(AuditEntry).where(AuditEntry.subject == "ZM-150"))]
+        actions = [
+            e.action for e in session.scalars(select(AuditEntry).where(AuditEntry.subject == "ZM-150"))
+        ]
     assert actions == ["catalogue_add", "catalogue_edit", "catalogue_disable"]
 
 

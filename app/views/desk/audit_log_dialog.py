@@ -111,8 +111,7 @@ class AuditLogDialog(QDialog):
             bottom.addWidget(widget)
         layout.addLayout(bottom)
         self.search_button.clicked.connect(lambda: self.show_page(0))
-        self.actor.returnPressed.connect(lambda: self.show_page(0))
-        self.id_number.returnPressed.connect(lambda: self.show_page(0))
+        # Return in a filter presses 查询, the dialog's default button.
         self.previous_button.clicked.connect(lambda: self.show_page(self.page.page - 1))
         self.next_button.clicked.connect(lambda: self.show_page(self.page.page + 1))
         self.export_button.clicked.connect(self.choose_export_file)
