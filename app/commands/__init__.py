@@ -2,6 +2,7 @@
 
 from app.commands import (
     area_cmd,
+    audit_cmd,
     boards_cmd,
     calendar_cmd,
     case_cmd,
@@ -42,4 +43,5 @@ COMMAND_MODULES = [
     sync_cmd,
     street_cmd,
     tags_cmd,
+    audit_cmd,
 ]

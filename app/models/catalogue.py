@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Timestamped
@@ -21,6 +21,7 @@ class ServiceItem(Timestamped, Base):
     item is saved, so that searching as the staff types needs no conversion at query time."""
 
     __tablename__ = "service_items"
+    __mapper_args__ = {"eager_defaults": False}  # edited_locally is read when asked for, not on insert
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -35,7 +36,10 @@ class ServiceItem(Timestamped, Base):
     notes: Mapped[str] = mapped_column(String(200), default="")
     pinyin_initials: Mapped[str] = mapped_column(String(60), default="")
     pinyin_full: Mapped[str] = mapped_column(String(300), default="")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # never deleted: cases keep their item
+    # Changed at the centre: reloads leave it alone. A server default only, so that an insert that
+    # does not name it works on a schema from before the column (migration 0015).
+    edited_locally: Mapped[bool] = mapped_column(Boolean, server_default=false())
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     category: Mapped[ServiceCategory] = relationship()

@@ -160,13 +160,18 @@ PERSONAL: dict[str, Argv] = {
     "resident death": lambda s: ["resident", "death", s.member(1), "--date", "2026-11-01"],
     "resident return": lambda s: ["resident", "return", s.moved_away(1)],
     "resident history": lambda s: ["resident", "history", s.member(0)],
+    "audit": lambda s: ["audit", "--id", s.person.id_number],  # a search of the log is a lookup
 }  # fmt: skip
 
 # Shows and copies nobody's personal data, and why.
 NOT_PERSONAL: dict[str, str] = {
     "init": "creates or upgrades the database; --demo makes up its people and prints only counts",
     "id check": "checks the numbers it is given; reads nothing from the database",
-    "catalogue": "the service items",
+    "catalogue list": "the service items",
+    "catalogue add": "a service item (audited as a change of the catalogue)",
+    "catalogue edit": "a service item (audited as a change of the catalogue)",
+    "catalogue disable": "a service item (audited as a change of the catalogue)",
+    "catalogue enable": "a service item (audited as a change of the catalogue)",
     "centre": "which community the centre serves",
     "restore": "puts a backup in the database's place and shows nobody's data (audited all the same, "
     "as action restore: tests/integration/test_restored_copy.py)",

@@ -50,7 +50,8 @@ def load_tags(session: Session, path: Path | None = None) -> int:
 
 def load_catalogue(session: Session, path: Path | None = None, *, replace: bool = False) -> int:
     """Add the shipped service items (and their categories). With ``replace`` the shipped version
-    overwrites items of the same code. Returns how many items were added or replaced."""
+    overwrites items of the same code, except those the centre edited itself (事项管理: added,
+    changed, disabled). Returns how many items were added or replaced."""
     data = read_yaml(path or resource_path("catalogue", "service_items.yaml"))
     categories = {c.code: c for c in session.scalars(select(ServiceCategory))}
     for order, spec in enumerate(data["categories"]):
@@ -62,14 +63,17 @@ def load_catalogue(session: Session, path: Path | None = None, *, replace: bool 
         elif replace:
             category.name, category.sort_order = spec["name"], order
     session.flush()
-    items = {i.code: i for i in session.scalars(select(ServiceItem))}
+    # Without ``replace`` only the codes are read: an older schema being brought up to date has
+    # the items but not yet every column of today's model.
+    known = set(session.scalars(select(ServiceItem.code)))
+    items = {i.code: i for i in session.scalars(select(ServiceItem))} if replace else {}
     changed = 0
     for order, spec in enumerate(data["items"]):
         if spec["category"] not in categories:
             raise ValueError(f"事项 {spec['code']} 的类别 {spec['category']} 未定义")
-        item = items.get(spec["code"])
-        if item is not None and not replace:
+        if spec["code"] in known and (not replace or items[spec["code"]].edited_locally):
             continue
+        item = items.get(spec["code"])
         if item is None:
             item = ServiceItem(code=spec["code"])
             session.add(item)

@@ -12,6 +12,7 @@ from app.config import database_label
 from app.models import ROLES
 from app.services.admin.stats import street_counts
 from app.services.cardreaders import CardReader
+from app.views.desk.admin_menu import add_admin_actions
 from app.views.desk.appointments_page import AppointmentsPage
 from app.views.desk.card_reader import CardPoller, ReaderSettingsDialog, reader_from_settings
 from app.views.desk.case_detail import CaseDetailDialog
@@ -104,6 +105,7 @@ class DeskWindow(QMainWindow):
         reader = QAction("读卡器…", self)
         reader.triggered.connect(self.configure_reader)
         settings.addAction(reader)
+        add_admin_actions(self, settings, self.ctx)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         keys = QAction("快捷键", self)
         keys.setShortcut(QKeySequence("F1"))
