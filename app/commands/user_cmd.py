@@ -70,7 +70,7 @@ def _read_password(args) -> str:
     return first
 
 
-def _change(args, ctx, change) -> int:
+def _change(args, ctx, change, *, keys: tuple[str, ...] | None = None) -> int:
     actor = audit.cli_actor(args.acting_user)
     with ctx.db().sessions.begin() as session:
         if args.acting_user and auth.find_user(session, args.acting_user) is None:
@@ -79,7 +79,8 @@ def _change(args, ctx, change) -> int:
             row = change(session, actor)
         except accounts.AccountError as exc:
             raise CommandError(str(exc)) from None
-        ctx.emit(row.as_json())
+        data = row.as_json()
+        ctx.emit({k: data[k] for k in keys} if keys else data)
     return 0
 
 
@@ -104,7 +105,7 @@ def run_add(args, ctx) -> int:
             grids=codes,
         )
 
-    return _change(args, ctx, change)
+    return _change(args, ctx, change, keys=("username", "role", "display_name"))
 
 
 def run_list(args, ctx) -> int:

@@ -18,7 +18,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "desk.sign_in": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "resident.lookup": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "case.view": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
-    "case.accept": frozenset({"admin", "front_desk", "grid_worker"}),
     "certificate.view": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "certificate.issue": frozenset({"admin", "front_desk", "grid_worker", "kiosk"}),  # kiosk: its own
     "board.print": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
@@ -29,7 +28,6 @@ ACTION_NAMES = {
     "desk.sign_in": "登录前台",
     "resident.lookup": "查询居民",
     "case.view": "查看办件",
-    "case.accept": "受理办件",
     "certificate.view": "查看证明台账",
     "certificate.issue": "开具证明",
     "board.print": "打印公示牌",

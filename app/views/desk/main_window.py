@@ -58,7 +58,7 @@ class DeskWindow(QMainWindow):
         self.appointments = AppointmentsPage(ctx)
         self.tabs.addTab(self.appointments, "今日预约")
         with ctx.db.sessions() as session:
-            self.overview = StreetOverviewWidget(street_counts(session))
+            self.overview = StreetOverviewWidget(street_counts(session, ctx.scope))
         self.tabs.addTab(self.overview, "街道概况")
         self.grids = GridsPage(ctx)
         self.tabs.addTab(self.grids, "网格管理")
