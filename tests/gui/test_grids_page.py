@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sqlalchemy import select, update
 
 from app.models import AuditEntry, Grid, GridStaff
+from app.services.admin.scope import set_user_grids
 from app.services.grids import places as grids
 from app.views.desk import board_print_dialog, staff_dialog
 from app.views.desk.board_print_dialog import BoardPrintDialog
@@ -29,10 +30,12 @@ FIRST, SECOND, THIRD = "610202010001001", "610202010001002", "610202010001003"
 
 @pytest.fixture
 def page(qtbot, demo_db, tmp_path, monkeypatch):
-    """The desk on the 网格管理 tab, signed in as the demo grid worker, every board up to date."""
+    """The desk on the 网格管理 tab, signed in as the demo grid worker (serving the first three
+    grids here), every board up to date."""
     application()
     with demo_db.sessions.begin() as s:
         s.execute(update(Grid).values(board_printed_version=Grid.board_version))
+        set_user_grids(s, "wangge", [FIRST, SECOND, THIRD])
     FilePrinterPreview.reset(str(tmp_path / "printed.pdf"))
     user = scripted_user(demo_db, "wangge")
     window = DeskWindow(desk_context(demo_db, user, runner=ImmediateRunner(), preview=FilePrinterPreview))

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy.orm import Session
 
 from app.models import CentreSetting
+from app.services.admin.permissions import NotPermitted, require
 from app.services.common import audit
 
 SECURITY_SETTING = "security.sign_in"
@@ -47,6 +48,10 @@ def security_settings(session: Session) -> SecuritySettings:
 
 def set_security_settings(session: Session, settings: SecuritySettings, *, actor: str) -> SecuritySettings:
     """Store the settings (checked) and audit the change with before and after; the caller commits."""
+    try:
+        require(session, actor, "account.manage")
+    except NotPermitted as exc:
+        raise SecuritySettingError(str(exc)) from None
     settings = settings.checked()
     before = security_settings(session)
     row = session.get(CentreSetting, SECURITY_SETTING)

@@ -10,8 +10,11 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 from app import __version__
 from app.config import database_label
 from app.models import ROLES
+from app.services.admin.permissions import can
+from app.services.admin.security import security_settings
 from app.services.admin.stats import street_counts
 from app.services.cardreaders import CardReader
+from app.views.desk.accounts_dialog import AccountsDialog
 from app.views.desk.appointments_page import AppointmentsPage
 from app.views.desk.card_reader import CardPoller, ReaderSettingsDialog, reader_from_settings
 from app.views.desk.case_detail import CaseDetailDialog
@@ -19,6 +22,7 @@ from app.views.desk.case_list import CaseListPanel
 from app.views.desk.certificate_register_page import CertificateRegisterPage
 from app.views.desk.context import DeskContext
 from app.views.desk.grids_page import GridsPage
+from app.views.desk.idle_lock import DeskLock
 from app.views.desk.intake_page import IntakePage
 from app.views.desk.sync_indicator import SyncIndicator
 from app.views.desk.verify_dialog import VerifyDialog
@@ -63,6 +67,8 @@ class DeskWindow(QMainWindow):
         self.grids = GridsPage(ctx)
         self.tabs.addTab(self.grids, "网格管理")
         self.setCentralWidget(self.tabs)
+        with ctx.db.sessions() as session:
+            self.lock = DeskLock(self, ctx, security_settings(session).idle_minutes)
         self.sync = SyncIndicator(ctx.db, self, runner=ctx.runner)
         self.sync.synced.connect(lambda report: report.pulled and self.cases.reload_when_shown())
         self.intake.case_recorded.connect(lambda _no: self.sync.refresh())
@@ -104,6 +110,10 @@ class DeskWindow(QMainWindow):
         reader = QAction("读卡器…", self)
         reader.triggered.connect(self.configure_reader)
         settings.addAction(reader)
+        if can(self.ctx.user.role, "account.manage"):
+            accounts = QAction("账号管理…", self)
+            accounts.triggered.connect(lambda: AccountsDialog(self.ctx, self).exec())
+            settings.addAction(accounts)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         keys = QAction("快捷键", self)
         keys.setShortcut(QKeySequence("F1"))
@@ -187,6 +197,7 @@ class DeskWindow(QMainWindow):
         if self._settings is not None:
             self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self.sync.stop()
+        self.lock.watcher.stop()
         if self.poller is not None:
             self.poller.stop()
         super().closeEvent(event)
