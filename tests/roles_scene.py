@@ -61,7 +61,9 @@ def build_scene(db: Database) -> Scene:
         people = []
         for n, inside in enumerate((True, False)):
             resident, grid_code = _resident(session, community.id, own=own, inside=inside)
-            case = intake.refuse(session, item_code="SB-005", resident=resident, actor="qiantai", reason="测试")
+            case = intake.refuse(
+                session, item_code="SB-005", resident=resident, actor="qiantai", reason="测试"
+            )
             issued = issue_certificate(
                 session,
                 PDF_RENDERER,

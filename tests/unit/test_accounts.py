@@ -39,9 +39,9 @@ def test_the_permission_table_says_who_may_issue_and_manage():
     assert can("front_desk", "certificate.issue") and can("grid_worker", "certificate.issue")
     assert not can("back_office", "certificate.issue") and can("back_office", "case.view")
     assert not can("kiosk", "desk.sign_in") and can(None, "account.manage")
-    assert [r for r in ("admin", "front_desk", "back_office", "grid_worker", "kiosk") if can(r, "account.manage")] == [
-        "admin"
-    ]
+    assert [
+        r for r in ("admin", "front_desk", "back_office", "grid_worker", "kiosk") if can(r, "account.manage")
+    ] == ["admin"]
     assert set(PERMISSIONS) >= {"desk.sign_in", "certificate.issue", "account.manage"}
 
 
@@ -68,8 +68,12 @@ def test_five_failures_lock_the_account_until_an_admin_unlocks(demo_db):
         assert row.locked_until is None
     assert _sign_in(demo_db, "qiantai", "demo-1234").username == "qiantai"
     with demo_db.sessions() as session:
-        actions = [e.action for e in session.scalars(select(AuditEntry).where(AuditEntry.subject == "qiantai"))]
-        actions += [e.action for e in session.scalars(select(AuditEntry).where(AuditEntry.actor == "qiantai"))]
+        actions = [
+            e.action for e in session.scalars(select(AuditEntry).where(AuditEntry.subject == "qiantai"))
+        ]
+        actions += [
+            e.action for e in session.scalars(select(AuditEntry).where(AuditEntry.actor == "qiantai"))
+        ]
     assert {"sign_in", "sign_in_failed", "user_locked", "user_unlock"} <= set(actions)
 
 
@@ -77,7 +81,9 @@ def test_an_unknown_name_is_never_locked_and_gets_the_generic_answer(demo_db):
     for _ in range(7):
         with pytest.raises(auth.AuthError) as refused:
             _sign_in(demo_db, "nobody-here", "wrong-password")
-        assert str(refused.value) == "用户名或密码不正确" and not isinstance(refused.value, auth.AccountLocked)
+        assert str(refused.value) == "用户名或密码不正确" and not isinstance(
+            refused.value, auth.AccountLocked
+        )
 
 
 def test_the_lockout_follows_the_centre_setting(demo_db):
@@ -118,7 +124,9 @@ def test_only_an_administrator_manages_accounts(demo_db):
 
 def test_every_change_is_audited_with_before_and_after_and_no_password(demo_db):
     with demo_db.sessions.begin() as session:
-        accounts.add_account(session, "liming", "first-Pass-99", "front_desk", actor="admin", display_name="李明")
+        accounts.add_account(
+            session, "liming", "first-Pass-99", "front_desk", actor="admin", display_name="李明"
+        )
         accounts.edit_display_name(session, "liming", "李明明", actor="admin")
         accounts.change_role(session, "liming", "grid_worker", actor="admin")
         codes = [g.code for g in accounts.street_grids(session)[:3]]
@@ -155,7 +163,9 @@ def run(capsys, db, *argv: str):
 
 def test_user_commands(demo_db, capsys, monkeypatch):
     monkeypatch.setenv("YICHUANG_PASSWORD", "good-Pass-2026")
-    code, rows, _ = run(capsys, demo_db, "user", "add", "zhaoyi", "--role", "grid_worker", "--grids", "610202010001001")
+    code, rows, _ = run(
+        capsys, demo_db, "user", "add", "zhaoyi", "--role", "grid_worker", "--grids", "610202010001001"
+    )
     assert code == 0 and rows == [{"username": "zhaoyi", "role": "grid_worker", "display_name": "zhaoyi"}]
     code, rows, _ = run(capsys, demo_db, "user", "edit", "zhaoyi", "--name", "赵一")
     assert rows[0]["display_name"] == "赵一" and rows[0]["grids"] == ["610202010001001"]

@@ -87,7 +87,9 @@ def test_certificate_batch_of_another_grid_finds_nobody_for_the_grid_worker(demo
 
 def test_boards_command_prints_only_their_grids(demo_db, scene, capsys, tmp_path):
     out = str(tmp_path / "boards.pdf")
-    code, _, err = run(capsys, demo_db, "boards", "--grid", scene.outside.grid_code, "--out", out, "--user", "wangge")
+    code, _, err = run(
+        capsys, demo_db, "boards", "--grid", scene.outside.grid_code, "--out", out, "--user", "wangge"
+    )
     assert code == 1 and "不在您负责的范围" in err
     code, rows, _ = run(capsys, demo_db, "boards", "--all", "--out", out, "--user", "wangge")
     assert code == 0 and rows[0]["grids"] == scene.own_grids

@@ -51,9 +51,17 @@ class IdleWatcher(QObject):
     def stop(self) -> None:
         self.timer.stop()
 
+    def remove(self) -> None:
+        """Off for good (the window closes): no longer asked about every event."""
+        self.timer.stop()
+        QApplication.instance().removeEventFilter(self)
+
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 — Qt's name
-        if event.type() in INPUT_EVENTS and self.timer.isActive():
-            self.timer.start()
+        try:
+            if event.type() in INPUT_EVENTS and self.timer.isActive():
+                self.timer.start()
+        except RuntimeError:  # the timer went first while the window is being torn down
+            pass
         return False
 
 

@@ -197,7 +197,7 @@ class DeskWindow(QMainWindow):
         if self._settings is not None:
             self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self.sync.stop()
-        self.lock.watcher.stop()
+        self.lock.watcher.remove()
         if self.poller is not None:
             self.poller.stop()
         super().closeEvent(event)
