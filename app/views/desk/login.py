@@ -6,7 +6,16 @@ until when; the kiosk's account is sent to the kiosk (auth.sign_in decides, and 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from app.db import Database
 from app.services.admin import auth
@@ -102,7 +111,15 @@ class LockPage(QWidget):
 
     def __init__(self, db: Database, parent=None):
         super().__init__(parent)
-        layout = QFormLayout(self)
+        outer = QGridLayout(self)
+        box = QWidget()
+        box.setMaximumWidth(460)
+        outer.addWidget(box, 1, 1)
+        outer.setRowStretch(0, 1)
+        outer.setRowStretch(2, 2)
+        outer.setColumnStretch(0, 1)
+        outer.setColumnStretch(2, 1)
+        layout = QFormLayout(box)
         notice = QLabel("长时间无操作，屏幕已锁定。请重新登录；换人登录时未完成的受理将被清空。")
         notice.setWordWrap(True)
         layout.addRow(notice)
