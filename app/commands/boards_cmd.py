@@ -35,6 +35,7 @@ def register(subparsers) -> None:
 def run(args, ctx) -> int:
     from app.printing.boards.pdf import render_boards
     from app.services.admin import auth
+    from app.services.admin.scope import scope_for
     from app.services.common import audit
     from app.services.grids.boards import BoardError, boards_data, mark_printed, outdated_grid_codes
 
@@ -46,15 +47,16 @@ def run(args, ctx) -> int:
     with ctx.db().sessions() as session:
         if args.user and auth.find_user(session, args.user) is None:
             raise CommandError(f"用户“{args.user}”不存在")
+        scope = scope_for(session, args.user)
         try:
             if args.grid:
-                boards = boards_data(session, args.grid, today)  # names any unknown code
+                boards = boards_data(session, args.grid, today, scope)  # names any unknown code
                 if args.outdated:
-                    outdated = set(outdated_grid_codes(session))
+                    outdated = set(outdated_grid_codes(session, scope))
                     boards = [b for b in boards if b.grid.code in outdated]
             else:
-                codes = outdated_grid_codes(session) if args.outdated else None
-                boards = boards_data(session, codes, today)
+                codes = outdated_grid_codes(session, scope) if args.outdated else None
+                boards = boards_data(session, codes, today, scope)
         except BoardError as exc:
             raise CommandError(str(exc)) from None
     if not boards:

@@ -100,6 +100,7 @@ def run_accept(args, ctx) -> int:
 
 def run_list(args, ctx) -> int:
     from app.services.admin import auth
+    from app.services.admin.scope import scope_for
     from app.services.cases.search import CaseFilter, find_cases
     from app.services.common import audit
 
@@ -113,7 +114,7 @@ def run_list(args, ctx) -> int:
     with ctx.db().sessions.begin() as session:
         if args.user and auth.find_user(session, args.user) is None:
             raise CommandError(f"用户“{args.user}”不存在")
-        rows = find_cases(session, flt, today=dt.date.today())
+        rows = find_cases(session, flt, today=dt.date.today(), scope=scope_for(session, args.user))
         # The lines name applicants and leave the program: written to the log with the read.
         audit.record_list(
             session,

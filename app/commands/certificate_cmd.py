@@ -262,13 +262,19 @@ def run_void(args, ctx) -> int:
 
 
 def run_register(args, ctx) -> int:
+    from app.services.admin.scope import scope_for
     from app.services.certificates.register import register_rows
     from app.services.common import audit
 
     with ctx.db().sessions.begin() as session:
         actor = _actor(session, args.user)
         rows = register_rows(
-            session, template_code=args.template, status=args.status, text=args.search, limit=args.limit
+            session,
+            template_code=args.template,
+            status=args.status,
+            text=args.search,
+            limit=args.limit,
+            scope=scope_for(session, args.user),
         )
         # The lines name every holder and leave the program: written to the log with the read.
         audit.record_list(
@@ -300,6 +306,7 @@ def run_batch(args, ctx) -> int:
     import time
 
     from app.printing.certificates.renderer import PDF_RENDERER
+    from app.services.admin.scope import scope_for
     from app.services.certificates.issue import issue_batch
     from app.services.certificates.register import CertificateError
     from app.services.population.selection import ResidentFilter, matching_residents
@@ -311,7 +318,7 @@ def run_batch(args, ctx) -> int:
         flt = ResidentFilter(
             min_age=args.min_age, max_age=args.max_age, tag_code=args.tag, grid_code=args.grid
         )
-        people = matching_residents(session, flt, today=dt.date.today())
+        people = matching_residents(session, flt, today=dt.date.today(), scope=scope_for(session, args.user))
         if not people:
             raise CommandError("没有符合条件的居民")
         try:

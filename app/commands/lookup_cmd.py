@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from app.commands.context import CommandError
 from app.services.admin import auth
+from app.services.admin.scope import scope_for
 from app.services.common import audit
-from app.services.population.lookup import LookupFailed, lookup
+from app.services.population.lookup import LookupFailed, keeping_refusals, lookup
 
 
 def register(subparsers) -> None:
@@ -17,12 +18,20 @@ def register(subparsers) -> None:
 
 
 def run(args, ctx) -> int:
-    with ctx.db().sessions.begin() as session:
+    sessions = ctx.db().sessions
+    with sessions() as session:
         if args.user and auth.find_user(session, args.user) is None:
             raise CommandError(f"用户“{args.user}”不存在")
-        try:
-            record = lookup(session, args.id_number, actor=audit.cli_actor(args.user), purpose=args.purpose)
-        except LookupFailed as exc:
-            raise CommandError(str(exc)) from None
+
+    def read(session):
+        scope = scope_for(session, args.user)
+        return lookup(
+            session, args.id_number, actor=audit.cli_actor(args.user), purpose=args.purpose, scope=scope
+        )
+
+    try:
+        record = keeping_refusals(sessions, read)
+    except LookupFailed as exc:
+        raise CommandError(str(exc)) from None
     ctx.emit(record)
     return 0

@@ -138,6 +138,18 @@ def run_desk(
     # The screenshot must show the looked-up resident: its lookup runs at once, on this thread.
     runner = ImmediateRunner() if lookup else None
     window = DeskWindow(desk_context(db, staff, runner=runner))
+    windows = [window]
+
+    def another_person(user: StaffUser) -> None:
+        """Someone else signed in at the locked desk: a fresh window with their own scope."""
+        before = windows.pop()
+        windows.append(DeskWindow(desk_context(db, user, runner=runner)))
+        windows[-1].lock.user_changed.connect(another_person)
+        windows[-1].place()
+        before.close()
+        before.deleteLater()
+
+    window.lock.user_changed.connect(another_person)
     if screenshot is None:
         window.place()
     else:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sqlalchemy import select, update
 
 from app.models import AuditEntry, Grid, GridStaff
+from app.services.admin.scope import set_user_grids
 from app.services.grids import places as grids
 from app.views.desk import board_print_dialog, staff_dialog
 from app.views.desk.board_print_dialog import BoardPrintDialog
@@ -28,13 +29,26 @@ FIRST, SECOND, THIRD = "610202010001001", "610202010001002", "610202010001003"
 
 
 @pytest.fixture
-def page(qtbot, demo_db, tmp_path, monkeypatch):
-    """The desk on the 网格管理 tab, signed in as the demo grid worker, every board up to date."""
+def page(qtbot, demo_db, tmp_path):
+    yield from _grids_page(qtbot, demo_db, tmp_path, "wangge")
+
+
+@pytest.fixture
+def admin_page(qtbot, demo_db, tmp_path):
+    """The same signed in as the administrator, who sees grids no grid worker serves yet."""
+    yield from _grids_page(qtbot, demo_db, tmp_path, "admin")
+
+
+def _grids_page(qtbot, demo_db, tmp_path, username):
+    """The desk on the 网格管理 tab, signed in as the demo grid worker (serving every grid of the
+    street here: these tests are about editing grids, test_roles_desk.py about their scope),
+    every board up to date."""
     application()
     with demo_db.sessions.begin() as s:
         s.execute(update(Grid).values(board_printed_version=Grid.board_version))
+        set_user_grids(s, "wangge", s.scalars(select(Grid.code)).all())
     FilePrinterPreview.reset(str(tmp_path / "printed.pdf"))
-    user = scripted_user(demo_db, "wangge")
+    user = scripted_user(demo_db, username)
     window = DeskWindow(desk_context(demo_db, user, runner=ImmediateRunner(), preview=FilePrinterPreview))
     qtbot.addWidget(window)
     window.show()
@@ -273,8 +287,10 @@ def test_boards_render_off_the_gui_thread_and_the_cancel_button_stops_them(qtbot
     assert runner.wait(10_000)
 
 
-def test_import_grids_and_staff_from_the_page(qtbot, page, demo_db, tmp_path, monkeypatch):
+def test_import_grids_and_staff_from_the_page(qtbot, admin_page, demo_db, tmp_path, monkeypatch):
     from openpyxl import Workbook
+
+    page = admin_page
 
     def workbook(name: str, staff_phone: str):
         wb = Workbook()

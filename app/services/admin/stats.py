@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import LIVING, Building, Community, Grid, Household, Resident, Street
+from app.services.admin.scope import WHOLE_STREET, Scope
 
 
 @dataclass(frozen=True)
@@ -37,19 +38,19 @@ class StreetCounts:
         )
 
 
-def street_counts(session: Session) -> StreetCounts:
-    """One grouped query per level, so the counts stay quick with a million residents."""
+def street_counts(session: Session, scope: Scope = WHOLE_STREET) -> StreetCounts:
+    """One grouped query per level, so the counts stay quick with a million residents. A grid
+    worker's ``scope`` counts their grids only (and lists only the communities holding them)."""
     street = session.scalar(select(Street.name).order_by(Street.id).limit(1))
     per = {
-        "grids": dict(
-            session.execute(select(Grid.community_id, func.count()).group_by(Grid.community_id)).all()
-        ),
+        "grids": _grouped(session, select(Grid.community_id, func.count(Grid.id)), scope),
         "buildings": _grouped(
-            session, select(Grid.community_id, func.count(Building.id)).join(Building.grid)
+            session, select(Grid.community_id, func.count(Building.id)).join(Building.grid), scope
         ),
         "households": _grouped(
             session,
             select(Grid.community_id, func.count(Household.id)).join(Household.building).join(Building.grid),
+            scope,
         ),
         "residents": _grouped(
             session,
@@ -58,6 +59,7 @@ def street_counts(session: Session) -> StreetCounts:
             .join(Household.building)
             .join(Building.grid)
             .where(Resident.state == LIVING),
+            scope,
         ),
     }
     communities = [
@@ -67,9 +69,10 @@ def street_counts(session: Session) -> StreetCounts:
         for cid, code, name in session.execute(
             select(Community.id, Community.code, Community.name).order_by(Community.code)
         )
+        if scope.whole_street or cid in per["grids"]
     ]
     return StreetCounts(street, communities)
 
 
-def _grouped(session: Session, stmt) -> dict[int, int]:
-    return dict(session.execute(stmt.group_by(Grid.community_id)).all())
+def _grouped(session: Session, stmt, scope: Scope) -> dict[int, int]:
+    return dict(session.execute(stmt.where(scope.grid_filter(Grid.id)).group_by(Grid.community_id)).all())

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Case, Grid, Resident, ServiceItem
 from app.services.admin.auth import staff_names
+from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.cases import intake, workflow
 from app.services.cases.search import get_case
 from app.services.common import audit
@@ -37,8 +38,11 @@ class CaseDetail:
     deadline: str  # a DEADLINE_NAMES key while the clock runs, else ""
 
 
-def case_detail(session: Session, case_no: str, today: dt.date) -> CaseDetail | None:
-    case = get_case(session, case_no)
+def case_detail(
+    session: Session, case_no: str, today: dt.date, scope: Scope = WHOLE_STREET
+) -> CaseDetail | None:
+    """The case and what is shown around it; None when there is no such case in ``scope``."""
+    case = get_case(session, case_no, scope)
     if case is None:
         return None
     grid = session.get(Grid, case.grid_id) if case.grid_id else None
@@ -78,12 +82,13 @@ def take_step(
     note: str = "",
     to: str = "",
     evaluation: str = "",
+    scope: Scope = WHOLE_STREET,
 ) -> None:
     """Carry out one workflow action and commit; raises WorkflowError when the case may not take
     it, CaseNotSaved when the database fails."""
     try:
         with sessions.begin() as session:
-            case = get_case(session, case_no)
+            case = get_case(session, case_no, scope)
             if case is None:
                 raise workflow.WorkflowError(f"找不到办件 {case_no}")
             if action == "materials_complete":

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Case, Community, Grid
 from app.models.base import as_local, local_midnight_utc
+from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.cases.workflow import RUNNING_STATUSES, status_name
 from app.services.common import audit
 from app.services.common.idcard import mask
@@ -84,11 +85,21 @@ class CaseRow:
 
 
 def find_cases(
-    session: Session, flt: CaseFilter, *, today: dt.date | None = None, calendar: WorkCalendar | None = None
+    session: Session,
+    flt: CaseFilter,
+    *,
+    today: dt.date | None = None,
+    calendar: WorkCalendar | None = None,
+    scope: Scope = WHOLE_STREET,
 ) -> list[CaseRow]:
+    """Cases matching ``flt`` within ``scope`` (a grid worker: the cases of their grids only)."""
     today = today or dt.date.today()
     calendar = calendar or WorkCalendar.load(session)
-    stmt = select(Case, Grid.name).outerjoin(Grid, Case.grid_id == Grid.id)
+    stmt = (
+        select(Case, Grid.name)
+        .outerjoin(Grid, Case.grid_id == Grid.id)
+        .where(scope.grid_filter(Case.grid_id))
+    )
     if flt.statuses:
         stmt = stmt.where(Case.status.in_(flt.statuses))
     if flt.item_code:
@@ -120,7 +131,12 @@ def find_cases(
 
 
 def list_cases(
-    sessions: sessionmaker[Session], flt: CaseFilter, *, today: dt.date, actor: str
+    sessions: sessionmaker[Session],
+    flt: CaseFilter,
+    *,
+    today: dt.date,
+    actor: str,
+    scope: Scope = WHOLE_STREET,
 ) -> list[CaseRow]:
     """``find_cases`` in a short transaction of its own, for a list that is refreshed while the
     desk works. The list names applicants, so it is audited in the same transaction as the read
@@ -128,7 +144,7 @@ def list_cases(
     CaseSearchFailed instead of an exception the view would have to know."""
     try:
         with sessions.begin() as session:
-            rows = find_cases(session, flt, today=today)
+            rows = find_cases(session, flt, today=today, scope=scope)
             audit.record_list(
                 session, actor=actor, action="lookup", shown=len(rows), what="查看办件列表", search=flt.text
             )
@@ -159,16 +175,17 @@ def _row(case: Case, grid_name: str, today: dt.date, calendar: WorkCalendar) -> 
     )
 
 
-def get_case(session: Session, case_no: str) -> Case | None:
-    return session.scalar(select(Case).where(Case.case_no == case_no))
+def get_case(session: Session, case_no: str, scope: Scope = WHOLE_STREET) -> Case | None:
+    """The case with this number, or None (also when it lies outside ``scope``)."""
+    return session.scalar(select(Case).where(Case.case_no == case_no, scope.grid_filter(Case.grid_id)))
 
 
-def community_grids(session: Session, community_code: str) -> list[PlaceChoice]:
-    """The grids of one community, to filter its case list by."""
+def community_grids(session: Session, community_code: str, scope: Scope = WHOLE_STREET) -> list[PlaceChoice]:
+    """The grids of one community within ``scope``, to filter its case list by."""
     stmt = (
         select(Grid.id, Grid.name)
         .join(Community, Grid.community_id == Community.id)
-        .where(Community.code == community_code)
+        .where(Community.code == community_code, scope.grid_filter(Grid.id))
         .order_by(Grid.id)
     )
     return [PlaceChoice(name, grid_id) for grid_id, name in session.execute(stmt)]

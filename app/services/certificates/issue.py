@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 
 from app.models import Certificate, CertificateTemplate, Resident
 from app.services.admin.centre import centre_name, certificate_texts, current_community
+from app.services.admin.permissions import NotPermitted, require
+from app.services.admin.scope import WHOLE_STREET, Scope, scope_for
 from app.services.certificates.keys import ensure_keypair, ensure_trusted_own_key
 from app.services.certificates.register import (
     CertificateError,
@@ -36,7 +38,7 @@ from app.services.certificates.signing import sign_payload, verification_code
 from app.services.certificates.template_spec import TemplateSpec
 from app.services.certificates.templates import TemplateValueError, prefill, resolve, spec_of
 from app.services.population.changes import state_sentence
-from app.services.population.lookup import find_resident
+from app.services.population.lookup import OUT_OF_SCOPE, LookupFailed, find_resident
 
 
 class RenderJob(NamedTuple):
@@ -97,10 +99,14 @@ def active_template(session: Session, code: str) -> CertificateTemplate:
     return template
 
 
-def issue_form(session: Session, template_code: str, id_number: str, today: dt.date) -> IssueForm:
-    """The form for one resident; raises LookupFailed when the ID number finds nobody."""
+def issue_form(
+    session: Session, template_code: str, id_number: str, today: dt.date, scope: Scope = WHOLE_STREET
+) -> IssueForm:
+    """The form for one resident; raises LookupFailed when the ID number finds nobody in ``scope``."""
     template = active_template(session, template_code)
     resident = find_resident(session, id_number)
+    if not scope.allows_resident(session, resident):
+        raise LookupFailed(OUT_OF_SCOPE, "out_of_scope")
     refuse_not_living(resident)
     return IssueForm(spec_of(template), prefill(session, template, resident, today))
 
@@ -124,8 +130,10 @@ def issue_certificate(
     today: dt.date | None = None,
     case_id: int | None = None,
 ) -> IssuedCertificate:
-    """Issue one certificate; the caller commits (and only then hands the paper over)."""
+    """Issue one certificate; the caller commits (and only then hands the paper over). Refused
+    when the account behind ``actor`` may not issue, or the resident is outside its grids."""
     today = today or dt.date.today()
+    may_issue(session, actor, [resident])
     refuse_not_living(resident)
     template = active_template(session, template_code)
     spec = spec_of(template)
@@ -182,6 +190,8 @@ def issue_batch(
     as it arrives. All or nothing: a cancel or an error leaves nothing registered (the caller rolls back).
     """
     today = today or dt.date.today()
+    residents = list(residents)
+    may_issue(session, actor, residents)
     template = active_template(session, template_code)
     spec = spec_of(template)
     community = current_community(session)
@@ -212,6 +222,21 @@ def issue_batch(
     headed = centre_headed(session, spec, community)
     pdf = renderer.render_batch([job.job(headed, centre, today) for job in jobs], register)
     return IssuedBatch([job.serial for job in jobs], pdf)
+
+
+def may_issue(session: Session, actor: str, residents: list[Resident]) -> None:
+    """Raise CertificateError unless the account behind ``actor`` may issue certificates (not
+    the back office) for every one of ``residents`` (a grid worker: residents of their grids)."""
+    try:
+        require(session, actor, "certificate.issue")
+    except NotPermitted as exc:
+        raise CertificateError(str(exc)) from None
+    scope = scope_for(session, actor)
+    if scope.whole_street:
+        return
+    outside = [r for r in residents if not scope.allows_resident(session, r)]
+    if outside:
+        raise CertificateError(f"{outside[0].name}：{OUT_OF_SCOPE}，不能为其开具证明")
 
 
 class _Signed(NamedTuple):

@@ -19,6 +19,7 @@ from app.models import Certificate, CertificateSequence, CertificateTemplate, Re
 from app.models.base import utcnow
 from app.services.admin.centre import current_community
 from app.services.admin.restored import require_caught_up
+from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.certificates.keys import ensure_trusted_own_key
 from app.services.certificates.signing import PayloadError, holder_hash, parse_payload
 from app.services.common import audit
@@ -228,14 +229,18 @@ def register_rows(
     status: str | None = None,
     text: str | None = None,
     limit: int = 500,
+    scope: Scope = WHOLE_STREET,
 ) -> list[RegisterRow]:
     """Register entries for a table, newest first. ``text`` matches the serial, the holder's name,
-    or (when it is a valid ID number) the holder's ID number; issue dates are inclusive."""
+    or (when it is a valid ID number) the holder's ID number; issue dates are inclusive. A grid
+    worker's ``scope`` keeps the certificates of residents of their grids."""
     stmt = (
         select(Certificate, CertificateTemplate.title, Resident.id_number)
         .outerjoin(CertificateTemplate, CertificateTemplate.code == Certificate.template_code)
         .outerjoin(Resident, Resident.id == Certificate.resident_id)
     )
+    if not scope.whole_street:
+        stmt = stmt.where(Certificate.resident_id.in_(select(Resident.id).where(scope.resident_filter())))
     if template_code:
         stmt = stmt.where(Certificate.template_code == template_code)
     if date_from:

@@ -12,13 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import ResidentPhoto
+from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.cases.search import CaseFilter, CaseRow, find_cases
 from app.services.certificates.register import RegisterRow, register_rows
 from app.services.population.history import HistoryRow, history_rows
-from app.services.population.lookup import look_up
+from app.services.population.lookup import keeping_refusals, look_up
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +141,30 @@ class DeskRecord:
     history: tuple[HistoryRow, ...] = ()  # changes of the record, newest first
 
 
-def lookup_for_desk(
-    session: Session, id_text: str, *, actor: str, purpose: str, today: dt.date | None = None
+def desk_lookup(
+    sessions: sessionmaker[Session], id_text: str, *, actor: str, purpose: str, scope: Scope
 ) -> DeskRecord:
-    """The audited lookup plus the photo and the person's cases. The caller commits."""
+    """``lookup_for_desk`` in a transaction of its own, committed (the refusal's audit entry with
+    it) even when the resident lies outside ``scope``."""
+    return keeping_refusals(
+        sessions, lambda session: lookup_for_desk(session, id_text, actor=actor, purpose=purpose, scope=scope)
+    )
+
+
+def lookup_for_desk(
+    session: Session,
+    id_text: str,
+    *,
+    actor: str,
+    purpose: str,
+    today: dt.date | None = None,
+    scope: Scope = WHOLE_STREET,
+) -> DeskRecord:
+    """The audited lookup plus the photo and the person's cases; a resident outside ``scope`` is
+    refused (run it through ``keeping_refusals`` so the refusal's audit entry stays). The caller
+    commits."""
     today = today or dt.date.today()
-    found = look_up(session, id_text, actor=actor, purpose=purpose, today=today)
+    found = look_up(session, id_text, actor=actor, purpose=purpose, today=today, scope=scope)
     number = found.resident.id_number
     photo = session.get(ResidentPhoto, found.resident.id)
     cases = find_cases(session, CaseFilter(applicant_id_number=number, limit=50), today=today)

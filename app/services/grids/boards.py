@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.staff import GRID_LEADER, STAFF_ROLES, role_name
+from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.common import audit
 
 PUBLIC_HOTLINE = "12345"
@@ -242,24 +243,30 @@ def _counts(session: Session, grid_ids: Sequence[int] | None) -> dict[str, dict[
     return result
 
 
-def boards_data(session: Session, grid_codes: Sequence[str] | None, today: dt.date) -> list[BoardData]:
-    """Boards of the grids ``grid_codes`` in that order (None: every grid, by code).
+def boards_data(
+    session: Session, grid_codes: Sequence[str] | None, today: dt.date, scope: Scope = WHOLE_STREET
+) -> list[BoardData]:
+    """Boards of the grids ``grid_codes`` in that order (None: every grid within ``scope``, by code).
 
-    Raises BoardError naming unknown codes, or when the street's QR setting is unusable.
+    Raises BoardError naming unknown codes or codes outside ``scope``, or when the street's QR
+    setting is unusable.
     """
     stmt = select(Grid).options(joinedload(Grid.community).joinedload(Community.street))
     if grid_codes is None:
-        grids = list(session.scalars(stmt.order_by(Grid.code)))
+        grids = list(session.scalars(stmt.where(scope.grid_filter(Grid.id)).order_by(Grid.code)))
     else:
         codes = list(dict.fromkeys(grid_codes))
         found = {g.code: g for g in session.scalars(stmt.where(Grid.code.in_(codes)))}
         unknown = [code for code in codes if code not in found]
         if unknown:
             raise BoardError(f"没有编码为 {'、'.join(unknown)} 的网格")
+        outside = [code for code in codes if not scope.allows_grid(found[code].id)]
+        if outside:
+            raise BoardError(f"网格 {'、'.join(outside)} 不在您负责的范围")
         grids = [found[code] for code in codes]
     if not grids:
         return []
-    ids = None if grid_codes is None else [g.id for g in grids]
+    ids = None if grid_codes is None and scope.whole_street else [g.id for g in grids]
     counts = _counts(session, ids)
     staff_stmt = select(GridStaff).options(undefer(GridStaff.photo), joinedload(GridStaff.building))
     branch_stmt = select(PartyOrganisation).where(PartyOrganisation.level == "grid_branch")
@@ -326,9 +333,13 @@ def _board(grid, people, branch, counts, today) -> BoardData:
     )
 
 
-def outdated_grid_codes(session: Session) -> list[str]:
-    """Codes of the grids whose board on the wall is older than what it should show."""
-    stmt = select(Grid.code).where(Grid.board_printed_version < Grid.board_version).order_by(Grid.code)
+def outdated_grid_codes(session: Session, scope: Scope = WHOLE_STREET) -> list[str]:
+    """Codes of the grids (within ``scope``) whose board on the wall is older than it should be."""
+    stmt = (
+        select(Grid.code)
+        .where(Grid.board_printed_version < Grid.board_version, scope.grid_filter(Grid.id))
+        .order_by(Grid.code)
+    )
     return list(session.scalars(stmt))
 
 

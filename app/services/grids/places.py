@@ -26,6 +26,7 @@ from app.models import (
     Street,
 )
 from app.models.staff import BUILDING_LEADER, STAFF_ROLES
+from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.common import audit
 from app.services.grids.records import (
     BoardRow,
@@ -71,9 +72,10 @@ _ROLE_ORDER = {code: index for index, code in enumerate(STAFF_ROLES)}
 # --- reading -------------------------------------------------------------------------------------
 
 
-def grid_tree(session: Session) -> list[CommunityNode]:
+def grid_tree(session: Session, scope: Scope = WHOLE_STREET) -> list[CommunityNode]:
     """Street → community → grid → building with household and resident counts, in six queries
-    whatever the size of the population base (the counts are grouped per building)."""
+    whatever the size of the population base (the counts are grouped per building). A grid
+    worker's ``scope`` keeps their grids and the communities that hold them."""
     households = dict(
         session.execute(select(Household.building_id, func.count()).group_by(Household.building_id)).all()
     )
@@ -106,7 +108,8 @@ def grid_tree(session: Session) -> list[CommunityNode]:
     stmt = select(
         Grid.id, Grid.community_id, Grid.code, Grid.name, Grid.board_version, Grid.board_printed_version
     )
-    for grid_id, community_id, code, name, version, printed in session.execute(stmt.order_by(Grid.code)):
+    stmt = stmt.where(scope.grid_filter(Grid.id)).order_by(Grid.code)
+    for grid_id, community_id, code, name, version, printed in session.execute(stmt):
         inside = tuple(buildings.get(grid_id, []))
         node = GridNode(
             grid_id,
@@ -126,12 +129,16 @@ def grid_tree(session: Session) -> list[CommunityNode]:
     return [
         CommunityNode(cid, code, name, street_code, street_name, tuple(grids.get(cid, [])))
         for cid, code, name, street_code, street_name in session.execute(stmt)
+        if scope.whole_street or cid in grids
     ]
 
 
-def grid_detail(session: Session, grid_code: str) -> GridDetail:
-    """One grid as the editor shows it: its fields, party branch, counts, staff and buildings."""
+def grid_detail(session: Session, grid_code: str, scope: Scope = WHOLE_STREET) -> GridDetail:
+    """One grid as the editor shows it: its fields, party branch, counts, staff and buildings;
+    a grid outside ``scope`` is as unknown as one that does not exist."""
     grid = find_grid(session, grid_code)
+    if not scope.allows_grid(grid.id):
+        raise GridEditError({"code": f"网格“{grid_code}”不在您负责的范围"})
     community = grid.community
     branch = _branch(session, grid)
     staff_rows = _staff(session, grid)
@@ -164,8 +171,10 @@ def grid_detail(session: Session, grid_code: str) -> GridDetail:
     )
 
 
-def board_rows(session: Session, *, outdated_only: bool = False) -> list[BoardRow]:
-    """Every grid's board state, by community and grid code."""
+def board_rows(
+    session: Session, *, outdated_only: bool = False, scope: Scope = WHOLE_STREET
+) -> list[BoardRow]:
+    """Every grid's board state within ``scope``, by community and grid code."""
     stmt = (
         select(
             Grid.code,
@@ -176,6 +185,7 @@ def board_rows(session: Session, *, outdated_only: bool = False) -> list[BoardRo
             Grid.board_printed_at,
         )
         .join(Grid.community)
+        .where(scope.grid_filter(Grid.id))
         .order_by(Community.code, Grid.code)
     )
     if outdated_only:
@@ -183,9 +193,9 @@ def board_rows(session: Session, *, outdated_only: bool = False) -> list[BoardRo
     return [BoardRow(*row) for row in session.execute(stmt)]
 
 
-def outdated_boards(session: Session) -> list[BoardRow]:
-    """Grids whose board on the wall is older than what the board would print now."""
-    return board_rows(session, outdated_only=True)
+def outdated_boards(session: Session, scope: Scope = WHOLE_STREET) -> list[BoardRow]:
+    """Grids (within ``scope``) whose board on the wall is older than what it would print now."""
+    return board_rows(session, outdated_only=True, scope=scope)
 
 
 def _branch(session: Session, grid: Grid) -> PartyOrganisation | None:

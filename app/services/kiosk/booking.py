@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.models import APPOINTMENT_STATUSES, Appointment, Resident, ServiceItem
 from app.models.base import as_local, utcnow
 from app.services.admin.centre import current_community
+from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.common import audit
 from app.services.common.workdays import WorkCalendar
 from app.services.kiosk.common import (
@@ -318,14 +319,17 @@ def cancel_appointment(
     )
 
 
-def day_appointments(session: Session, day: dt.date) -> list[AppointmentRow]:
-    """Every appointment of this centre on ``day`` (booked, attended and cancelled), by slot."""
+def day_appointments(session: Session, day: dt.date, scope: Scope = WHOLE_STREET) -> list[AppointmentRow]:
+    """Every appointment of this centre on ``day`` (booked, attended and cancelled), by slot; a
+    grid worker's ``scope`` keeps those of residents of their grids."""
     community = current_community(session)
     stmt = (
         select(Appointment)
         .where(Appointment.community_id == community.id, Appointment.day == day)
         .order_by(Appointment.slot, Appointment.status != "booked", Appointment.id)
     )
+    if not scope.whole_street:
+        stmt = stmt.where(Appointment.resident_id.in_(select(Resident.id).where(scope.resident_filter())))
     return [_row(a) for a in session.scalars(stmt)]
 
 

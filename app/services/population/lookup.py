@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models import (
@@ -28,6 +29,7 @@ from app.models import (
     resident_tags,
 )
 from app.models.staff import GRID_LEADER
+from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.common import audit
 from app.services.common.idcard import IdNumberError, mask, parse
 
@@ -37,7 +39,45 @@ class LookupFailed(LookupError):
 
     def __init__(self, message: str, kind: str):
         super().__init__(message)
-        self.kind = kind  # "invalid" or "not_found"
+        self.kind = kind  # "invalid", "not_found" or "out_of_scope"
+
+
+OUT_OF_SCOPE = "该居民不在您负责的网格"
+T = TypeVar("T")
+
+
+def find_resident_in_scope(
+    session: Session, id_text: str, scope: Scope, *, actor: str, purpose: str
+) -> Resident:
+    """``find_resident`` for a signed-in person: a resident outside their grids is refused
+    (LookupFailed, kind "out_of_scope") and the refusal is audited in ``session``; run it through
+    :func:`keeping_refusals` so that entry is committed though the read fails."""
+    resident = find_resident(session, id_text)
+    if not scope.allows_resident(session, resident):
+        audit.record(
+            session,
+            actor=actor,
+            action="lookup_refused",
+            resident=resident,
+            purpose=purpose,
+            detail=OUT_OF_SCOPE,
+        )
+        raise LookupFailed(OUT_OF_SCOPE, "out_of_scope")
+    return resident
+
+
+def keeping_refusals(sessions: sessionmaker[Session], read: Callable[[Session], T]) -> T:
+    """Run ``read`` in a transaction of its own that is committed even when it ends in a lookup
+    refused for scope, so the audit log keeps the refused attempt."""
+    refused: LookupFailed | None = None
+    with sessions.begin() as session:
+        try:
+            return read(session)
+        except LookupFailed as exc:
+            if exc.kind != "out_of_scope":
+                raise
+            refused = exc
+    raise refused
 
 
 def find_resident(session: Session, id_text: str) -> Resident:
@@ -133,10 +173,19 @@ class LookedUp(NamedTuple):
     record: dict[str, Any]  # see resident_json
 
 
-def look_up(session: Session, id_text: str, *, actor: str, purpose: str, today: dt.date) -> LookedUp:
+def look_up(
+    session: Session,
+    id_text: str,
+    *,
+    actor: str,
+    purpose: str,
+    today: dt.date,
+    scope: Scope = WHOLE_STREET,
+) -> LookedUp:
     """The audited lookup, keeping the loaded resident for callers that read more about them
-    (the desk's photo) without asking the database for it again. The caller commits."""
-    resident = find_resident(session, id_text)
+    (the desk's photo) without asking the database for it again. A resident outside ``scope`` is
+    refused (see :func:`find_resident_in_scope`). The caller commits."""
+    resident = find_resident_in_scope(session, id_text, scope, actor=actor, purpose=purpose)
     with session.no_autoflush:  # read everything first, then add the audit row
         record = resident_json(session, resident, today)
     audit.record(session, actor=actor, action="lookup", resident=resident, purpose=purpose)
@@ -150,9 +199,11 @@ def lookup(
     actor: str,
     purpose: str = "查询居民信息",
     today: dt.date | None = None,
+    scope: Scope = WHOLE_STREET,
 ) -> dict[str, Any]:
     """The resident as a plain dict (see ``resident_json``), audited. The caller commits."""
-    return look_up(session, id_text, actor=actor, purpose=purpose, today=today or dt.date.today()).record
+    today = today or dt.date.today()
+    return look_up(session, id_text, actor=actor, purpose=purpose, today=today, scope=scope).record
 
 
 def resident_json(session: Session, resident: Resident, today: dt.date) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import LIVING, Building, Grid, Household, Resident, Tag, resident_tags
+from app.services.admin.scope import WHOLE_STREET, Scope
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,16 @@ def _birthday_years_ago(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def matching_residents(session: Session, flt: ResidentFilter, *, today: dt.date) -> list[Resident]:
-    """Residents living here, in ID order (nobody who moved away or died); ages are worked out
-    from the birth date as of ``today``."""
-    stmt = select(Resident).options(selectinload(Resident.household)).where(Resident.state == LIVING)
+def matching_residents(
+    session: Session, flt: ResidentFilter, *, today: dt.date, scope: Scope = WHOLE_STREET
+) -> list[Resident]:
+    """Residents living here within ``scope``, in ID order (nobody who moved away or died); ages
+    are worked out from the birth date as of ``today``."""
+    stmt = (
+        select(Resident)
+        .options(selectinload(Resident.household))
+        .where(Resident.state == LIVING, scope.resident_filter())
+    )
     if flt.min_age is not None:
         stmt = stmt.where(Resident.birth_date <= _birthday_years_ago(today, flt.min_age))
     if flt.max_age is not None:
@@ -67,8 +74,10 @@ class FilterChoices:
     tags: list[Choice]  # assigned tags only: age tags are chosen by age
 
 
-def filter_choices(session: Session) -> FilterChoices:
-    grids = session.execute(select(Grid.code, Grid.name).order_by(Grid.code))
+def filter_choices(session: Session, scope: Scope = WHOLE_STREET) -> FilterChoices:
+    grids = session.execute(
+        select(Grid.code, Grid.name).where(scope.grid_filter(Grid.id)).order_by(Grid.code)
+    )
     tags = session.execute(
         select(Tag.code, Tag.name)
         .where(Tag.min_age.is_(None) & Tag.max_age.is_(None))

@@ -77,7 +77,7 @@ class AppointmentsPage(QWidget):
     def reload(self) -> None:
         day: dt.date = self.day.date().toPython()
         with self.ctx.db.sessions.begin() as session:
-            rows = day_appointments(session, day)
+            rows = day_appointments(session, day, self.ctx.scope)
             # The list shows names and phones: looking at it is recorded like any other lookup.
             audit.record(
                 session,

@@ -48,7 +48,7 @@ class BatchDialog(QDialog):
         self.grid = QComboBox()
         self.tag = QComboBox()
         with ctx.db.sessions() as session:
-            templates, choices = active_templates(session), filter_choices(session)
+            templates, choices = active_templates(session), filter_choices(session, ctx.scope)
         for template in templates:
             self.template.addItem(template.title, template.code)
         self.grid.addItem("全部网格", None)
@@ -123,7 +123,7 @@ class BatchDialog(QDialog):
         return values
 
     def start(self) -> None:
-        db, renderer, actor = self.ctx.db, self.renderer, self.ctx.user.username
+        db, renderer, actor, scope = self.ctx.db, self.renderer, self.ctx.user.username, self.ctx.scope
         code, values = self.template.currentData(), self.staff_values()
         flt = ResidentFilter(
             min_age=self.min_age.value() or None,
@@ -133,7 +133,7 @@ class BatchDialog(QDialog):
 
         def work(progress: Progress) -> IssuedBatch:
             with db.sessions() as session:
-                people = matching_residents(session, flt, today=dt.date.today())
+                people = matching_residents(session, flt, today=dt.date.today(), scope=scope)
                 if not people:
                     raise CertificateError("没有符合条件的居民")
                 batch = issue_batch(

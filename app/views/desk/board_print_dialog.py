@@ -67,7 +67,7 @@ class BoardPrintDialog(QDialog):
 
         self.model = BoardListModel(self, checkable=True)
         with ctx.db.sessions() as session:
-            self.model.set_boards(grids.board_rows(session), set(checked or []))
+            self.model.set_boards(grids.board_rows(session, scope=ctx.scope), set(checked or []))
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -180,11 +180,11 @@ class BoardPrintDialog(QDialog):
         if not codes or self.running:
             return
         paper, orientation = self.page_setup()
-        db, today = self.ctx.db, self.today or dt.date.today()
+        db, today, scope = self.ctx.db, self.today or dt.date.today(), self.ctx.scope
 
         def work(progress: Progress) -> RenderedBoards:
             with db.sessions() as session:
-                boards = boards_data(session, codes, today)
+                boards = boards_data(session, codes, today, scope)
             pdf = render_boards(boards, paper=paper, orientation=orientation, progress=progress.report,
                                 cancelled=progress.cancelled)  # fmt: skip
             return RenderedBoards(pdf, {b.grid.code: b.board_version for b in boards}, paper, orientation)
@@ -257,7 +257,7 @@ class BoardPrintDialog(QDialog):
         if self.preview is not None:
             self.preview.status.setText(text)
         with self.ctx.db.sessions() as session:
-            self.model.set_boards(grids.board_rows(session), self.model.checked)
+            self.model.set_boards(grids.board_rows(session, scope=self.ctx.scope), self.model.checked)
         self.boards_printed.emit(fresh)
         return fresh
 

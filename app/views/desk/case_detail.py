@@ -2,9 +2,8 @@
 for each step its status allows.
 
 The buttons come from :func:`app.services.cases.workflow.allowed_actions`, so an action the case may
-not take is never offered. Each step runs in its own short transaction (load by number, apply,
-commit); a refusal from the workflow is shown in plain words and changes nothing.
-"""
+not take is never offered. Each step runs in its own short transaction (load by number within the
+person's scope, apply, commit); a refusal is shown in plain words and changes nothing."""
 
 from __future__ import annotations
 
@@ -210,7 +209,7 @@ class CaseDetailDialog(QDialog):
         # Opening a case with a full ID number on screen is a lookup for the audit log
         # (个人信息保护法); refreshing the same dialog after a step is not a new one.
         with self._ctx.db.sessions() as session:
-            detail = case_detail(session, self.case_no, self._today())
+            detail = case_detail(session, self.case_no, self._today(), self._ctx.scope)
             if detail is None:
                 self.status_label.setText("办件不存在")
                 self._set_actions([])
@@ -358,7 +357,7 @@ class CaseDetailDialog(QDialog):
     ) -> None:
         """Carry out one step in its own transaction, on the desk's runner; ``done(saved)`` tells
         the dialog whether to close. A refused step is explained and the case shown afresh."""
-        sessions, actor = self._ctx.db.sessions, self._ctx.user.username
+        sessions, actor, scope = self._ctx.db.sessions, self._ctx.user.username, self._ctx.scope
 
         def work() -> None:
             take_step(
@@ -366,6 +365,7 @@ class CaseDetailDialog(QDialog):
                 self.case_no,
                 action,
                 actor=actor,
+                scope=scope,
                 note=values.note,
                 to=values.to,
                 evaluation=values.evaluation,

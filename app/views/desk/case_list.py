@@ -253,7 +253,7 @@ class CaseListPanel(QWidget):
     def _load_choices(self) -> None:
         with self._ctx.db.sessions() as session:
             catalogue = CatalogueIndex.load(session)
-            grids = community_grids(session, self._ctx.community_code)
+            grids = community_grids(session, self._ctx.community_code, self._ctx.scope)
             staff = staff_names(session)
         self.item_combo.addItem("全部事项", "")
         for entry in catalogue.entries:
@@ -308,6 +308,7 @@ class CaseListPanel(QWidget):
                 self.current_filter(),
                 today=self._today(),
                 actor=self._ctx.user.username,
+                scope=self._ctx.scope,
             )
         except CaseSearchFailed as exc:
             self.count_label.setText(f"<span style='color:#b42318'>查询失败：{exc}，请稍后刷新</span>")

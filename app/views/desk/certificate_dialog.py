@@ -114,7 +114,7 @@ class CertificateDialog(QDialog):
             return
         try:
             with self.ctx.db.sessions() as session:
-                form_data = issue_form(session, code, self.id_number, dt.date.today())
+                form_data = issue_form(session, code, self.id_number, dt.date.today(), self.ctx.scope)
         except (LookupFailed, CertificateError) as exc:
             self.message.setText(str(exc))
             self.scroll.setWidget(form_widget)

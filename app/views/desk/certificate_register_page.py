@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.printing.certificates.renderer import PDF_RENDERER
+from app.services.admin.permissions import can
 from app.services.certificates.issue import CertificateRenderer, IssuedCertificate, reprint_certificate
 from app.services.certificates.listing import stored_templates
 from app.services.certificates.register import CertificateError, RegisterRow, register_rows, void
@@ -72,6 +73,7 @@ class CertificateRegisterPage(QWidget):
         bar.addWidget(self.search, 1)
         for button in (self.reprint_button, self.void_button, self.batch_button):
             bar.addWidget(button)
+        self.batch_button.setVisible(can(ctx.user.role, "certificate.issue"))  # not the back office
         layout.addLayout(bar)
         self.model = RowTableModel(COLUMNS, _shown, self)
         self.table = QTableView()
@@ -99,7 +101,9 @@ class CertificateRegisterPage(QWidget):
     def reload(self) -> None:
         search = self.search.text().strip()
         with self.ctx.db.sessions.begin() as session:
-            rows = register_rows(session, template_code=self.template.currentData(), text=search or None)
+            rows = register_rows(
+                session, template_code=self.template.currentData(), text=search or None, scope=self.ctx.scope
+            )
             # The register names every holder: looking at it is recorded like a lookup.
             audit.record_list(
                 session,

@@ -165,7 +165,7 @@ class GridEditor(QWidget):
     # -- showing -------------------------------------------------------------------------------
     def load(self, code: str) -> None:
         with self.ctx.db.sessions() as session:
-            self.detail = grids.grid_detail(session, code)
+            self.detail = grids.grid_detail(session, code, self.ctx.scope)
         self.setEnabled(True)
         self.revert()
         self._show_lists()

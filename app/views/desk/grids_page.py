@@ -142,8 +142,8 @@ class GridsPage(QWidget):
     # -- the tree ------------------------------------------------------------------------------
     def reload(self) -> None:
         with self.ctx.db.sessions() as session:
-            tree = grids.grid_tree(session)
-            outdated = grids.outdated_boards(session)
+            tree = grids.grid_tree(session, self.ctx.scope)
+            outdated = grids.outdated_boards(session, self.ctx.scope)
         self._tree = tree
         self.tree_model.set_tree(tree)
         self._expand_communities()
@@ -221,8 +221,8 @@ class GridsPage(QWidget):
     def on_grid_saved(self, code: str) -> None:
         self.current_code = code
         with self.ctx.db.sessions() as session:
-            tree = grids.grid_tree(session)
-            outdated = grids.outdated_boards(session)
+            tree = grids.grid_tree(session, self.ctx.scope)
+            outdated = grids.outdated_boards(session, self.ctx.scope)
         self.tree_model.set_tree(tree)
         self._expand_communities()
         self._show_outdated(outdated)
@@ -293,7 +293,7 @@ class GridsPage(QWidget):
 
         if codes is None:
             with self.ctx.db.sessions() as session:
-                codes = [b.code for b in grids.outdated_boards(session)]
+                codes = [b.code for b in grids.outdated_boards(session, self.ctx.scope)]
         dialog = board_print_dialog.BoardPrintDialog(self.ctx, checked=codes, parent=self)
         dialog.boards_printed.connect(lambda _codes: self.on_boards_printed())
         if start:

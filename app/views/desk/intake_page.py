@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.admin.permissions import can
 from app.services.cardreaders import CardData
 from app.services.cases.accept import INTAKE_ERRORS, IntakeRequest, Outcome, RecordedCase, record_intake
 from app.services.cases.catalogue import CatalogueEntry, CatalogueIndex
 from app.services.cases.intake import Agent
-from app.services.desk.panel import DeskRecord, lookup_for_desk
+from app.services.desk.panel import DeskRecord, desk_lookup
 from app.services.population.lookup import LookupFailed
 from app.views.desk.context import DeskContext
 from app.views.desk.intake_widgets import CatalogueModel, IdField
@@ -51,8 +52,7 @@ class IntakePage(QWidget):
         self.current: DeskRecord | None = None
         self.item: CatalogueEntry | None = None
         self.last_card: CardData | None = None  # what the card reader read, for registration
-        self.pending_note = ""  # said after the next lookup instead of the usual prompt
-        self.unknown_id: str = ""
+        self.pending_note, self.unknown_id = "", ""  # said after the next lookup; an ID not on record
         self.busy = False  # a case is being saved
         self._lookups = 0  # numbers each lookup, so that only the latest one's answer is shown
         with ctx.db.sessions() as session:
@@ -76,6 +76,7 @@ class IntakePage(QWidget):
         self.certificate_button = QPushButton("开具证明 (F6)")
         self.certificate_button.clicked.connect(self.issue_certificate)
         self.certificate_button.setEnabled(False)
+        self.certificate_button.setVisible(can(ctx.user.role, "certificate.issue"))  # not the back office
         message_row.addWidget(self.certificate_button)
         left_layout.addLayout(message_row)
         self.panel = ResidentPanel(ctx=ctx, on_change=self.look_up)  # full ID numbers as the role allows
@@ -173,22 +174,19 @@ class IntakePage(QWidget):
         if self.last_card is not None and self.last_card.id_number != text.strip().upper():
             self.last_card = None
         purpose = "前台刷卡查询" if from_reader else "前台输入查询"
-        actor = self.ctx.user.username
-        sessions = self.ctx.db.sessions
+        actor, sessions, scope = self.ctx.user.username, self.ctx.db.sessions, self.ctx.scope
         self._lookups += 1
         ticket = self._lookups
 
         def work() -> DeskRecord:
-            with sessions.begin() as session:
-                return lookup_for_desk(session, text, actor=actor, purpose=purpose)
+            return desk_lookup(sessions, text, actor=actor, purpose=purpose, scope=scope)
 
         Op(self, work, runner=self.ctx.runner).success(
             partial(self._if_latest, ticket, self.show_resident)
         ).failure(partial(self._if_latest, ticket, self.lookup_failed)).run()
 
     def _if_latest(self, ticket: int, show: Callable[[Any], None], answer: Any) -> None:
-        """Only the latest lookup's answer is shown: a slow earlier one (or one the person cleared
-        with Esc) must not replace what is on screen."""
+        """Show only the latest lookup's answer (not a slow earlier one, nor one cleared with Esc)."""
         if ticket == self._lookups:
             show(answer)
 
@@ -219,6 +217,8 @@ class IntakePage(QWidget):
 
     def issue_certificate(self) -> None:
         """Certificates and forms for the resident on screen; the chosen item's template first."""
+        if not can(self.ctx.user.role, "certificate.issue"):
+            return  # the back office: no button, and F6 does nothing
         if self.current is None or not self.current.resident.living:
             self.say("请先刷身份证或输入身份证号查询在册居民。", error=True)
             return

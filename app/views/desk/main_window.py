@@ -10,8 +10,11 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 from app import __version__
 from app.config import database_label
 from app.models import ROLES
+from app.services.admin.permissions import can
+from app.services.admin.security import security_settings
 from app.services.admin.stats import street_counts
 from app.services.cardreaders import CardReader
+from app.views.desk.accounts_dialog import AccountsDialog
 from app.views.desk.admin_menu import add_admin_actions
 from app.views.desk.appointments_page import AppointmentsPage
 from app.views.desk.card_reader import CardPoller, ReaderSettingsDialog, reader_from_settings
@@ -20,6 +23,7 @@ from app.views.desk.case_list import CaseListPanel
 from app.views.desk.certificate_register_page import CertificateRegisterPage
 from app.views.desk.context import DeskContext
 from app.views.desk.grids_page import GridsPage
+from app.views.desk.idle_lock import DeskLock
 from app.views.desk.intake_page import IntakePage
 from app.views.desk.sync_indicator import SyncIndicator
 from app.views.desk.verify_dialog import VerifyDialog
@@ -59,11 +63,13 @@ class DeskWindow(QMainWindow):
         self.appointments = AppointmentsPage(ctx)
         self.tabs.addTab(self.appointments, "今日预约")
         with ctx.db.sessions() as session:
-            self.overview = StreetOverviewWidget(street_counts(session))
+            self.overview = StreetOverviewWidget(street_counts(session, ctx.scope))
         self.tabs.addTab(self.overview, "街道概况")
         self.grids = GridsPage(ctx)
         self.tabs.addTab(self.grids, "网格管理")
         self.setCentralWidget(self.tabs)
+        with ctx.db.sessions() as session:
+            self.lock = DeskLock(self, ctx, security_settings(session).idle_minutes)
         self.sync = SyncIndicator(ctx.db, self, runner=ctx.runner)
         self.sync.synced.connect(lambda report: report.pulled and self.cases.reload_when_shown())
         self.intake.case_recorded.connect(lambda _no: self.sync.refresh())
@@ -106,6 +112,10 @@ class DeskWindow(QMainWindow):
         reader.triggered.connect(self.configure_reader)
         settings.addAction(reader)
         add_admin_actions(self, settings, self.ctx)
+        if can(self.ctx.user.role, "account.manage"):
+            accounts = QAction("账号管理…", self)
+            accounts.triggered.connect(lambda: AccountsDialog(self.ctx, self).exec())
+            settings.addAction(accounts)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         keys = QAction("快捷键", self)
         keys.setShortcut(QKeySequence("F1"))
@@ -189,6 +199,7 @@ class DeskWindow(QMainWindow):
         if self._settings is not None:
             self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self.sync.stop()
+        self.lock.watcher.remove()
         if self.poller is not None:
             self.poller.stop()
         super().closeEvent(event)

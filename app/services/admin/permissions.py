@@ -1,0 +1,67 @@
+"""Which role may do what: the one table views and services ask (``can(role, action)``).
+
+What a role may *see* of the street is the other half of access and lives in ``scope.py``: a grid
+worker's grids. This table says what a role may *do* wherever it can see. The machine's own
+account at the command line (an actor ``cli:<os user>``, no account) holds the database file and
+may do everything; an account given with ``--user`` is held to its role.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import ROLES, User
+
+# action -> the roles that may take it
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "desk.sign_in": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "resident.lookup": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "case.view": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "certificate.view": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "certificate.issue": frozenset({"admin", "front_desk", "grid_worker", "kiosk"}),  # kiosk: its own
+    "board.print": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "account.manage": frozenset({"admin"}),
+}
+
+ACTION_NAMES = {
+    "desk.sign_in": "登录前台",
+    "resident.lookup": "查询居民",
+    "case.view": "查看办件",
+    "certificate.view": "查看证明台账",
+    "certificate.issue": "开具证明",
+    "board.print": "打印公示牌",
+    "account.manage": "管理账号",
+}
+
+
+class NotPermitted(PermissionError):
+    """The account's role may not take this action; one sentence for the person."""
+
+
+def can(role: str | None, action: str) -> bool:
+    """Whether ``role`` may take ``action``; None is the machine's own account (everything)."""
+    if action not in PERMISSIONS:
+        raise KeyError(action)
+    if role is None:
+        return True
+    return role in PERMISSIONS[action]
+
+
+def refusal(role: str, action: str) -> str:
+    return f"“{ROLES.get(role, role)}”角色不能{ACTION_NAMES.get(action, action)}"
+
+
+def role_of(session: Session, actor: str) -> str | None:
+    """The role of the account behind ``actor``; None for the machine's own account (``cli:…``)
+    or a name that is no account (the kiosk's own actors)."""
+    if not actor or actor.startswith("cli:"):
+        return None
+    return session.scalar(select(User.role).where(User.username == actor))
+
+
+def require(session: Session, actor: str, action: str) -> None:
+    """Raise NotPermitted when the account behind ``actor`` may not take ``action``."""
+    role = role_of(session, actor)
+    if not can(role, action):
+        raise NotPermitted(refusal(role or "", action))
