@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.cli import main
-from app.models import AuditEntry, Resident
+from app.models import LIVING, AuditEntry, Resident
 from app.services.admin.scope import scope_for
 from app.services.admin.stats import street_counts
 from app.services.cases.detail import case_detail
@@ -103,5 +103,42 @@ def test_appointments_and_counts_are_narrowed(demo_db, scene):
         assert scene.inside.name in names and scene.outside.name not in names
         assert scene.outside.name in everyone
         counts = street_counts(session, scope).totals
-        theirs = session.scalar(select(func.count()).select_from(Resident).where(scope.resident_filter()))
+        theirs = session.scalar(
+            select(func.count())
+            .select_from(Resident)
+            .where(scope.resident_filter(), Resident.state == LIVING)
+        )
         assert counts.grids == 2 and counts.residents == theirs < street_counts(session).totals.residents
+
+
+def test_reprint_and_void_are_refused_outside_the_grid_workers_grids_and_to_the_back_office(
+    demo_db, scene, capsys, tmp_path
+):
+    out = str(tmp_path / "again.pdf")
+    code, _, err = run(
+        capsys, demo_db, "certificate", "reprint", scene.outside.serial, "--out", out, "--user", "wangge"
+    )
+    assert code == 1 and scene.outside.serial in err
+    code, _, err = run(
+        capsys, demo_db, "certificate", "void", scene.outside.serial, "--reason", "填错", "--user", "wangge"
+    )
+    assert code == 1 and "无编号" in err
+    code, _, err = run(
+        capsys, demo_db, "certificate", "void", scene.inside.serial, "--reason", "填错", "--user", "houtai"
+    )
+    assert code == 1 and "不能开具证明" in err
+    code, _, _ = run(
+        capsys, demo_db, "certificate", "reprint", scene.inside.serial, "--out", out, "--user", "wangge"
+    )
+    assert code == 0
+
+
+def test_a_grid_worker_cannot_accept_a_case_for_someone_of_another_grid(demo_db, scene, capsys):
+    with demo_db.sessions() as session:
+        before = session.scalar(select(func.count()).select_from(AuditEntry))
+    argv = ["case", "accept", "--item", "ZM-001", "--user", "wangge"]
+    code, rows, err = run(capsys, demo_db, *argv, "--id", scene.outside.id_number)
+    assert code != 0 and not rows and "该居民不在您负责的网格" in err
+    assert scene.outside.id_number not in err
+    with demo_db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == before

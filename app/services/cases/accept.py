@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.services.admin.centre import CentreNotConfigured
 from app.services.admin.restored import RestoredCopyError
+from app.services.admin.scope import scope_for
 from app.services.cases import intake
 from app.services.common import audit
-from app.services.population.lookup import LookupFailed, find_resident
+from app.services.population.lookup import OUT_OF_SCOPE, LookupFailed, find_resident
 
 Outcome = Literal["accept", "supplement", "refuse"]
 
@@ -60,6 +61,8 @@ def record_intake(sessions: sessionmaker[Session], request: IntakeRequest) -> Re
     Raises one of :data:`INTAKE_ERRORS` (nothing stored) when the intake cannot go ahead."""
     with sessions.begin() as session:
         resident = find_resident(session, request.id_number)
+        if not scope_for(session, request.actor).allows_resident(session, resident):
+            raise LookupFailed(OUT_OF_SCOPE, "out_of_scope")
         item = intake.find_item(session, request.item_code)
         received = (
             list(item.materials) if request.materials_received is None else list(request.materials_received)

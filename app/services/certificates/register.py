@@ -19,7 +19,8 @@ from app.models import Certificate, CertificateSequence, CertificateTemplate, Re
 from app.models.base import utcnow
 from app.services.admin.centre import current_community
 from app.services.admin.restored import require_caught_up
-from app.services.admin.scope import WHOLE_STREET, Scope
+from app.services.admin.permissions import NotPermitted, require
+from app.services.admin.scope import WHOLE_STREET, Scope, scope_for
 from app.services.certificates.keys import ensure_trusted_own_key
 from app.services.certificates.signing import PayloadError, holder_hash, parse_payload
 from app.services.common import audit
@@ -174,9 +175,25 @@ def _audit(
     )
 
 
+def _may_handle(session: Session, entry: Certificate, actor: str) -> None:
+    """Reprinting or voiding is issuing's follow-up: refused to a role that may not issue, and to a
+    grid worker for a certificate of someone outside their grids (as the register hides it)."""
+    try:
+        require(session, actor, "certificate.issue")
+    except NotPermitted as exc:
+        raise CertificateError(str(exc)) from None
+    scope = scope_for(session, actor)
+    if scope.whole_street:
+        return
+    resident = session.get(Resident, entry.resident_id) if entry.resident_id is not None else None
+    if resident is None or not scope.allows_resident(session, resident):
+        raise CertificateError(f"登记簿中无编号为“{entry.serial}”的证明")
+
+
 def record_reprint(session: Session, serial: str, actor: str) -> Certificate:
     """Count a reprint of the same certificate (same serial, same QR); refused once voided."""
     entry = _get(session, serial)
+    _may_handle(session, entry, actor)
     if entry.status == "voided":
         raise CertificateError(
             f"证明 {entry.serial} 已作废（{entry.void_reason}），不能补打；如需要请重新开具"
@@ -201,6 +218,7 @@ def void(session: Session, serial: str, reason: str, actor: str) -> Certificate:
     if not reason:
         raise CertificateError("作废证明须填写原因")
     entry = _get(session, serial)
+    _may_handle(session, entry, actor)
     if entry.status == "voided":
         raise CertificateError(f"证明 {entry.serial} 已于此前作废（{entry.void_reason}）")
     entry.status = "voided"
