@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from sqlalchemy import func, select
 
-from app.models import AuditEntry, Resident
+from app.models import LIVING, AuditEntry, Resident
 from app.services.admin.scope import scope_for
 from app.views.desk.board_print_dialog import BoardPrintDialog
 from app.views.desk.case_detail import CaseDetailDialog
@@ -108,7 +108,9 @@ def test_grids_page_boards_and_overview_keep_to_their_grids(qtbot, desk, scene, 
     assert [b.code for b in dialog.model.boards] == scene.own_grids
     with demo_db.sessions() as session:
         theirs = session.scalar(
-            select(func.count()).select_from(Resident).where(scope_for(session, "wangge").resident_filter())
+            select(func.count())
+            .select_from(Resident)
+            .where(scope_for(session, "wangge").resident_filter(), Resident.state == LIVING)
         )
     assert (
         "2 个网格" in window.overview.summary.text()
