@@ -20,6 +20,7 @@ from app.views.desk.certificate_register_page import CertificateRegisterPage
 from app.views.desk.context import DeskContext
 from app.views.desk.grids_page import GridsPage
 from app.views.desk.intake_page import IntakePage
+from app.views.desk.population_print import PopulationPrinting
 from app.views.desk.search_dialog import SearchDialog
 from app.views.desk.sync_indicator import SyncIndicator
 from app.views.desk.verify_dialog import VerifyDialog
@@ -51,6 +52,7 @@ class DeskWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.intake = IntakePage(ctx)
         self.tabs.addTab(self.intake, "一窗受理")
+        self.population_print = PopulationPrinting(ctx, self.intake.panel, self)
         self.cases = CaseListPanel(ctx)
         self.cases.case_opened.connect(self.open_case)
         self.tabs.addTab(self.cases, "办件管理")

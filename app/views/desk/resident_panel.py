@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -56,6 +57,9 @@ class TagChip(QLabel):
 
 class ResidentPanel(QFrame):
     """Shows one DeskRecord; ``clear()`` empties it between residents."""
+
+    print_household = Signal()  # 打印一户一档 of the person shown
+    print_building = Signal()  # 打印一幢一册 of their building
 
     def __init__(self, *, show_full_id: bool, parent: QWidget | None = None):
         super().__init__(parent)
@@ -110,6 +114,16 @@ class ResidentPanel(QFrame):
             grid.addWidget(value, row, 1)
             self.fields[key] = value
         outer.addLayout(grid)
+        files = QHBoxLayout()
+        self.household_button = QPushButton("打印一户一档")
+        self.household_button.clicked.connect(self.print_household)
+        self.building_button = QPushButton("打印一幢一册")
+        self.building_button.clicked.connect(self.print_building)
+        for button in (self.household_button, self.building_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the counter's Tab order stays as it was
+            files.addWidget(button)
+        files.addStretch(1)
+        outer.addLayout(files)
 
         # Household, cases and certificates share the panel's lower half as tabs, each with room
         # for a whole household or a year of cases.
@@ -139,6 +153,11 @@ class ResidentPanel(QFrame):
         self.cases.setRowCount(0)
         self.certificates.setRowCount(0)
         self._count_tabs()
+        self._enable_files(False)
+
+    def _enable_files(self, enabled: bool) -> None:
+        self.household_button.setEnabled(enabled)
+        self.building_button.setEnabled(enabled)
 
     def show_record(self, desk: DeskRecord) -> None:
         self.record = desk
@@ -180,6 +199,7 @@ class ResidentPanel(QFrame):
             else "—"
         )
         self._set_tags(r.tags)
+        self._enable_files(household is not None)
         members = household.members if household else ()
         self.members.setRowCount(len(members))
         for row, m in enumerate(members):
