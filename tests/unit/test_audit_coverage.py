@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from app.cli import build_parser, main
 from app.db import Database
-from app.models import AuditEntry, Household, Resident
+from app.models import AuditEntry, Building, Grid, Household, Resident
 from app.services.common.idcard import check_digit
 from tests.unit.spreadsheets import write_csv
 
@@ -42,6 +42,14 @@ class Scene:
         with self.db.sessions() as session:
             household = session.scalars(select(Household).where(Household.members.any()).limit(1)).one()
             return household.members[0]
+
+    @property
+    def building(self) -> str:
+        """The name of a building of grid GRID."""
+        with self.db.sessions() as session:
+            return session.scalars(
+                select(Building.name).join(Grid).where(Grid.code == GRID).order_by(Building.id).limit(1)
+            ).one()
 
     def file(self, name: str) -> str:
         return str(self.tmp / name)
@@ -119,6 +127,9 @@ PERSONAL: dict[str, Argv] = {
     "tags unassign": lambda s: ["tags", "unassign", "low_income", s.tagged("low_income")],
     "appointments": lambda s: ["appointments"],
     "boards": lambda s: ["boards", "--grid", GRID, "--out", s.file("board.pdf")],  # grid staff's phones
+    "residents": lambda s: ["residents", "--search", s.person.name],
+    "print household": lambda s: ["print", "household", s.person.id_number, "--out", s.file("hh.pdf")],
+    "print building": lambda s: ["print", "building", f"{GRID}/{s.building}", "--out", s.file("bb.pdf")],
 }  # fmt: skip
 
 # Shows and copies nobody's personal data, and why.

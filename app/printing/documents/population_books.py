@@ -11,8 +11,8 @@ from app.printing.documents.register_pages import build_register_pdf, grid_table
 from app.printing.layout import field_grid, para
 from app.services.population.books import BuildingBook, HouseholdFile
 
-MEMBER_HEADERS = ["姓名", "与户主关系", "性别", "出生日期", "身份证号", "联系电话", "标签", "状态"]
-MEMBER_MM = [16, 17, 8, 20, 38, 23, 24, 10]  # mm, the 156 mm text width: an ID number fits one line
+MEMBER_HEADERS = ["姓名", "关系", "性别", "出生日期", "身份证号", "联系电话", "标签", "状态"]
+MEMBER_MM = [16, 13, 10, 20, 38, 23, 26, 10]  # mm, the 156 mm text width: an ID number fits one line
 HOUSEHOLD_HEADERS = ["单元", "房号", "户主", "户主身份证号", "户主电话", "在册/登记人数", "重点人群标签"]
 HOUSEHOLD_MM = [14, 18, 26, 40, 30, 26, 113]
 
