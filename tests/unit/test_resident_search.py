@@ -236,17 +236,20 @@ def test_the_residents_command_prints_masked_lines_narrowed_to_the_user(capsys, 
 
 
 def test_a_short_word_inside_one_grid_is_read_through_the_grid(demo_db):
-    from app.services.population.search import _alternatives, _grids_of, _places_are_narrower
+    from app.services.population.search import _alternatives, _grids_of
+    from app.services.population.search_plan import driving, in_grids, in_state
 
     with demo_db.sessions() as session:
         grid = session.scalars(select(Grid.code).order_by(Grid.code).limit(1)).one()
         query = ResidentQuery("z", grid_code=grid)
         result = search_residents(session, query, scope=WHOLE_STREET)
         assert result.hits and all(h.grid_code == grid for h in result.hits)
-        grids = _grids_of(session, query, WHOLE_STREET)
-        assert _places_are_narrower(
-            session, grids, _alternatives(session, terms_of("z")[0], for_filter=False)
-        )
+        place = in_grids(_grids_of(session, query, WHOLE_STREET))
+        weak = _alternatives(session, terms_of("z")[0], for_filter=False)
+        assert driving(session, [place], weak) is place
         person = _someone(session)
         strong = _alternatives(session, terms_of(person.id_number)[0], for_filter=False)
-        assert not _places_are_narrower(session, grids, strong)
+        assert driving(session, [place], strong) is None
+        nobody = in_state("dead")  # a state nobody is in drives: nothing to walk through
+        assert driving(session, [place, nobody], weak) is nobody
+        assert search_residents(session, ResidentQuery("z", state="dead"), scope=WHOLE_STREET).hits == ()

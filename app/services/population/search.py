@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, column, exists, false, func, or_, select, text, true
+from sqlalchemy import ColumnElement, Select, column, exists, false, or_, select, text, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -37,6 +37,14 @@ from app.models import RESIDENT_STATES, Building, Grid, Household, Resident, Tag
 from app.services.admin.scope import Scope
 from app.services.common import audit
 from app.services.common.idcard import mask
+from app.services.population.search_plan import (
+    Confinement,
+    driving,
+    households_in,
+    in_grids,
+    in_state,
+    with_tag,
+)
 from app.services.population.search_terms import (
     MAX_ROOM_DIGITS,
     MIN_PHONE_DIGITS,
@@ -105,55 +113,26 @@ def search_residents(
     terms = terms_of(query.text)
     if not terms and not query.filtered:
         raise SearchError("请输入姓名、拼音、电话号码或住址，或选择网格、标签、状态")
-    filters = [_scope_filter(scope), *_filters(session, query, today)]
+    extra, confinements = _filters(session, query, today)
+    filters = [_scope_filter(scope), *extra]
+    grids = _grids_of(session, query, scope)
+    if grids is not None:
+        confinements.append(in_grids(grids))
     if not terms:
+        drives = driving(session, confinements, [true()])
+        if drives is not None:
+            filters.append(drives.indexed)
         return _collect(session, [_base().where(*filters).order_by(Resident.id)], limit, today)
     driver = min(terms, key=lambda t: t.selectivity)
     for other in terms:
         if other is not driver:
-            filters.append(or_(*_alternatives(session, other, for_filter=True)))
-    alternatives = _alternatives(session, driver, for_filter=False)
-    grids = _grids_of(session, query, scope)
-    if grids is not None and _places_are_narrower(session, grids, alternatives):
-        filters.append(Resident.household_id.in_(_households_in(grids)))  # indexed: the grids drive
+            filters.append(or_(*_alternatives(session, other, for_filter=True, grids=grids)))
+    alternatives = _alternatives(session, driver, for_filter=False, grids=grids)
+    drives = driving(session, confinements, alternatives)  # app.services.population.search_plan
+    if drives is not None:
+        filters.append(drives.indexed)
     branches = [_base().where(alt, *filters) for alt in alternatives]
     return _collect(session, branches, limit, today)
-
-
-# --- which index drives ---------------------------------------------------------------------
-# A word read through its index, the grid checked row by row, is right for 张伟 or zw; for zha
-# inside one grid it would walk 60,000 zh… residents of the street to find the grid's 200. So
-# when the search is confined to some grids, the word's index range is counted (up to the size of
-# those grids: a covering-index count, a few milliseconds at most) and the smaller side drives.
-RESIDENTS_PER_HOUSEHOLD = 3  # a generous average, to size grids from their household count
-
-
-def _grids_of(session: Session, query: ResidentQuery, scope: Scope) -> frozenset[int] | None:
-    if not query.grid_code:
-        return scope.grid_ids
-    grid_id = session.scalar(select(Grid.id).where(Grid.code == query.grid_code.strip()))
-    grids = frozenset({grid_id}) if grid_id is not None else frozenset()
-    return grids if scope.grid_ids is None else grids & scope.grid_ids
-
-
-def _households_in(grids: frozenset[int]) -> Select:
-    return (
-        select(Household.id)
-        .join(Building, Household.building_id == Building.id)
-        .where(Building.grid_id.in_(sorted(grids)))
-    )
-
-
-def _places_are_narrower(session: Session, grids: frozenset[int], alternatives: list) -> bool:
-    households = session.scalar(select(func.count()).select_from(_households_in(grids).subquery()))
-    place_rows = households * RESIDENTS_PER_HOUSEHOLD
-    word_rows = 0
-    for alternative in alternatives:
-        probe = select(Resident.id).where(alternative).limit(place_rows + 1 - word_rows).subquery()
-        word_rows += session.scalar(select(func.count()).select_from(probe))
-        if word_rows > place_rows:
-            return True
-    return False
 
 
 def list_found(
@@ -182,6 +161,15 @@ def id_number_for(session: Session, resident_id: int, *, scope: Scope) -> str:
     if number is None:
         raise SearchError("没有找到这位居民，或不在您负责的网格内")
     return number
+
+
+def _grids_of(session: Session, query: ResidentQuery, scope: Scope) -> frozenset[int] | None:
+    """The grids the search is confined to (the grid filter within the scope); None: the street."""
+    if not query.grid_code:
+        return scope.grid_ids
+    grid_id = session.scalar(select(Grid.id).where(Grid.code == query.grid_code.strip()))
+    grids = frozenset({grid_id}) if grid_id is not None else frozenset()
+    return grids if scope.grid_ids is None else grids & scope.grid_ids
 
 
 # --- the query ------------------------------------------------------------------------------
@@ -250,7 +238,9 @@ def _prefix(col, prefix: str) -> ColumnElement[bool]:
     return (col >= prefix) & (col < upper_bound(prefix))
 
 
-def _alternatives(session: Session, term: Term, *, for_filter: bool) -> list[ColumnElement[bool]]:
+def _alternatives(
+    session: Session, term: Term, *, for_filter: bool, grids: frozenset[int] | None = None
+) -> list[ColumnElement[bool]]:
     """The ways ``term`` can match, each answerable from one index."""
     if term.kind == "id":
         return [Resident.id_number == term.text]
@@ -261,11 +251,11 @@ def _alternatives(session: Session, term: Term, *, for_filter: bool) -> list[Col
         if len(term.text) >= MIN_PHONE_DIGITS:
             alts.append(_phone(term.text, for_filter))
         if len(term.text) <= MAX_ROOM_DIGITS:
-            alts.append(_address(session, Address(None, None, term.text)))
+            alts.append(_address(session, Address(None, None, term.text), grids))
         return alts
     alts = []
     if term.kind == "address":
-        alts.append(_address(session, term.address))
+        alts.append(_address(session, term.address, grids))
     if has_hanzi(term.text) and not any(ch.isdigit() for ch in term.text):
         alts.append(_prefix(Resident.name, term.text))
     return alts or [false()]
@@ -280,8 +270,9 @@ def _phone(digits: str, for_filter: bool) -> ColumnElement[bool]:
     return Resident.id.in_(matches.columns(column("rowid")))
 
 
-def _address(session: Session, address: Address) -> ColumnElement[bool]:
-    households = select(Household.id)
+def _address(session: Session, address: Address, grids: frozenset[int] | None) -> ColumnElement[bool]:
+    """Residents of the matching households; a confined search asks only its grids' households."""
+    households = select(Household.id) if grids is None else households_in(grids)
     if address.building:
         ids = _buildings_ending(session, address.building)
         if not ids:
@@ -323,12 +314,17 @@ def _scope_filter(scope: Scope) -> ColumnElement[bool]:
     return scope.grid_filter(_unindexed(Building.grid_id))
 
 
-def _filters(session: Session, query: ResidentQuery, today: dt.date) -> list[ColumnElement[bool]]:
+def _filters(
+    session: Session, query: ResidentQuery, today: dt.date
+) -> tuple[list[ColumnElement[bool]], list[Confinement]]:
+    """Row-by-row checks, and the confinements that could drive instead (search_plan)."""
     filters: list[ColumnElement[bool]] = []
+    confinements: list[Confinement] = []
     if query.state:
         if query.state not in RESIDENT_STATES:
             raise SearchError(f"状态只能是 {'、'.join(RESIDENT_STATES)}，不是“{query.state}”")
         filters.append(_unindexed(Resident.state) == query.state)
+        confinements.append(in_state(query.state))
     if query.grid_code:
         grid_id = session.scalar(select(Grid.id).where(Grid.code == query.grid_code.strip()))
         if grid_id is None:
@@ -339,7 +335,9 @@ def _filters(session: Session, query: ResidentQuery, today: dt.date) -> list[Col
         if tag is None:
             raise SearchError(f"标签“{query.tag_code}”不存在")
         filters.append(_tag_filter(tag, today))
-    return filters
+        if not tag.is_age_rule:
+            confinements.append(with_tag(tag.id))
+    return filters, confinements
 
 
 def _tag_filter(tag: Tag, today: dt.date) -> ColumnElement[bool]:

@@ -1,0 +1,74 @@
+"""Which index drives a search that is confined (to some grids, a tag, a state).
+
+A word read through its own index, each confinement checked row by row, is right for 张伟 or zw;
+for zha inside one grid it would walk the street's 60,000 zh… residents to find the grid's 200,
+and for a state nobody is in it would walk them all to find none. So when the search is confined,
+each confinement is sized (a count over a covering index, capped), the word's index range is
+counted up to the smallest of them, and the smaller side drives: the confinement is then added in
+a form SQLite reads through its index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from app.models import Building, Household, Resident, resident_tags
+
+PROBE_CAP = 50_000  # a confinement at least this large never drives
+RESIDENTS_PER_HOUSEHOLD = 3  # a generous average, to size grids from their household count
+
+
+@dataclass(frozen=True)
+class Confinement:
+    indexed: ColumnElement[bool]  # the condition in a form SQLite reads through an index
+    members: Select  # one row per household or resident it holds, for sizing
+    per_row: int = 1  # residents per row of ``members``
+
+
+def households_in(grids: frozenset[int]) -> Select:
+    return (
+        select(Household.id)
+        .join(Building, Household.building_id == Building.id)
+        .where(Building.grid_id.in_(sorted(grids)))
+    )
+
+
+def in_grids(grids: frozenset[int]) -> Confinement:
+    return Confinement(
+        Resident.household_id.in_(households_in(grids)), households_in(grids), RESIDENTS_PER_HOUSEHOLD
+    )
+
+
+def in_state(state: str) -> Confinement:
+    return Confinement(Resident.state == state, select(Resident.id).where(Resident.state == state))
+
+
+def with_tag(tag_id: int) -> Confinement:
+    tagged = select(resident_tags.c.resident_id).where(resident_tags.c.tag_id == tag_id)
+    return Confinement(Resident.id.in_(tagged), tagged)
+
+
+def _count(session: Session, stmt: Select, cap: int) -> int:
+    return session.scalar(select(func.count()).select_from(stmt.limit(cap).subquery()))
+
+
+def driving(
+    session: Session, confinements: Sequence[Confinement], alternatives: Sequence[ColumnElement[bool]]
+) -> Confinement | None:
+    """The confinement that should drive the query, or None when the word's own index should."""
+    if not confinements:
+        return None
+    sized = [(_count(session, c.members, PROBE_CAP) * c.per_row, c) for c in confinements]
+    size, smallest = min(sized, key=lambda pair: pair[0])
+    if size >= PROBE_CAP:
+        return None
+    word = 0
+    for alternative in alternatives:
+        word += _count(session, select(Resident.id).where(alternative), size + 1 - word)
+        if word > size:
+            return smallest
+    return None
