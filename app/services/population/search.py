@@ -20,6 +20,8 @@ The index, chosen for a million residents within 50 ms (docs/PERFORMANCE.md):
 Several words (张 502) are ANDed: the narrowest word drives the query through its index, the
 others filter its rows. Each way a word can match (initials or full pinyin; phone or room) is its
 own query with its own limit, and the answers are merged, so every query reads one index range.
+Grid, tag, state and the Scope are checked on each row the word's index yields, unless one of
+them holds fewer residents than the word's range: then it drives (app.services.population.search_plan).
 Rows carry the ID number masked; showing a list is audited with ``list_found``.
 """
 

@@ -10,6 +10,7 @@ a form SQLite reads through its index.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,9 +25,17 @@ RESIDENTS_PER_HOUSEHOLD = 3  # a generous average, to size grids from their hous
 
 @dataclass(frozen=True)
 class Confinement:
+    key: str  # names it in the cache of sizes
     indexed: ColumnElement[bool]  # the condition in a form SQLite reads through an index
     members: Select  # one row per household or resident it holds, for sizing
     per_row: int = 1  # residents per row of ``members``
+
+
+# How many residents a confinement holds changes slowly (a grid gains a household, a tag a
+# member): sizes are kept a minute per database, so a grid worker's every keystroke does not
+# count their grids again. A stale size only chooses a slower plan, never a wrong answer.
+SIZE_TTL = 60.0
+_sizes: dict[tuple[int, str, str], tuple[float, int]] = {}
 
 
 def households_in(grids: frozenset[int]) -> Select:
@@ -38,22 +47,35 @@ def households_in(grids: frozenset[int]) -> Select:
 
 
 def in_grids(grids: frozenset[int]) -> Confinement:
-    return Confinement(
-        Resident.household_id.in_(households_in(grids)), households_in(grids), RESIDENTS_PER_HOUSEHOLD
-    )
+    key = "grids:" + ",".join(map(str, sorted(grids)))
+    households = households_in(grids)
+    return Confinement(key, Resident.household_id.in_(households), households, RESIDENTS_PER_HOUSEHOLD)
 
 
 def in_state(state: str) -> Confinement:
-    return Confinement(Resident.state == state, select(Resident.id).where(Resident.state == state))
+    return Confinement(
+        f"state:{state}", Resident.state == state, select(Resident.id).where(Resident.state == state)
+    )
 
 
 def with_tag(tag_id: int) -> Confinement:
     tagged = select(resident_tags.c.resident_id).where(resident_tags.c.tag_id == tag_id)
-    return Confinement(Resident.id.in_(tagged), tagged)
+    return Confinement(f"tag:{tag_id}", Resident.id.in_(tagged), tagged)
 
 
 def _count(session: Session, stmt: Select, cap: int) -> int:
     return session.scalar(select(func.count()).select_from(stmt.limit(cap).subquery()))
+
+
+def _size(session: Session, confinement: Confinement) -> int:
+    bind = session.get_bind()
+    key = (id(bind), str(bind.url), confinement.key)
+    now = time.monotonic()
+    cached = _sizes.get(key)
+    if cached is None or now - cached[0] >= SIZE_TTL:
+        cached = (now, _count(session, confinement.members, PROBE_CAP) * confinement.per_row)
+        _sizes[key] = cached
+    return cached[1]
 
 
 def driving(
@@ -62,7 +84,7 @@ def driving(
     """The confinement that should drive the query, or None when the word's own index should."""
     if not confinements:
         return None
-    sized = [(_count(session, c.members, PROBE_CAP) * c.per_row, c) for c in confinements]
+    sized = [(_size(session, c), c) for c in confinements]
     size, smallest = min(sized, key=lambda pair: pair[0])
     if size >= PROBE_CAP:
         return None
