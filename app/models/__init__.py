@@ -23,6 +23,7 @@ from app.models.population import (
     Tag,
     resident_tags,
 )
+from app.models.resident_keys import install as _install_resident_keys
 from app.models.settings import CentreSetting
 from app.models.staff import STAFF_ROLES, GridStaff
 from app.models.sync import HeldRecord, OutboxEntry, SyncConflict, SyncState
@@ -31,6 +32,8 @@ from app.models.users import ROLES, AuditEntry, User, user_grids
 # The outbox's listener is installed with the models (not in open_database), so that no way of
 # making a session can forget it: every Case, CaseEvent and Certificate change writes its outbox row.
 _install_outbox()
+# Likewise every ORM write of a resident keeps their search keys (app.models.resident_keys).
+_install_resident_keys()
 
 __all__ = [
     "APPOINTMENT_STATUSES",

@@ -44,7 +44,7 @@ class Household(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="RESTRICT"), index=True)
     unit: Mapped[int] = mapped_column(Integer, default=1)  # 单元
-    room: Mapped[str] = mapped_column(String(20))  # 房号, e.g. 502
+    room: Mapped[str] = mapped_column(String(20), index=True)  # 房号, e.g. 502 (searched alone)
     hukou_number: Mapped[str] = mapped_column(String(30), default="")  # 户号 on the household register
 
     building: Mapped[Building] = relationship()
@@ -122,6 +122,11 @@ class Resident(Timestamped, Base):
     state: Mapped[str] = mapped_column(String(10), default=LIVING, server_default=LIVING, index=True)
     left_on: Mapped[dt.date | None] = mapped_column(Date, default=None)  # 迁出 or 死亡 date
     moved_to: Mapped[str] = mapped_column(String(200), default="", server_default="")  # 迁往何处
+    # Search keys derived from name and phone by app.models.resident_keys.search_keys, never typed:
+    # a listener fills them on every ORM insert and update, bulk inserts call the function.
+    name_pinyin: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
+    name_initials: Mapped[str] = mapped_column(String(50), default="", server_default="", index=True)
+    phone_digits: Mapped[str] = mapped_column(String(30), default="", server_default="")
 
     household: Mapped[Household | None] = relationship(back_populates="members")
     tags: Mapped[list[Tag]] = relationship(secondary=resident_tags, order_by="Tag.sort_order")

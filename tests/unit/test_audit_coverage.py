@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from app.cli import build_parser, main
 from app.db import Database
-from app.models import AuditEntry, Household, Resident
+from app.models import AuditEntry, Building, Grid, Household, Resident
 from app.services.common.idcard import check_digit
 from tests.unit.spreadsheets import write_csv
 
@@ -65,6 +65,14 @@ class Scene:
     def moved_away(self, index: int) -> str:
         self.run("resident", "leave", self.member(index), "--date", "2026-11-01", "--to", "西安市")
         return self.member(index)
+
+    @property
+    def building_name(self) -> str:
+        """The name of a building of grid GRID."""
+        with self.db.sessions() as session:
+            return session.scalars(
+                select(Building.name).join(Grid).where(Grid.code == GRID).order_by(Building.id).limit(1)
+            ).one()
 
     def file(self, name: str) -> str:
         return str(self.tmp / name)
@@ -161,6 +169,9 @@ PERSONAL: dict[str, Argv] = {
     "resident return": lambda s: ["resident", "return", s.moved_away(1)],
     "resident history": lambda s: ["resident", "history", s.member(0)],
     "audit": lambda s: ["audit", "--id", s.person.id_number],  # a search of the log is a lookup
+    "residents": lambda s: ["residents", "--search", s.person.name],
+    "print household": lambda s: ["print", "household", s.person.id_number, "--out", s.file("hh.pdf")],
+    "print building": lambda s: ["print", "building", f"{GRID}/{s.building_name}", "--out", s.file("bb.pdf")],
 }  # fmt: skip
 
 # Shows and copies nobody's personal data, and why.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from app.models.resident_keys import search_keys
 from app.services.setup.demo_people import Person
 
 
@@ -47,6 +48,8 @@ class ResidentRows:
             "card_valid_from": valid_from,
             "card_valid_to": valid_to,
             "card_long_term": long_term,
+            # Bulk inserts skip the ORM's listeners: the search keys are derived here.
+            **search_keys(person.name, person.phone),
         }
 
     def tags(self, person: Person, household_size: int) -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.db import Database
+from app.services.admin.access import role_sees_full_data
 from app.services.admin.scope import WHOLE_STREET, Scope
 from app.views.ops import Runner, ThreadRunner
 
@@ -35,7 +36,7 @@ class StaffUser:
     def sees_full_id_numbers(self) -> bool:
         """Front-desk and back-office staff and administrators handle the case files and see full
         numbers; grid workers and the kiosk see them masked."""
-        return self.role in ("admin", "front_desk", "back_office")
+        return role_sees_full_data(self.role)
 
 
 @dataclass(frozen=True)

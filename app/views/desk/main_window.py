@@ -25,12 +25,15 @@ from app.views.desk.context import DeskContext
 from app.views.desk.grids_page import GridsPage
 from app.views.desk.idle_lock import DeskLock
 from app.views.desk.intake_page import IntakePage
+from app.views.desk.population_print import PopulationPrinting
+from app.views.desk.search_dialog import SearchDialog
 from app.views.desk.sync_indicator import SyncIndicator
 from app.views.desk.verify_dialog import VerifyDialog
 from app.views.ops import Op
 from app.views.street_overview import StreetOverviewWidget
 
 SHORTCUTS = """F2  身份证号输入框（刷卡或输入后回车查询）
+Ctrl+F  查找居民（姓名、拼音、电话或住址，无需身份证）
 F3  事项搜索（拼音首字母、拼音或汉字）
 空格  勾选/取消材料
 Ctrl+Enter  受理
@@ -54,6 +57,7 @@ class DeskWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.intake = IntakePage(ctx)
         self.tabs.addTab(self.intake, "一窗受理")
+        self.population_print = PopulationPrinting(ctx, self.intake.panel, self)
         self.cases = CaseListPanel(ctx)
         self.cases.case_opened.connect(self.open_case)
         self.tabs.addTab(self.cases, "办件管理")
@@ -89,6 +93,10 @@ class DeskWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         work = self.menuBar().addMenu("业务(&W)")
+        find = QAction("查找居民…", self)
+        find.setShortcut(QKeySequence("Ctrl+F"))
+        find.triggered.connect(self.find_resident)
+        work.addAction(find)
         hotline = QAction("导入12345工单…", self)
         hotline.triggered.connect(self.import_hotline)
         work.addAction(hotline)
@@ -138,6 +146,12 @@ class DeskWindow(QMainWindow):
     def configure_reader(self) -> None:
         if ReaderSettingsDialog(self).exec():
             self.start_reader(reader_from_settings())
+
+    def find_resident(self) -> None:
+        dialog = SearchDialog(self.ctx, self)
+        dialog.resident_opened.connect(self.intake.show_resident)
+        dialog.resident_opened.connect(lambda _record: self.tabs.setCurrentWidget(self.intake))
+        dialog.exec()
 
     # --- cases -----------------------------------------------------------------------------
     def open_case(self, case_no: str) -> None:

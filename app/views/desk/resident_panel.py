@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -63,6 +64,8 @@ class ResidentPanel(QFrame):
     """Shows one DeskRecord; ``clear()`` empties it between residents."""
 
     shown = Signal(object)  # the DeskRecord now shown, or None after clear()
+    print_household = Signal()  # 打印一户一档 of the person shown
+    print_building = Signal()  # 打印一幢一册 of their building
 
     def __init__(
         self,
@@ -144,6 +147,16 @@ class ResidentPanel(QFrame):
             grid.addWidget(value, row, 1)
             self.fields[key] = value
         outer.addLayout(grid)
+        files = QHBoxLayout()
+        self.household_button = QPushButton("打印一户一档")
+        self.household_button.clicked.connect(self.print_household)
+        self.building_button = QPushButton("打印一幢一册")
+        self.building_button.clicked.connect(self.print_building)
+        for button in (self.household_button, self.building_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the counter's Tab order stays as it was
+            files.addWidget(button)
+        files.addStretch(1)
+        outer.addLayout(files)
 
         # Household, cases and certificates share the panel's lower half as tabs, each with room
         # for a whole household or a year of cases.
@@ -173,6 +186,7 @@ class ResidentPanel(QFrame):
         self.badge.hide()
         self._count_tabs()
         self.shown.emit(None)
+        self._enable_files(False)
 
     def tabs(self) -> tuple[tuple[QTableWidget, str], ...]:
         return (
@@ -181,6 +195,10 @@ class ResidentPanel(QFrame):
             (self.certificates, "已开证明"),
             (self.history, "变更记录"),
         )
+
+    def _enable_files(self, enabled: bool) -> None:
+        self.household_button.setEnabled(enabled)
+        self.building_button.setEnabled(enabled)
 
     def show_record(self, desk: DeskRecord) -> None:
         self.record = desk
@@ -226,6 +244,7 @@ class ResidentPanel(QFrame):
             else "—"
         )
         self._set_tags(r.tags)
+        self._enable_files(household is not None)
         members = household.members if household else ()
         self.members.setRowCount(len(members))
         for row, m in enumerate(members):

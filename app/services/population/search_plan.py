@@ -1,0 +1,96 @@
+"""Which index drives a search that is confined (to some grids, a tag, a state).
+
+A word read through its own index, each confinement checked row by row, is right for 张伟 or zw;
+for zha inside one grid it would walk the street's 60,000 zh… residents to find the grid's 200,
+and for a state nobody is in it would walk them all to find none. So when the search is confined,
+each confinement is sized (a count over a covering index, capped), the word's index range is
+counted up to the smallest of them, and the smaller side drives: the confinement is then added in
+a form SQLite reads through its index.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from app.models import Building, Household, Resident, resident_tags
+
+PROBE_CAP = 50_000  # a confinement at least this large never drives
+RESIDENTS_PER_HOUSEHOLD = 3  # a generous average, to size grids from their household count
+
+
+@dataclass(frozen=True)
+class Confinement:
+    key: str  # names it in the cache of sizes
+    indexed: ColumnElement[bool]  # the condition in a form SQLite reads through an index
+    members: Select  # one row per household or resident it holds, for sizing
+    per_row: int = 1  # residents per row of ``members``
+
+
+# How many residents a confinement holds changes slowly (a grid gains a household, a tag a
+# member): sizes are kept a minute per database, so a grid worker's every keystroke does not
+# count their grids again. A stale size only chooses a slower plan, never a wrong answer.
+SIZE_TTL = 60.0
+_sizes: dict[tuple[int, str, str], tuple[float, int]] = {}
+
+
+def households_in(grids: frozenset[int]) -> Select:
+    return (
+        select(Household.id)
+        .join(Building, Household.building_id == Building.id)
+        .where(Building.grid_id.in_(sorted(grids)))
+    )
+
+
+def in_grids(grids: frozenset[int]) -> Confinement:
+    key = "grids:" + ",".join(map(str, sorted(grids)))
+    households = households_in(grids)
+    return Confinement(key, Resident.household_id.in_(households), households, RESIDENTS_PER_HOUSEHOLD)
+
+
+def in_state(state: str) -> Confinement:
+    return Confinement(
+        f"state:{state}", Resident.state == state, select(Resident.id).where(Resident.state == state)
+    )
+
+
+def with_tag(tag_id: int) -> Confinement:
+    tagged = select(resident_tags.c.resident_id).where(resident_tags.c.tag_id == tag_id)
+    return Confinement(f"tag:{tag_id}", Resident.id.in_(tagged), tagged)
+
+
+def _count(session: Session, stmt: Select, cap: int) -> int:
+    return session.scalar(select(func.count()).select_from(stmt.limit(cap).subquery()))
+
+
+def _size(session: Session, confinement: Confinement) -> int:
+    bind = session.get_bind()
+    key = (id(bind), str(bind.url), confinement.key)
+    now = time.monotonic()
+    cached = _sizes.get(key)
+    if cached is None or now - cached[0] >= SIZE_TTL:
+        cached = (now, _count(session, confinement.members, PROBE_CAP) * confinement.per_row)
+        _sizes[key] = cached
+    return cached[1]
+
+
+def driving(
+    session: Session, confinements: Sequence[Confinement], alternatives: Sequence[ColumnElement[bool]]
+) -> Confinement | None:
+    """The confinement that should drive the query, or None when the word's own index should."""
+    if not confinements:
+        return None
+    sized = [(_size(session, c), c) for c in confinements]
+    size, smallest = min(sized, key=lambda pair: pair[0])
+    if size >= PROBE_CAP:
+        return None
+    word = 0
+    for alternative in alternatives:
+        word += _count(session, select(Resident.id).where(alternative), size + 1 - word)
+        if word > size:
+            return smallest
+    return None
