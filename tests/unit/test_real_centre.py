@@ -80,6 +80,13 @@ def test_a_new_centre_from_an_empty_database_to_its_first_certificate(tmp_path, 
     board_text = pdf_text(boards)
     assert "红星一网格" in board_text and "李明" in board_text
 
+    # and the new centre finds a person without the card: by the pinyin initials of the name
+    code, rows, err = run(capsys, *db, "residents", "--search", "wjg")
+    assert code == 0, err
+    found = [r for r in rows if "name" in r]
+    assert [r["name"] for r in found] == ["王建国"]
+    assert "610202196803040319" not in str(rows)  # masked
+
 
 def test_the_centres_own_heading_prints_where_the_template_leaves_it_to_the_centre(tmp_path, capsys):
     db = ["--db", str(tmp_path / "centre.db")]

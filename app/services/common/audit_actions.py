@@ -45,6 +45,7 @@ ACTION_NAMES: dict[str, str] = {
     "lookup_refused": "越权查询被拒",
     # the population base kept current (one entry per history entry)
     "history": "查看变更记录",
+    "search": "查找居民",
     "resident_edited": "修改居民信息",
     "resident_moved": "迁往他户",
     "resident_head_changed": "户主变更",

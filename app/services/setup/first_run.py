@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import Database
-from app.models import Base
+from app.models import Base, Community, Street, User
 from app.services.admin.area import (
     AreaError,
     CommunityDetails,
@@ -187,15 +187,24 @@ def check_residents_file(
 def complete_first_run(db: Database, plan: FirstRun) -> FirstRunDone:
     """Write the street, the community and the administrator in one transaction, then run the
     imports. Raises AreaError / AuthError / ImportFileError with one sentence; an import that
-    refuses a row raises AreaError (the centre itself is then already written)."""
+    refuses a row raises AreaError: the centre itself is then written, and 完成 again with the
+    same street, community and administrator (the file corrected) runs the imports again."""
     admin = plan.admin
+    username = admin.username.strip()
+    with db.sessions() as session:
+        fresh = needs_first_run(session)
+        resumed = None if fresh else _written_by(session, plan, username)
+    if not fresh:
+        if resumed is None:
+            raise AreaError("本中心已经设置过街道，不能重复首次设置")
+        # 完成 pressed again after an import was refused: the centre is there; import again.
+        return _run_imports(db, plan, username, resumed)
     with db.sessions.begin() as session:
-        if not needs_first_run(session):
+        if not needs_first_run(session):  # another desk set it up in the meantime
             raise AreaError("本中心已经设置过街道，不能重复首次设置")
         problems = admin_problems(admin, admin.password)
         if problems:
             raise AuthError("；".join(problems.values()))
-        username = admin.username.strip()
         set_street(session, plan.street, actor=username)
         record = add_community(session, plan.community, actor=username)
         add_user(session, username, admin.password, "admin", display_name=admin.display_name.strip() or None)
@@ -207,6 +216,22 @@ def complete_first_run(db: Database, plan: FirstRun) -> FirstRunDone:
             purpose="首次设置本中心",
             detail=f"{record.name}，管理员 {username}",
         )
+        record_name = record.name
+    return _run_imports(db, plan, username, record_name)
+
+
+def _written_by(session: Session, plan: FirstRun, username: str) -> str | None:
+    """The community's name when the street, community and administrator in the database are the
+    ones of ``plan`` (an earlier 完成 wrote them and then an import was refused), else None."""
+    street_code = session.scalar(select(Street.code).limit(1))
+    community = session.scalar(select(Community.name).where(Community.code == plan.community.code.strip()))
+    user = session.scalar(select(User.role).where(User.username == username))
+    if street_code == plan.street.code.strip() and user == "admin":
+        return community
+    return None
+
+
+def _run_imports(db: Database, plan: FirstRun, username: str, centre: str) -> FirstRunDone:
     grids = residents = ""
     if plan.grids_file is not None:
         with db.sessions() as session:
@@ -220,4 +245,4 @@ def complete_first_run(db: Database, plan: FirstRun) -> FirstRunDone:
         if not people.written:
             raise AreaError(f"居民工作簿有{len(people.rejected)}行未通过检查，未导入")
         residents = f"居民{people.accepted}人"
-    return FirstRunDone(f"{record.name}党群服务中心", username, grids, residents)
+    return FirstRunDone(f"{centre}党群服务中心", username, grids, residents)

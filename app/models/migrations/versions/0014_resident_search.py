@@ -89,6 +89,7 @@ def downgrade() -> None:
     op.drop_index("ix_households_room", table_name="households")
     op.drop_index("ix_residents_name_initials", table_name="residents")
     op.drop_index("ix_residents_name_pinyin", table_name="residents")
-    with op.batch_alter_table("residents") as batch_op:
-        for name in ("phone_digits", "name_initials", "name_pinyin"):
-            batch_op.drop_column(name)
+    # DROP COLUMN in place (SQLite 3.35 and later): a batch copy of ``residents`` would drop the
+    # table, and with it (ON DELETE CASCADE) every resident's tags and photo.
+    for name in ("phone_digits", "name_initials", "name_pinyin"):
+        op.drop_column("residents", name)
