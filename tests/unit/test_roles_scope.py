@@ -142,3 +142,29 @@ def test_a_grid_worker_cannot_accept_a_case_for_someone_of_another_grid(demo_db,
     assert scene.outside.id_number not in err
     with demo_db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditEntry)) == before
+
+
+def test_a_grid_worker_changes_only_their_own_grids_and_staff(demo_db, scene):
+    from app.models import GridStaff
+    from app.services.grids.places import update_grid
+    from app.services.grids.rules import GridEditError
+    from app.services.grids.staff import add_staff, remove_staff, update_staff
+
+    with demo_db.sessions() as session:
+        other = session.scalars(
+            select(GridStaff).where(GridStaff.grid.has(code=scene.outside.grid_code))
+        ).first()
+        mine = session.scalars(select(GridStaff).where(GridStaff.grid.has(code=scene.own_grids[0]))).first()
+        for change in (
+            lambda: update_grid(session, scene.outside.grid_code, {"hotline": "0919-3188000"}, "wangge"),
+            lambda: add_staff(
+                session, scene.outside.grid_code, {"name": "新人", "role": "helper"}, actor="wangge"
+            ),
+            lambda: update_staff(session, other.id, {"phone": "13900000000"}, actor="wangge"),
+            lambda: remove_staff(session, other.id, actor="wangge"),
+        ):
+            with pytest.raises(GridEditError, match="不在您负责的范围"):
+                change()
+        assert update_staff(session, mine.id, {"phone": "13900000000"}, actor="wangge")
+        assert update_grid(session, scene.outside.grid_code, {"hotline": "0919-3188000"}, "qiantai")
+        session.rollback()

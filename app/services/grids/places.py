@@ -45,7 +45,7 @@ from app.services.grids.rules import (
     clean_grid_values,
     shown_value,
 )
-from app.services.grids.staff import add_staff, find_grid, remove_staff, update_staff
+from app.services.grids.staff import add_staff, editable_grid, find_grid, remove_staff, update_staff
 
 __all__ = [
     "BoardRow",
@@ -285,7 +285,7 @@ def update_grid(session: Session, grid_code: str, changes: Mapping[str, Any], ac
     Returns the "field: old → new" lines written to the audit log (empty when nothing changed,
     and then nothing is written). Raises GridEditError naming every refused field.
     """
-    grid = find_grid(session, grid_code)
+    grid = editable_grid(session, find_grid(session, grid_code), actor)
     cleaned = clean_grid_values(changes)
     branch = _branch(session, grid)
     current = {field: getattr(grid, field) for field in GRID_FIELDS}

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Building, Grid, GridStaff
 from app.models.staff import GRID_LEADER, role_name
+from app.services.admin.scope import scope_for
 from app.services.common import audit
 from app.services.grids.rules import (
     STAFF_FIELDS,
@@ -31,9 +32,17 @@ def find_grid(session: Session, grid_code: str) -> Grid:
     return grid
 
 
+def editable_grid(session: Session, grid: Grid, actor: str) -> Grid:
+    """``grid``, when the account behind ``actor`` may change it: a grid worker only their own
+    grids (the grids page lists no other, and the service says so too)."""
+    if not scope_for(session, actor).allows_grid(grid.id):
+        raise GridEditError({"": f"网格“{grid.name}”不在您负责的范围，不能修改"})
+    return grid
+
+
 def add_staff(session: Session, grid_code: str, values: Mapping[str, Any], *, actor: str) -> int:
     """Add a person to the grid (name and role required); returns the new staff id."""
-    grid = find_grid(session, grid_code)
+    grid = editable_grid(session, find_grid(session, grid_code), actor)
     wanted = {"phone": "", "organisation": "", "duty": "", "photo": None, "building_id": None, **values}
     errors = {f: f"{STAFF_FIELDS[f]}必须填写" for f in ("name", "role") if f not in values}
     try:
@@ -60,6 +69,7 @@ def add_staff(session: Session, grid_code: str, values: Mapping[str, Any], *, ac
 def update_staff(session: Session, staff_id: int, changes: Mapping[str, Any], *, actor: str) -> list[str]:
     """Change one person's fields; returns the audited lines (empty when nothing changed)."""
     staff = _staff_member(session, staff_id)
+    editable_grid(session, staff.grid, actor)
     cleaned = clean_staff_values(changes)
     merged = {f: getattr(staff, f) for f in STAFF_FIELDS} | cleaned
     diffs = {f: (getattr(staff, f), v) for f, v in cleaned.items() if getattr(staff, f) != v}
@@ -89,7 +99,7 @@ def update_staff(session: Session, staff_id: int, changes: Mapping[str, Any], *,
 
 def remove_staff(session: Session, staff_id: int, *, actor: str) -> None:
     staff = _staff_member(session, staff_id)
-    grid = staff.grid
+    grid = editable_grid(session, staff.grid, actor)
     grid.board_version += 1
     audit.record(
         session,
