@@ -27,8 +27,10 @@ NOBODY = "11010819700101002" + idcard.check_digit("11010819700101002")  # valid,
 
 
 class SlowPrinter(RecordingPrinter):
-    """Blocks its worker for a second, like a printer warming up, and notes how far the GUI
-    thread's counters moved meanwhile."""
+    """Blocks its worker like a printer warming up, until the GUI thread has ticked and painted
+    a few times (or 30 s have passed: a GUI thread that waits for the printer never gets there),
+    and notes how far the GUI thread's counters moved meanwhile. Waiting for the counters rather
+    than for a fixed time keeps the test independent of how busy the machine is."""
 
     def __init__(self):
         super().__init__()
@@ -40,7 +42,11 @@ class SlowPrinter(RecordingPrinter):
         self.thread = threading.current_thread()
         ticks, paints = self.probe.ticks, self.probe.paints
         self.probe.printing = True
-        time.sleep(1.0)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (
+            self.probe.ticks - ticks < 10 or self.probe.paints - paints < 5
+        ):
+            time.sleep(0.01)
         self.probe.printing = False
         self.moved = (self.probe.ticks - ticks, self.probe.paints - paints)
         super().print(pdf)
