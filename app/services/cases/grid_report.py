@@ -72,7 +72,7 @@ def report_grid_case(
         item_name="网格上报",
         promised_days=REPORT_DAYS,
         resident_id=None,
-        applicant_name=grid.name,  # the case belongs to the grid
+        applicant_name=f"{grid.community.name}{grid.name}"[:50],  # the case belongs to the grid
         applicant_id_number="",
         applicant_phone="",
         grid_id=grid.id,

@@ -18,6 +18,7 @@ from app.services.grids.boards import COMPOUND_SURNAMES
 
 # What the public notice lists: wishes waiting for someone, and those taken on or come true.
 NOTICE_STATUSES = ("published", "claimed", "fulfilled")
+FULFILLED_SHOWN_DAYS = 30  # a wish that came true stays on the notice this long (销单公示)
 
 
 def masked_name(name: str) -> str:
@@ -211,8 +212,13 @@ class WishNotice:
 def notice_data(
     session: Session, *, day: dt.date, scope: Scope = WHOLE_STREET, year: int | None = None
 ) -> WishNotice:
-    """The public wish list (心愿墙): wishes waiting, claimed, and come true in ``year``."""
-    rows = list_wishes(session, scope=scope, statuses=NOTICE_STATUSES, year=year or day.year)
+    """The public wish list (心愿墙): wishes waiting and claimed, and those come true in the last
+    30 days; ``year`` narrows it to the wishes posted in one year."""
+    rows = [
+        r
+        for r in list_wishes(session, scope=scope, statuses=NOTICE_STATUSES, year=year)
+        if r.status != "fulfilled" or (r.fulfilled_on and (day - r.fulfilled_on).days <= FULFILLED_SHOWN_DAYS)
+    ]
     order = {s: i for i, s in enumerate(NOTICE_STATUSES)}
     rows.sort(key=lambda r: (order[r.status], r.wish_no))
     return WishNotice(

@@ -21,6 +21,7 @@ from app.services.admin.permissions import require
 from app.services.admin.scope import WHOLE_STREET, Scope, resident_grid_id
 from app.services.common import audit
 from app.services.common.idcard import redact
+from app.services.population.lookup import LookupFailed, find_resident
 
 WISH_KINDS = ("物品", "服务", "其他")
 TEXT_LIMIT = 200
@@ -73,7 +74,10 @@ def post_wish(
     today: dt.date,
     scope: Scope = WHOLE_STREET,
 ) -> Wish:
-    """Post a wish for ``resident`` (待审核). A grid worker posts only for residents of their grids."""
+    """Post a wish for ``resident`` (待审核). A grid worker posts only for residents of their grids;
+    the kiosk posts for the card holder only (its caller sees to that)."""
+    if wish.channel != "kiosk":
+        require(session, actor, "wish.manage")
     if not resident.living:
         raise WishError("该居民已不在册，不能登记心愿")
     if not scope.allows_resident(session, resident):
@@ -112,6 +116,17 @@ def post_wish(
     session.flush()
     _audit(session, row, actor, "wish_post")
     return row
+
+
+def resident_for(session: Session, id_text: str, scope: Scope = WHOLE_STREET) -> Resident:
+    """The resident with this ID number, if the reader's scope allows them; else WishError."""
+    try:
+        resident = find_resident(session, id_text)
+    except LookupFailed as exc:
+        raise WishError(str(exc)) from None
+    if not scope.allows_resident(session, resident):
+        raise WishError("该居民不在您负责的网格内")
+    return resident
 
 
 def find_wish(session: Session, wish_no: str, scope: Scope = WHOLE_STREET) -> Wish:
