@@ -110,6 +110,14 @@ def record_visit(
     return RecordedVisit(row.id, case_no)
 
 
+def resident_by_id(session: Session, resident_id: int, scope: Scope = WHOLE_STREET) -> Resident:
+    """A resident picked from a list (the due list) by their row id; outside ``scope`` refused."""
+    resident = session.get(Resident, resident_id)
+    if resident is None or not scope.allows_resident(session, resident):
+        raise VisitError("没有找到该居民，或该居民不在您负责的网格内")
+    return resident
+
+
 @dataclass(frozen=True)
 class VisitRow:
     visit_id: int
