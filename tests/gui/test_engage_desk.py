@@ -59,7 +59,8 @@ def test_a_wish_from_the_kiosk_is_published_claimed_fulfilled_and_rated(qtbot, m
     click(qtbot, kiosk.current.exit_button)
 
     # the desk: the wish waits for review, with the wisher's full name for staff
-    wishes = (page := _page(qtbot, demo_db)).wishes
+    page = _page(qtbot, demo_db)  # held: the tabs live as long as the page
+    wishes = page.wishes
     qtbot.keyClicks(wishes.search, wish_no)
     qtbot.keyClick(wishes.search, Qt.Key.Key_Return)
     assert [(r.wish_no, r.status_name, r.name, r.channel_name) for r in wishes.model.rows] == [
@@ -108,7 +109,8 @@ def test_a_wish_from_the_kiosk_is_published_claimed_fulfilled_and_rated(qtbot, m
 
 def test_a_refused_wish_says_why_and_the_notice_previews(qtbot, demo_db, tmp_path):
     FilePrinterPreview.reset(str(tmp_path / "notice.pdf"))
-    wishes = (page := _page(qtbot, demo_db)).wishes
+    page = _page(qtbot, demo_db)  # held: the tabs live as long as the page
+    wishes = page.wishes
     pending = next(r for r in wishes.model.rows if r.status == "pending")
     wishes.table.selectRow(_row_of(wishes, pending.wish_no))
     _click(qtbot, wishes.buttons["reject"])
@@ -129,7 +131,8 @@ def test_a_refused_wish_says_why_and_the_notice_previews(qtbot, demo_db, tmp_pat
 
 
 def test_a_wish_posted_at_the_desk_for_a_bad_number_loses_nothing(qtbot, demo_db):
-    wishes = (page := _page(qtbot, demo_db)).wishes
+    page = _page(qtbot, demo_db)  # held: the tabs live as long as the page
+    wishes = page.wishes
     dialog = wishes.open_post()
     qtbot.keyClicks(dialog.id_number, "610202")
     dialog.content.setPlainText("想要一床厚棉被")
