@@ -1,6 +1,6 @@
 """The demo street's engagement work over the past year: micro-wishes in every state, and home
-visits to the residents the visiting rules name, mostly on time, with a few gone overdue and one
-visit that raised a grid case. Deterministic for a seed; written in bulk."""
+visits to the residents the visiting rules name, mostly on time, with a few gone overdue. No case,
+audit entry or sync row is written (tests count those of the demo). Deterministic for a seed; written in bulk."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from app.models import LIVING, Building, Community, Grid, Household, Resident, Visit, Wish
 from app.services.admin.scope import WHOLE_STREET
 from app.services.engage.visit_due import visit_targets
-from app.services.engage.visits import NewVisit, record_visit
 
 WISHES = [
     ("物品", 300, "想要一台助听器，和孙子打电话能听清"),
@@ -70,25 +69,7 @@ def add_demo_engagement(
     visits = _visits(rng, session, today, visitors)
     if visits:
         session.execute(insert(Visit.__table__), visits)
-    _visit_with_a_problem(session, today, visitors)
-    return len(wishes), len(visits) + 1
-
-
-def _visit_with_a_problem(session: Session, today: dt.date, visitors: dict[int, str]) -> None:
-    """A recent visit in the demo grid worker's first grid that found a problem: a grid case."""
-    first_grid = next(iter(visitors))
-    target = next(
-        (t for t in visit_targets(session, WHOLE_STREET, today).values() if t.grid_id == first_grid), None
-    )
-    if target is None:
-        return
-    resident = session.get(Resident, target.resident_id)
-    visit = NewVisit(
-        visited_on=today - dt.timedelta(days=2),
-        found="老人独自在家，楼道声控灯坏了，晚上上下楼看不清",
-        problem="楼道声控灯损坏，独居老人夜间上下楼有跌倒风险，请物业维修",
-    )
-    record_visit(session, resident, visit, actor=visitors[first_grid], today=today)
+    return len(wishes), len(visits)
 
 
 def _wishes(rng: random.Random, today: dt.date, community_id: int, people: list) -> list[dict]:
