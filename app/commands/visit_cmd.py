@@ -47,7 +47,13 @@ def register(subparsers) -> None:
     month.add_argument("--month", type=_month, metavar="YYYY-MM", help="default: this month")
     month.set_defaults(handler=run_month)
 
-    for parser in (add, due, listing, month):
+    rules = actions.add_parser("rules", help="走访周期 / how often residents of each tag are visited")
+    rules.add_argument(
+        "--set", nargs=2, metavar=("TAG", "DAYS"), help="set a tag's interval (DAYS 0: remove)"
+    )
+    rules.set_defaults(handler=run_rules)
+
+    for parser in (add, due, listing, month, rules):
         parser.add_argument("--user", help="staff account (a grid worker: their grids)")
 
 
@@ -135,4 +141,33 @@ def run_month(args, ctx) -> int:
     with db.sessions() as session:
         rows = month_table(session, year, month, scope=scope_for(session, args.user))
     ctx.emit_lines({"month": f"{year}-{month:02d}", **row.as_json()} for row in rows)
+    return 0
+
+
+def run_rules(args, ctx) -> int:
+    from app.services.admin.permissions import NotPermitted, require
+    from app.services.common import audit
+    from app.services.engage.visit_due import RuleError, set_visit_rule, visit_rules
+
+    db, actor = _open(args, ctx)
+    try:
+        with db.sessions.begin() as session:
+            if args.set:
+                tag, days_text = args.set
+                if not days_text.isdigit():
+                    raise CommandError(f"天数“{days_text}”无效，请写整数")
+                require(session, actor, "account.manage")  # a centre setting: administrators only
+                days = int(days_text)
+                set_visit_rule(session, tag, days or None)
+                audit.record(
+                    session,
+                    actor=actor,
+                    action="visit_rule",
+                    subject=tag,
+                    detail=f"{days}天" if days else "删除",
+                )
+            rows = visit_rules(session)
+    except (RuleError, NotPermitted) as exc:
+        raise CommandError(str(exc)) from None
+    ctx.emit_lines({"tag": r.tag_code, "name": r.tag_name, "every_days": r.every_days} for r in rows)
     return 0

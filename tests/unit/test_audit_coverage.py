@@ -221,6 +221,7 @@ NOT_PERSONAL: dict[str, str] = {
     "community list": "the communities of the street",
     "import template": "a blank workbook; reads nothing from the database",
     "wishes counts": "numbers of wishes per year and state",
+    "visit rules": "the visiting interval of each tag (a change is audited as a settings change)",
     "visit month": "numbers of visits due and made per grid and its workers' account names",
 }
 

@@ -264,3 +264,14 @@ def test_the_month_table_counts_visits_due_and_made_per_grid(demo_db, capsys):
     assert sum(r["targets"] for r in rows) > 0
     theirs = run(demo_db, capsys, "visit", "month", "--month", "2026-10", "--user", "wangge")
     assert 0 < len(theirs) < len(rows)
+
+
+def test_visiting_rules_are_data_an_administrator_changes(demo_db, capsys):
+    rules = {r["tag"]: r["every_days"] for r in run(demo_db, capsys, "visit", "rules")}
+    assert rules["living_alone"] == 7
+    changed = run(demo_db, capsys, "visit", "rules", "--set", "veteran", "90", "--user", "admin")
+    assert {r["tag"]: r["every_days"] for r in changed}["veteran"] == 90
+    assert "不能" in fails(demo_db, capsys, "visit", "rules", "--set", "veteran", "30", "--user", "wangge")
+    assert "标签" in fails(demo_db, capsys, "visit", "rules", "--set", "nobody", "30")
+    removed = run(demo_db, capsys, "visit", "rules", "--set", "veteran", "0")
+    assert "veteran" not in {r["tag"] for r in removed}

@@ -26,6 +26,7 @@ ACTION_NAMES: dict[str, str] = {
     "wish_list": "查看微心愿",
     "visit_record": "登记走访",
     "visit_list": "查看走访",
+    "visit_rule": "设置走访周期",
     "grid_report": "网格上报",
     "kiosk_wish": "自助登记微心愿",
     "kiosk_wishes": "自助查看微心愿",
