@@ -23,6 +23,8 @@ from app.commands import (
     sync_cmd,
     tags_cmd,
     user_cmd,
+    visit_cmd,
+    wish_cmd,
 )
 
 COMMAND_MODULES = [
@@ -48,4 +50,6 @@ COMMAND_MODULES = [
     street_cmd,
     tags_cmd,
     audit_cmd,
+    wish_cmd,
+    visit_cmd,
 ]

@@ -39,6 +39,15 @@ def register(subparsers) -> None:
     )
     accept.set_defaults(handler=run_accept)
 
+    report = actions.add_parser(
+        "report", help="网格上报 / a problem found in a grid, a case with no applicant"
+    )
+    report.add_argument("--grid", required=True, metavar="CODE", help="the grid's code")
+    report.add_argument("--text", required=True, help="the problem found")
+    report.add_argument("--address", default="", help="where, if not the whole grid")
+    report.add_argument("--user", help="staff user who reports it (default: the OS account)")
+    report.set_defaults(handler=run_report)
+
     listing = subparsers.add_parser("cases", help="办件列表 / cases as JSON lines")
     listing.add_argument("--status", action="append", choices=sorted(STATUSES), help="repeatable")
     listing.add_argument("--overdue", action="store_true", help="only cases past their promised date")
@@ -125,4 +134,38 @@ def run_list(args, ctx) -> int:
             search=args.search,
         )
     ctx.emit_lines(row.as_json() for row in rows)
+    return 0
+
+
+def run_report(args, ctx) -> int:
+    from app.services.admin import auth
+    from app.services.admin.permissions import NotPermitted
+    from app.services.admin.scope import scope_for
+    from app.services.cases.grid_report import GridReportError, find_grid, report_grid_case
+    from app.services.common import audit
+
+    db = ctx.db()
+    try:
+        with db.sessions.begin() as session:
+            if args.user and auth.find_user(session, args.user) is None:
+                raise CommandError(f"用户“{args.user}”不存在")
+            scope = scope_for(session, args.user)
+            grid = find_grid(session, args.grid, scope)
+            case = report_grid_case(
+                session,
+                grid,
+                text=args.text,
+                address=args.address,
+                actor=audit.cli_actor(args.user),
+                scope=scope,
+            )
+            result = {
+                "case_no": case.case_no,
+                "status": case.status,
+                "grid": grid.code,
+                "due_date": case.due_date,
+            }
+    except (GridReportError, NotPermitted) as exc:
+        raise CommandError(str(exc)) from None
+    ctx.emit(result)
     return 0

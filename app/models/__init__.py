@@ -7,6 +7,15 @@ from app.models.base import Base
 from app.models.cases import CalendarDay, Case, CaseEvent, CaseSequence
 from app.models.catalogue import ServiceCategory, ServiceItem
 from app.models.certificates import Certificate, CertificateSequence, CertificateTemplate, TrustedKey
+from app.models.engagement import (
+    CLAIMER_KINDS,
+    VISIT_WAYS,
+    WISH_CHANNELS,
+    WISH_STATUSES,
+    Visit,
+    VisitRule,
+    Wish,
+)
 from app.models.outbox import install as _install_outbox
 from app.models.party import PARTY_LEVELS, PartyOrganisation
 from app.models.population import (
@@ -36,6 +45,13 @@ _install_outbox()
 _install_resident_keys()
 
 __all__ = [
+    "CLAIMER_KINDS",
+    "VISIT_WAYS",
+    "WISH_CHANNELS",
+    "WISH_STATUSES",
+    "Visit",
+    "VisitRule",
+    "Wish",
     "APPOINTMENT_STATUSES",
     "Appointment",
     "Certificate",

@@ -56,6 +56,11 @@ def _look_at_the_appointments(qtbot, window: DeskWindow) -> None:
     window.appointments.refresh_button.click()
 
 
+def _look_at_wishes_and_visits(qtbot, window: DeskWindow) -> None:
+    window.engage.wishes.refresh_button.click()
+    window.engage.setCurrentWidget(window.engage.visits)
+
+
 Driver = Callable[..., None]
 
 # Shows people: what a person does to make it show them. Each must add an audit row.
@@ -64,6 +69,7 @@ SCREENS: dict[str, Driver] = {
     "办件管理": _search_the_cases,
     "证明台账": _search_the_register,
     "今日预约": _look_at_the_appointments,
+    "社区治理": _look_at_wishes_and_visits,
 }
 
 # Shows nobody's personal data, and why.

@@ -24,6 +24,7 @@ from app.views.ops import ImmediateRunner
 from tests.conftest import DEMO_TODAY
 from tests.gui.conftest import RecordingPrinter
 from tests.gui.test_kiosk import NOBODY, _clipped, button_named, click, finished_case, swipe_card
+from tests.gui.test_kiosk_wishes import fulfilled_wish
 
 SCREENS = [(1920, 1080), (1366, 768), (1280, 1024), (1080, 1920)]
 SHOTS = os.environ.get("YICHUANG_KIOSK_SHOTS")
@@ -102,6 +103,7 @@ def test_every_page_fits_every_kiosk_screen(qtbot, kiosk_on, person, demo_db, si
         day = svc.bookable_days(session, DEMO_TODAY)[0]
         slots = svc.load_settings(session).slots
         booked = svc.book(session, person.id, day=day, slot=slots[0], today=DEMO_TODAY)
+    fulfilled = fulfilled_wish(demo_db, person)
     kiosk = kiosk_on(size, scale)
     shots = Path(SHOTS) if SHOTS else None
     seen: list[str] = []
@@ -179,6 +181,22 @@ def test_every_page_fits_every_kiosk_screen(qtbot, kiosk_on, person, demo_db, si
     click(qtbot, phone.submit_button)
     check("result")  # the request's number
     click(qtbot, kiosk.current.back_button)
+
+    click(qtbot, menu.tiles["wishes"])
+    check("wishes")
+    click(qtbot, button_named(kiosk, f"rate-wish-{fulfilled}"))
+    check("wish_rating")
+    click(qtbot, button_named(kiosk, "wish-stars-5"))
+    check("result")
+    click(qtbot, kiosk.current.back_button)
+    click(qtbot, kiosk.pages["wishes"].new_button)
+    check("wish_kind")
+    click(qtbot, button_named(kiosk, "wish-kind-服务"))
+    kiosk.pages["wish_text"].text.setPlainText("长" * 100)
+    check("wish_text")
+    click(qtbot, kiosk.pages["wish_text"].submit_button)
+    check("result")  # the wish's number
+    kiosk.controller.go("menu")
 
     click(qtbot, menu.tiles["booking"])
     check("booking")

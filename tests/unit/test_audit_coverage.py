@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from app.cli import build_parser, main
 from app.db import Database
-from app.models import AuditEntry, Building, Grid, Household, Resident
+from app.models import AuditEntry, Building, Grid, Household, Resident, Wish
 from app.services.common.idcard import check_digit
 from tests.unit.spreadsheets import write_csv
 
@@ -88,6 +88,10 @@ class Scene:
         argv = ["certificate", "issue", "--template", "JZZM", "--id", self.person.id_number]
         fields = ["--field", "purpose=办理居住证", "--field", "since=2012-05-01"]
         return self.run(*argv, *fields, "--out", self.file("issued.pdf"))[0]["serial"]
+
+    def wish(self, status: str) -> str:
+        with self.db.sessions() as session:
+            return session.scalars(select(Wish.wish_no).where(Wish.status == status).limit(1)).one()
 
     def tagged(self, code: str) -> str:
         self.run("tags", "assign", code, self.person.id_number)
@@ -172,6 +176,17 @@ PERSONAL: dict[str, Argv] = {
     "residents": lambda s: ["residents", "--search", s.person.name],
     "print household": lambda s: ["print", "household", s.person.id_number, "--out", s.file("hh.pdf")],
     "print building": lambda s: ["print", "building", f"{GRID}/{s.building_name}", "--out", s.file("bb.pdf")],
+    "wish add": lambda s: ["wish", "add", "--id", s.person.id_number, "--text", "想要一台收音机"],
+    "wish review": lambda s: ["wish", "review", s.wish("pending")],
+    "wish claim": lambda s: ["wish", "claim", s.wish("published"), "--kind", "党员", "--name", "王建国"],
+    "wish fulfil": lambda s: ["wish", "fulfil", s.wish("claimed"), "--note", "已送达", "--confirmed"],
+    "wish end": lambda s: ["wish", "end", s.wish("published"), "--reason", "心愿人已自行解决"],
+    "wish list": lambda s: ["wish", "list"],
+    "wishes notice": lambda s: ["wishes", "notice", "--out", s.file("wishes.pdf")],  # masked names
+    "visit add": lambda s: ["visit", "add", "--id", s.person.id_number, "--found", "一切正常"],
+    "visit due": lambda s: ["visit", "due"],
+    "visit list": lambda s: ["visit", "list"],
+    "case report": lambda s: ["case", "report", "--grid", GRID, "--text", "楼道灯坏了"],
 }  # fmt: skip
 
 # Shows and copies nobody's personal data, and why.
@@ -216,6 +231,9 @@ NOT_PERSONAL: dict[str, str] = {
     "community edit": "a community's name, codes and public details (audited as a settings change)",
     "community list": "the communities of the street",
     "import template": "a blank workbook; reads nothing from the database",
+    "wishes counts": "numbers of wishes per year and state",
+    "visit rules": "the visiting interval of each tag (a change is audited as a settings change)",
+    "visit month": "numbers of visits due and made per grid and its workers' account names",
 }
 
 

@@ -40,6 +40,7 @@ SERVICE_RANKS: list[tuple[str, ...]] = [
     ("admin", "cardreaders"),
     ("population", "grids"),
     ("cases", "certificates"),
+    ("engage",),
     ("kiosk", "imports", "sync", "desk"),
     ("setup",),
 ]

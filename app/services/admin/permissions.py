@@ -22,6 +22,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "certificate.issue": frozenset({"admin", "front_desk", "grid_worker", "kiosk"}),  # kiosk: its own
     "board.print": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "account.manage": frozenset({"admin"}),
+    "wish.manage": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "visit.record": frozenset({"admin", "back_office", "grid_worker"}),
+    "case.report": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
 }
 
 ACTION_NAMES = {
@@ -32,6 +35,9 @@ ACTION_NAMES = {
     "certificate.issue": "开具证明",
     "board.print": "打印公示牌",
     "account.manage": "管理账号",
+    "wish.manage": "办理微心愿",
+    "visit.record": "登记走访",
+    "case.report": "网格上报问题",
 }
 
 

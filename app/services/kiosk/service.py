@@ -64,6 +64,7 @@ from app.services.kiosk.common import (
     set_admin_pin,
 )
 from app.services.kiosk.request import REQUEST_DAYS, REQUEST_TEXT_LIMIT, request_due, submit_request
+from app.services.kiosk.wishes import KioskWish, kiosk_my_wishes, kiosk_post_wish, kiosk_rate_wish
 from app.services.population.lookup import LookupFailed, find_resident
 
 __all__ = [
@@ -76,6 +77,7 @@ __all__ = [
     "KioskResident",
     "KioskSettings",
     "KioskTemplate",
+    "KioskWish",
     "SlotPlaces",
     "available_slots",
     "book",
@@ -87,6 +89,9 @@ __all__ = [
     "id_hash",
     "identify",
     "identify_typed",
+    "kiosk_my_wishes",
+    "kiosk_post_wish",
+    "kiosk_rate_wish",
     "load_settings",
     "mark_attended",
     "masked_name",

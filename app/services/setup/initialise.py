@@ -49,6 +49,7 @@ def initialise(
             items_added=reference_data.load_catalogue(session),
             templates_added=load_templates(session).added,
         )
+        reference_data.load_visit_rules(session)
     if not with_demo:
         return result
     with db.sessions.begin() as session:

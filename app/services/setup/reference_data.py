@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import ServiceCategory, ServiceItem, Tag
+from app.models import ServiceCategory, ServiceItem, Tag, VisitRule
 from app.resources import resource_path
 
 
@@ -97,3 +97,19 @@ def apply_item_fields(item: ServiceItem, spec: dict[str, Any], order: int) -> No
     from app.services.common.pinyin import pinyin_keys
 
     item.pinyin_initials, item.pinyin_full = pinyin_keys(item.name)
+
+
+def load_visit_rules(session: Session, path: Path | None = None) -> int:
+    """Add the shipped visiting rules (走访周期) for tags that have none yet; an edited rule stays."""
+    session.flush()  # tags added in this transaction get their ids
+    data = read_yaml(path or resource_path("reference", "visit_rules.yaml"))
+    tags = dict(session.execute(select(Tag.code, Tag.id)).all())
+    ruled = set(session.scalars(select(VisitRule.tag_id)))
+    added = 0
+    for spec in data["rules"]:
+        tag_id = tags.get(spec["tag"])
+        if tag_id is None or tag_id in ruled:
+            continue
+        session.add(VisitRule(tag_id=tag_id, every_days=int(spec["every_days"])))
+        added += 1
+    return added

@@ -39,7 +39,7 @@ from app.views.desk.case_actions import (
     ActionInput,
     button_text,
 )
-from app.views.desk.case_models import TimelineModel, timeline_rows, when
+from app.views.desk.case_models import CHANNEL_NAMES, TimelineModel, timeline_rows, when
 from app.views.desk.context import DeskContext
 from app.views.ops import Op, failure_text
 from app.views.screen_fit import fit_to_screen
@@ -249,9 +249,7 @@ class CaseDetailDialog(QDialog):
             "item": f"{case.item_name}（{case.item_code}，承诺 {case.promised_days} 个工作日）"
             if case.promised_days
             else f"{case.item_name}（{case.item_code}，即办）",
-            "channel": {"window": "窗口", "hotline": "12345热线", "kiosk": "自助终端"}.get(
-                case.channel, case.channel
-            ),
+            "channel": CHANNEL_NAMES.get(case.channel, case.channel),
             "applicant": case.applicant_name,
             "id_number": (case.applicant_id_number if full else mask(case.applicant_id_number)) or "—",
             "phone": phone or "—",

@@ -22,6 +22,7 @@ from app.views.desk.case_detail import CaseDetailDialog
 from app.views.desk.case_list import CaseListPanel
 from app.views.desk.certificate_register_page import CertificateRegisterPage
 from app.views.desk.context import DeskContext
+from app.views.desk.engage_page import EngagePage
 from app.views.desk.grids_page import GridsPage
 from app.views.desk.idle_lock import DeskLock
 from app.views.desk.intake_page import IntakePage
@@ -71,6 +72,8 @@ class DeskWindow(QMainWindow):
         self.tabs.addTab(self.overview, "街道概况")
         self.grids = GridsPage(ctx)
         self.tabs.addTab(self.grids, "网格管理")
+        self.engage = EngagePage(ctx)
+        self.tabs.addTab(self.engage, "社区治理")
         self.setCentralWidget(self.tabs)
         with ctx.db.sessions() as session:
             self.lock = DeskLock(self, ctx, security_settings(session).idle_minutes)

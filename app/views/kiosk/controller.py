@@ -367,3 +367,30 @@ class KioskController:
                 svc.cancel_appointment(session, resident_id, appointment_id, now=now)
 
         self._run(work, done, failed)
+
+    # -- 微心愿 ------------------------------------------------------------------------------
+    def my_wishes(self) -> list[svc.KioskWish]:
+        with self.db.sessions.begin() as session:  # the look is audited
+            return svc.kiosk_my_wishes(session, self._resident_id())
+
+    def post_wish(
+        self, kind: str, text: str, done: Callable[[str], None], failed: Callable[[Exception], None]
+    ) -> None:
+        resident_id, today = self._resident_id(), self.today()
+
+        def work() -> str:
+            with self.db.sessions.begin() as session:
+                return svc.kiosk_post_wish(session, resident_id, content=text, kind=kind, today=today)
+
+        self._run(work, done, failed, waiting="正在提交您的心愿，请稍候……")
+
+    def rate_wish(
+        self, wish_no: str, rating: int, done: Callable[[None], None], failed: Callable[[Exception], None]
+    ) -> None:
+        resident_id = self._resident_id()
+
+        def work() -> None:
+            with self.db.sessions.begin() as session:
+                svc.kiosk_rate_wish(session, resident_id, wish_no, rating)
+
+        self._run(work, done, failed)

@@ -216,19 +216,28 @@ class MenuPage(Page):
         self.tiles = {
             "certificates": Tile("印", "打印证明", "当场打印", theme, "red"),
             "cases": Tile("查", "我的办件", "查看进度，办结后可评价", theme, "blue"),
-            "request": Tile("诉", "我要反映诉求", "环境、报修、纠纷等", theme, "green"),
+            "request": Tile("诉", "反映诉求", "环境、报修、纠纷等", theme, "green"),
             "booking": Tile("约", "预约窗口", "约好时间，少排队", theme, "brown"),
+            "wishes": Tile("愿", "微心愿", "说出心愿，有人帮您实现", theme, "red"),
         }
         self.grid = QGridLayout()
         self.grid.setSpacing(theme.px(30))
-        columns = 1 if theme.portrait else 2
-        for index, (target, tile) in enumerate(self.tiles.items()):
-            self.grid.addWidget(tile, index // columns, index % columns)
+        for target, tile in self.tiles.items():
             tile.clicked.connect(lambda _=False, t=target: kiosk.go(t))
+        self._place(list(self.tiles))
         self.body.addWidget(self.lead)
         self.body.addWidget(self.notice)
         self.body.addLayout(self.grid, 1)
         self.body.addStretch(0)  # takes the room instead of the grid when one small tile is left
+
+    def _place(self, shown: list[str]) -> None:
+        """The tiles shown, side by side in reading order: three across (two rows for five, with
+        short titles so that three fit at large type), one column on a portrait screen."""
+        columns = 1 if self.theme.portrait else 3
+        for tile in self.tiles.values():
+            self.grid.removeWidget(tile)
+        for index, target in enumerate(shown):
+            self.grid.addWidget(self.tiles[target], index // columns, index % columns)
 
     def enter(self, **details: Any) -> None:
         """A card with a record opens every tile; a card without one, the request; a typed
@@ -242,11 +251,14 @@ class MenuPage(Page):
         else:
             self.notice.setText(f"{NO_RECORD}。\n到窗口登记时，请带上身份证和户口簿。")
         self.notice.setVisible(not registered)
-        self.lead.setVisible(registered or typed)
+        # At large type five tiles need the lead's room; the greeting above them says enough.
+        self.lead.setVisible(typed or (registered and not self.theme.large))
         self.body.setStretch(self.body.indexOf(self.grid), 1 if registered else 0)
         self.body.setStretch(self.body.count() - 1, 0 if registered else 1)
+        shown = [t for t in self.tiles if self.kiosk.may_show(self.kiosk.page_needs(t))]
+        self._place(shown)
         for target, tile in self.tiles.items():
-            tile.setVisible(self.kiosk.may_show(self.kiosk.page_needs(target)))
+            tile.setVisible(target in shown)
             # one choice alone is a big button, not a wall
             big = 16_777_215
             tile.setMaximumSize(
