@@ -22,6 +22,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "certificate.issue": frozenset({"admin", "front_desk", "grid_worker", "kiosk"}),  # kiosk: its own
     "board.print": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "account.manage": frozenset({"admin"}),
+    "case.assign": frozenset({"admin", "front_desk", "back_office"}),
+    "case.evaluate_unit": frozenset({"admin", "back_office"}),
+    "escalation.manage": frozenset({"admin"}),
 }
 
 ACTION_NAMES = {
@@ -32,6 +35,9 @@ ACTION_NAMES = {
     "certificate.issue": "开具证明",
     "board.print": "打印公示牌",
     "account.manage": "管理账号",
+    "case.assign": "指派办件",
+    "case.evaluate_unit": "评价承办单位",
+    "escalation.manage": "管理上报对象",
 }
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.models import CaseEvent
 from app.models.base import as_local
+from app.services.cases.handling import EVENT_NAMES
 from app.services.cases.search import DEADLINE_NAMES, CaseRow
 from app.services.cases.workflow import action_label, status_name
 
@@ -162,7 +163,7 @@ class CaseTableModel(QAbstractTableModel):
 
 
 # Intake outcomes are recorded as events too, but are not workflow actions.
-EVENT_LABELS = {"accept": "受理", "request_materials": "一次性告知", "refuse": "不予受理"}
+EVENT_LABELS = {"accept": "受理", "request_materials": "一次性告知", "refuse": "不予受理", **EVENT_NAMES}
 TIMELINE_COLUMNS = ["时间", "经办人", "操作", "状态", "说明"]
 
 
@@ -217,6 +218,9 @@ def timeline_rows(events: Iterable[CaseEvent], names: dict[str, str]) -> list[Ti
         if event.data.get("to"):
             target = names.get(event.data["to"], event.data["to"])
             note = f"交 {target}：{event.note}" if event.note else f"交 {target}"
+        elif event.data.get("assignee"):
+            target = names.get(event.data["assignee"], event.data["assignee"])
+            note = f"指派 {target}：{event.note}" if event.note else f"指派 {target}"
         elif event.data.get("evaluation") and not event.note:
             note = event.data["evaluation"]
         if event.data.get("due_date"):
