@@ -39,6 +39,10 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float]) -> Tab
     return table
 
 
+def _v(text: str) -> Paragraph:
+    return para(text, "small")
+
+
 def _evaluation(value: UnitEvaluation | None) -> str:
     if value is None:
         return "—"
@@ -55,17 +59,17 @@ def render_handling_sheet(printable: PrintableSheet, today: dt.date | None = Non
     ]
     story += field_grid(
         [
-            [("事项", sheet.item_name), ("状态", sheet.status_name)],
-            [("申请人", printable.applicant), ("网格", printable.grid_name)],
-            [("收件时间", printable.received), ("承诺办结", printable.due)],
-            [("当前承办", printable.owner), ("办理方式", sheet.mode or "未定")],
-            [("问题单", sheet.problem or "—")],
+            [("事项", _v(sheet.item_name)), ("状态", _v(sheet.status_name))],
+            [("申请人", _v(printable.applicant)), ("网格", _v(printable.grid_name))],
+            [("收件时间", _v(printable.received)), ("承诺办结", _v(printable.due))],
+            [("当前承办", _v(printable.owner)), ("办理方式", _v(sheet.mode or "未定"))],
+            [("问题单", _v(sheet.problem or "—"))],
         ]
     )
     story += [Spacer(1, 4 * mm), _section("措施单（序时进度）"), Spacer(1, 1 * mm)]
     story.append(
         _table(
-            ["序号", "措施", "责任人", "计划完成", "实际完成", "进度"],
+            ["序", "措施", "责任人", "计划完成", "实际完成", "进度"],
             [
                 [
                     str(m.number),
@@ -77,7 +81,7 @@ def render_handling_sheet(printable: PrintableSheet, today: dt.date | None = Non
                 ]
                 for m in sheet.measures
             ],
-            [0.08, 0.36, 0.14, 0.15, 0.15, 0.12],
+            [0.05, 0.36, 0.12, 0.17, 0.17, 0.13],
         )
     )
     story += [Spacer(1, 4 * mm), _section("责任单"), Spacer(1, 1 * mm)]
@@ -103,10 +107,13 @@ def render_handling_sheet(printable: PrintableSheet, today: dt.date | None = Non
     story += [Spacer(1, 4 * mm)]
     story += field_grid(
         [
-            [("结果单", sheet.result or "尚未办结")],
-            [("群众评价", sheet.resident_evaluation or "—")],
-            [("社区评价", _evaluation(sheet.community_evaluation))],
-            [("街道评价", _evaluation(sheet.street_evaluation))],
+            [("结果单", _v(sheet.result or "尚未办结"))],
+            [("指派网格员", _v(printable.assignee or "—"))],
+            [
+                ("群众评价", _v(sheet.resident_evaluation or "—")),
+                ("社区评价", _v(_evaluation(sheet.community_evaluation))),
+            ],
+            [("街道评价", _v(_evaluation(sheet.street_evaluation)))],
         ]
     )
     return build_pdf(story, title=f"{TITLE} {sheet.case_no}", centre_name=printable.centre_name)

@@ -16,8 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ESCALATION_LEVELS, Case, CaseEvent, EscalationTarget, Grid, User
-from app.services.admin.scope import user_grid_codes
+from app.services.admin.permissions import require
+from app.services.admin.scope import WHOLE_STREET, Scope, user_grid_codes
 from app.services.cases import workflow
+from app.services.cases.search import get_case
 from app.services.cases.workflow import WorkflowError
 from app.services.common import audit
 
@@ -177,6 +179,7 @@ def assign(session: Session, case: Case, username: str, *, actor: str, note: str
         raise WorkflowError(
             f"办件 {case.case_no} 当前为“{workflow.status_name(case.status)}”，不能指派网格员"
         )
+    require(session, actor, "case.assign")
     workers = {w.username: w for w in grid_workers_for(session, case)}
     if username not in workers:
         if case.grid_id is None:
@@ -190,3 +193,9 @@ def assign(session: Session, case: Case, username: str, *, actor: str, note: str
     grid = session.get(Grid, case.grid_id)
     data = {"assignee": username, "grid": grid.code if grid else ""}
     return workflow.record_event(case, actor=actor, action="assign", note=note, from_status=before, data=data)
+
+
+def assignable_workers(session: Session, case_no: str, scope: Scope = WHOLE_STREET) -> list[GridWorker]:
+    """The grid workers a case within ``scope`` may be assigned to (those serving its grid)."""
+    case = get_case(session, case_no, scope)
+    return grid_workers_for(session, case) if case is not None else []

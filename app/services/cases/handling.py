@@ -331,6 +331,7 @@ class PrintableSheet:
     received: str
     due: str
     owner: str
+    assignee: str  # the grid worker's display name, "" when none
 
 
 def printable_sheet(session: Session, case_no: str, scope: Scope = WHOLE_STREET) -> PrintableSheet | None:
@@ -347,12 +348,14 @@ def printable_sheet(session: Session, case_no: str, scope: Scope = WHOLE_STREET)
     applicant = case.applicant_name or "—"
     if case.applicant_id_number:
         applicant += f"（{mask(case.applicant_id_number)}）"
+    sheet = sheet_of(case)
     return PrintableSheet(
-        sheet_of(case),
+        sheet,
         centre_name(session.get(Community, case.community_id)),
         applicant,
         grid.name if grid else "—",
         local_time(case.received_at),
         case.due_date.isoformat() if case.due_date else "即办",
         names.get(case.owner, case.owner) or "—",
+        names.get(sheet.assignee, sheet.assignee),
     )

@@ -163,6 +163,19 @@ class CaseTableModel(QAbstractTableModel):
 
 
 # Intake outcomes are recorded as events too, but are not workflow actions.
+# The colour of each status's badge in the case detail.
+STATUS_COLORS = {
+    "awaiting_materials": "#b26a00",
+    "accepted": "#1f5fa8",
+    "in_progress": "#1f5fa8",
+    "escalated": "#7a3fb0",
+    "completed": "#2e7d32",
+    "called_back": "#2e7d32",
+    "evaluated": "#2e7d32",
+    "refused": "#6b6b6b",
+    "withdrawn": "#6b6b6b",
+}
+
 EVENT_LABELS = {"accept": "受理", "request_materials": "一次性告知", "refuse": "不予受理", **EVENT_NAMES}
 TIMELINE_COLUMNS = ["时间", "经办人", "操作", "状态", "说明"]
 
