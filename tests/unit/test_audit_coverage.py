@@ -81,6 +81,10 @@ class Scene:
         fields = ["--field", "purpose=办理居住证", "--field", "since=2012-05-01"]
         return self.run(*argv, *fields, "--out", self.file("issued.pdf"))[0]["serial"]
 
+    def case_no(self) -> str:
+        """An accepted case of the person, for the commands that act on one."""
+        return self.run("case", "accept", "--item", "SB-002", "--id", self.person.id_number)[0]["case_no"]
+
     def tagged(self, code: str) -> str:
         self.run("tags", "assign", code, self.person.id_number)
         return self.person.id_number
@@ -132,6 +136,10 @@ PERSONAL: dict[str, Argv] = {
     "import grids": lambda s: ["import", "grids", _grids_xlsx(s)],  # staff names and phones
     "case accept": lambda s: ["case", "accept", "--item", "ZM-001", "--id", s.person.id_number],
     "cases": lambda s: ["cases"],
+    "case sheet": lambda s: ["case", "sheet", s.case_no(), "--out", s.file("sheet.pdf")],
+    "hotline replies": lambda s: [
+        "hotline", "replies", "--from", "2026-01-01", "--to", "2026-12-31", "--xlsx", s.file("replies.xlsx")
+    ],
     "certificate issue": lambda s: [
         "certificate", "issue", "--template", "JZZM", "--id", s.person.id_number,
         "--field", "purpose=办理居住证", "--field", "since=2012-05-01", "--out", s.file("c.pdf"),
@@ -162,6 +170,11 @@ PERSONAL: dict[str, Argv] = {
     "resident history": lambda s: ["resident", "history", s.member(0)],
     "audit": lambda s: ["audit", "--id", s.person.id_number],  # a search of the log is a lookup
 }  # fmt: skip
+
+STEP = (
+    "a step on a case, written as a case event (the case's own record of who did what); prints the "
+    "case number, the event's details and the status"
+)
 
 # Shows and copies nobody's personal data, and why.
 NOT_PERSONAL: dict[str, str] = {
@@ -205,6 +218,17 @@ NOT_PERSONAL: dict[str, str] = {
     "community edit": "a community's name, codes and public details (audited as a settings change)",
     "community list": "the communities of the street",
     "import template": "a blank workbook; reads nothing from the database",
+    "case measure": STEP,
+    "case responsible": STEP,
+    "case result": STEP,
+    "case mode": STEP,
+    "case evaluate": STEP,
+    "case escalate": STEP,
+    "case assign": STEP,
+    "escalation-targets list": "the departments cases are escalated to",
+    "escalation-targets add": "a department cases are escalated to (audited as a settings change)",
+    "escalation-targets edit": "a department cases are escalated to (audited as a settings change)",
+    "escalation-targets disable": "a department cases are escalated to (audited as a settings change)",
 }
 
 
