@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from app.commands import case_handling_cmd
 from app.commands.context import CommandError, writable_target
 from app.services.cases.workflow import STATUSES
 from app.services.common.os_errors import os_reason
@@ -38,6 +39,7 @@ def register(subparsers) -> None:
         "--receipt", type=Path, metavar="PDF", help="also write the receipt (受理回执) to this file"
     )
     accept.set_defaults(handler=run_accept)
+    case_handling_cmd.add_actions(actions)
 
     report = actions.add_parser(
         "report", help="网格上报 / a problem found in a grid, a case with no applicant"
@@ -52,6 +54,7 @@ def register(subparsers) -> None:
     listing.add_argument("--status", action="append", choices=sorted(STATUSES), help="repeatable")
     listing.add_argument("--overdue", action="store_true", help="only cases past their promised date")
     listing.add_argument("--supervised", action="store_true", help="only cases under supervision (督办)")
+    listing.add_argument("--mine", action="store_true", help="only cases assigned to --user (指派给我)")
     listing.add_argument("--search", default="", help="case number, applicant name or hotline order number")
     listing.add_argument("--limit", type=int, default=5000)
     listing.add_argument("--user", help="staff user the listing is recorded for (default: the OS account)")
@@ -113,7 +116,10 @@ def run_list(args, ctx) -> int:
     from app.services.cases.search import CaseFilter, find_cases
     from app.services.common import audit
 
+    if args.mine and not args.user:
+        raise CommandError("--mine 须与 --user 一起使用")
     flt = CaseFilter(
+        assigned_to=args.user if args.mine else "",
         statuses=args.status or [],
         overdue_only=args.overdue,
         supervised_only=args.supervised,

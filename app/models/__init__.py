@@ -4,7 +4,7 @@ with ``Base.metadata`` (Alembic and the tests rely on that)."""
 from app.models.appointments import APPOINTMENT_STATUSES, Appointment
 from app.models.area import Building, Community, Grid, Street
 from app.models.base import Base
-from app.models.cases import CalendarDay, Case, CaseEvent, CaseSequence
+from app.models.cases import ESCALATION_LEVELS, CalendarDay, Case, CaseEvent, CaseSequence, EscalationTarget
 from app.models.catalogue import ServiceCategory, ServiceItem
 from app.models.certificates import Certificate, CertificateSequence, CertificateTemplate, TrustedKey
 from app.models.engagement import (
@@ -61,6 +61,8 @@ __all__ = [
     "CalendarDay",
     "Case",
     "CaseEvent",
+    "ESCALATION_LEVELS",
+    "EscalationTarget",
     "CaseSequence",
     "AuditEntry",
     "CentreSetting",

@@ -114,3 +114,25 @@ class CalendarDay(Timestamped, Base):
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     is_workday: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(String(60), default="")
+
+
+ESCALATION_LEVELS: dict[str, str] = {  # the five levels of 吹哨报到, from the grid up
+    "grid": "网格",
+    "community": "社区",
+    "street": "街道",
+    "district": "区",
+    "city": "市",
+}
+
+
+class EscalationTarget(Timestamped, Base):
+    """A department or office a case can be escalated to (吹哨): its level and how to reach it.
+    Kept by the administrator; never deleted, only disabled, since old events name it."""
+
+    __tablename__ = "escalation_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    level: Mapped[str] = mapped_column(String(12))  # an ESCALATION_LEVELS key
+    contact: Mapped[str] = mapped_column(String(120), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

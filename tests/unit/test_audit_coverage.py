@@ -93,6 +93,10 @@ class Scene:
         with self.db.sessions() as session:
             return session.scalars(select(Wish.wish_no).where(Wish.status == status).limit(1)).one()
 
+    def case_no(self) -> str:
+        """An accepted case of the person, for the commands that act on one."""
+        return self.run("case", "accept", "--item", "SB-002", "--id", self.person.id_number)[0]["case_no"]
+
     def tagged(self, code: str) -> str:
         self.run("tags", "assign", code, self.person.id_number)
         return self.person.id_number
@@ -144,6 +148,10 @@ PERSONAL: dict[str, Argv] = {
     "import grids": lambda s: ["import", "grids", _grids_xlsx(s)],  # staff names and phones
     "case accept": lambda s: ["case", "accept", "--item", "ZM-001", "--id", s.person.id_number],
     "cases": lambda s: ["cases"],
+    "case sheet": lambda s: ["case", "sheet", s.case_no(), "--out", s.file("sheet.pdf")],
+    "hotline replies": lambda s: [
+        "hotline", "replies", "--from", "2026-01-01", "--to", "2026-12-31", "--xlsx", s.file("replies.xlsx")
+    ],
     "certificate issue": lambda s: [
         "certificate", "issue", "--template", "JZZM", "--id", s.person.id_number,
         "--field", "purpose=办理居住证", "--field", "since=2012-05-01", "--out", s.file("c.pdf"),
@@ -188,6 +196,11 @@ PERSONAL: dict[str, Argv] = {
     "visit list": lambda s: ["visit", "list"],
     "case report": lambda s: ["case", "report", "--grid", GRID, "--text", "楼道灯坏了"],
 }  # fmt: skip
+
+STEP = (
+    "a step on a case, written as a case event (the case's own record of who did what); prints the "
+    "case number, the event's details and the status"
+)
 
 # Shows and copies nobody's personal data, and why.
 NOT_PERSONAL: dict[str, str] = {
@@ -234,6 +247,17 @@ NOT_PERSONAL: dict[str, str] = {
     "wishes counts": "numbers of wishes per year and state",
     "visit rules": "the visiting interval of each tag (a change is audited as a settings change)",
     "visit month": "numbers of visits due and made per grid and its workers' account names",
+    "case measure": STEP,
+    "case responsible": STEP,
+    "case result": STEP,
+    "case mode": STEP,
+    "case evaluate": STEP,
+    "case escalate": STEP,
+    "case assign": STEP,
+    "escalation-targets list": "the departments cases are escalated to",
+    "escalation-targets add": "a department cases are escalated to (audited as a settings change)",
+    "escalation-targets edit": "a department cases are escalated to (audited as a settings change)",
+    "escalation-targets disable": "a department cases are escalated to (audited as a settings change)",
 }
 
 

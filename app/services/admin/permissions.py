@@ -25,6 +25,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "wish.manage": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "visit.record": frozenset({"admin", "back_office", "grid_worker"}),
     "case.report": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "case.assign": frozenset({"admin", "front_desk", "back_office"}),
+    "case.evaluate_unit": frozenset({"admin", "back_office"}),
+    "escalation.manage": frozenset({"admin"}),
 }
 
 ACTION_NAMES = {
@@ -38,6 +41,9 @@ ACTION_NAMES = {
     "wish.manage": "办理微心愿",
     "visit.record": "登记走访",
     "case.report": "网格上报问题",
+    "case.assign": "指派办件",
+    "case.evaluate_unit": "评价承办单位",
+    "escalation.manage": "管理上报对象",
 }
 
 

@@ -8,6 +8,7 @@ what was typed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -95,5 +96,25 @@ def take_step(
                 intake.materials_arrived(session, case, actor=actor)
             else:
                 workflow.apply(session, case, action, actor=actor, note=note, to=to, evaluation=evaluation)
+    except SQLAlchemyError as exc:
+        raise CaseNotSaved(type(exc).__name__) from exc
+
+
+def take_handling_step(
+    sessions: sessionmaker[Session],
+    case_no: str,
+    step: Callable[[Session, Case], object],
+    *,
+    scope: Scope = WHOLE_STREET,
+) -> None:
+    """Carry out one 四单三办三评 entry (``step(session, case)``, a function of
+    app.services.cases.handling or escalation) in its own transaction; raises WorkflowError when
+    the case may not take it, CaseNotSaved when the database fails."""
+    try:
+        with sessions.begin() as session:
+            case = get_case(session, case_no, scope)
+            if case is None:
+                raise workflow.WorkflowError(f"找不到办件 {case_no}")
+            step(session, case)
     except SQLAlchemyError as exc:
         raise CaseNotSaved(type(exc).__name__) from exc

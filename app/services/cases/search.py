@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import Case, Community, Grid
+from app.models import Case, CaseEvent, Community, Grid
 from app.models.base import as_local, local_midnight_utc
 from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.cases.workflow import RUNNING_STATUSES, status_name
@@ -35,6 +35,7 @@ class CaseFilter:
     item_code: str = ""
     grid_id: int | None = None
     staff: str = ""  # first responder or current owner
+    assigned_to: str = ""  # only the cases last assigned to this grid worker (指派给我)
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     overdue_only: bool = False
@@ -108,6 +109,8 @@ def find_cases(
         stmt = stmt.where(Case.grid_id == flt.grid_id)
     if flt.staff:
         stmt = stmt.where(or_(Case.first_responder == flt.staff, Case.owner == flt.staff))
+    if flt.assigned_to:
+        stmt = stmt.where(Case.id.in_(_assigned_to(flt.assigned_to)))
     if flt.channel:
         stmt = stmt.where(Case.channel == flt.channel)
     if flt.applicant_id_number:
@@ -128,6 +131,14 @@ def find_cases(
         )
     stmt = stmt.order_by(Case.received_at.desc(), Case.id.desc()).limit(flt.limit)
     return [_row(case, grid_name or "", today, calendar) for case, grid_name in session.execute(stmt)]
+
+
+def _assigned_to(username: str):
+    """The ids of the cases whose latest assignment (an ``assign`` event) names ``username``."""
+    latest = select(func.max(CaseEvent.id)).where(CaseEvent.action == "assign").group_by(CaseEvent.case_id)
+    return select(CaseEvent.case_id).where(
+        CaseEvent.id.in_(latest), CaseEvent.data["assignee"].as_string() == username
+    )
 
 
 def list_cases(

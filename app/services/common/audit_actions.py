@@ -40,6 +40,9 @@ ACTION_NAMES: dict[str, str] = {
     "street_set": "设置街道",
     "community_add": "新增社区",
     "community_edit": "修改社区",
+    "escalation_target_add": "新增上报对象",
+    "escalation_target_edit": "修改上报对象",
+    "escalation_target_disable": "停用上报对象",
     "first_run": "初次设置",
     "security_settings": "修改安全设置",
     # accounts and signing in

@@ -32,17 +32,8 @@ from PySide6.QtWidgets import (
 from app.services.cases.workflow import EVALUATIONS, action_label
 
 # Where a case can be sent. The item's own department (from the catalogue) is offered first.
+# Escalation targets are data the administrator keeps (app.services.cases.escalation).
 DISPATCH_DEPARTMENTS = ["街道社会事务办", "街道城管科", "街道综治中心", "区民政局", "区人社局"]
-ESCALATION_TARGETS = [
-    "街道办事处",
-    "街道社会事务办",
-    "街道城管科",
-    "街道综治中心",
-    "区民政局",
-    "区人社局",
-    "区住建局",
-    "区城市管理执法局",
-]
 
 DIALOG_WIDTH = 540
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,32 +30,16 @@ from PySide6.QtWidgets import (
 from app.models import Case
 from app.services.admin.auth import back_office_staff
 from app.services.cases.detail import CaseDetail, CaseNotSaved, case_detail, record_case_opened, take_step
+from app.services.cases.handling import sheet_of
 from app.services.cases.search import DEADLINE_NAMES
 from app.services.cases.workflow import WorkflowError, action_label, allowed_actions, status_name
 from app.services.common.idcard import mask
-from app.views.desk.case_actions import (
-    DISPATCH_DEPARTMENTS,
-    ESCALATION_TARGETS,
-    ActionDialog,
-    ActionInput,
-    button_text,
-)
-from app.views.desk.case_models import CHANNEL_NAMES, TimelineModel, timeline_rows, when
+from app.views.desk.case_actions import DISPATCH_DEPARTMENTS, ActionDialog, ActionInput, button_text
+from app.views.desk.case_handling_panel import HandlingPanel
+from app.views.desk.case_models import CHANNEL_NAMES, STATUS_COLORS, TimelineModel, timeline_rows, when
 from app.views.desk.context import DeskContext
 from app.views.ops import Op, failure_text
 from app.views.screen_fit import fit_to_screen
-
-STATUS_COLORS = {
-    "awaiting_materials": "#b26a00",
-    "accepted": "#1f5fa8",
-    "in_progress": "#1f5fa8",
-    "escalated": "#7a3fb0",
-    "completed": "#2e7d32",
-    "called_back": "#2e7d32",
-    "evaluated": "#2e7d32",
-    "refused": "#6b6b6b",
-    "withdrawn": "#6b6b6b",
-}
 
 
 class CaseDetailDialog(QDialog):
@@ -185,11 +170,18 @@ class CaseDetailDialog(QDialog):
         bottom.addWidget(self.document_button)
         bottom.addWidget(self.close_button)
 
+        # 四单三办三评 in a tab of its own; escalation (吹哨) opens its form too
+        self.handling = HandlingPanel(ctx, case_no, self._entry_saved, today=self._today)
+        main = QWidget()
+        main_layout = QVBoxLayout(main)
+        for widget in (box, QLabel("办理过程"), self.timeline):
+            main_layout.addWidget(widget, 1 if widget is self.timeline else 0)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(main, "办件信息(&1)")
+        self.tabs.addTab(self.handling, "四单三办三评(&2)")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(box)
-        layout.addWidget(QLabel("办理过程"))
-        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
         self._summary = case_no
         self._load(record_view=True)
@@ -217,6 +209,7 @@ class CaseDetailDialog(QDialog):
             case = detail.case
             self._show_case(detail)
             self._show_timeline(case, detail.staff)
+            self.handling.show_sheet(sheet_of(case), detail.staff)
             self._set_actions(allowed_actions(case))
             if record_view and self._ctx.user.sees_full_id_numbers and case.applicant_id_number:
                 record_case_opened(session, case, actor=self._ctx.user.username)
@@ -329,8 +322,8 @@ class CaseDetailDialog(QDialog):
             departments = [self._item_department] if self._item_department else []
             departments += [d for d in DISPATCH_DEPARTMENTS if d != self._item_department]
             targets += [(d, d) for d in departments]
-        elif action == "escalate":
-            targets = [(t, t) for t in ESCALATION_TARGETS]
+        elif action == "escalate":  # to a target of the administrator's list, with level and date
+            return self.handling.open_entry("escalate")
         dialog = ActionDialog(
             action,
             case_no=self.case_no,
@@ -344,6 +337,10 @@ class CaseDetailDialog(QDialog):
         self.action_dialog = dialog
         dialog.open()
         return dialog
+
+    def _entry_saved(self) -> None:
+        self.refresh()
+        self.case_changed.emit(self.case_no)
 
     def run_action(
         self,

@@ -175,6 +175,7 @@ class CaseListPanel(QWidget):
             edit.setEnabled(False)
         self.overdue_check = QCheckBox("仅超期(&O)")
         self.supervised_check = QCheckBox("仅督办(&V)")
+        self.mine_check = QCheckBox("指派给我(&M)")  # cases assigned to the signed-in grid worker
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("办件编号、申请人姓名或12345工单号（Ctrl+F）")
         self.search_edit.setClearButtonEnabled(True)
@@ -210,6 +211,7 @@ class CaseListPanel(QWidget):
         dates.addSpacing(12)
         dates.addWidget(self.overdue_check)
         dates.addWidget(self.supervised_check)
+        dates.addWidget(self.mine_check)
         dates.addStretch(1)
         bar.addLayout(dates, 1, 4, 1, 4)
         bar.addWidget(self.clear_button, 1, 8)
@@ -270,7 +272,7 @@ class CaseListPanel(QWidget):
     def _connect_filters(self) -> None:
         for combo in (self.status_combo, self.item_combo, self.grid_combo):
             combo.currentIndexChanged.connect(self.reload)
-        for check in (self.overdue_check, self.supervised_check):
+        for check in (self.overdue_check, self.supervised_check, self.mine_check):
             check.toggled.connect(self.reload)
         self.date_check.toggled.connect(self._dates_toggled)
         for edit in (self.date_from, self.date_to):
@@ -291,6 +293,7 @@ class CaseListPanel(QWidget):
             staff=self._usernames.get(staff, staff),
             overdue_only=self.overdue_check.isChecked(),
             supervised_only=self.supervised_check.isChecked(),
+            assigned_to=self._ctx.user.username if self.mine_check.isChecked() else "",
             text=self.search_edit.text().strip(),
         )
         if self.date_check.isChecked():
@@ -327,6 +330,7 @@ class CaseListPanel(QWidget):
             self.grid_combo,
             self.overdue_check,
             self.supervised_check,
+            self.mine_check,
             self.date_check,
             self.search_edit,
             self.staff_edit,
@@ -336,7 +340,7 @@ class CaseListPanel(QWidget):
         self.status_combo.setCurrentIndex(0)
         self.item_combo.setCurrentIndex(0)
         self.grid_combo.setCurrentIndex(0)
-        for check in (self.overdue_check, self.supervised_check, self.date_check):
+        for check in (self.overdue_check, self.supervised_check, self.mine_check, self.date_check):
             check.setChecked(False)
         self.search_edit.clear()
         self.staff_edit.clear()

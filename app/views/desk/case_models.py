@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.models import CaseEvent
 from app.models.base import as_local
+from app.services.cases.handling import EVENT_NAMES
 from app.services.cases.search import DEADLINE_NAMES, CaseRow
 from app.services.cases.workflow import action_label, status_name
 
@@ -162,11 +163,25 @@ class CaseTableModel(QAbstractTableModel):
 
 
 # Intake outcomes are recorded as events too, but are not workflow actions.
+# The colour of each status's badge in the case detail.
+STATUS_COLORS = {
+    "awaiting_materials": "#b26a00",
+    "accepted": "#1f5fa8",
+    "in_progress": "#1f5fa8",
+    "escalated": "#7a3fb0",
+    "completed": "#2e7d32",
+    "called_back": "#2e7d32",
+    "evaluated": "#2e7d32",
+    "refused": "#6b6b6b",
+    "withdrawn": "#6b6b6b",
+}
+
 EVENT_LABELS = {
     "accept": "受理",
     "request_materials": "一次性告知",
     "refuse": "不予受理",
     "grid_report": "网格上报",
+    **EVENT_NAMES,
 }
 TIMELINE_COLUMNS = ["时间", "经办人", "操作", "状态", "说明"]
 
@@ -222,6 +237,9 @@ def timeline_rows(events: Iterable[CaseEvent], names: dict[str, str]) -> list[Ti
         if event.data.get("to"):
             target = names.get(event.data["to"], event.data["to"])
             note = f"交 {target}：{event.note}" if event.note else f"交 {target}"
+        elif event.data.get("assignee"):
+            target = names.get(event.data["assignee"], event.data["assignee"])
+            note = f"指派 {target}：{event.note}" if event.note else f"指派 {target}"
         elif event.data.get("evaluation") and not event.note:
             note = event.data["evaluation"]
         if event.data.get("due_date"):

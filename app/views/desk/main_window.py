@@ -24,6 +24,7 @@ from app.views.desk.certificate_register_page import CertificateRegisterPage
 from app.views.desk.context import DeskContext
 from app.views.desk.engage_page import EngagePage
 from app.views.desk.grids_page import GridsPage
+from app.views.desk.hotline_replies_dialog import add_case_loop_actions
 from app.views.desk.idle_lock import DeskLock
 from app.views.desk.intake_page import IntakePage
 from app.views.desk.population_print import PopulationPrinting
@@ -123,6 +124,7 @@ class DeskWindow(QMainWindow):
         reader.triggered.connect(self.configure_reader)
         settings.addAction(reader)
         add_admin_actions(self, settings, self.ctx)
+        add_case_loop_actions(self, work, settings, self.ctx)
         if can(self.ctx.user.role, "account.manage"):
             accounts = QAction("账号管理…", self)
             accounts.triggered.connect(lambda: AccountsDialog(self.ctx, self).exec())
