@@ -37,7 +37,9 @@ def register(subparsers) -> None:
     reg.set_defaults(handler=run_register)
     listing = actions.add_parser("list", help="registered communities as JSON lines (no keys)")
     listing.set_defaults(handler=run_list)
-    clients = actions.add_parser("open311-client", help="Open311 clients that may file requests (docs/OPEN311.md)")
+    clients = actions.add_parser(
+        "open311-client", help="Open311 clients that may file requests (docs/OPEN311.md)"
+    )
     client_actions = clients.add_subparsers(dest="client_action", metavar="ACTION", required=True)
     add = client_actions.add_parser("add", help="register a client (prints its api_key once)")
     add.add_argument("name", metavar="NAME")

@@ -199,9 +199,7 @@ def _route_to_grid(session: Session, values: dict[str, Any], grid_code: str, com
     """A request the street filed for a grid (Open311, docs/OPEN311.md) goes to that grid of this
     community, held by its grid leader, as a kiosk request is; an unknown grid leaves it with the
     community's staff."""
-    grid_id = session.scalar(
-        select(Grid.id).where(Grid.code == grid_code, Grid.community_id == community_id)
-    )
+    grid_id = session.scalar(select(Grid.id).where(Grid.code == grid_code, Grid.community_id == community_id))
     if grid_id is None:
         return
     values["grid_id"] = grid_id

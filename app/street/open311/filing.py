@@ -118,7 +118,9 @@ def _route(session: Session, form: dict[str, str]) -> tuple[str, str]:
         if community not in communities:
             raise Open311Error(400, "attribute[community] 不是本街道已登记的社区代码")
         return community, ""
-    raise Open311Error(400, "请给出网格编号 address_id 或社区代码 attribute[community]，才能确定办理的网格或社区")
+    raise Open311Error(
+        400, "请给出网格编号 address_id 或社区代码 attribute[community]，才能确定办理的网格或社区"
+    )
 
 
 def _content(form: dict[str, str], text: str) -> str:
@@ -148,7 +150,9 @@ def _number(session: Session, today: dt.date) -> str:
     return f"{prefix}{(count or 0) + 1:04d}"
 
 
-def file_request(sessions: sessionmaker[Session], form: dict[str, str], now: dt.datetime | None = None) -> Filed:
+def file_request(
+    sessions: sessionmaker[Session], form: dict[str, str], now: dt.datetime | None = None
+) -> Filed:
     """File the POSTed request (form fields as given); raises Open311Error when it cannot be."""
     with sessions() as session:
         client = client_for(session, form.get("api_key", ""))

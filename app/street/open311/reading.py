@@ -57,33 +57,44 @@ def w3c(moment: dt.datetime | None) -> str:
     return moment.replace(tzinfo=dt.UTC).astimezone(CHINA).isoformat(timespec="seconds")
 
 
+def plain(text: str, name: str) -> str:
+    """``text`` when it holds no control character nor lone surrogate (which no database column
+    can be compared with), else refused."""
+    if any(ord(c) < 0x20 or 0xD800 <= ord(c) <= 0xDFFF for c in text) or len(text) > 4000:
+        raise Open311Error(400, f"{name} 含有不能使用的字符")
+    return text
+
+
 def _parse_moment(text: str, name: str) -> dt.datetime:
+    wrong = Open311Error(400, f"{name} 须为 W3C 日期时间，如 2026-12-01T00:00:00+08:00")
     try:
-        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        moment = dt.datetime.fromisoformat(plain(text, name).strip().replace("Z", "+00:00"))
     except ValueError:
-        raise Open311Error(400, f"{name} 须为 W3C 日期时间，如 2026-12-01T00:00:00+08:00") from None
+        raise wrong from None
+    if not 1970 <= moment.year <= 9000:
+        raise wrong
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=CHINA)
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def _list(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
+def _list(text: str, name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in plain(text, name).split(",") if part.strip())
 
 
 def parse_filters(query: dict[str, str]) -> Filters:
     """The spec's filters from the query string; a bad one is refused (400)."""
-    ids = _list(query.get("service_request_id", ""))
+    ids = _list(query.get("service_request_id", ""), "service_request_id")
     if len(ids) > MAX_IDS:
         raise Open311Error(400, f"service_request_id 一次最多 {MAX_IDS} 个")
-    statuses = _list(query.get("status", "").lower())
+    statuses = _list(query.get("status", "").lower(), "status")
     if any(s not in ("open", "closed") for s in statuses):
         raise Open311Error(400, "status 须为 open 或 closed")
     start = _parse_moment(query["start_date"], "start_date") if query.get("start_date") else None
     end = _parse_moment(query["end_date"], "end_date") if query.get("end_date") else None
     if start and end and start > end:
         raise Open311Error(400, "start_date 不能晚于 end_date")
-    return Filters(ids, _list(query.get("service_code", "")), start, end, statuses)
+    return Filters(ids, _list(query.get("service_code", ""), "service_code"), start, end, statuses)
 
 
 def open_or_closed(status: str) -> str:
@@ -135,6 +146,7 @@ def find_requests(sessions: sessionmaker[Session], filters: Filters, now: dt.dat
 
 
 def one_request(sessions: sessionmaker[Session], request_id: str) -> PublicRequest:
+    plain(request_id, "service_request_id")
     found = find_requests(sessions, Filters(ids=(request_id,)), dt.datetime.now())
     if not found:
         raise Open311Error(404, "没有这个诉求编号")
@@ -143,6 +155,7 @@ def one_request(sessions: sessionmaker[Session], request_id: str) -> PublicReque
 
 def by_token(sessions: sessionmaker[Session], token: str) -> tuple[str, str]:
     """(service_request_id, token) of a request filed with ``token``."""
+    plain(token, "token")
     with sessions() as session:
         number = session.scalar(select(Open311Request.request_no).where(Open311Request.token == token[:40]))
     if number is None:

@@ -24,6 +24,7 @@ from app.street.open311.filing import Open311Error
 PREFIX = "/open311/v2"
 CHANGESET = "2026-12-05T00:00:00+08:00"
 _TAGS = ["open311"]
+_NAMES = {"services": "service_code", "requests": "service_request_id", "tokens": "token"}
 
 
 def _split(name: str) -> tuple[str, str]:
@@ -42,7 +43,9 @@ def _answer(name: str, make: Callable[[str, str], Response]) -> Response:
         return documents.error(fmt, exc.status, exc.description)
 
 
-def add_routes(app: FastAPI, sessions: sessionmaker[Session], now: Callable[[], dt.datetime] = utcnow) -> None:
+def add_routes(
+    app: FastAPI, sessions: sessionmaker[Session], now: Callable[[], dt.datetime] = utcnow
+) -> None:
     """Put the Open311 endpoints on ``app`` (no key is needed to read; ``api_key`` to file)."""
 
     @app.get(PREFIX + "/{name}", tags=_TAGS, response_class=Response)
@@ -64,6 +67,7 @@ def add_routes(app: FastAPI, sessions: sessionmaker[Session], now: Callable[[], 
     @app.get(PREFIX + "/{kind}/{name}", tags=_TAGS, response_class=Response)
     def read_one(kind: str, name: str) -> Response:
         def make(stem: str, fmt: str) -> Response:
+            reading.plain(stem, _NAMES.get(kind, kind))
             if kind == "services":
                 service = catalogue.find(stem)
                 if service is None:

@@ -46,8 +46,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("token", name=op.f("uq_street_open311_requests_token")),
     )
     op.create_index(op.f("ix_street_open311_requests_community"), "street_open311_requests", ["community"])
-    op.create_index(op.f("ix_street_open311_requests_service_code"), "street_open311_requests", ["service_code"])
-    op.create_index(op.f("ix_street_open311_requests_requested_at"), "street_open311_requests", ["requested_at"])
+    op.create_index(
+        op.f("ix_street_open311_requests_service_code"), "street_open311_requests", ["service_code"]
+    )
+    op.create_index(
+        op.f("ix_street_open311_requests_requested_at"), "street_open311_requests", ["requested_at"]
+    )
 
 
 def downgrade() -> None:
