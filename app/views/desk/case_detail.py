@@ -39,7 +39,7 @@ from app.views.desk.case_actions import (
     ActionInput,
     button_text,
 )
-from app.views.desk.case_models import TimelineModel, timeline_rows, when
+from app.views.desk.case_models import CHANNEL_NAMES, TimelineModel, timeline_rows, when
 from app.views.desk.context import DeskContext
 from app.views.ops import Op, failure_text
 from app.views.screen_fit import fit_to_screen
@@ -245,13 +245,12 @@ class CaseDetailDialog(QDialog):
             agent += f"  {case.agent_phone if full else _mask_phone(case.agent_phone)}"
         phone = case.applicant_phone if full else _mask_phone(case.applicant_phone)
         received = list(case.materials_received or [])
+        code = f"{case.item_code}，" if case.item_code else ""  # a request (诉求) has no item code
         values = {
-            "item": f"{case.item_name}（{case.item_code}，承诺 {case.promised_days} 个工作日）"
+            "item": f"{case.item_name}（{code}承诺 {case.promised_days} 个工作日）"
             if case.promised_days
-            else f"{case.item_name}（{case.item_code}，即办）",
-            "channel": {"window": "窗口", "hotline": "12345热线", "kiosk": "自助终端"}.get(
-                case.channel, case.channel
-            ),
+            else f"{case.item_name}（{code}即办）",
+            "channel": CHANNEL_NAMES.get(case.channel, case.channel),
             "applicant": case.applicant_name,
             "id_number": (case.applicant_id_number if full else mask(case.applicant_id_number)) or "—",
             "phone": phone or "—",

@@ -20,7 +20,12 @@ from app.services.cases.search import DEADLINE_NAMES, CaseRow
 from app.services.cases.workflow import action_label, status_name
 
 _ROOT = QModelIndex()
-CHANNEL_NAMES = {"window": "窗口", "hotline": "12345热线", "kiosk": "自助终端"}
+CHANNEL_NAMES = {
+    "window": "窗口",
+    "hotline": "12345热线",
+    "kiosk": "自助终端",
+    "open311": "网上诉求（Open311）",
+}
 COLUMNS = [
     "办件编号",
     "事项",
@@ -162,7 +167,13 @@ class CaseTableModel(QAbstractTableModel):
 
 
 # Intake outcomes are recorded as events too, but are not workflow actions.
-EVENT_LABELS = {"accept": "受理", "request_materials": "一次性告知", "refuse": "不予受理"}
+EVENT_LABELS = {
+    "accept": "受理",
+    "request_materials": "一次性告知",
+    "refuse": "不予受理",
+    "kiosk_request": "自助提交诉求",
+    "open311_request": "网上提交诉求",
+}
 TIMELINE_COLUMNS = ["时间", "经办人", "操作", "状态", "说明"]
 
 
