@@ -37,6 +37,15 @@ def register(subparsers) -> None:
     reg.set_defaults(handler=run_register)
     listing = actions.add_parser("list", help="registered communities as JSON lines (no keys)")
     listing.set_defaults(handler=run_list)
+    clients = actions.add_parser(
+        "open311-client", help="Open311 clients that may file requests (docs/OPEN311.md)"
+    )
+    client_actions = clients.add_subparsers(dest="client_action", metavar="ACTION", required=True)
+    add = client_actions.add_parser("add", help="register a client (prints its api_key once)")
+    add.add_argument("name", metavar="NAME")
+    add.set_defaults(handler=run_client_add)
+    client_list = client_actions.add_parser("list", help="registered clients as JSON lines (no keys)")
+    client_list.set_defaults(handler=run_client_list)
 
 
 def _db_option(parser) -> None:
@@ -120,4 +129,22 @@ def run_list(args, ctx) -> int:
     from app.street.admin import list_communities
 
     ctx.emit_lines(list_communities(_sessions(args, ctx)))
+    return 0
+
+
+def run_client_add(args, ctx) -> int:
+    from app.street.open311.filing import add_client
+
+    sessions = _sessions(args, ctx)
+    try:
+        ctx.emit(add_client(sessions, args.name))
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
+def run_client_list(args, ctx) -> int:
+    from app.street.open311.filing import list_clients
+
+    ctx.emit_lines(list_clients(_sessions(args, ctx)))
     return 0

@@ -31,6 +31,7 @@ from app.street.incoming import AskedKey, Incoming
 from app.street.limits import MAX_BODY_BYTES, MAX_KEYS, MAX_RECORDS, MAX_SAFE_INTEGER, unservable
 from app.street.middleware import GuardMiddleware, access_log, ensure_log_handler
 from app.street.models import StreetCase
+from app.street.open311.routes import add_routes as add_open311_routes
 from app.street.page import render_page
 from app.street.schemas import (
     PUSH_SCHEMA,
@@ -193,6 +194,7 @@ def create_app(
     def street_page(_who: Annotated[Caller, Depends(street)]):
         return render_page(admin.summary(sessions, today()), admin.list_cases(sessions))
 
+    add_open311_routes(app, sessions)  # docs/OPEN311.md
     return app
 
 

@@ -111,6 +111,35 @@ class StreetCounter(StreetBase):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class Open311Client(StreetBase):
+    """A program allowed to file requests through Open311 (``api_key``): its key is stored only
+    as a hash, like a community's."""
+
+    __tablename__ = "street_open311_clients"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)  # sha256 hex of the key
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Open311Request(StreetBase):
+    """A request filed through Open311: the public face of a case the street made for a
+    community (the case itself, with its status, is the ``street_cases`` row ``case_uuid``)."""
+
+    __tablename__ = "street_open311_requests"
+
+    case_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    request_no: Mapped[str] = mapped_column(String(40), unique=True)  # service_request_id, the case_no
+    token: Mapped[str] = mapped_column(String(40), unique=True)
+    client: Mapped[str] = mapped_column(String(40))
+    community: Mapped[str] = mapped_column(String(15), index=True)
+    grid_code: Mapped[str] = mapped_column(String(20), default="")
+    service_code: Mapped[str] = mapped_column(String(20), index=True)
+    service_name: Mapped[str] = mapped_column(String(100))
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    expected_at: Mapped[dt.date | None] = mapped_column(Date, default=None)
+
+
 # --- opening the database ---------------------------------------------------------------------------
 
 

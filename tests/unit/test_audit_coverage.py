@@ -237,6 +237,8 @@ NOT_PERSONAL: dict[str, str] = {
     "street-server": "serves the street's API; its /street page shows counts",
     "street-admin register": "a community's API key",
     "street-admin list": "the registered communities",
+    "street-admin open311-client add": "an Open311 client's name and API key",
+    "street-admin open311-client list": "the registered Open311 clients",
     "tags list": "the tag definitions",
     "tags add": "a tag definition",
     "street set": "the street's name and codes (audited as a settings change)",

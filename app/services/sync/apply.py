@@ -27,11 +27,14 @@ from app.models import (
     CaseSequence,
     Certificate,
     CertificateSequence,
+    Grid,
+    GridStaff,
     HeldRecord,
     OutboxEntry,
     Resident,
     ServiceItem,
 )
+from app.models.staff import GRID_LEADER
 from app.services.admin.centre import current_community
 from app.services.cases.workflow import status_name
 from app.services.sync import pending, renumber
@@ -181,6 +184,8 @@ def _new_case(session: Session, record: Pulled) -> str:
             values["resident_id"] = resident.id
             household = resident.household
             values["grid_id"] = household.building.grid_id if household is not None else None
+    if values.get("grid_id") is None and data.get("grid_code"):
+        _route_to_grid(session, values, str(data["grid_code"]), community.id)
     for key in ("materials_received", "materials_missing"):
         if values.get(key) is None:
             values[key] = []
@@ -188,6 +193,24 @@ def _new_case(session: Session, record: Pulled) -> str:
     session.flush()
     _number_taken(session, values["case_no"])
     return conflict
+
+
+def _route_to_grid(session: Session, values: dict[str, Any], grid_code: str, community_id: int) -> None:
+    """A request the street filed for a grid (Open311, docs/OPEN311.md) goes to that grid of this
+    community, held by its grid leader, as a kiosk request is; an unknown grid leaves it with the
+    community's staff."""
+    grid_id = session.scalar(select(Grid.id).where(Grid.code == grid_code, Grid.community_id == community_id))
+    if grid_id is None:
+        return
+    values["grid_id"] = grid_id
+    if not values.get("owner"):
+        leader = session.scalar(
+            select(GridStaff.name)
+            .where(GridStaff.grid_id == grid_id, GridStaff.role == GRID_LEADER)
+            .order_by(GridStaff.sort_order, GridStaff.id)
+            .limit(1)
+        )
+        values["owner"] = (leader or "").strip()
 
 
 def _own_certificate(session: Session, record: Pulled) -> str:

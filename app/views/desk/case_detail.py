@@ -238,10 +238,11 @@ class CaseDetailDialog(QDialog):
             agent += f"  {case.agent_phone if full else _mask_phone(case.agent_phone)}"
         phone = case.applicant_phone if full else _mask_phone(case.applicant_phone)
         received = list(case.materials_received or [])
+        code = f"{case.item_code}，" if case.item_code else ""  # a request (诉求) has no item code
         values = {
-            "item": f"{case.item_name}（{case.item_code}，承诺 {case.promised_days} 个工作日）"
+            "item": f"{case.item_name}（{code}承诺 {case.promised_days} 个工作日）"
             if case.promised_days
-            else f"{case.item_name}（{case.item_code}，即办）",
+            else f"{case.item_name}（{code}即办）",
             "channel": CHANNEL_NAMES.get(case.channel, case.channel),
             "applicant": case.applicant_name,
             "id_number": (case.applicant_id_number if full else mask(case.applicant_id_number)) or "—",

@@ -21,7 +21,13 @@ from app.services.cases.search import DEADLINE_NAMES, CaseRow
 from app.services.cases.workflow import action_label, status_name
 
 _ROOT = QModelIndex()
-CHANNEL_NAMES = {"window": "窗口", "hotline": "12345热线", "kiosk": "自助终端", "grid": "网格上报"}
+CHANNEL_NAMES = {
+    "window": "窗口",
+    "hotline": "12345热线",
+    "kiosk": "自助终端",
+    "grid": "网格上报",
+    "open311": "网上诉求（Open311）",
+}
 COLUMNS = [
     "办件编号",
     "事项",
@@ -181,6 +187,8 @@ EVENT_LABELS = {
     "request_materials": "一次性告知",
     "refuse": "不予受理",
     "grid_report": "网格上报",
+    "kiosk_request": "自助提交诉求",
+    "open311_request": "网上提交诉求",
     **EVENT_NAMES,
 }
 TIMELINE_COLUMNS = ["时间", "经办人", "操作", "状态", "说明"]
