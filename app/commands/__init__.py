@@ -11,6 +11,7 @@ from app.commands import (
     certificate_cmd,
     database_cmd,
     desk_cmd,
+    export_cmd,
     id_cmd,
     import_cmd,
     kiosk_cmd,
@@ -44,4 +45,5 @@ COMMAND_MODULES = [
     street_cmd,
     tags_cmd,
     audit_cmd,
+    export_cmd,
 ]

@@ -22,6 +22,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "certificate.issue": frozenset({"admin", "front_desk", "grid_worker", "kiosk"}),  # kiosk: its own
     "board.print": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "account.manage": frozenset({"admin"}),
+    "ledger.export": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "ledger.full_id": frozenset({"admin", "front_desk", "back_office"}),  # as StaffUser.sees_full_id_numbers
 }
 
 ACTION_NAMES = {
@@ -32,6 +34,8 @@ ACTION_NAMES = {
     "certificate.issue": "开具证明",
     "board.print": "打印公示牌",
     "account.manage": "管理账号",
+    "ledger.export": "导出台账",
+    "ledger.full_id": "导出完整身份证号",
 }
 
 
