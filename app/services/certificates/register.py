@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from app.models import Certificate, CertificateSequence, CertificateTemplate, Resident, TrustedKey, User
 from app.models.base import utcnow
 from app.services.admin.centre import current_community
-from app.services.admin.restored import require_caught_up
 from app.services.admin.permissions import NotPermitted, require
+from app.services.admin.restored import require_caught_up
 from app.services.admin.scope import WHOLE_STREET, Scope, scope_for
 from app.services.certificates.keys import ensure_trusted_own_key
 from app.services.certificates.signing import PayloadError, holder_hash, parse_payload

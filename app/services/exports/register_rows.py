@@ -9,8 +9,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import APPOINTMENT_STATUSES, Appointment, Building, Certificate, CertificateTemplate, Household
-from app.models import Resident, User
+from app.models import (
+    APPOINTMENT_STATUSES,
+    Appointment,
+    Building,
+    Certificate,
+    CertificateTemplate,
+    Household,
+    Resident,
+    User,
+)
 from app.services.exports.case_rows import local
 from app.services.exports.filters import Resolved, check_choice
 
