@@ -161,6 +161,7 @@ PERSONAL: dict[str, Argv] = {
     "resident return": lambda s: ["resident", "return", s.moved_away(1)],
     "resident history": lambda s: ["resident", "history", s.member(0)],
     "audit": lambda s: ["audit", "--id", s.person.id_number],  # a search of the log is a lookup
+    "export": lambda s: ["export", "residents", "--xlsx", s.file("register.xlsx"), "--pdf", s.file("register.pdf")],
 }  # fmt: skip
 
 # Shows and copies nobody's personal data, and why.
