@@ -25,8 +25,8 @@ from app.services.admin.scope import WHOLE_STREET
 from app.services.common.idcard import mask
 from app.services.exports.filters import LedgerFilter
 from app.services.exports.ledgers import read_ledger
-from app.services.kiosk.request import submit_request
 from app.services.kiosk.common import load_settings
+from app.services.kiosk.request import submit_request
 from tests.roles_scene import build_scene
 
 FULL_ID = re.compile(r"\d{17}[\dXx]")

@@ -55,9 +55,7 @@ class Resolved:
         return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
-def resolve(
-    session: Session, flt: LedgerFilter, *, scope: Scope, actor: str, full_id: bool
-) -> Resolved:
+def resolve(session: Session, flt: LedgerFilter, *, scope: Scope, actor: str, full_id: bool) -> Resolved:
     """Check the filter and the reader's rights; ExportError (or NotPermitted) with a sentence."""
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
         raise ExportError("开始日期晚于结束日期，请检查日期范围")

@@ -219,7 +219,9 @@ def export_ledger(
         shown=len(ledger.rows),
         what=f"导出{ledger.title}",
     )
-    entry.detail = redact(f"条件：{ledger.filters}；身份证号{'完整' if ledger.full_id else '已遮挡'}；文件：{files}")
+    entry.detail = redact(
+        f"条件：{ledger.filters}；身份证号{'完整' if ledger.full_id else '已遮挡'}；文件：{files}"
+    )
     return ExportDone(ledger.title, len(ledger.rows), xlsx, pdf)
 
 

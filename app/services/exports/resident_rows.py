@@ -86,7 +86,9 @@ def resident_rows(session: Session, resolved: Resolved, *, today: dt.date) -> li
             stmt = stmt.where(
                 Resident.id.in_(select(resident_tags.c.resident_id).where(resident_tags.c.tag_id == tag.id))
             )
-    stmt = stmt.order_by(Grid.code, Building.sort_order, Building.id, Household.unit, Household.room, Resident.id)
+    stmt = stmt.order_by(
+        Grid.code, Building.sort_order, Building.id, Household.unit, Household.room, Resident.id
+    )
     people = session.execute(stmt).all()
     assigned = _assigned_tags(session)
     rows = []
