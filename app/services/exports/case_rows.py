@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from app.models import Case, Grid
 from app.models.base import as_local, local_midnight_utc
-from app.services.cases.workflow import STATUSES
+from app.services.cases.workflow import OPEN_STATUSES, STATUSES
 from app.services.exports.filters import Resolved, check_choice
 
+OPEN = "open"  # every case not yet closed, as the case list's 全部在办
+CASE_STATUSES = {**STATUSES, OPEN: "全部在办"}
 CHANNEL_NAMES = {"window": "窗口", "hotline": "12345热线", "kiosk": "自助终端", "grid": "网格上报"}
 
 
@@ -46,7 +48,7 @@ def case_rows(session: Session, resolved: Resolved, *, channel: str = "") -> lis
     """Cases received in the period (local dates, inclusive), oldest first, within the reader's
     scope; ``channel`` "kiosk" gives the kiosk's requests."""
     flt = resolved.flt
-    check_choice(flt.status, STATUSES, "办件状态")
+    check_choice(flt.status, CASE_STATUSES, "办件状态")
     stmt = (
         select(
             Case.case_no,
@@ -72,7 +74,9 @@ def case_rows(session: Session, resolved: Resolved, *, channel: str = "") -> lis
         stmt = stmt.where(Case.channel == channel)
     if resolved.grid_id is not None:
         stmt = stmt.where(Case.grid_id == resolved.grid_id)
-    if flt.status:
+    if flt.status == OPEN:
+        stmt = stmt.where(Case.status.in_(sorted(OPEN_STATUSES)))
+    elif flt.status:
         stmt = stmt.where(Case.status == flt.status)
     if flt.date_from:
         stmt = stmt.where(Case.received_at >= local_midnight_utc(flt.date_from))

@@ -25,9 +25,11 @@ class LedgerFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     grid_code: str = ""
+    grid_id: int | None = None  # a grid chosen at the desk by its id (instead of grid_code)
     tag_code: str = ""
     state: str = ""  # residents: living, moved, dead ("" every state)
     status: str = ""  # cases, certificates, appointments ("" every status)
+    template_code: str = ""  # certificates of one template
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,11 @@ def resolve(session: Session, flt: LedgerFilter, *, scope: Scope, actor: str, fu
         grid_id, grid_name = found
         if not scope.allows_grid(grid_id):
             raise NotPermitted(f"网格“{grid_name}”不在您负责的网格之内")
+    elif flt.grid_id is not None:
+        grid_id = flt.grid_id
+        grid_name = session.scalar(select(Grid.name).where(Grid.id == grid_id)) or ""
+        if not scope.allows_grid(grid_id):
+            raise NotPermitted(f"网格“{grid_name}”不在您负责的网格之内")
     tag_id, tag_name = None, ""
     if flt.tag_code.strip():
         found = session.execute(select(Tag.id, Tag.name).where(Tag.code == flt.tag_code.strip())).first()
@@ -89,6 +96,8 @@ def described(resolved: Resolved, status_names: dict[str, str], date_label: str)
         parts.append(f"网格 {resolved.grid_name}")
     elif not resolved.scope.whole_street:
         parts.append("本人负责的网格")
+    if flt.template_code:
+        parts.append(f"证明 {flt.template_code}")
     if resolved.tag_name:
         parts.append(f"标签 {resolved.tag_name}")
     chosen = flt.state or flt.status
@@ -101,3 +110,19 @@ def check_choice(value: str, names: dict[str, str], what: str) -> None:
     if value and value not in names:
         choices = "、".join(f"{code}（{name}）" for code, name in names.items())
         raise ExportError(f"{what}“{value}”不认识，可选：{choices}")
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    code: str
+    name: str
+
+
+def ledger_choices(session: Session, scope: Scope) -> tuple[list[Choice], list[Choice]]:
+    """The grids the reader may choose (their own, for a grid worker) and every tag, age tags
+    included, for the desk's export form."""
+    grids = session.execute(
+        select(Grid.code, Grid.name).where(scope.grid_filter(Grid.id)).order_by(Grid.code)
+    )
+    tags = session.execute(select(Tag.code, Tag.name).order_by(Tag.sort_order, Tag.id))
+    return [Choice(*g) for g in grids], [Choice(*t) for t in tags]

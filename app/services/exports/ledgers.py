@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 from app.models import APPOINTMENT_STATUSES, RESIDENT_STATES
 from app.services.admin.centre import CentreNotConfigured, centre_name, current_community
 from app.services.admin.scope import Scope
-from app.services.cases.workflow import STATUSES
 from app.services.common import audit
 from app.services.common.idcard import redact
 from app.services.common.xlsx import Column, SheetSpec, write_xlsx
-from app.services.exports.case_rows import case_rows
+from app.services.exports.case_rows import CASE_STATUSES, case_rows
 from app.services.exports.filters import ExportError, LedgerFilter, described, resolve
 from app.services.exports.register_rows import CERTIFICATE_STATUSES, appointment_rows, certificate_rows
 from app.services.exports.resident_rows import resident_rows
@@ -58,7 +57,7 @@ class LedgerKind:
 KINDS: dict[str, LedgerKind] = {
     k.code: k
     for k in (
-        LedgerKind("cases", "办件台账", "受理日期", CASE_COLUMNS, STATUSES),
+        LedgerKind("cases", "办件台账", "受理日期", CASE_COLUMNS, CASE_STATUSES),
         LedgerKind(
             "certificates",
             "证明台账",
@@ -117,7 +116,7 @@ KINDS: dict[str, LedgerKind] = {
             APPOINTMENT_STATUSES,
         ),
         LedgerKind(
-            "requests", "自助终端诉求台账", "提交日期", (*CASE_COLUMNS, Column("诉求内容", 40)), STATUSES
+            "requests", "自助终端诉求台账", "提交日期", (*CASE_COLUMNS, Column("诉求内容", 40)), CASE_STATUSES
         ),
     )
 }

@@ -81,6 +81,8 @@ def certificate_rows(session: Session, resolved: Resolved) -> list[CertificateLe
         stmt = stmt.where(narrowed)
     if flt.status:
         stmt = stmt.where(Certificate.status == flt.status)
+    if flt.template_code:
+        stmt = stmt.where(Certificate.template_code == flt.template_code)
     if flt.date_from:
         stmt = stmt.where(Certificate.issue_date >= flt.date_from)
     if flt.date_to:
