@@ -13,6 +13,7 @@ from app.commands import (
     desk_cmd,
     escalation_cmd,
     hotline_cmd,
+    export_cmd,
     id_cmd,
     import_cmd,
     kiosk_cmd,
@@ -56,4 +57,5 @@ COMMAND_MODULES = [
     audit_cmd,
     wish_cmd,
     visit_cmd,
+    export_cmd,
 ]

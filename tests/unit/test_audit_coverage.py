@@ -195,6 +195,7 @@ PERSONAL: dict[str, Argv] = {
     "visit due": lambda s: ["visit", "due"],
     "visit list": lambda s: ["visit", "list"],
     "case report": lambda s: ["case", "report", "--grid", GRID, "--text", "楼道灯坏了"],
+    "export": lambda s: ["export", "residents", "--xlsx", s.file("register.xlsx"), "--pdf", s.file("register.pdf")],
 }  # fmt: skip
 
 STEP = (

@@ -28,6 +28,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "case.assign": frozenset({"admin", "front_desk", "back_office"}),
     "case.evaluate_unit": frozenset({"admin", "back_office"}),
     "escalation.manage": frozenset({"admin"}),
+    "ledger.export": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "ledger.full_id": frozenset({"admin", "front_desk", "back_office"}),  # as StaffUser.sees_full_id_numbers
 }
 
 ACTION_NAMES = {
@@ -44,6 +46,8 @@ ACTION_NAMES = {
     "case.assign": "指派办件",
     "case.evaluate_unit": "评价承办单位",
     "escalation.manage": "管理上报对象",
+    "ledger.export": "导出台账",
+    "ledger.full_id": "导出完整身份证号",
 }
 
 

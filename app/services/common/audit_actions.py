@@ -14,6 +14,7 @@ ACTION_NAMES: dict[str, str] = {
     "reprint": "补打",
     "void": "作废",
     "export": "导出",
+    "export_ledger": "导出台账",
     "import": "导入",
     "restore": "恢复备份",
     "appointment_attended": "预约到场",

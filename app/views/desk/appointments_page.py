@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.common import audit
+from app.services.exports.filters import LedgerFilter
 from app.services.kiosk.booking import day_appointments, mark_attended
 from app.services.kiosk.common import KioskError
 from app.views.desk.context import DeskContext
+from app.views.desk.ledger_export import export_from_desk
 from app.views.row_model import RowTableModel
 
 COLUMNS = [
@@ -50,11 +52,14 @@ class AppointmentsPage(QWidget):
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.attended_button = QPushButton("已到窗口办理")
         self.refresh_button = QPushButton("刷新")
+        self.export_button = QPushButton("导出当月台账(&E)…")
+        self.export_button.setToolTip("所选日期所在月份的全部预约（Excel 或 PDF）")
         bar.addWidget(QLabel("日期"))
         bar.addWidget(self.day)
         bar.addStretch(1)
         bar.addWidget(self.attended_button)
         bar.addWidget(self.refresh_button)
+        bar.addWidget(self.export_button)
         layout.addLayout(bar)
         self.model = RowTableModel(COLUMNS, _shown, self)
         self.table = QTableView()
@@ -69,6 +74,7 @@ class AppointmentsPage(QWidget):
         self.day.dateChanged.connect(self.reload)
         self.refresh_button.clicked.connect(self.reload)
         self.attended_button.clicked.connect(self.attended)
+        self.export_button.clicked.connect(self.export_ledger)
 
     def showEvent(self, event) -> None:  # noqa: N802 — load when first looked at, not at start
         super().showEvent(event)
@@ -102,3 +108,17 @@ class AppointmentsPage(QWidget):
             QMessageBox.warning(self, "预约", str(exc))
             return
         self.reload()
+
+    def export_ledger(self) -> None:
+        """Every appointment of the month of the chosen day."""
+        day: dt.date = self.day.date().toPython()
+        first = day.replace(day=1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        self.export_button.setEnabled(False)
+        if not export_from_desk(
+            self, self.ctx, "appointments", LedgerFilter(first, last), self.count.setText, done=self._exported
+        ):
+            self.export_button.setEnabled(True)
+
+    def _exported(self) -> None:
+        self.export_button.setEnabled(True)

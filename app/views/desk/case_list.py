@@ -40,6 +40,7 @@ from app.services.admin.auth import staff_names
 from app.services.cases.catalogue import CatalogueIndex
 from app.services.cases.search import CaseFilter, CaseSearchFailed, community_grids, list_cases
 from app.services.cases.workflow import OPEN_STATUSES, STATUSES
+from app.services.exports.filters import LedgerFilter
 from app.views.desk.case_models import (
     CASE_NO_ROLE,
     COL_APPLICANT,
@@ -59,6 +60,7 @@ from app.views.desk.case_models import (
     CaseTableModel,
 )
 from app.views.desk.context import DeskContext
+from app.views.desk.ledger_export import export_from_desk
 
 OPEN_KEY = "open"
 SEARCH_DELAY_MS = 250
@@ -120,10 +122,14 @@ class CaseListPanel(QWidget):
             f"<span style='background:{soon}'>&nbsp;即将到期&nbsp;</span>　双击或回车打开办件"
         )
         legend.setStyleSheet("color: #555;")
+        self.export_button = QPushButton("导出台账(&E)…")
+        self.export_button.setToolTip("按当前的状态、网格和受理日期导出办件台账（Excel 或 PDF）")
+        self.export_button.clicked.connect(self.export_ledger)
         footer = QHBoxLayout()
         footer.addWidget(self.count_label)
         footer.addStretch(1)
         footer.addWidget(legend)
+        footer.addWidget(self.export_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -282,6 +288,22 @@ class CaseListPanel(QWidget):
         self.staff_edit.textChanged.connect(self.search_timer.start)
 
     # -- filtering -----------------------------------------------------------------------------
+    def ledger_filter(self) -> LedgerFilter:
+        """The filters a register can take from the bar: status, grid and dates."""
+        flt = self.current_filter()
+        status = self.status_combo.currentData() or ""
+        return LedgerFilter(flt.received_from, flt.received_to, grid_id=flt.grid_id, status=status)
+
+    def export_ledger(self) -> None:
+        self.export_button.setEnabled(False)
+        if not export_from_desk(
+            self, self._ctx, "cases", self.ledger_filter(), self.count_label.setText, done=self._exported
+        ):
+            self.export_button.setEnabled(True)
+
+    def _exported(self) -> None:
+        self.export_button.setEnabled(True)
+
     def current_filter(self) -> CaseFilter:
         status = self.status_combo.currentData()
         statuses = sorted(OPEN_STATUSES) if status == OPEN_KEY else [status] if status else []

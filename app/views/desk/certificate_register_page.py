@@ -23,7 +23,9 @@ from app.services.certificates.issue import CertificateRenderer, IssuedCertifica
 from app.services.certificates.listing import stored_templates
 from app.services.certificates.register import CertificateError, RegisterRow, register_rows, void
 from app.services.common import audit
+from app.services.exports.filters import LedgerFilter
 from app.views.desk.context import DeskContext
+from app.views.desk.ledger_export import export_from_desk
 from app.views.ops import Op, failure_text
 from app.views.row_model import RowTableModel
 
@@ -68,10 +70,11 @@ class CertificateRegisterPage(QWidget):
         self.reprint_button = QPushButton("补打")
         self.void_button = QPushButton("作废…")
         self.batch_button = QPushButton("批量开具…")
+        self.export_button = QPushButton("导出台账(&E)…")
         bar.addWidget(QLabel("证明"))
         bar.addWidget(self.template)
         bar.addWidget(self.search, 1)
-        for button in (self.reprint_button, self.void_button, self.batch_button):
+        for button in (self.reprint_button, self.void_button, self.batch_button, self.export_button):
             bar.addWidget(button)
         self.batch_button.setVisible(can(ctx.user.role, "certificate.issue"))  # not the back office
         layout.addLayout(bar)
@@ -91,6 +94,7 @@ class CertificateRegisterPage(QWidget):
         self.reprint_button.clicked.connect(self.reprint)
         self.void_button.clicked.connect(self.void_selected)
         self.batch_button.clicked.connect(self.open_batch)
+        self.export_button.clicked.connect(self.export_ledger)
         self._loaded = False
 
     def showEvent(self, event) -> None:  # noqa: N802 — read (and audited) when first looked at
@@ -116,6 +120,16 @@ class CertificateRegisterPage(QWidget):
         self._loaded = True
         self.model.set_rows(rows)
         self.count.setText(f"共 {len(rows)} 份")
+
+    def export_ledger(self) -> None:
+        """The register of the chosen template (every certificate issued, not only the rows shown)."""
+        flt = LedgerFilter(template_code=self.template.currentData() or "")
+        self.export_button.setEnabled(False)
+        if not export_from_desk(self, self.ctx, "certificates", flt, self.count.setText, done=self._exported):
+            self.export_button.setEnabled(True)
+
+    def _exported(self) -> None:
+        self.export_button.setEnabled(True)
 
     def selected(self) -> RegisterRow | None:
         indexes = self.table.selectionModel().selectedRows()

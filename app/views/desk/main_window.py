@@ -108,6 +108,9 @@ class DeskWindow(QMainWindow):
         verify.setShortcut(QKeySequence("Ctrl+Shift+V"))
         verify.triggered.connect(lambda: VerifyDialog(self.ctx, self).exec())
         work.addAction(verify)
+        ledger = QAction("导出居民台账…", self)
+        ledger.triggered.connect(self.export_resident_ledger)
+        work.addAction(ledger)
         boards = QAction("打印公示牌…", self)
         boards.triggered.connect(lambda: self.grids.print_boards())
         work.addAction(boards)
@@ -163,6 +166,11 @@ class DeskWindow(QMainWindow):
         dialog = CaseDetailDialog(self.ctx, case_no, self)
         dialog.case_changed.connect(lambda _no: self.cases.reload())
         dialog.exec()
+
+    def export_resident_ledger(self) -> None:
+        from app.views.desk.resident_ledger_dialog import ResidentLedgerDialog
+
+        ResidentLedgerDialog(self.ctx, self).exec()
 
     def import_hotline(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择12345工单文件", "", "工单 (*.xlsx *.csv)")
