@@ -16,6 +16,7 @@ from app.commands import (
     kiosk_cmd,
     kiosk_window_cmd,
     lookup_cmd,
+    report_cmd,
     resident_cmd,
     street_cmd,
     sync_cmd,
@@ -44,4 +45,5 @@ COMMAND_MODULES = [
     street_cmd,
     tags_cmd,
     audit_cmd,
+    report_cmd,
 ]

@@ -40,7 +40,7 @@ SERVICE_RANKS: list[tuple[str, ...]] = [
     ("admin", "cardreaders"),
     ("population", "grids"),
     ("cases", "certificates"),
-    ("kiosk", "imports", "sync", "desk"),
+    ("kiosk", "imports", "sync", "desk", "reports"),
     ("setup",),
 ]
 # Inside app.printing: the shared machinery below the document families, which are siblings.

@@ -22,6 +22,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "certificate.issue": frozenset({"admin", "front_desk", "grid_worker", "kiosk"}),  # kiosk: its own
     "board.print": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "account.manage": frozenset({"admin"}),
+    "report.view": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
 }
 
 ACTION_NAMES = {
@@ -32,6 +33,7 @@ ACTION_NAMES = {
     "certificate.issue": "开具证明",
     "board.print": "打印公示牌",
     "account.manage": "管理账号",
+    "report.view": "查看统计报表",
 }
 
 
