@@ -25,6 +25,7 @@ from app.services.setup.demo_case_story import CaseStory, Step, tell
 
 DAYS = 365
 CASES_PER_RESIDENT = 0.25  # 12,000 residents: about 3,000 cases a year
+MIN_CASES = 1_200  # a small street still shows every kind of figure each month
 CHANNELS = [("window", 55), ("kiosk", 15), ("hotline", 15), ("grid", 15)]
 HOTLINE_TOPICS = ["环境卫生", "噪音扰民", "物业服务", "供暖供水", "道路设施", "市场监管"]
 GRID_TOPICS = ["环境卫生", "安全隐患", "矛盾纠纷", "违章搭建", "设施损坏"]
@@ -72,7 +73,7 @@ def add_demo_cases(session: Session, *, seed: int, today: dt.date, residents: in
         .where(ServiceItem.active.is_(True))
         .order_by(ServiceItem.sort_order, ServiceItem.code)
     ).all()
-    total = max(int(residents * CASES_PER_RESIDENT), 60)
+    total = max(int(residents * CASES_PER_RESIDENT), MIN_CASES)
     stories: list[CaseStory] = []
     first_day = today - dt.timedelta(days=DAYS - 1)
     for _ in range(total):
