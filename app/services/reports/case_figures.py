@@ -1,18 +1,18 @@
 """Case figures for a period and a scope, in total or grouped by item, category, grid, channel,
-staff member or month. Counts come from one grouped query; the two figures that need working-day
-arithmetic (on time, average days to close) read only the closed cases' three dates.
+staff member or month: one grouped query per breakdown.
 
 The definitions are in docs/REPORTS.md; in short, a case belongs to the period of the local day it
-was received, and its state is the one it has when the report is made (``as_of``).
+was received, and its state is the one it has when the report is made (``as_of``). Working days
+come from a running count of the centre's calendar in a temporary table (workday_index.py), so
+even on-time and average days to close are one grouped query.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.models import Case, CaseEvent, Grid, ServiceCategory, ServiceItem, User
@@ -20,7 +20,7 @@ from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.cases.workflow import RUNNING_STATUSES
 from app.services.common.workdays import WorkCalendar
 from app.services.reports.figures import CASE_GROUPINGS, CHANNEL_NAMES, Figure, rate
-from app.services.reports.periods import Period, local_day, local_month, utc_offset_minutes
+from app.services.reports.periods import Period, local_month, utc_offset_minutes
 from app.services.reports.workday_index import WorkdayIndex
 
 CLOSED_STATUSES = ("completed", "called_back", "evaluated")  # 办结, and what follows it
@@ -144,98 +144,65 @@ def case_report(
     as_of = as_of or dt.date.today()
     calendar = calendar or WorkCalendar.load(session)
     offset = utc_offset_minutes()
-    total = _groups(session, period, "", scope, as_of, calendar, offset)
-    groups = _groups(session, period, grouping, scope, as_of, calendar, offset) if grouping else []
+    # Acceptance is on or after the period's first day, closing no later than now.
+    last = max(as_of, period.end, dt.date.today()) + dt.timedelta(days=1)
+    counts = WorkdayIndex(calendar, period.start - dt.timedelta(days=1), last).load_into(session)
+    total = _groups(session, period, "", scope, as_of, counts, offset)
+    groups = _groups(session, period, grouping, scope, as_of, counts, offset) if grouping else []
     empty = CaseGroup("", "", *([0] * 9), None, 0, 0)
     return CaseReport(period, as_of, grouping, total[0] if total else empty, tuple(groups))
 
 
 def _groups(
-    session: Session,
-    period: Period,
-    grouping: str,
-    scope: Scope,
-    as_of: dt.date,
-    calendar: WorkCalendar,
-    offset: int,
-) -> list[CaseGroup]:
+    session: Session, period: Period, grouping: str, scope: Scope, as_of: dt.date, counts, offset: int
+):
     key, label, joins = _group_columns(grouping, offset)
     start, end = period.utc_bounds
-    where = and_(Case.received_at >= start, Case.received_at < end, scope.grid_filter(Case.grid_id))
+    shift = f"{offset:+d} minutes"
     running = Case.status.in_(RUNNING_STATUSES)
-    closed = Case.status.in_(CLOSED_STATUSES)
+    closed = and_(Case.status.in_(CLOSED_STATUSES), Case.completed_at.is_not(None))
     hotline = Case.channel == HOTLINE
-    supplemented = select(CaseEvent.case_id).where(CaseEvent.action == "request_materials")
+    # Correlated, so each case looks at its own few events through the case_id index.
+    supplemented = exists().where(CaseEvent.case_id == Case.id, CaseEvent.action == "request_materials")
+    accepted_count, closed_count = counts.alias("accepted_count"), counts.alias("closed_count")
+    # Working days from acceptance to closing: the difference of two running counts.
+    taken = closed_count.c.n - accepted_count.c.n
 
     def count(condition) -> object:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    stmt = select(
-        key.label("key"),
-        func.min(label).label("label"),
-        func.count(Case.id),
-        count(closed),
-        count(running),
-        count(and_(running, Case.due_date < as_of)),
-        count(Case.status == "awaiting_materials"),
-        count(Case.id.in_(supplemented)),
-        count(Case.status == "refused"),
-        count(Case.status == "withdrawn"),
-        count(hotline),
-        count(and_(hotline, closed)),
-    ).select_from(Case)
-    for target, on in joins:
-        stmt = stmt.outerjoin(target, on)
-    rows = session.execute(stmt.where(where).group_by(key).order_by(key)).all()
-    timing = _closing_times(session, key, joins, where, calendar, offset, period)
-    out = []
-    for row in rows:
-        received, closed_n, running_n, overdue, awaiting, supplement, refused, withdrawn = row[2:10]
-        if grouping == "" and not received:
-            continue
-        on_time, average = timing.get(row.key or "", (0, None))
-        group_key, group_label = _label(grouping, row.key, row.label)
-        out.append(
-            CaseGroup(
-                group_key,
-                group_label,
-                received,
-                closed_n,
-                running_n,
-                overdue,
-                awaiting,
-                supplement,
-                refused,
-                withdrawn,
-                on_time,
-                average,
-                row[10],
-                row[11],
-            )
+    stmt = (
+        select(
+            key.label("key"),
+            func.min(label).label("label"),
+            func.count(Case.id),
+            count(closed),
+            count(running),
+            count(and_(running, Case.due_date < as_of)),
+            count(Case.status == "awaiting_materials"),
+            count(supplemented),
+            count(Case.status == "refused"),
+            count(Case.status == "withdrawn"),
+            count(and_(closed, taken <= Case.promised_days)),
+            func.avg(case((closed, taken), else_=None)),
+            count(hotline),
+            count(and_(hotline, closed)),
         )
-    return out
-
-
-def _closing_times(
-    session, key, joins, where, calendar, offset, period
-) -> dict[str, tuple[int, float | None]]:
-    """Per group key: closed cases handled within their promised working days, and the average
-    working days from acceptance to closing, counted with the centre's calendar."""
-    stmt = select(key, Case.accepted_at, Case.received_at, Case.completed_at, Case.promised_days).select_from(
-        Case
+        .select_from(Case)
+        .outerjoin(
+            accepted_count,
+            accepted_count.c.day == func.date(func.coalesce(Case.accepted_at, Case.received_at), shift),
+        )
+        .outerjoin(closed_count, closed_count.c.day == func.date(Case.completed_at, shift))
     )
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
-    stmt = stmt.where(where, Case.status.in_(CLOSED_STATUSES), Case.completed_at.is_not(None))
-    rows = session.execute(stmt).all()
-    if not rows:
-        return {}
-    days = [local_day(r[1] or r[2], offset) for r in rows] + [local_day(r[3], offset) for r in rows]
-    index = WorkdayIndex(calendar, min(days), max(max(days), period.end))
-    on_time: dict[str, int] = defaultdict(int)
-    spent: dict[str, list[int]] = defaultdict(list)
-    for group, accepted, received, completed, promised in rows:
-        taken = index.between(local_day(accepted or received, offset), local_day(completed, offset))
-        spent[group or ""].append(taken)
-        on_time[group or ""] += taken <= promised
-    return {g: (on_time[g], round(sum(v) / len(v), 2)) for g, v in spent.items()}
+    where = and_(Case.received_at >= start, Case.received_at < end, scope.grid_filter(Case.grid_id))
+    out = []
+    for row in session.execute(stmt.where(where).group_by(key).order_by(key)):
+        if grouping == "" and not row[2]:
+            continue
+        group_key, group_label = _label(grouping, row.key, row.label)
+        average = round(row[11], 2) if row[11] is not None else None
+        out.append(CaseGroup(group_key, group_label, *row[2:11], average, row[12], row[13]))
+    return out
