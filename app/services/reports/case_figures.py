@@ -1,5 +1,6 @@
 """Case figures for a period and a scope, in total or grouped by item, category, grid, channel,
-staff member or month: one grouped query per breakdown.
+staff member or month: the cases are read once into a facts table (case_facts.py), and each
+breakdown is a grouped query over it.
 
 The definitions are in docs/REPORTS.md; in short, a case belongs to the period of the local day it
 was received, and its state is the one it has when the report is made (``as_of``). Working days
@@ -12,19 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import Table, func, literal, select
 from sqlalchemy.orm import Session
 
-from app.models import Case, CaseEvent, Grid, ServiceCategory, ServiceItem, User
 from app.services.admin.scope import WHOLE_STREET, Scope
-from app.services.cases.workflow import RUNNING_STATUSES
 from app.services.common.workdays import WorkCalendar
+from app.services.reports.case_facts import FLAGS, load_case_facts
 from app.services.reports.figures import CASE_GROUPINGS, CHANNEL_NAMES, Figure, rate
-from app.services.reports.periods import Period, local_month, utc_offset_minutes
-from app.services.reports.workday_index import WorkdayIndex
+from app.services.reports.periods import Period
 
-CLOSED_STATUSES = ("completed", "called_back", "evaluated")  # 办结, and what follows it
-HOTLINE = "hotline"
 NO_GRID, NO_CATEGORY = "未落格", "未编目事项"
 
 
@@ -94,28 +91,15 @@ class CaseReport:
         return out
 
 
-def _group_columns(grouping: str, offset: int):
-    """(key, label) SQL expressions and the outer joins they need."""
-    if grouping == "":
-        return literal(""), literal(""), []
-    if grouping == "item":
-        return Case.item_code + "|" + Case.item_name, Case.item_name, []
-    if grouping == "category":
-        joins = [
-            (ServiceItem, ServiceItem.id == Case.item_id),
-            (ServiceCategory, ServiceCategory.code == ServiceItem.category_code),
-        ]
-        return ServiceCategory.code, ServiceCategory.name, joins
-    if grouping == "grid":
-        return Grid.code, Grid.name, [(Grid, Grid.id == Case.grid_id)]
-    if grouping == "channel":
-        return Case.channel, Case.channel, []
-    if grouping == "staff":
-        return Case.first_responder, User.display_name, [(User, User.username == Case.first_responder)]
-    if grouping == "month":
-        month = local_month(Case.received_at, offset)
-        return month, month, []
-    raise ReportError(f"不能按“{grouping}”分组，可选：{'、'.join(CASE_GROUPINGS)}")
+GROUP_COLUMNS = {  # grouping -> (key, label) columns of the facts table
+    "": (None, None),
+    "item": ("item_key", "item_name"),
+    "category": ("category_code", "category_name"),
+    "grid": ("grid_code", "grid_name"),
+    "channel": ("channel", "channel"),
+    "staff": ("staff", "staff_name"),
+    "month": ("month", "month"),
+}
 
 
 def _label(grouping: str, key: str | None, label: str | None) -> tuple[str, str]:
@@ -143,63 +127,42 @@ def case_report(
     """The case figures of ``period`` within ``scope``, in total and (if asked) per group."""
     as_of = as_of or dt.date.today()
     calendar = calendar or WorkCalendar.load(session)
-    offset = utc_offset_minutes()
-    # Acceptance is on or after the period's first day, closing no later than now.
-    last = max(as_of, period.end, dt.date.today()) + dt.timedelta(days=1)
-    counts = WorkdayIndex(calendar, period.start - dt.timedelta(days=1), last).load_into(session)
-    total = _groups(session, period, "", scope, as_of, counts, offset)
-    groups = _groups(session, period, grouping, scope, as_of, counts, offset) if grouping else []
+    facts = load_case_facts(session, period, scope=scope, as_of=as_of, calendar=calendar)
+    return report_from_facts(session, facts, period, grouping, as_of)
+
+
+def report_from_facts(
+    session: Session, facts: Table, period: Period, grouping: str, as_of: dt.date
+) -> CaseReport:
+    """The figures of ``period`` (inside the span the facts were loaded for), grouped."""
+    if grouping not in GROUP_COLUMNS:
+        raise ReportError(f"不能按“{grouping}”分组，可选：{'、'.join(CASE_GROUPINGS)}")
+    total = _groups(session, facts, period, "")
+    groups = _groups(session, facts, period, grouping) if grouping else []
     empty = CaseGroup("", "", *([0] * 9), None, 0, 0)
     return CaseReport(period, as_of, grouping, total[0] if total else empty, tuple(groups))
 
 
-def _groups(
-    session: Session, period: Period, grouping: str, scope: Scope, as_of: dt.date, counts, offset: int
-):
-    key, label, joins = _group_columns(grouping, offset)
-    start, end = period.utc_bounds
-    shift = f"{offset:+d} minutes"
-    running = Case.status.in_(RUNNING_STATUSES)
-    closed = and_(Case.status.in_(CLOSED_STATUSES), Case.completed_at.is_not(None))
-    hotline = Case.channel == HOTLINE
-    # Correlated, so each case looks at its own few events through the case_id index.
-    supplemented = exists().where(CaseEvent.case_id == Case.id, CaseEvent.action == "request_materials")
-    accepted_count, closed_count = counts.alias("accepted_count"), counts.alias("closed_count")
-    # Working days from acceptance to closing: the difference of two running counts.
-    taken = closed_count.c.n - accepted_count.c.n
-
-    def count(condition) -> object:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
+def _groups(session: Session, facts: Table, period: Period, grouping: str) -> list[CaseGroup]:
+    key_name, label_name = GROUP_COLUMNS[grouping]
+    key = facts.c[key_name] if key_name else literal("")
+    label = facts.c[label_name] if label_name else literal("")
+    sums = [func.coalesce(func.sum(facts.c[flag]), 0) for flag in FLAGS]
     stmt = (
         select(
             key.label("key"),
             func.min(label).label("label"),
-            func.count(Case.id),
-            count(closed),
-            count(running),
-            count(and_(running, Case.due_date < as_of)),
-            count(Case.status == "awaiting_materials"),
-            count(supplemented),
-            count(Case.status == "refused"),
-            count(Case.status == "withdrawn"),
-            count(and_(closed, taken <= Case.promised_days)),
-            func.avg(case((closed, taken), else_=None)),
-            count(hotline),
-            count(and_(hotline, closed)),
+            *sums,
+            func.avg(facts.c.days_to_close),
+            func.coalesce(func.sum(facts.c.hotline), 0),
+            func.coalesce(func.sum(facts.c.hotline_closed), 0),
         )
-        .select_from(Case)
-        .outerjoin(
-            accepted_count,
-            accepted_count.c.day == func.date(func.coalesce(Case.accepted_at, Case.received_at), shift),
-        )
-        .outerjoin(closed_count, closed_count.c.day == func.date(Case.completed_at, shift))
+        .where(facts.c.day.between(period.start.isoformat(), period.end.isoformat()))
+        .group_by(key)
+        .order_by(key)
     )
-    for target, on in joins:
-        stmt = stmt.outerjoin(target, on)
-    where = and_(Case.received_at >= start, Case.received_at < end, scope.grid_filter(Case.grid_id))
     out = []
-    for row in session.execute(stmt.where(where).group_by(key).order_by(key)):
+    for row in session.execute(stmt):
         if grouping == "" and not row[2]:
             continue
         group_key, group_label = _label(grouping, row.key, row.label)

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.common import audit
 from app.services.common.workdays import WorkCalendar
-from app.services.reports.case_figures import CaseReport, case_report
+from app.services.reports.case_facts import load_case_facts
+from app.services.reports.case_figures import CaseReport, report_from_facts
 from app.services.reports.certificate_figures import CertificateReport, certificate_report
 from app.services.reports.figures import CASE_GROUPINGS
 from app.services.reports.periods import Period, last_twelve_months
@@ -39,9 +40,12 @@ def full_report(
 ) -> FullReport:
     as_of = as_of or dt.date.today()
     calendar = WorkCalendar.load(session)
+    trend = last_twelve_months(period.end)
+    span = Period(min(period.start, trend.start), max(period.end, trend.end))
+    facts = load_case_facts(session, span, scope=scope, as_of=as_of, calendar=calendar)  # read once
 
     def cases(p: Period, grouping: str = "") -> CaseReport:
-        return case_report(session, p, grouping=grouping, scope=scope, as_of=as_of, calendar=calendar)
+        return report_from_facts(session, facts, p, grouping, as_of)
 
     return FullReport(
         period=period,
@@ -51,7 +55,7 @@ def full_report(
         satisfaction=satisfaction_report(session, period, scope=scope),
         certificates=certificate_report(session, period, scope=scope),
         population=population_report(session, scope=scope, as_of=as_of),
-        trend=cases(last_twelve_months(period.end), "month"),
+        trend=cases(trend, "month"),
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.models import Case, CaseEvent, Grid
 from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.cases.workflow import EVALUATIONS, UNSATISFIED, status_name
-from app.services.reports.case_figures import CLOSED_STATUSES
+from app.services.reports.case_facts import CLOSED_STATUSES
 from app.services.reports.figures import Figure, rate
 from app.services.reports.periods import Period
 
