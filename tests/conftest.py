@@ -70,14 +70,48 @@ def db(tmp_path) -> Database:
 
 @pytest.fixture(scope="session")
 def demo_db_file(tmp_path_factory):
-    """A small demo street built once per test session; tests copy it before writing."""
+    """A small demo street built once per test session; tests copy it before writing. Without
+    the year of cases, certificates and appointments (see ``demo_history_db``): most tests want
+    a case list and a register that hold only what they put there."""
     from app.services.setup.initialise import initialise
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     database = open_database(f"sqlite:///{path}")
-    initialise(database, with_demo=True, seed=7, residents=1500, today=DEMO_TODAY)
+    initialise(database, with_demo=True, seed=7, residents=1500, today=DEMO_TODAY, history=False)
     database.dispose()
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_history_db_file(tmp_path_factory):
+    """The small demo street with its year of history, as ``init --demo`` writes it."""
+    from app.services.setup.initialise import initialise
+
+    folder = tmp_path_factory.mktemp("demo-history")
+    before = os.environ.get("YICHUANG_KEYS_DIR")
+    os.environ["YICHUANG_KEYS_DIR"] = str(folder / "keys")  # the demo's certificates are signed
+    try:
+        database = open_database(f"sqlite:///{folder / 'demo.db'}")
+        initialise(database, with_demo=True, seed=7, residents=1500, today=DEMO_TODAY)
+        database.dispose()
+    finally:
+        if before is None:
+            os.environ.pop("YICHUANG_KEYS_DIR", None)
+        else:
+            os.environ["YICHUANG_KEYS_DIR"] = before
+    return folder / "demo.db"
+
+
+@pytest.fixture
+def demo_history_db(demo_history_db_file, tmp_path) -> Database:
+    """A private copy of the demo street with a year of cases, certificates and appointments."""
+    import shutil
+
+    copy = tmp_path / "demo-history.db"
+    shutil.copy(demo_history_db_file, copy)
+    database = open_database(f"sqlite:///{copy}")
+    yield database
+    database.dispose()
 
 
 @pytest.fixture

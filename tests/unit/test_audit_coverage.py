@@ -152,6 +152,11 @@ PERSONAL: dict[str, Argv] = {
     "hotline replies": lambda s: [
         "hotline", "replies", "--from", "2026-01-01", "--to", "2026-12-31", "--xlsx", s.file("replies.xlsx")
     ],
+    # aggregates drawn from personal data: one report_view entry per run
+    "report cases": lambda s: ["report", "cases", "--month", "2026-11", "--by", "grid"],
+    "report satisfaction": lambda s: ["report", "satisfaction", "--month", "2026-11", "--cases"],
+    "report certificates": lambda s: ["report", "certificates", "--from", "2026-01-01", "--to", "2026-12-31"],
+    "report population": lambda s: ["report", "population", "--by", "tag"],
     "certificate issue": lambda s: [
         "certificate", "issue", "--template", "JZZM", "--id", s.person.id_number,
         "--field", "purpose=办理居住证", "--field", "since=2012-05-01", "--out", s.file("c.pdf"),

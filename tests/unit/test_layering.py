@@ -41,7 +41,7 @@ SERVICE_RANKS: list[tuple[str, ...]] = [
     ("population", "grids"),
     ("cases", "certificates"),
     ("engage",),
-    ("kiosk", "imports", "sync", "desk", "exports"),
+    ("kiosk", "imports", "sync", "desk", "exports", "reports"),
     ("setup",),
 ]
 # Inside app.printing: the shared machinery below the document families, which are siblings.

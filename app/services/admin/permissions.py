@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "escalation.manage": frozenset({"admin"}),
     "ledger.export": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "ledger.full_id": frozenset({"admin", "front_desk", "back_office"}),  # as StaffUser.sees_full_id_numbers
+    "report.view": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
 }
 
 ACTION_NAMES = {
@@ -48,6 +49,7 @@ ACTION_NAMES = {
     "escalation.manage": "管理上报对象",
     "ledger.export": "导出台账",
     "ledger.full_id": "导出完整身份证号",
+    "report.view": "查看统计报表",
 }
 
 

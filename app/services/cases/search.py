@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -64,6 +64,12 @@ class CaseRow:
     deadline: str  # overdue, due_soon, on_time, none
     supervised: bool
     evaluation: str
+    # What a figure of docs/REPORTS.md needs to be checked by hand from ``yichuang cases``.
+    item_code: str = ""
+    promised_days: int = 0
+    accepted_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+    materials_notice: bool = False  # a one-time notice of missing materials (一次性告知) was issued
 
     def as_json(self) -> dict:
         return {
@@ -82,7 +88,16 @@ class CaseRow:
             "deadline": self.deadline,
             "supervised": self.supervised,
             "evaluation": self.evaluation,
+            "item_code": self.item_code,
+            "promised_days": self.promised_days,
+            "accepted_at": _local(self.accepted_at),
+            "completed_at": _local(self.completed_at),
+            "materials_notice": self.materials_notice,
         }
+
+
+def _local(moment: dt.datetime | None) -> str | None:
+    return as_local(moment).isoformat(timespec="seconds") if moment else None
 
 
 def find_cases(
@@ -96,8 +111,14 @@ def find_cases(
     """Cases matching ``flt`` within ``scope`` (a grid worker: the cases of their grids only)."""
     today = today or dt.date.today()
     calendar = calendar or WorkCalendar.load(session)
+    notice = (
+        exists()
+        .where(CaseEvent.case_id == Case.id, CaseEvent.action == "request_materials")
+        .correlate(Case)
+        .label("notice")
+    )
     stmt = (
-        select(Case, Grid.name)
+        select(Case, Grid.name, notice)
         .outerjoin(Grid, Case.grid_id == Grid.id)
         .where(scope.grid_filter(Case.grid_id))
     )
@@ -130,7 +151,10 @@ def find_cases(
             or_(Case.case_no.like(like), Case.applicant_name.like(like), Case.hotline_order_no == text)
         )
     stmt = stmt.order_by(Case.received_at.desc(), Case.id.desc()).limit(flt.limit)
-    return [_row(case, grid_name or "", today, calendar) for case, grid_name in session.execute(stmt)]
+    return [
+        _row(case, grid_name or "", today, calendar, bool(notice))
+        for case, grid_name, notice in session.execute(stmt)
+    ]
 
 
 def _assigned_to(username: str):
@@ -164,7 +188,7 @@ def list_cases(
         raise CaseSearchFailed(type(exc).__name__) from exc
 
 
-def _row(case: Case, grid_name: str, today: dt.date, calendar: WorkCalendar) -> CaseRow:
+def _row(case: Case, grid_name: str, today: dt.date, calendar: WorkCalendar, notice: bool = False) -> CaseRow:
     running = case.status in RUNNING_STATUSES
     return CaseRow(
         id=case.id,
@@ -183,6 +207,11 @@ def _row(case: Case, grid_name: str, today: dt.date, calendar: WorkCalendar) -> 
         deadline=deadline_state(case.due_date if running else None, today, calendar),
         supervised=case.supervised,
         evaluation=case.evaluation,
+        item_code=case.item_code,
+        promised_days=case.promised_days,
+        accepted_at=case.accepted_at,
+        completed_at=case.completed_at,
+        materials_notice=notice,
     )
 
 

@@ -80,6 +80,8 @@ ACTION_NAMES: dict[str, str] = {
     "kiosk_book": "自助预约",
     "kiosk_cancel": "自助取消预约",
     "kiosk_rate": "自助评价",
+    # statistics (aggregate figures drawn from personal data)
+    "report_view": "查看统计报表",
 }
 
 

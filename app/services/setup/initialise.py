@@ -12,6 +12,8 @@ from app.db import Database
 from app.models import Street
 from app.services.setup import demo_accounts, reference_data
 from app.services.setup import demo_street as demo
+from app.services.setup.demo_cases import add_demo_cases
+from app.services.setup.demo_paper import add_demo_appointments, add_demo_certificates
 
 
 @dataclass
@@ -35,10 +37,12 @@ def initialise(
     residents: int = demo.DEFAULT_RESIDENTS,
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    history: bool = True,
 ) -> InitResult:
     """Load tags, catalogue and certificate templates (adding only what is missing) and, if asked, the demo street.
 
-    The demo goes into an empty database only; on one that already has a street it is skipped
+    ``history``: the demo street also gets a year of cases (for the reports); tests that want an
+    empty case list leave it out. The demo goes into an empty database only; on one that already has a street it is skipped
     with a reason, so running the quick start twice is harmless.
     """
     with db.sessions.begin() as session:
@@ -61,4 +65,14 @@ def initialise(
         )
         result.demo = summary.as_dict()
         result.users_added = demo_accounts.add_demo_users(session)
+        if history:
+            cases = add_demo_cases(session, seed=seed, today=today or dt.date.today(), residents=residents)
+            result.demo.update(cases.as_dict())
+            when = today or dt.date.today()
+            result.demo["certificates"] = add_demo_certificates(
+                session, seed=seed, today=when, count=max(residents // 120, 12)
+            )
+            result.demo["appointments"] = add_demo_appointments(
+                session, seed=seed, today=when, count=max(residents // 40, 30)
+            )
     return result
