@@ -16,6 +16,7 @@ from app.commands import (
     kiosk_cmd,
     kiosk_window_cmd,
     lookup_cmd,
+    party_cmd,
     resident_cmd,
     street_cmd,
     sync_cmd,
@@ -43,5 +44,6 @@ COMMAND_MODULES = [
     sync_cmd,
     street_cmd,
     tags_cmd,
+    party_cmd,
     audit_cmd,
 ]

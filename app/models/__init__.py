@@ -9,6 +9,7 @@ from app.models.catalogue import ServiceCategory, ServiceItem
 from app.models.certificates import Certificate, CertificateSequence, CertificateTemplate, TrustedKey
 from app.models.outbox import install as _install_outbox
 from app.models.party import PARTY_LEVELS, PartyOrganisation
+from app.models.party_members import MEMBER_KINDS, MEMBER_STATUSES, PartyMember
 from app.models.population import (
     DEAD,
     HEAD_RELATION,
@@ -63,6 +64,9 @@ __all__ = [
     "Household",
     "PARTY_LEVELS",
     "PartyOrganisation",
+    "PartyMember",
+    "MEMBER_KINDS",
+    "MEMBER_STATUSES",
     "Resident",
     "ResidentHistory",
     "ResidentPhoto",

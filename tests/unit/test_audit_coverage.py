@@ -143,6 +143,8 @@ PERSONAL: dict[str, Argv] = {
         "certificate", "batch", "--template", "GLJT", "--min-age", "80", "--grid", GRID,
         "--out", s.file("batch.pdf"),
     ],
+    "party member add": lambda s: ["party", "member", "add", s.stranger, "--grid", GRID],
+    "party member list": lambda s: ["party", "member", "list"],
     "tags assign": lambda s: ["tags", "assign", "low_income", s.person.id_number],
     "tags unassign": lambda s: ["tags", "unassign", "low_income", s.tagged("low_income")],
     "appointments": lambda s: ["appointments"],

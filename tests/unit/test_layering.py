@@ -39,7 +39,7 @@ SERVICE_RANKS: list[tuple[str, ...]] = [
     ("common",),
     ("admin", "cardreaders"),
     ("population", "grids"),
-    ("cases", "certificates"),
+    ("cases", "certificates", "party"),
     ("kiosk", "imports", "sync", "desk"),
     ("setup",),
 ]

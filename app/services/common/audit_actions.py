@@ -17,6 +17,8 @@ ACTION_NAMES: dict[str, str] = {
     "import": "导入",
     "restore": "恢复备份",
     "appointment_attended": "预约到场",
+    "party_member_add": "登记党员",
+    "party_member_list": "查看党员名册",
     # the centre's own settings
     "centre_community": "设置服务社区",
     "kiosk_pin": "设置终端密码",

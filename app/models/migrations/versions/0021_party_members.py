@@ -1,0 +1,50 @@
+"""party member register
+
+Revision ID: 0021
+Revises: 0016
+Create Date: 2026-12-05 14:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0021"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "party_members",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "resident_id", sa.Integer(), sa.ForeignKey("residents.id", ondelete="RESTRICT"), nullable=True
+        ),
+        sa.Column("name", sa.String(50), nullable=False),
+        sa.Column("id_masked", sa.String(20), nullable=False),
+        sa.Column(
+            "branch_id",
+            sa.Integer(),
+            sa.ForeignKey("party_organisations.id", ondelete="RESTRICT"),
+            nullable=False,
+        ),
+        sa.Column("status", sa.String(12), nullable=False),
+        sa.Column("kind", sa.String(12), nullable=False),
+        sa.Column("joined_on", sa.Date(), nullable=True),
+        sa.Column("full_on", sa.Date(), nullable=True),
+        sa.Column("transferred_in_on", sa.Date(), nullable=True),
+        sa.Column("transferred_out_on", sa.Date(), nullable=True),
+        sa.Column("unit_name", sa.String(80), nullable=False),
+        sa.Column("phone", sa.String(30), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False, server_default=sa.func.now()),
+        sa.Column("updated_at", sa.DateTime(), nullable=False, server_default=sa.func.now()),
+    )
+    op.create_index("ix_party_members_resident_id", "party_members", ["resident_id"], unique=True)
+    op.create_index("ix_party_members_branch_id", "party_members", ["branch_id"])
+
+
+def downgrade() -> None:
+    op.drop_table("party_members")

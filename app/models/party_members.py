@@ -1,0 +1,41 @@
+"""The party member register: a member is a resident of the street, or a person registered
+with the community from outside it (in-service members reporting under 双报到)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, Timestamped
+
+MEMBER_STATUSES: dict[str, str] = {"full": "正式党员", "probation": "预备党员"}
+MEMBER_KINDS: dict[str, str] = {
+    "registered": "在册党员",
+    "floating": "流动党员",
+    "in_service": "在职党员到社区报到",
+}
+
+
+class PartyMember(Timestamped, Base):
+    __tablename__ = "party_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("residents.id", ondelete="RESTRICT"), index=True, unique=True, default=None
+    )
+    # An outside member: name and masked number only (the full number stays with their unit).
+    name: Mapped[str] = mapped_column(String(50), default="")
+    id_masked: Mapped[str] = mapped_column(String(20), default="")
+    branch_id: Mapped[int] = mapped_column(
+        ForeignKey("party_organisations.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(12), default="full")
+    kind: Mapped[str] = mapped_column(String(12), default="registered")
+    joined_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    full_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    transferred_in_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    transferred_out_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    unit_name: Mapped[str] = mapped_column(String(80), default="")  # 双报到: the reporting unit, free text
+    phone: Mapped[str] = mapped_column(String(30), default="")
