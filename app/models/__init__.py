@@ -9,7 +9,13 @@ from app.models.catalogue import ServiceCategory, ServiceItem
 from app.models.certificates import Certificate, CertificateSequence, CertificateTemplate, TrustedKey
 from app.models.outbox import install as _install_outbox
 from app.models.party import PARTY_LEVELS, PartyOrganisation
-from app.models.party_members import MEMBER_KINDS, MEMBER_STATUSES, PartyMember
+from app.models.party_members import (
+    MEMBER_KINDS,
+    MEMBER_STATUSES,
+    REPORT_IN_POSTS,
+    PartyMember,
+    ReportInService,
+)
 from app.models.population import (
     DEAD,
     HEAD_RELATION,
@@ -65,6 +71,8 @@ __all__ = [
     "PARTY_LEVELS",
     "PartyOrganisation",
     "PartyMember",
+    "ReportInService",
+    "REPORT_IN_POSTS",
     "MEMBER_KINDS",
     "MEMBER_STATUSES",
     "Resident",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Timestamped
@@ -39,3 +39,21 @@ class PartyMember(Timestamped, Base):
     transferred_out_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     unit_name: Mapped[str] = mapped_column(String(80), default="")  # 双报到: the reporting unit, free text
     phone: Mapped[str] = mapped_column(String(30), default="")
+
+
+# Posts an in-service member claims when reporting to the community (双报到 岗位).
+REPORT_IN_POSTS = ("楼栋长助理", "文明劝导", "助老", "政策宣讲", "环境整治", "矛盾调解", "志愿服务")
+
+
+class ReportInService(Timestamped, Base):
+    """One service an in-service member gave the community (报到服务记实)."""
+
+    __tablename__ = "party_report_in_services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("party_members.id", ondelete="RESTRICT"), index=True)
+    served_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    post: Mapped[str] = mapped_column(String(30))
+    hours: Mapped[float] = mapped_column(Float)
+    content: Mapped[str] = mapped_column(String(300))
+    confirmed_by: Mapped[str] = mapped_column(String(50), default="")

@@ -66,6 +66,13 @@ class Scene:
         self.run("resident", "leave", self.member(index), "--date", "2026-11-01", "--to", "西安市")
         return self.member(index)
 
+    def new_member(self) -> int:
+        """An in-service member registered for the run (the join is audited before counting)."""
+        rows = self.run(
+            "party", "report-in", "join", "李卫东", self.stranger, "--grid", GRID, "--unit", "区教育局"
+        )
+        return rows[0]["id"]
+
     def file(self, name: str) -> str:
         return str(self.tmp / name)
 
@@ -145,6 +152,13 @@ PERSONAL: dict[str, Argv] = {
     ],
     "party member add": lambda s: ["party", "member", "add", s.stranger, "--grid", GRID],
     "party member list": lambda s: ["party", "member", "list"],
+    "party report-in join": lambda s: ["party", "report-in", "join", "王建国", s.stranger, "--grid", GRID, "--unit", "区税务局"],
+    "party report-in record": lambda s: [
+        "party", "report-in", "record", str(s.new_member()), "--date", "2026-11-02", "--post", "助老",
+        "--hours", "2", "--content", "为独居老人打扫卫生",
+    ],
+    "party report-in sheet": lambda s: ["party", "report-in", "sheet", str(s.new_member()), "--year", "2026",
+                                        "--out", s.file("sheet.pdf")],
     "tags assign": lambda s: ["tags", "assign", "low_income", s.person.id_number],
     "tags unassign": lambda s: ["tags", "unassign", "low_income", s.tagged("low_income")],
     "appointments": lambda s: ["appointments"],
@@ -201,6 +215,7 @@ NOT_PERSONAL: dict[str, str] = {
     "street-admin register": "a community's API key",
     "street-admin list": "the registered communities",
     "tags list": "the tag definitions",
+    "party report-in units": "counts and hours per reporting unit, nobody named",
     "tags add": "a tag definition",
     "street set": "the street's name and codes (audited as a settings change)",
     "community add": "a community's name, codes and public details (audited as a settings change)",

@@ -19,6 +19,8 @@ ACTION_NAMES: dict[str, str] = {
     "appointment_attended": "预约到场",
     "party_member_add": "登记党员",
     "party_member_list": "查看党员名册",
+    "party_report_in": "记录双报到服务",
+    "party_report_in_view": "查看报到服务记实",
     # the centre's own settings
     "centre_community": "设置服务社区",
     "kiosk_pin": "设置终端密码",

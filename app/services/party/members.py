@@ -42,7 +42,7 @@ class MemberRow:
     unit_name: str
 
 
-def _branch(session: Session, grid_code: str) -> PartyOrganisation:
+def branch_of_grid(session: Session, grid_code: str) -> PartyOrganisation:
     """The grid branch of the grid with this code (branch names repeat across communities)."""
     branch = session.scalar(
         select(PartyOrganisation)
@@ -73,7 +73,7 @@ def add_resident_member(
     if kind not in MEMBER_KINDS:
         raise MemberError("党员类别只能是在册、流动或在职党员到社区报到")
     resident = find_resident_in_scope(session, id_text, scope, actor=actor, purpose="登记党员")
-    branch = _branch(session, grid_code)
+    branch = branch_of_grid(session, grid_code)
     if not scope.allows_grid(branch.grid_id):
         raise MemberError("该党支部不在您负责的网格")
     if session.scalar(select(PartyMember.id).where(PartyMember.resident_id == resident.id)):
@@ -94,10 +94,10 @@ def add_resident_member(
         resident.tags.append(tag)
     audit.record(session, actor=actor, action="party_member_add", resident=resident, purpose=branch.name)
     session.flush()
-    return _row(member, branch)
+    return member_row(member, branch)
 
 
-def _row(member: PartyMember, branch: PartyOrganisation) -> MemberRow:
+def member_row(member: PartyMember, branch: PartyOrganisation) -> MemberRow:
     return MemberRow(
         member.id,
         member.name,
@@ -118,7 +118,7 @@ def list_members(session: Session, *, scope: Scope, actor: str) -> list[MemberRo
         .where(scope.grid_filter(PartyOrganisation.grid_id))
         .order_by(PartyOrganisation.sort_order, PartyMember.id)
     ).all()
-    result = [_row(member, branch) for member, branch in rows]
+    result = [member_row(member, branch) for member, branch in rows]
     audit.record_list(session, actor=actor, action="party_member_list", shown=len(result), what="党员名册")
     return result
 

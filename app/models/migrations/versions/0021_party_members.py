@@ -44,7 +44,24 @@ def upgrade() -> None:
     )
     op.create_index("ix_party_members_resident_id", "party_members", ["resident_id"], unique=True)
     op.create_index("ix_party_members_branch_id", "party_members", ["branch_id"])
+    op.create_table(
+        "party_report_in_services",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "member_id", sa.Integer(), sa.ForeignKey("party_members.id", ondelete="RESTRICT"), nullable=False
+        ),
+        sa.Column("served_on", sa.Date(), nullable=False),
+        sa.Column("post", sa.String(30), nullable=False),
+        sa.Column("hours", sa.Float(), nullable=False),
+        sa.Column("content", sa.String(300), nullable=False),
+        sa.Column("confirmed_by", sa.String(50), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False, server_default=sa.func.now()),
+        sa.Column("updated_at", sa.DateTime(), nullable=False, server_default=sa.func.now()),
+    )
+    op.create_index("ix_party_report_in_services_member_id", "party_report_in_services", ["member_id"])
+    op.create_index("ix_party_report_in_services_served_on", "party_report_in_services", ["served_on"])
 
 
 def downgrade() -> None:
+    op.drop_table("party_report_in_services")
     op.drop_table("party_members")
