@@ -9,7 +9,7 @@ import random
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Building, Household, PartyMember, PartyOrganisation, Resident, Tag
+from app.models import Building, Household, PartyMember, PartyOrganisation, ReportInService, Resident, Tag
 from app.services.common.idcard import mask
 from app.services.party.members import PARTY_TAG
 
@@ -52,3 +52,62 @@ def add_demo_members(session: Session, today: dt.date, seed: int = 16) -> int:
         added += 1
     session.flush()
     return added
+
+
+DEMO_UNITS = ("区税务局", "区教育局", "区人民医院", "区市场监督管理局", "铜川市第一中学", "王益区住建局")
+DEMO_SERVICES = {
+    "楼栋长助理": "协助楼栋长入户走访、更新楼栋信息",
+    "文明劝导": "劝导楼道堆物和车辆乱停乱放",
+    "助老": "为独居老人代购生活用品并陪同聊天",
+    "政策宣讲": "在居民小组会上宣讲医保、养老政策",
+    "环境整治": "参加小区卫生死角清理",
+}
+
+
+def add_demo_report_in(session: Session, today: dt.date, seed: int = 61) -> int:
+    """Two in-service members from outside per community, each with services over the last
+    twelve months; returns how many services were written."""
+    from app.services.setup.demo_people import PeopleFactory
+
+    rng = random.Random(seed)
+    people = PeopleFactory(rng, today)
+    branches = session.execute(
+        select(PartyOrganisation.id, PartyOrganisation.community_id)
+        .where(PartyOrganisation.level == "grid_branch")
+        .order_by(PartyOrganisation.community_id, PartyOrganisation.sort_order)
+    ).all()
+    first_branches: dict[int, int] = {}
+    for branch_id, community_id in branches:
+        first_branches.setdefault(community_id, branch_id)
+    written = 0
+    for index, branch_id in enumerate(first_branches.values()):
+        for extra in range(2):
+            sex = rng.choice(["male", "female"])
+            born = dt.date(rng.randint(1970, 1995), rng.randint(1, 12), rng.randint(1, 28))
+            member = PartyMember(
+                name=people.name(sex),
+                id_masked=mask(people.id_number("610203", born, sex)),
+                branch_id=branch_id,
+                status="full",
+                kind="in_service",
+                unit_name=DEMO_UNITS[(index * 2 + extra) % len(DEMO_UNITS)],
+                phone=people.phone(),
+            )
+            session.add(member)
+            session.flush()
+            posts = rng.sample(sorted(DEMO_SERVICES), 2)
+            for _ in range(rng.randint(4, 9)):
+                post = rng.choice(posts)
+                session.add(
+                    ReportInService(
+                        member_id=member.id,
+                        served_on=today - dt.timedelta(days=rng.randint(1, 360)),
+                        post=post,
+                        hours=rng.choice([1.0, 1.5, 2.0, 3.0]),
+                        content=DEMO_SERVICES[post],
+                        confirmed_by="网格长",
+                    )
+                )
+                written += 1
+    session.flush()
+    return written
