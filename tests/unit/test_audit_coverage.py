@@ -152,6 +152,9 @@ PERSONAL: dict[str, Argv] = {
     ],
     "party member add": lambda s: ["party", "member", "add", s.stranger, "--grid", GRID],
     "party member list": lambda s: ["party", "member", "list"],
+    "party org leader": lambda s: ["party", "org", "leader", "1", "--id", s.stranger],
+    "party org rename": lambda s: ["party", "org", "rename", "1", "桃园社区党委"],
+    "party org add": lambda s: ["party", "org", "add", "2", "新建楼栋党小组", "--leader-id", s.stranger],
     "party report-in join": lambda s: ["party", "report-in", "join", "王建国", s.stranger, "--grid", GRID, "--unit", "区税务局"],
     "party report-in record": lambda s: [
         "party", "report-in", "record", str(s.new_member()), "--date", "2026-11-02", "--post", "助老",
@@ -216,6 +219,7 @@ NOT_PERSONAL: dict[str, str] = {
     "street-admin list": "the registered communities",
     "tags list": "the tag definitions",
     "party report-in units": "counts and hours per reporting unit, nobody named",
+    "party org list": "the organisation and its leaders, as the public notice boards print them",
     "tags add": "a tag definition",
     "street set": "the street's name and codes (audited as a settings change)",
     "community add": "a community's name, codes and public details (audited as a settings change)",

@@ -20,6 +20,8 @@ ACTION_NAMES: dict[str, str] = {
     "party_member_add": "登记党员",
     "party_member_list": "查看党员名册",
     "party_report_in": "记录双报到服务",
+    "party_org_edit": "修改党组织",
+    "party_org_add": "新增党组织",
     "party_report_in_view": "查看报到服务记实",
     # the centre's own settings
     "centre_community": "设置服务社区",
