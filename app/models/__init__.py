@@ -10,9 +10,12 @@ from app.models.certificates import Certificate, CertificateSequence, Certificat
 from app.models.outbox import install as _install_outbox
 from app.models.party import PARTY_LEVELS, PartyOrganisation
 from app.models.party_members import (
+    MEETING_KINDS,
     MEMBER_KINDS,
     MEMBER_STATUSES,
     REPORT_IN_POSTS,
+    MeetingAttendance,
+    PartyMeeting,
     PartyMember,
     ReportInService,
 )
@@ -72,6 +75,9 @@ __all__ = [
     "PartyOrganisation",
     "PartyMember",
     "ReportInService",
+    "PartyMeeting",
+    "MeetingAttendance",
+    "MEETING_KINDS",
     "REPORT_IN_POSTS",
     "MEMBER_KINDS",
     "MEMBER_STATUSES",

@@ -22,6 +22,8 @@ ACTION_NAMES: dict[str, str] = {
     "party_report_in": "记录双报到服务",
     "party_org_edit": "修改党组织",
     "party_org_add": "新增党组织",
+    "party_meeting": "记录组织生活",
+    "party_check_in": "组织生活签到",
     "party_report_in_view": "查看报到服务记实",
     # the centre's own settings
     "centre_community": "设置服务社区",

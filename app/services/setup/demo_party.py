@@ -9,7 +9,16 @@ import random
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Building, Household, PartyMember, PartyOrganisation, ReportInService, Resident, Tag
+from app.models import (
+    Building,
+    Household,
+    PartyMeeting,
+    PartyMember,
+    PartyOrganisation,
+    ReportInService,
+    Resident,
+    Tag,
+)
 from app.services.common.idcard import mask
 from app.services.party.members import PARTY_TAG
 
@@ -111,3 +120,54 @@ def add_demo_report_in(session: Session, today: dt.date, seed: int = 61) -> int:
                 written += 1
     session.flush()
     return written
+
+
+DEMO_TOPICS = (
+    "学习党的二十届三中全会精神",
+    "开展“我为群众办实事”主题党日",
+    "学习《中国共产党章程》",
+    "讨论老旧小区改造意见征集",
+    "开展网格环境整治志愿服务",
+    "重温入党誓词",
+)
+
+
+def add_demo_meetings(session: Session, today: dt.date, seed: int = 4) -> int:
+    """A 主题党日 in each of the last twelve months for every branch, and a 支委会 every quarter;
+    the first branch of the street holds none last month, so the warning has something to show."""
+    rng = random.Random(seed)
+    branches = session.scalars(
+        select(PartyOrganisation.id)
+        .where(PartyOrganisation.level == "grid_branch")
+        .order_by(PartyOrganisation.community_id, PartyOrganisation.sort_order)
+    ).all()
+    month = today.replace(day=1)
+    written = 0
+    for back in range(1, 13):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+        for order, branch_id in enumerate(branches):
+            if back == 1 and order == 0:
+                continue  # the branch that missed last month's meeting
+            kinds = ["theme_day", "committee"] if month.month % 3 == 0 else ["theme_day"]
+            for kind in kinds:
+                session.add(
+                    PartyMeeting(
+                        branch_id=branch_id,
+                        kind=kind,
+                        held_on=month.replace(day=rng.randint(3, 25)),
+                        place="社区党群服务中心会议室",
+                        topic=rng.choice(DEMO_TOPICS) if kind == "theme_day" else "研究本季度支部工作",
+                        held=True,
+                        minutes="会议由支部书记主持，传达学习有关精神，党员交流发言。",
+                        decisions="按网格分工落实本月为民服务事项。",
+                    )
+                )
+                written += 1
+    session.flush()
+    return written
+
+
+def add_demo_party(session: Session, today: dt.date) -> None:
+    add_demo_members(session, today)
+    add_demo_report_in(session, today)
+    add_demo_meetings(session, today)

@@ -34,7 +34,7 @@ from app.models import (
 from app.models.staff import BUILDING_LEADER, GRID_LEADER, HELPER, STAFF_ROLES
 from app.resources import resource_path
 from app.services.setup.bulk_rows import BulkRows
-from app.services.setup.demo_party import add_demo_members, add_demo_report_in
+from app.services.setup.demo_party import add_demo_party
 from app.services.setup.demo_people import PeopleFactory, Person
 from app.services.setup.demo_residents import ResidentRows
 from app.services.setup.demo_upkeep import add_demo_changes
@@ -141,8 +141,7 @@ def build_demo_street(
         raise ValueError("演示街道至少需要100名居民")
     summary = _DemoBuilder(session, seed, residents, today or dt.date.today(), progress).build()
     add_demo_changes(session, today or dt.date.today(), keep=EXAMPLE_ID_NUMBER)  # 迁出, 死亡 with history
-    add_demo_members(session, today or dt.date.today())
-    add_demo_report_in(session, today or dt.date.today())
+    add_demo_party(session, today or dt.date.today())  # members, 双报到, meetings
     return summary
 
 

@@ -60,8 +60,48 @@ def upgrade() -> None:
     )
     op.create_index("ix_party_report_in_services_member_id", "party_report_in_services", ["member_id"])
     op.create_index("ix_party_report_in_services_served_on", "party_report_in_services", ["served_on"])
+    op.create_table(
+        "party_meetings",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "branch_id",
+            sa.Integer(),
+            sa.ForeignKey("party_organisations.id", ondelete="RESTRICT"),
+            nullable=False,
+        ),
+        sa.Column("kind", sa.String(12), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("place", sa.String(80), nullable=False),
+        sa.Column("topic", sa.String(120), nullable=False),
+        sa.Column("held", sa.Boolean(), nullable=False),
+        sa.Column("minutes", sa.Text(), nullable=False),
+        sa.Column("decisions", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False, server_default=sa.func.now()),
+        sa.Column("updated_at", sa.DateTime(), nullable=False, server_default=sa.func.now()),
+    )
+    op.create_index("ix_party_meetings_branch_id", "party_meetings", ["branch_id"])
+    op.create_index("ix_party_meetings_held_on", "party_meetings", ["held_on"])
+    op.create_table(
+        "party_meeting_attendance",
+        sa.Column(
+            "meeting_id",
+            sa.Integer(),
+            sa.ForeignKey("party_meetings.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column(
+            "member_id",
+            sa.Integer(),
+            sa.ForeignKey("party_members.id", ondelete="RESTRICT"),
+            primary_key=True,
+        ),
+        sa.Column("present", sa.Boolean(), nullable=False),
+        sa.Column("absence_reason", sa.String(80), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("party_meeting_attendance")
+    op.drop_table("party_meetings")
     op.drop_table("party_report_in_services")
     op.drop_table("party_members")
