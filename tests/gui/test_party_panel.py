@@ -21,7 +21,12 @@ def test_the_panel_shows_membership(qtbot, desk, demo_db):  # noqa: F811
         resident = session.get(Resident, member.resident_id)
         other = session.scalars(
             select(Resident)
-            .where(Resident.id.not_in(select(PartyMember.resident_id)), Resident.household_id.is_not(None))
+            .where(
+                Resident.id.not_in(
+                    select(PartyMember.resident_id).where(PartyMember.resident_id.is_not(None))
+                ),
+                Resident.household_id.is_not(None),
+            )
             .limit(1)
         ).one()
     page = desk.intake

@@ -25,6 +25,7 @@ from app.views.desk.context import DeskContext
 from app.views.desk.grids_page import GridsPage
 from app.views.desk.idle_lock import DeskLock
 from app.views.desk.intake_page import IntakePage
+from app.views.desk.party_page import PartyPage
 from app.views.desk.sync_indicator import SyncIndicator
 from app.views.desk.verify_dialog import VerifyDialog
 from app.views.ops import Op
@@ -67,6 +68,8 @@ class DeskWindow(QMainWindow):
         self.tabs.addTab(self.overview, "街道概况")
         self.grids = GridsPage(ctx)
         self.tabs.addTab(self.grids, "网格管理")
+        self.party = PartyPage(ctx)
+        self.tabs.addTab(self.party, "党建")
         self.setCentralWidget(self.tabs)
         with ctx.db.sessions() as session:
             self.lock = DeskLock(self, ctx, security_settings(session).idle_minutes)
