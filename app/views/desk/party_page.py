@@ -60,6 +60,7 @@ class PartyPage(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
 
     def showEvent(self, event) -> None:  # noqa: N802 — Qt's name
@@ -80,6 +81,7 @@ class PartyPage(QWidget):
         else:
             self.warning.setText("")
         self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
 
     def add_member(self) -> None:
         id_text, grid_code = self.id_field.text().strip(), self.grid_field.text().strip()
