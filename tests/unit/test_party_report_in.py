@@ -39,7 +39,7 @@ def test_services_sum_up_and_print(demo_db):
             name="王建国",
             id_text=NUMBER,
             grid_code=inside,
-            unit_name="区税务局",
+            unit_name="测试单位甲",
             scope=WHOLE_STREET,
             actor="admin",
         )
@@ -82,12 +82,12 @@ def test_services_sum_up_and_print(demo_db):
         year = member_year(session, member.id, 2026, scope=WHOLE_STREET, actor="admin")
         units = {u.unit_name: u for u in unit_years(session, 2026, scope=WHOLE_STREET)}
     assert len(year.services) == 2 and year.hours == 3.5
-    assert units["区税务局"].hours == 3.5 and units["区税务局"].members == 1
+    assert units["测试单位甲"].hours == 3.5 and units["测试单位甲"].members == 1
     text = "".join(
         p.extract_text()
         for p in PdfReader(io.BytesIO(render_report_in_sheet(year, centre_name="测试社区党群服务中心"))).pages
     )
-    assert "报到服务记实" in text and "王建国" in text and "区税务局" in text and "3.5小时" in text
+    assert "报到服务记实" in text and "王建国" in text and "测试单位甲" in text and "3.5小时" in text
 
 
 def test_a_grid_worker_cannot_reach_another_grids_member(demo_db, capsys):
@@ -98,7 +98,7 @@ def test_a_grid_worker_cannot_reach_another_grids_member(demo_db, capsys):
             name="李卫东",
             id_text=NUMBER,
             grid_code=outside,
-            unit_name="区教育局",
+            unit_name="测试单位乙",
             scope=WHOLE_STREET,
             actor="admin",
         )
@@ -132,4 +132,4 @@ def test_a_grid_worker_cannot_reach_another_grids_member(demo_db, capsys):
         == 0
     )
     units = [json.loads(line)["unit"] for line in capsys.readouterr().out.splitlines()]
-    assert "区教育局" not in units
+    assert "测试单位乙" not in units
