@@ -56,6 +56,10 @@ def _look_at_the_appointments(qtbot, window: DeskWindow) -> None:
     window.appointments.refresh_button.click()
 
 
+def _open_the_party_tab(qtbot, window: DeskWindow) -> None:
+    window.tabs.setCurrentWidget(window.party)
+
+
 Driver = Callable[..., None]
 
 # Shows people: what a person does to make it show them. Each must add an audit row.
@@ -64,6 +68,7 @@ SCREENS: dict[str, Driver] = {
     "办件管理": _search_the_cases,
     "证明台账": _search_the_register,
     "今日预约": _look_at_the_appointments,
+    "党建": _open_the_party_tab,
 }
 
 # Shows nobody's personal data, and why.
