@@ -18,6 +18,16 @@ from app.models.engagement import (
 )
 from app.models.outbox import install as _install_outbox
 from app.models.party import PARTY_LEVELS, PartyOrganisation
+from app.models.party_members import (
+    MEETING_KINDS,
+    MEMBER_KINDS,
+    MEMBER_STATUSES,
+    REPORT_IN_POSTS,
+    MeetingAttendance,
+    PartyMeeting,
+    PartyMember,
+    ReportInService,
+)
 from app.models.population import (
     DEAD,
     HEAD_RELATION,
@@ -84,6 +94,14 @@ __all__ = [
     "Household",
     "PARTY_LEVELS",
     "PartyOrganisation",
+    "PartyMember",
+    "ReportInService",
+    "PartyMeeting",
+    "MeetingAttendance",
+    "MEETING_KINDS",
+    "REPORT_IN_POSTS",
+    "MEMBER_KINDS",
+    "MEMBER_STATUSES",
     "Resident",
     "ResidentHistory",
     "ResidentPhoto",

@@ -61,6 +61,10 @@ def _look_at_wishes_and_visits(qtbot, window: DeskWindow) -> None:
     window.engage.setCurrentWidget(window.engage.visits)
 
 
+def _open_the_party_tab(qtbot, window: DeskWindow) -> None:
+    window.party.reload()  # what showing the tab does
+
+
 Driver = Callable[..., None]
 
 # Shows people: what a person does to make it show them. Each must add an audit row.
@@ -70,6 +74,7 @@ SCREENS: dict[str, Driver] = {
     "证明台账": _search_the_register,
     "今日预约": _look_at_the_appointments,
     "社区治理": _look_at_wishes_and_visits,
+    "党建": _open_the_party_tab,
 }
 
 # Shows nobody's personal data, and why.

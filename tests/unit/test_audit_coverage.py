@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from app.cli import build_parser, main
 from app.db import Database
-from app.models import AuditEntry, Building, Grid, Household, Resident, Wish
+from app.models import AuditEntry, Building, Grid, Household, PartyMember, Resident, Wish
 from app.services.common.idcard import check_digit
 from tests.unit.spreadsheets import write_csv
 
@@ -73,6 +73,36 @@ class Scene:
             return session.scalars(
                 select(Building.name).join(Grid).where(Grid.code == GRID).order_by(Building.id).limit(1)
             ).one()
+
+    def new_member(self) -> int:
+        """An in-service member registered for the run (the join is audited before counting)."""
+        rows = self.run(
+            "party", "report-in", "join", "李卫东", self.stranger, "--grid", GRID, "--unit", "区教育局"
+        )
+        return rows[0]["id"]
+
+    def meeting(self) -> int:
+        """A meeting of the first member's branch, recorded for the run."""
+        with self.db.sessions() as session:
+            branch = session.scalar(select(PartyMember.branch_id).where(PartyMember.id == 1))
+        rows = self.run(
+            "party",
+            "meeting",
+            "add",
+            str(branch),
+            "--kind",
+            "theme_day",
+            "--date",
+            "2026-11-05",
+            "--topic",
+            "学习党章",
+        )
+        return rows[0]["id"]
+
+    def party_member(self) -> str:
+        with self.db.sessions() as session:
+            resident_id = session.scalar(select(PartyMember.resident_id).where(PartyMember.id == 1))
+            return session.get(Resident, resident_id).id_number
 
     def file(self, name: str) -> str:
         return str(self.tmp / name)
@@ -168,6 +198,20 @@ PERSONAL: dict[str, Argv] = {
         "certificate", "batch", "--template", "GLJT", "--min-age", "80", "--grid", GRID,
         "--out", s.file("batch.pdf"),
     ],
+    "party member add": lambda s: ["party", "member", "add", s.stranger, "--grid", GRID],
+    "party member list": lambda s: ["party", "member", "list"],
+    "party meeting check-in": lambda s: ["party", "meeting", "check-in", str(s.meeting()), s.party_member()],
+    "party meeting absent": lambda s: ["party", "meeting", "absent", str(s.meeting()), "1", "--reason", "出差"],
+    "party org leader": lambda s: ["party", "org", "leader", "1", "--id", s.stranger],
+    "party org rename": lambda s: ["party", "org", "rename", "1", "桃园社区党委"],
+    "party org add": lambda s: ["party", "org", "add", "2", "新建楼栋党小组", "--leader-id", s.stranger],
+    "party report-in join": lambda s: ["party", "report-in", "join", "王建国", s.stranger, "--grid", GRID, "--unit", "区税务局"],
+    "party report-in record": lambda s: [
+        "party", "report-in", "record", str(s.new_member()), "--date", "2026-11-02", "--post", "助老",
+        "--hours", "2", "--content", "为独居老人打扫卫生",
+    ],
+    "party report-in sheet": lambda s: ["party", "report-in", "sheet", str(s.new_member()), "--year", "2026",
+                                        "--out", s.file("sheet.pdf")],
     "tags assign": lambda s: ["tags", "assign", "low_income", s.person.id_number],
     "tags unassign": lambda s: ["tags", "unassign", "low_income", s.tagged("low_income")],
     "appointments": lambda s: ["appointments"],
@@ -246,6 +290,10 @@ NOT_PERSONAL: dict[str, str] = {
     "street-admin open311-client add": "an Open311 client's name and API key",
     "street-admin open311-client list": "the registered Open311 clients",
     "tags list": "the tag definitions",
+    "party report-in units": "counts and hours per reporting unit, nobody named",
+    "party meeting missing": "branch names without a meeting, nobody named",
+    "party meeting add": "a branch's meeting record (audited as a change of the party register)",
+    "party org list": "the organisation and its leaders, as the public notice boards print them",
     "tags add": "a tag definition",
     "street set": "the street's name and codes (audited as a settings change)",
     "community add": "a community's name, codes and public details (audited as a settings change)",

@@ -39,7 +39,7 @@ SERVICE_RANKS: list[tuple[str, ...]] = [
     ("common",),
     ("admin", "cardreaders"),
     ("population", "grids"),
-    ("cases", "certificates"),
+    ("cases", "certificates", "party"),
     ("engage",),
     ("kiosk", "imports", "sync", "desk", "exports", "reports"),
     ("setup",),

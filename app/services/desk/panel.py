@@ -18,6 +18,7 @@ from app.models import ResidentPhoto
 from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.cases.search import CaseFilter, CaseRow, find_cases
 from app.services.certificates.register import RegisterRow, register_rows
+from app.services.party.members import membership_of
 from app.services.population.history import HistoryRow, history_rows
 from app.services.population.lookup import keeping_refusals, look_up
 
@@ -139,6 +140,7 @@ class DeskRecord:
     cases: tuple[CaseRow, ...]  # newest first
     certificates: tuple[RegisterRow, ...]  # newest first
     history: tuple[HistoryRow, ...] = ()  # changes of the record, newest first
+    membership: str = ""  # “正式党员 · 第1网格党支部”; empty for a non-member
 
 
 def desk_lookup(
@@ -175,4 +177,5 @@ def lookup_for_desk(
         tuple(cases),
         tuple(certificates),
         tuple(history_rows(session, found.resident.id)),
+        membership_of(session, found.resident),
     )

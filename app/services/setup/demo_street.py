@@ -36,6 +36,7 @@ from app.resources import resource_path
 from app.services.setup.bulk_rows import BulkRows
 from app.services.setup.demo_accounts import DEMO_GRID_WORKER, DEMO_GRID_WORKER_GRIDS
 from app.services.setup.demo_engage import add_demo_engagement, demo_visitors
+from app.services.setup.demo_party import add_demo_party
 from app.services.setup.demo_people import PeopleFactory, Person
 from app.services.setup.demo_residents import ResidentRows
 from app.services.setup.demo_upkeep import add_demo_changes
@@ -144,6 +145,7 @@ def build_demo_street(
     add_demo_changes(session, today or dt.date.today(), keep=EXAMPLE_ID_NUMBER)  # 迁出, 死亡 with history
     visitors = demo_visitors(session, DEMO_GRID_WORKER_GRIDS, DEMO_GRID_WORKER)
     add_demo_engagement(session, today or dt.date.today(), seed, visitors)  # 微心愿 and 走访
+    add_demo_party(session, today or dt.date.today())  # members, 双报到, meetings
     return summary
 
 

@@ -27,6 +27,7 @@ from app.views.desk.grids_page import GridsPage
 from app.views.desk.hotline_replies_dialog import add_case_loop_actions
 from app.views.desk.idle_lock import DeskLock
 from app.views.desk.intake_page import IntakePage
+from app.views.desk.party_page import PartyPage
 from app.views.desk.population_print import PopulationPrinting
 from app.views.desk.search_dialog import SearchDialog
 from app.views.desk.sync_indicator import SyncIndicator
@@ -75,6 +76,8 @@ class DeskWindow(QMainWindow):
         self.tabs.addTab(self.grids, "网格管理")
         self.engage = EngagePage(ctx)
         self.tabs.addTab(self.engage, "社区治理")
+        self.party = PartyPage(ctx)
+        self.tabs.addTab(self.party, "党建")
         self.setCentralWidget(self.tabs)
         with ctx.db.sessions() as session:
             self.lock = DeskLock(self, ctx, security_settings(session).idle_minutes)

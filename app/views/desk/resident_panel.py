@@ -136,6 +136,7 @@ class ResidentPanel(QFrame):
                 ("grid", "所属网格"),
                 ("leader", "网格长"),
                 ("card", "证件有效期"),
+                ("party", "党员"),
             ]
         ):
             caption = QLabel(label)
@@ -243,6 +244,7 @@ class ResidentPanel(QFrame):
             if card.valid_from
             else "—"
         )
+        self.fields["party"].setText(desk.membership or "—")
         self._set_tags(r.tags)
         self._enable_files(household is not None)
         members = household.members if household else ()
