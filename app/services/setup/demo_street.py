@@ -34,9 +34,7 @@ from app.models import (
 from app.models.staff import BUILDING_LEADER, GRID_LEADER, HELPER, STAFF_ROLES
 from app.resources import resource_path
 from app.services.setup.bulk_rows import BulkRows
-from app.services.setup.demo_accounts import DEMO_GRID_WORKER, DEMO_GRID_WORKER_GRIDS
-from app.services.setup.demo_engage import add_demo_engagement, demo_visitors
-from app.services.setup.demo_party import add_demo_party
+from app.services.setup.demo_community_life import add_demo_community_life
 from app.services.setup.demo_people import PeopleFactory, Person
 from app.services.setup.demo_residents import ResidentRows
 from app.services.setup.demo_upkeep import add_demo_changes
@@ -143,9 +141,7 @@ def build_demo_street(
         raise ValueError("演示街道至少需要100名居民")
     summary = _DemoBuilder(session, seed, residents, today or dt.date.today(), progress).build()
     add_demo_changes(session, today or dt.date.today(), keep=EXAMPLE_ID_NUMBER)  # 迁出, 死亡 with history
-    visitors = demo_visitors(session, DEMO_GRID_WORKER_GRIDS, DEMO_GRID_WORKER)
-    add_demo_engagement(session, today or dt.date.today(), seed, visitors)  # 微心愿 and 走访
-    add_demo_party(session, today or dt.date.today())  # members, 双报到, meetings
+    add_demo_community_life(session, today or dt.date.today(), seed)
     return summary
 
 
