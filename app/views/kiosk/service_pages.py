@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 
 from app.services.cases.workflow import EVALUATIONS
 from app.services.kiosk import service as svc
@@ -18,7 +18,7 @@ from app.views.kiosk.controller import KioskController
 from app.views.kiosk.page import Page
 from app.views.kiosk.session import Printed, plain_reason
 from app.views.kiosk.theme import Theme
-from app.views.kiosk.widgets import PagedList, Tile, button, card, label
+from app.views.kiosk.widgets import PagedList, Tile, button, card, card_heading, label, rate_button
 
 PRINTER_DOWN = "打印机暂时无法使用"
 STATUS_COLOURS = {
@@ -148,13 +148,7 @@ class CasesPage(Page):
     def _card(self, case: svc.KioskCase):
         theme = self.theme
         frame, lines = card(theme)
-        top = QHBoxLayout()
-        top.setSpacing(theme.px(20))
-        top.addWidget(label(case.item_name, "cardTitle", wrap=True), 1)
-        status = label(case.status_name, "status")
-        status.setStyleSheet(f"background: {STATUS_COLOURS.get(case.status_name, '#1F4E8C')};")
-        top.addWidget(status, 0, Qt.AlignmentFlag.AlignTop)
-        lines.addLayout(top)
+        lines.addLayout(card_heading(theme, case.item_name, case.status_name, STATUS_COLOURS))
         dates = f"编号 {case.case_no}　受理 {day_text(case.received_on)}"
         if case.due_date:
             dates += f"　承诺办结 {day_text(case.due_date)}"
@@ -163,11 +157,7 @@ class CasesPage(Page):
         row.setSpacing(theme.px(20))
         row.addWidget(label(f"下一步：{case.next_step}", "lead", wrap=True), 1)
         if case.can_rate:
-            rate = button("评价", "primary", theme)
-            rate.setObjectName(f"rate-{case.case_no}")
-            rate.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            rate.setMinimumWidth(max(theme.touch * 2, theme.px(200)))
-            rate.clicked.connect(lambda: self.kiosk.go("rating", case=case))
+            rate = rate_button(theme, f"rate-{case.case_no}", lambda: self.kiosk.go("rating", case=case))
             row.addWidget(rate, 0, Qt.AlignmentFlag.AlignBottom)
         lines.addLayout(row)
         return frame

@@ -173,6 +173,27 @@ def card(theme: Theme) -> tuple[QFrame, QVBoxLayout]:
     return frame, layout
 
 
+def card_heading(theme: Theme, title: str, status: str, colours: dict[str, str]) -> QHBoxLayout:
+    """A card's first line: its title and a status badge in the status's colour (blue otherwise)."""
+    top = QHBoxLayout()
+    top.setSpacing(theme.px(20))
+    top.addWidget(label(title, "cardTitle", wrap=True), 1)
+    badge = label(status, "status")
+    badge.setStyleSheet(f"background: {colours.get(status, '#1F4E8C')};")
+    top.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
+    return top
+
+
+def rate_button(theme: Theme, name: str, on_click: Callable[[], object]) -> QPushButton:
+    """The 评价 button at the foot of a card that may be rated (a closed case, a wish come true)."""
+    rate = button("评价", "primary", theme)
+    rate.setObjectName(name)
+    rate.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    rate.setMinimumWidth(max(theme.touch * 2, theme.px(200)))
+    rate.clicked.connect(on_click)
+    return rate
+
+
 def clear_layout(layout) -> None:
     while layout.count():
         item = layout.takeAt(0)

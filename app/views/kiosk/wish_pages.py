@@ -20,7 +20,7 @@ from app.views.kiosk.controller import KioskController
 from app.views.kiosk.page import Page
 from app.views.kiosk.session import plain_reason
 from app.views.kiosk.theme import Theme
-from app.views.kiosk.widgets import PagedList, button, card, label
+from app.views.kiosk.widgets import PagedList, button, card, card_heading, label, rate_button
 
 KIND_NOTES = {"物品": "用品、书本等", "服务": "陪诊、维修等", "其他": "别的小心愿"}
 STAR_WORDS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
@@ -58,23 +58,15 @@ class WishesPage(Page):
     def _card(self, wish: svc.KioskWish):
         theme = self.theme
         frame, lines = card(theme)
-        top = QHBoxLayout()
-        top.setSpacing(theme.px(20))
-        top.addWidget(label(wish.content, "cardTitle", wrap=True), 1)
-        status = label(wish.status_name, "status")
-        status.setStyleSheet(f"background: {STATUS_COLOURS.get(wish.status_name, '#1F4E8C')};")
-        top.addWidget(status, 0, Qt.AlignmentFlag.AlignTop)
-        lines.addLayout(top)
+        lines.addLayout(card_heading(theme, wish.content, wish.status_name, STATUS_COLOURS))
         row = QHBoxLayout()
         row.setSpacing(theme.px(20))
         words = f"编号 {wish.wish_no}　{wish.next_step}"
         row.addWidget(label(words, "note", wrap=True), 1)
         if wish.can_rate:
-            rate = button("评价", "primary", theme)
-            rate.setObjectName(f"rate-wish-{wish.wish_no}")
-            rate.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            rate.setMinimumWidth(max(theme.touch * 2, theme.px(200)))
-            rate.clicked.connect(lambda: self.kiosk.go("wish_rating", wish=wish))
+            rate = rate_button(
+                theme, f"rate-wish-{wish.wish_no}", lambda: self.kiosk.go("wish_rating", wish=wish)
+            )
             row.addWidget(rate, 0, Qt.AlignmentFlag.AlignBottom)
         lines.addLayout(row)
         return frame
