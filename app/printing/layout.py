@@ -302,25 +302,52 @@ def _footer(centre_name: str):
     return draw
 
 
+def document_template(
+    buffer: io.BytesIO,
+    pagesize: tuple[float, float],
+    *,
+    margins: tuple[float, float, float, float],
+    title: str,
+    author: str,
+) -> BaseDocTemplate:
+    """A document of this program (margins: left, right, top, bottom): its title and author in the
+    PDF's properties, Chinese as its language, the same bytes for the same content (invariant, so a
+    reprint is identical), and the Song face as the initial font, else every page lists an
+    unembedded Helvetica it never uses."""
+    left, right, top, bottom = margins
+    return BaseDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=title,
+        author=author,
+        creator="yichuang",
+        lang="zh-CN",
+        invariant=True,
+        initialFontName=SONG,
+    )
+
+
 def build_pdf(
     flowables: Iterable[Flowable], *, title: str, centre_name: str, path: str | Path | None = None
 ) -> bytes:
     """Lay out ``flowables`` on GB/T 9704 pages with the footer; returns the PDF (and writes ``path``)."""
     register_fonts()
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = document_template(
         buffer,
-        pagesize=A4,
-        leftMargin=LEFT_MARGIN,
-        rightMargin=PAGE_WIDTH - LEFT_MARGIN - TEXT_WIDTH,
-        topMargin=TOP_MARGIN,
-        bottomMargin=PAGE_HEIGHT - TOP_MARGIN - TEXT_HEIGHT,
+        A4,
+        margins=(
+            LEFT_MARGIN,
+            PAGE_WIDTH - LEFT_MARGIN - TEXT_WIDTH,
+            TOP_MARGIN,
+            PAGE_HEIGHT - TOP_MARGIN - TEXT_HEIGHT,
+        ),
         title=title,
         author=centre_name,
-        creator="yichuang",
-        lang="zh-CN",
-        invariant=True,
-        initialFontName=SONG,  # else every page lists an unembedded Helvetica it never uses
     )
     no_padding = dict.fromkeys(("leftPadding", "rightPadding", "topPadding", "bottomPadding"), 0)
     frame = Frame(LEFT_MARGIN, doc.bottomMargin, TEXT_WIDTH, TEXT_HEIGHT, id="text", **no_padding)

@@ -20,10 +20,10 @@ import re
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, Frame, PageTemplate, Paragraph, Spacer, Table
 
 from app.printing.fonts import SANS, SONG, register_fonts
-from app.printing.layout import GREY, CutLine, escape, fit_font_size, table_style
+from app.printing.layout import GREY, CutLine, document_template, escape, fit_font_size, table_style
 from app.printing.qr import qr_drawing
 from app.services.common.idcard import redact
 
@@ -102,19 +102,12 @@ def _build(flowables: list[Flowable], *, title: str, centre_name: str) -> bytes:
     register_fonts()
     height = _height(flowables)
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = document_template(
         buffer,
-        pagesize=(PAGE_WIDTH, height),
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_Y,
-        bottomMargin=MARGIN_Y,
+        (PAGE_WIDTH, height),
+        margins=(MARGIN_X, MARGIN_X, MARGIN_Y, MARGIN_Y),
         title=title,
         author=centre_name,
-        creator="yichuang",
-        lang="zh-CN",
-        invariant=True,
-        initialFontName=SONG,
     )
     no_padding = dict.fromkeys(("leftPadding", "rightPadding", "topPadding", "bottomPadding"), 0)
     frame = Frame(MARGIN_X, MARGIN_Y, TEXT_WIDTH, height - 2 * MARGIN_Y, id="slip", **no_padding)

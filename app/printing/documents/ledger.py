@@ -17,10 +17,18 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table
+from reportlab.platypus import Frame, PageTemplate, Paragraph, Spacer, Table
 
 from app.printing.fonts import SANS, SONG, register_fonts
-from app.printing.layout import GREY, LABEL_SHADE, escape, fit_font_size, styles, table_style
+from app.printing.layout import (
+    GREY,
+    LABEL_SHADE,
+    document_template,
+    escape,
+    fit_font_size,
+    styles,
+    table_style,
+)
 from app.services.exports.ledgers import Ledger
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
@@ -86,19 +94,12 @@ def render_ledger(ledger: Ledger, centre_name: str = "") -> bytes:
         table,
     ]
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = document_template(
         buffer,
-        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=TOP,
-        bottomMargin=BOTTOM,
+        (PAGE_WIDTH, PAGE_HEIGHT),
+        margins=(MARGIN, MARGIN, TOP, BOTTOM),
         title=heading,
         author=centre_name,
-        creator="yichuang",
-        lang="zh-CN",
-        invariant=True,
-        initialFontName=SONG,
     )
     frame = Frame(MARGIN, BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - TOP - BOTTOM, id="text", showBoundary=0)
     running = f"{heading}　{ledger.filters}"

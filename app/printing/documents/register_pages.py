@@ -13,10 +13,19 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
+from reportlab.platypus import Flowable, Frame, PageTemplate, Paragraph, Table
 
 from app.printing.fonts import SANS, SONG, register_fonts
-from app.printing.layout import GREY, LABEL_SHADE, TEXT_WIDTH, escape, fit_font_size, styles, table_style
+from app.printing.layout import (
+    GREY,
+    LABEL_SHADE,
+    TEXT_WIDTH,
+    document_template,
+    escape,
+    fit_font_size,
+    styles,
+    table_style,
+)
 
 MARGIN = 15 * mm  # top, bottom, and the sides of a landscape page
 HEAD_SPACE = 10 * mm  # running head above the frame
@@ -105,19 +114,12 @@ def build_register_pdf(
     width, height = size
     side = side_margin(orientation)
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = document_template(
         buffer,
-        pagesize=size,
-        leftMargin=side,
-        rightMargin=side,
-        topMargin=MARGIN + HEAD_SPACE,
-        bottomMargin=MARGIN + FOOT_SPACE,
+        size,
+        margins=(side, side, MARGIN + HEAD_SPACE, MARGIN + FOOT_SPACE),
         title=title,
         author=centre_name,
-        creator="yichuang",
-        lang="zh-CN",
-        invariant=True,
-        initialFontName=SONG,
     )
     frame = Frame(
         side,

@@ -13,10 +13,10 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A3, A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table
+from reportlab.platypus import Frame, PageTemplate, Paragraph, Spacer, Table
 
 from app.printing.fonts import SANS, SONG, register_fonts
-from app.printing.layout import GREY, LABEL_SHADE, escape, table_style
+from app.printing.layout import GREY, LABEL_SHADE, document_template, escape, table_style
 from app.printing.qr import qr_drawing
 from app.services.engage.wish_reads import WishNotice
 
@@ -118,19 +118,12 @@ def render_wish_notice(notice: WishNotice, *, paper: str = "A4", path: str | Pat
 
     register_fonts()
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = document_template(
         buffer,
-        pagesize=(width, height),
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
+        (width, height),
+        margins=(MARGIN, MARGIN, MARGIN, MARGIN),
         title="微心愿公示",
         author=notice.community_name,
-        creator="yichuang",
-        lang="zh-CN",
-        invariant=True,
-        initialFontName=SONG,
     )
     frame = Frame(
         MARGIN,
