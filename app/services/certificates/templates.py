@@ -26,7 +26,7 @@ from app.services.certificates.template_checks import validate_definition, valid
 from app.services.certificates.template_schema import CENTRE_ISSUER, PLACEHOLDER, placeholders
 from app.services.certificates.template_spec import FieldSpec, TemplateSpec
 from app.services.common.chinese import chinese_date
-from app.services.population.lookup import resident_json
+from app.services.population.resident_record import resident_json
 
 __all__ = [
     "LoadResult",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Resident
@@ -46,6 +46,34 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_row(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    resident_id: int | None,
+    subject: str,
+    purpose: str = "",
+    detail: str = "",
+) -> None:
+    """:func:`record` as one INSERT on the session's connection, for the desk's lookup, which
+    holds the resident as a row rather than an object. ``subject`` is the masked ID number."""
+    session.connection().execute(
+        _INSERT,
+        {
+            "actor": actor,
+            "action": action,
+            "resident_id": resident_id,
+            "subject": subject,
+            "purpose": purpose,
+            "detail": detail,
+        },
+    )
+
+
+_INSERT = insert(AuditEntry.__table__)
 
 
 def record_list(

@@ -18,7 +18,7 @@ from app.models import ResidentPhoto
 from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.cases.search import CaseFilter, CaseRow, find_cases
 from app.services.certificates.register import RegisterRow, register_rows
-from app.services.party.members import membership_of
+from app.services.party.members import membership_line
 from app.services.population.history import HistoryRow, history_rows
 from app.services.population.lookup import keeping_refusals, look_up
 
@@ -167,8 +167,8 @@ def lookup_for_desk(
     commits."""
     today = today or dt.date.today()
     found = look_up(session, id_text, actor=actor, purpose=purpose, today=today, scope=scope)
-    number = found.resident.id_number
-    photo = session.get(ResidentPhoto, found.resident.id)
+    number = found.id_number
+    photo = session.get(ResidentPhoto, found.resident_id)
     cases = find_cases(session, CaseFilter(applicant_id_number=number, limit=50), today=today)
     certificates = register_rows(session, text=number, limit=50)
     return DeskRecord(
@@ -176,6 +176,6 @@ def lookup_for_desk(
         photo.image if photo else None,
         tuple(cases),
         tuple(certificates),
-        tuple(history_rows(session, found.resident.id)),
-        membership_of(session, found.resident),
+        tuple(history_rows(session, found.resident_id)),
+        membership_line(session, found.resident_id),
     )

@@ -125,10 +125,15 @@ def list_members(session: Session, *, scope: Scope, actor: str) -> list[MemberRo
 
 def membership_of(session: Session, resident: Resident) -> str:
     """The line the resident panel shows, e.g. “正式党员 · 一网格党支部”; empty for non-members."""
+    return membership_line(session, resident.id)
+
+
+def membership_line(session: Session, resident_id: int) -> str:
+    """:func:`membership_of` by the resident's row id (the desk's lookup holds rows, not objects)."""
     row = session.execute(
         select(PartyMember, PartyOrganisation)
         .join(PartyOrganisation, PartyMember.branch_id == PartyOrganisation.id)
-        .where(PartyMember.resident_id == resident.id)
+        .where(PartyMember.resident_id == resident_id)
     ).first()
     if row is None:
         return ""

@@ -35,7 +35,8 @@ from app.services.admin.access import mask_phone
 from app.services.admin.scope import Scope
 from app.services.common import audit
 from app.services.common.idcard import mask
-from app.services.population.lookup import LookupFailed, age_tags, find_resident, tags_of
+from app.services.population.lookup import LookupFailed, find_resident
+from app.services.population.resident_record import age_tags, tags_of
 
 
 class BookError(LookupError):

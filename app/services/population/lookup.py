@@ -7,17 +7,15 @@ record is always accounted for (who, when, whose, why).
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.models import (
     LIVING,
-    RESIDENT_STATES,
     Building,
     Community,
     Grid,
@@ -32,6 +30,7 @@ from app.models.staff import GRID_LEADER
 from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.common import audit
 from app.services.common.idcard import IdNumberError, mask, parse
+from app.services.population.resident_record import Place, age_tags, build_record
 
 
 class LookupFailed(LookupError):
@@ -101,7 +100,7 @@ def find_resident(session: Session, id_text: str) -> Resident:
         tags = list(session.scalars(_TAGS, {"resident_id": resident.id}))
         set_committed_value(resident, "tags", tags)
         if household is not None:
-            members = list(session.scalars(_MEMBERS, {"household_id": household.id}))
+            members = [m for m in session.scalars(_MEMBERS, {"household_id": household.id}) if m.living]
             set_committed_value(household, "members", members)
             # Held by the resident: the session keeps objects only weakly, and a household
             # collected here would come back lazily with every member, living or not.
@@ -119,58 +118,21 @@ _FIND = (
     .where(Resident.id_number == bindparam("number"))
 )
 # The household as it lives now: members who moved away or died are in their own records only.
-_MEMBERS = (
-    select(Resident)
-    .where(Resident.household_id == bindparam("household_id"), Resident.state == LIVING)
-    .order_by(Resident.id)
-)
+# They are left out in Python, not in the WHERE clause: with ``state`` in it, SQLite (without
+# statistics) may walk the index on state, every living resident of the street, instead of the
+# household's few rows (200 ms a swipe at 1,000,000 residents).
+_MEMBERS = select(Resident).where(Resident.household_id == bindparam("household_id")).order_by(Resident.id)
 _TAGS = (
     select(Tag)
     .join(resident_tags, resident_tags.c.tag_id == Tag.id)
     .where(resident_tags.c.resident_id == bindparam("resident_id"))
 )
-_AGE_TAGS_TTL = 60.0  # seconds: an administrator's change of an age rule shows within a minute
-_age_tag_cache: dict[tuple[int, str], tuple[float, list[Tag]]] = {}
-
-
-def age_tags(session: Session) -> list[Tag]:
-    """The tags that follow from age. Cached briefly per database: they change only when an
-    administrator edits them, and every lookup needs them."""
-    bind = session.get_bind()
-    key = (id(bind), str(bind.url))
-    now = time.monotonic()
-    cached = _age_tag_cache.get(key)
-    if cached is not None and now - cached[0] < _AGE_TAGS_TTL:
-        return cached[1]
-    tags = list(session.scalars(select(Tag).where(Tag.min_age.is_not(None) | Tag.max_age.is_not(None))))
-    _age_tag_cache[key] = (now, [_detached_copy(t) for t in tags])
-    return _age_tag_cache[key][1]
-
-
-def _detached_copy(tag: Tag) -> Tag:
-    return Tag(
-        id=tag.id,
-        code=tag.code,
-        name=tag.name,
-        color=tag.color,
-        min_age=tag.min_age,
-        max_age=tag.max_age,
-        sort_order=tag.sort_order,
-        description=tag.description,
-    )
-
-
-def tags_of(resident: Resident, rule_tags: list[Tag], today: dt.date) -> list[Tag]:
-    """Assigned tags plus the age tags that apply today, in the centre's tag order."""
-    age = resident.age_on(today)
-    found = {t.id: t for t in resident.tags}
-    found.update({t.id: t for t in rule_tags if t.applies_to_age(age)})
-    return sorted(found.values(), key=lambda t: (t.sort_order, t.id))
 
 
 class LookedUp(NamedTuple):
-    resident: Resident
-    record: dict[str, Any]  # see resident_json
+    resident_id: int
+    id_number: str
+    record: dict[str, Any]  # see app.services.population.resident_record.build_record
 
 
 def look_up(
@@ -182,14 +144,105 @@ def look_up(
     today: dt.date,
     scope: Scope = WHOLE_STREET,
 ) -> LookedUp:
-    """The audited lookup, keeping the loaded resident for callers that read more about them
-    (the desk's photo) without asking the database for it again. A resident outside ``scope`` is
-    refused (see :func:`find_resident_in_scope`). The caller commits."""
-    resident = find_resident_in_scope(session, id_text, scope, actor=actor, purpose=purpose)
-    with session.no_autoflush:  # read everything first, then add the audit row
-        record = resident_json(session, resident, today)
-    audit.record(session, actor=actor, action="lookup", resident=resident, purpose=purpose)
-    return LookedUp(resident, record)
+    """The audited lookup the desk runs on every swipe. A resident outside ``scope`` is refused
+    and the refusal audited (run it through :func:`keeping_refusals`). The caller commits.
+
+    It reads plain rows on the session's connection: one statement for the resident with the
+    chain of places and the grid leader, one for the assigned tags, one for the household's
+    living members; age tags are computed from the birth date; the audit row is one INSERT. The
+    ORM's identity map, autoflush and attribute events cost more than these statements
+    themselves, and a swipe writes nothing else (see docs/PERFORMANCE.md).
+    """
+    try:
+        number = parse(id_text).number
+    except IdNumberError as exc:
+        raise LookupFailed(f"身份证号无效：{exc}", "invalid") from None
+    conn = session.connection()
+    person = conn.execute(_PERSON, {"number": number}).first()
+    if person is None:
+        raise LookupFailed(f"人口库中没有身份证号为 {mask(number)} 的居民", "not_found")
+    place = None if person.household_id is None else Place._make(person[_PLACE_AT:])
+    if not scope.allows_grid(place.grid_id if place else None):
+        audit.record_row(
+            session,
+            actor=actor,
+            action="lookup_refused",
+            resident_id=person.id,
+            subject=mask(number),
+            purpose=purpose,
+            detail=OUT_OF_SCOPE,
+        )
+        raise LookupFailed(OUT_OF_SCOPE, "out_of_scope")
+    tags = conn.execute(_TAG_ROWS, {"resident_id": person.id}).all()
+    members = (
+        [m for m in conn.execute(_MEMBER_ROWS, {"household_id": person.household_id}) if m.state == LIVING]
+        if place
+        else []
+    )
+    record = build_record(person, place, members, tags, age_tags(session), today)
+    audit.record_row(
+        session, actor=actor, action="lookup", resident_id=person.id, subject=mask(number), purpose=purpose
+    )
+    return LookedUp(person.id, number, record)
+
+
+_R, _H, _B, _G, _C, _S = (m.__table__ for m in (Resident, Household, Building, Grid, Community, Street))
+_STAFF = GridStaff.__table__
+_LEADER = _STAFF.alias("leader")
+_FIRST_LEADER = (
+    select(func.min(_STAFF.c.id))
+    .where(_STAFF.c.grid_id == _G.c.id, _STAFF.c.role == GRID_LEADER)
+    .scalar_subquery()
+)
+_PERSON_COLUMNS = [
+    _R.c[name]
+    for name in (
+        "id", "id_number", "name", "sex", "birth_date", "ethnicity", "phone", "hukou_address",
+        "current_address", "relation_to_head", "state", "left_on", "moved_to", "notes",
+        "card_authority", "card_valid_from", "card_valid_to", "card_long_term",
+    )
+]  # fmt: skip
+_PLACE_AT = len(_PERSON_COLUMNS)  # the row continues with the fields of Place, in its order
+_PERSON = (
+    select(
+        *_PERSON_COLUMNS,
+        _R.c.household_id,
+        _H.c.unit,
+        _H.c.room,
+        _B.c.name.label("building_name"),
+        _B.c.address.label("building_address"),
+        _B.c.units.label("building_units"),
+        _G.c.id.label("grid_id"),
+        _G.c.code.label("grid_code"),
+        _G.c.name.label("grid_name"),
+        _G.c.hotline.label("grid_hotline"),
+        _LEADER.c.name.label("leader_name"),
+        _LEADER.c.phone.label("leader_phone"),
+        _C.c.code.label("community_code"),
+        _C.c.name.label("community_name"),
+        _S.c.name.label("street_name"),
+    )
+    .select_from(
+        _R.outerjoin(_H, _R.c.household_id == _H.c.id)
+        .outerjoin(_B, _H.c.building_id == _B.c.id)
+        .outerjoin(_G, _B.c.grid_id == _G.c.id)
+        .outerjoin(_C, _G.c.community_id == _C.c.id)
+        .outerjoin(_S, _C.c.street_id == _S.c.id)
+        .outerjoin(_LEADER, _LEADER.c.id == _FIRST_LEADER)
+    )
+    .where(_R.c.id_number == bindparam("number"))
+)
+_TAG_TABLE = Tag.__table__
+_TAG_ROWS = (
+    select(_TAG_TABLE.c.id, _TAG_TABLE.c.code, _TAG_TABLE.c.name, _TAG_TABLE.c.color, _TAG_TABLE.c.sort_order)
+    .join(resident_tags, resident_tags.c.tag_id == _TAG_TABLE.c.id)
+    .where(resident_tags.c.resident_id == bindparam("resident_id"))
+)
+_MEMBER_ROWS = (  # living members kept in Python, as for _MEMBERS
+    select(_R.c.name, _R.c.relation_to_head, _R.c.sex, _R.c.birth_date, _R.c.id_number, _R.c.state)
+    .where(_R.c.household_id == bindparam("household_id"))
+    .order_by(_R.c.id)
+)
 
 
 def lookup(
@@ -201,79 +254,6 @@ def lookup(
     today: dt.date | None = None,
     scope: Scope = WHOLE_STREET,
 ) -> dict[str, Any]:
-    """The resident as a plain dict (see ``resident_json``), audited. The caller commits."""
+    """The resident as a plain dict (see ``build_record``), audited. The caller commits."""
     today = today or dt.date.today()
     return look_up(session, id_text, actor=actor, purpose=purpose, today=today, scope=scope).record
-
-
-def resident_json(session: Session, resident: Resident, today: dt.date) -> dict[str, Any]:
-    rule_tags = age_tags(session)
-    data: dict[str, Any] = {
-        "id_number": resident.id_number,
-        "name": resident.name,
-        "sex": resident.sex,
-        "age": resident.age_on(today),
-        "birth_date": resident.birth_date.isoformat(),
-        "ethnicity": resident.ethnicity,
-        "phone": resident.phone,
-        "hukou_address": resident.hukou_address,
-        "current_address": resident.current_address,
-        "relation_to_head": resident.relation_to_head,
-        "state": resident.state,  # living / moved / dead: the lookup finds everyone, and says which
-        "state_name": RESIDENT_STATES.get(resident.state, resident.state),
-        "left_on": _iso(resident.left_on),
-        "moved_to": resident.moved_to or None,
-        "notes": resident.notes,
-        "card": {
-            "authority": resident.card_authority,
-            "valid_from": _iso(resident.card_valid_from),
-            "valid_to": "长期" if resident.card_long_term else _iso(resident.card_valid_to),
-        },
-        "tags": [
-            {"code": t.code, "name": t.name, "color": t.color} for t in tags_of(resident, rule_tags, today)
-        ],
-        "household": None,
-        "building": None,
-        "grid": None,
-        "community": None,
-    }
-    household = resident.household
-    if household is None:
-        return data
-    building = household.building
-    grid = building.grid
-    community = grid.community
-    head = household.head
-    data["household"] = {
-        "unit": household.unit,
-        "room": household.room,
-        "label": household.label,
-        "head": head.name if head else None,
-        "members": [
-            {
-                "name": m.name,
-                "relation_to_head": m.relation_to_head,
-                "sex": m.sex,
-                "age": m.age_on(today),
-                "id_number": mask(m.id_number),
-            }
-            for m in household.members
-            if m.living  # the household as it lives now (a certificate lists living members only)
-        ],
-    }
-    data["building"] = {"name": building.name, "address": building.address, "units": building.units}
-    leader = session.scalar(
-        select(GridStaff).where(GridStaff.grid_id == grid.id, GridStaff.role == GRID_LEADER).limit(1)
-    )
-    data["grid"] = {
-        "code": grid.code,
-        "name": grid.name,
-        "leader": {"name": leader.name, "phone": leader.phone} if leader else None,
-        "hotline": grid.hotline,
-    }
-    data["community"] = {"code": community.code, "name": community.name, "street": community.street.name}
-    return data
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
