@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Sequence
 
 from app import __version__
-from app.commands import COMMAND_MODULES
+from app.commands import COMMANDS, command_modules
 from app.commands.context import CommandError, Context
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: 错误：{message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or, given the command about to run, of that one only (see
+    :mod:`app.commands`)."""
     parser = ChineseArgumentParser(
         prog="yichuang",
         description="党群服务中心一窗受理系统 — front desk of a community party-service centre",
@@ -69,9 +71,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file or SQLAlchemy URL (default: $YICHUANG_DB, else the user data folder)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for module in command_modules(command):
         module.register(subparsers)
     return parser
+
+
+def command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names, if it names a known one before any help or version flag."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif word.startswith("-"):
+            if word.split("=", 1)[0] != "--db":
+                return None  # -h, --version, or a mistake: argparse needs every command to say so
+        else:
+            return word if word in COMMANDS else None
+    return "desk"  # no command: the desk
 
 
 def _short_reason(exc: BaseException) -> str:
@@ -88,10 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.logging_setup import configure_logging
 
     configure_logging()
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(command_in(argv))
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args([*(argv or sys.argv[1:]), "desk"])
+        args = parser.parse_args([*argv, "desk"])
     ctx = Context(db_option=args.db)
     try:
         return int(args.handler(args, ctx) or 0)
