@@ -17,11 +17,15 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from typing import TYPE_CHECKING
 
 from app.resources import resource_path, resource_root
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+# reportlab is imported inside the functions that register or read fonts: the desk and the kiosk
+# import this module for ``rare_font_file`` at start-up, long before anything is printed.
 
 SONG = "YcSong"
 """Song/Ming face: titles and body of official documents."""
@@ -77,6 +81,8 @@ def rare_font() -> str | None:
         return _rare  # type: ignore[return-value]
     with _lock:
         if _rare is False:
+            from reportlab.pdfbase import pdfmetrics
+
             path = rare_font_file()
             font = _load(RARE, path) if path is not None else None
             if font is not None:
@@ -93,6 +99,8 @@ def _windows_font(name: str) -> Path | None:
 
 
 def _load(name: str, path: Path, subfont_index: int = 0) -> TTFont | None:
+    from reportlab.pdfbase.ttfonts import TTFont
+
     try:
         return TTFont(name, str(path), subfontIndex=subfont_index)
     except Exception:  # a damaged or CFF system font: fall back to the bundled one
@@ -107,6 +115,9 @@ def register_fonts() -> FontSources:
     with _lock:
         if _sources is not None:
             return _sources
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
         song_path = _windows_font("simsun.ttc")
         song = _load(SONG, song_path) if song_path else None
         if song is None:
@@ -144,6 +155,8 @@ def body_font() -> str:
 
 def has_glyph(char: str, font_name: str) -> bool:
     """Whether the registered font draws ``char`` (a single character) with a real glyph."""
+    from reportlab.pdfbase import pdfmetrics
+
     register_fonts()
     face = pdfmetrics.getFont(font_name).face
     return face.charToGlyph.get(ord(char), 0) != 0

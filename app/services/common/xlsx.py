@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -24,33 +23,18 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-MAX_SHEET_ROWS = 1_048_575  # one row is the header
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
-ABOUT_SHEET = "说明"
+from app.services.common.sheets import (
+    ABOUT_SHEET,
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    FORMULA_STARTS,
+    MAX_SHEET_ROWS,
+    Column,
+    ExportCancelled,
+    SheetSpec,
+)
 
-
-class ExportCancelled(Exception):
-    """The person stopped the export; no file is left behind."""
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column of a sheet: its Chinese header and its width in Excel's character units."""
-
-    title: str
-    width: float
-
-
-@dataclass(frozen=True, slots=True)
-class SheetSpec:
-    """What a workbook says about itself: the sheet's name, its columns, and the lines of the
-    说明 sheet (label, value), e.g. ("筛选条件", "2026-11-01至2026-11-30")."""
-
-    title: str
-    columns: Sequence[Column]
-    about: Sequence[tuple[str, str]] = ()
+__all__ = ["Column", "ExportCancelled", "SheetSpec", "cell", "text_cell", "write_xlsx"]
 
 
 def write_xlsx(

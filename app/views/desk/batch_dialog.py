@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from app.printing.certificates.renderer import PDF_RENDERER
 from app.services.certificates.issue import (
     BatchCancelled,
     CertificateRenderer,
@@ -35,9 +34,11 @@ from app.views.ops import Op, Progress
 
 
 class BatchDialog(QDialog):
-    def __init__(self, ctx: DeskContext, parent=None, *, renderer: CertificateRenderer = PDF_RENDERER):
+    def __init__(self, ctx: DeskContext, parent=None, *, renderer: CertificateRenderer | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        if renderer is None:  # reportlab loads with the first batch, not at the desk's start
+            from app.printing.certificates.renderer import PDF_RENDERER as renderer
         self.renderer = renderer
         self.op: Op[IssuedBatch] | None = None
         self.serials: list[str] = []

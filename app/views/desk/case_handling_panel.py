@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.printing.documents.handling_sheet import TITLE, render_handling_sheet
 from app.services.admin.permissions import NotPermitted, can
 from app.services.cases import escalation, handling
 from app.services.cases.detail import CaseNotSaved, take_handling_step
@@ -265,6 +264,10 @@ class HandlingPanel(QWidget):
     # -- printing ------------------------------------------------------------------------------
     def print_sheet(self) -> None:
         """Draw the 办理单 on the runner and preview it; printing or saving it is audited."""
+        from app.printing.documents.handling_sheet import (
+            TITLE,
+            render_handling_sheet,
+        )  # reportlab loads on first use
         from app.views.desk.document_dialog import open_preview
 
         db, actor, scope, case_no = self._ctx.db, self._ctx.user.username, self._ctx.scope, self.case_no

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.printing.certificates.renderer import PDF_RENDERER
 from app.services.certificates.issue import (
     CertificateRenderer,
     IssuedCertificate,
@@ -58,11 +57,13 @@ class CertificateDialog(QDialog):
         template_code: str | None = None,
         parent=None,
         *,
-        renderer: CertificateRenderer = PDF_RENDERER,
+        renderer: CertificateRenderer | None = None,
     ):
         super().__init__(parent)
         self.ctx = ctx
         self.id_number = id_number
+        if renderer is None:  # reportlab loads with the first certificate, not at the desk's start
+            from app.printing.certificates.renderer import PDF_RENDERER as renderer
         self.renderer = renderer
         self.issued: IssuedCertificate | None = None
         self.issuing: Op[IssuedCertificate] | None = None

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.printing.certificates.renderer import PDF_RENDERER
 from app.services.admin.permissions import can
 from app.services.certificates.issue import CertificateRenderer, IssuedCertificate, reprint_certificate
 from app.services.certificates.listing import stored_templates
@@ -53,10 +52,10 @@ def _shown(row: RegisterRow, key: str) -> str:
 
 
 class CertificateRegisterPage(QWidget):
-    def __init__(self, ctx: DeskContext, parent=None, *, renderer: CertificateRenderer = PDF_RENDERER):
+    def __init__(self, ctx: DeskContext, parent=None, *, renderer: CertificateRenderer | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.renderer = renderer
+        self._renderer = renderer
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.template = QComboBox()
@@ -96,6 +95,15 @@ class CertificateRegisterPage(QWidget):
         self.batch_button.clicked.connect(self.open_batch)
         self.export_button.clicked.connect(self.export_ledger)
         self._loaded = False
+
+    def renderer(self) -> CertificateRenderer:
+        """The PDF renderer, or the one a test gave; reportlab loads on the first print, not at
+        the desk's start."""
+        if self._renderer is None:
+            from app.printing.certificates.renderer import PDF_RENDERER
+
+            self._renderer = PDF_RENDERER
+        return self._renderer
 
     def showEvent(self, event) -> None:  # noqa: N802 — read (and audited) when first looked at
         super().showEvent(event)
@@ -139,7 +147,7 @@ class CertificateRegisterPage(QWidget):
         row = self.selected()
         if row is None:
             return
-        db, renderer, actor = self.ctx.db, self.renderer, self.ctx.user.username
+        db, renderer, actor = self.ctx.db, self.renderer(), self.ctx.user.username
 
         def work() -> IssuedCertificate:
             with db.sessions.begin() as session:
@@ -182,5 +190,5 @@ class CertificateRegisterPage(QWidget):
     def open_batch(self) -> None:
         from app.views.desk.batch_dialog import BatchDialog
 
-        BatchDialog(self.ctx, self, renderer=self.renderer).exec()
+        BatchDialog(self.ctx, self, renderer=self.renderer()).exec()
         self.reload()

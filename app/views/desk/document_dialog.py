@@ -10,16 +10,19 @@ does not keep every document in memory.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.printing.documents.cases import RenderedDocument, render_case_document
 from app.printing.qt_bridge import PdfPreviewDialog, PrintError
 from app.services.cases.documents import DocumentError, record_print
 from app.views.desk.context import DeskContext
 from app.views.ops import Op, failure_text
 from app.views.screen_fit import fit_to_screen
+
+if TYPE_CHECKING:
+    from app.printing.documents.cases import RenderedDocument
 
 
 def open_preview(
@@ -64,6 +67,8 @@ def show_case_document(
     db, actor = ctx.db, ctx.user.username
 
     def work() -> RenderedDocument:
+        from app.printing.documents.cases import render_case_document  # reportlab loads on first use
+
         with db.sessions() as session:
             return render_case_document(session, case_no)
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from app.printing.documents.ledger import render_ledger
 from app.services.exports.filters import LedgerFilter
 from app.services.exports.ledgers import KINDS, ExportDone, centre_heading, export_ledger, read_ledger
 from app.views.desk.context import DeskContext
@@ -56,6 +55,8 @@ def export_from_desk(
                 session, kind, flt, scope=scope, actor=user.username, full_id=user.sees_full_id_numbers
             )
             centre = centre_heading(session)
+            from app.printing.documents.ledger import render_ledger  # reportlab loads on first use
+
             return export_ledger(
                 session,
                 ledger,

@@ -3,37 +3,39 @@ menu holds the 12345 import and the card-reader settings."""
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
 from app import __version__
 from app.config import database_label
 from app.models import ROLES
 from app.services.admin.permissions import can
 from app.services.admin.security import security_settings
-from app.services.admin.stats import street_counts
 from app.services.cardreaders import CardReader
-from app.views.desk.accounts_dialog import AccountsDialog
 from app.views.desk.admin_menu import add_admin_actions
-from app.views.desk.appointments_page import AppointmentsPage
 from app.views.desk.card_reader import CardPoller, ReaderSettingsDialog, reader_from_settings
-from app.views.desk.case_detail import CaseDetailDialog
-from app.views.desk.case_list import CaseListPanel
-from app.views.desk.certificate_register_page import CertificateRegisterPage
 from app.views.desk.context import DeskContext
-from app.views.desk.engage_page import EngagePage
-from app.views.desk.grids_page import GridsPage
 from app.views.desk.hotline_replies_dialog import add_case_loop_actions
 from app.views.desk.idle_lock import DeskLock
 from app.views.desk.intake_page import IntakePage
-from app.views.desk.party_page import PartyPage
+from app.views.desk.lazy_tabs import PageTabs
 from app.views.desk.population_print import PopulationPrinting
-from app.views.desk.search_dialog import SearchDialog
 from app.views.desk.sync_indicator import SyncIndicator
-from app.views.desk.verify_dialog import VerifyDialog
 from app.views.ops import Op
-from app.views.street_overview import StreetOverviewWidget
+
+if TYPE_CHECKING:
+    from app.views.desk.appointments_page import AppointmentsPage
+    from app.views.desk.case_list import CaseListPanel
+    from app.views.desk.certificate_register_page import CertificateRegisterPage
+    from app.views.desk.engage_page import EngagePage
+    from app.views.desk.grids_page import GridsPage
+    from app.views.desk.party_page import PartyPage
+    from app.views.street_overview import StreetOverviewWidget
 
 SHORTCUTS = """F2  身份证号输入框（刷卡或输入后回车查询）
 Ctrl+F  查找居民（姓名、拼音、电话或住址，无需身份证）
@@ -57,32 +59,30 @@ class DeskWindow(QMainWindow):
         self._settings: QSettings | None = None  # where the window's place is kept (see place)
         self.setWindowTitle(f"{ctx.centre_name} — 一窗受理")
         self.resize(1280, 820)
-        self.tabs = QTabWidget()
+        self.tabs = PageTabs()
         self.intake = IntakePage(ctx)
         self.tabs.addTab(self.intake, "一窗受理")
         self.population_print = PopulationPrinting(ctx, self.intake.panel, self)
-        self.cases = CaseListPanel(ctx)
-        self.cases.case_opened.connect(self.open_case)
-        self.tabs.addTab(self.cases, "办件管理")
-        self.intake.case_recorded.connect(lambda _no: self.cases.reload_when_shown())
-        self.register = CertificateRegisterPage(ctx)
-        self.tabs.addTab(self.register, "证明台账")
-        self.appointments = AppointmentsPage(ctx)
-        self.tabs.addTab(self.appointments, "今日预约")
-        with ctx.db.sessions() as session:
-            self.overview = StreetOverviewWidget(street_counts(session, ctx.scope))
-        self.tabs.addTab(self.overview, "街道概况")
-        self.grids = GridsPage(ctx)
-        self.tabs.addTab(self.grids, "网格管理")
-        self.engage = EngagePage(ctx)
-        self.tabs.addTab(self.engage, "社区治理")
-        self.party = PartyPage(ctx)
-        self.tabs.addTab(self.party, "党建")
+        # The other pages are built the first time they are shown (see lazy_tabs).
+        self._cases = self.tabs.add_later(self._build_cases, "办件管理")
+        self.intake.case_recorded.connect(lambda _no: self._cases.built and self.cases.reload_when_shown())
+        self._register = self.tabs.add_later(
+            lambda: _page("certificate_register_page").CertificateRegisterPage(ctx), "证明台账"
+        )
+        self._appointments = self.tabs.add_later(
+            lambda: _page("appointments_page").AppointmentsPage(ctx), "今日预约"
+        )
+        self._overview = self.tabs.add_later(self._build_overview, "街道概况")
+        self._grids = self.tabs.add_later(lambda: _page("grids_page").GridsPage(ctx), "网格管理")
+        self._engage = self.tabs.add_later(lambda: _page("engage_page").EngagePage(ctx), "社区治理")
+        self._party = self.tabs.add_later(lambda: _page("party_page").PartyPage(ctx), "党建")
         self.setCentralWidget(self.tabs)
         with ctx.db.sessions() as session:
             self.lock = DeskLock(self, ctx, security_settings(session).idle_minutes)
         self.sync = SyncIndicator(ctx.db, self, runner=ctx.runner)
-        self.sync.synced.connect(lambda report: report.pulled and self.cases.reload_when_shown())
+        self.sync.synced.connect(
+            lambda report: report.pulled and self._cases.built and self.cases.reload_when_shown()
+        )
         self.intake.case_recorded.connect(lambda _no: self.sync.refresh())
         self._build_menu()
         user = ctx.user
@@ -98,6 +98,49 @@ class DeskWindow(QMainWindow):
         self.start_reader(reader if reader is not None else reader_from_settings())
         self.sync.start()
 
+    # --- pages -------------------------------------------------------------------------------
+    def _build_cases(self) -> QWidget:
+        from app.views.desk.case_list import CaseListPanel
+
+        cases = CaseListPanel(self.ctx)
+        cases.case_opened.connect(self.open_case)
+        return cases
+
+    def _build_overview(self) -> QWidget:
+        from app.services.admin.stats import street_counts
+        from app.views.street_overview import StreetOverviewWidget
+
+        with self.ctx.db.sessions() as session:
+            return StreetOverviewWidget(street_counts(session, self.ctx.scope))
+
+    @property
+    def cases(self) -> CaseListPanel:
+        return self._cases.page()
+
+    @property
+    def register(self) -> CertificateRegisterPage:
+        return self._register.page()
+
+    @property
+    def appointments(self) -> AppointmentsPage:
+        return self._appointments.page()
+
+    @property
+    def overview(self) -> StreetOverviewWidget:
+        return self._overview.page()
+
+    @property
+    def grids(self) -> GridsPage:
+        return self._grids.page()
+
+    @property
+    def engage(self) -> EngagePage:
+        return self._engage.page()
+
+    @property
+    def party(self) -> PartyPage:
+        return self._party.page()
+
     def _build_menu(self) -> None:
         work = self.menuBar().addMenu("业务(&W)")
         find = QAction("查找居民…", self)
@@ -109,7 +152,7 @@ class DeskWindow(QMainWindow):
         work.addAction(hotline)
         verify = QAction("核验证明…", self)
         verify.setShortcut(QKeySequence("Ctrl+Shift+V"))
-        verify.triggered.connect(lambda: VerifyDialog(self.ctx, self).exec())
+        verify.triggered.connect(self.verify_certificate)
         work.addAction(verify)
         ledger = QAction("导出居民台账…", self)
         ledger.triggered.connect(self.export_resident_ledger)
@@ -133,7 +176,7 @@ class DeskWindow(QMainWindow):
         add_case_loop_actions(self, work, settings, self.ctx)
         if can(self.ctx.user.role, "account.manage"):
             accounts = QAction("账号管理…", self)
-            accounts.triggered.connect(lambda: AccountsDialog(self.ctx, self).exec())
+            accounts.triggered.connect(self.manage_accounts)
             settings.addAction(accounts)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         keys = QAction("快捷键", self)
@@ -158,7 +201,14 @@ class DeskWindow(QMainWindow):
         if ReaderSettingsDialog(self).exec():
             self.start_reader(reader_from_settings())
 
+    def verify_certificate(self) -> None:
+        from app.views.desk.verify_dialog import VerifyDialog
+
+        VerifyDialog(self.ctx, self).exec()
+
     def find_resident(self) -> None:
+        from app.views.desk.search_dialog import SearchDialog
+
         dialog = SearchDialog(self.ctx, self)
         dialog.resident_opened.connect(self.intake.show_resident)
         dialog.resident_opened.connect(lambda _record: self.tabs.setCurrentWidget(self.intake))
@@ -166,9 +216,16 @@ class DeskWindow(QMainWindow):
 
     # --- cases -----------------------------------------------------------------------------
     def open_case(self, case_no: str) -> None:
+        from app.views.desk.case_detail import CaseDetailDialog
+
         dialog = CaseDetailDialog(self.ctx, case_no, self)
         dialog.case_changed.connect(lambda _no: self.cases.reload())
         dialog.exec()
+
+    def manage_accounts(self) -> None:
+        from app.views.desk.accounts_dialog import AccountsDialog
+
+        AccountsDialog(self.ctx, self).exec()
 
     def export_resident_ledger(self) -> None:
         from app.views.desk.resident_ledger_dialog import ResidentLedgerDialog
@@ -233,3 +290,8 @@ class DeskWindow(QMainWindow):
         if self.poller is not None:
             self.poller.stop()
         super().closeEvent(event)
+
+
+def _page(name: str) -> ModuleType:
+    """A page's module, imported when the page is first built."""
+    return importlib.import_module(f"app.views.desk.{name}")

@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.printing.documents.population_books import render_building_book, render_household_file
 from app.printing.qt_bridge import PrintError
 from app.services.common import audit
 from app.services.population.books import BookError, building_book, building_code, household_file
@@ -47,6 +46,10 @@ class PopulationPrinting:
         db, scope, full, actor = ctx.db, ctx.scope, ctx.user.sees_full_id_numbers, ctx.user.username
 
         def work() -> PopulationFile:
+            from app.printing.documents.population_books import (
+                render_household_file,
+            )  # reportlab loads on first use
+
             with db.sessions.begin() as session:
                 data = household_file(session, number, scope=scope, full_data=full, actor=actor)
                 pdf = render_household_file(data, centre_name=ctx.centre_name)
@@ -63,6 +66,10 @@ class PopulationPrinting:
         db, scope, full, actor = ctx.db, ctx.scope, ctx.user.sees_full_id_numbers, ctx.user.username
 
         def work() -> PopulationFile:
+            from app.printing.documents.population_books import (
+                render_building_book,
+            )  # reportlab loads on first use
+
             with db.sessions.begin() as session:
                 code = building_code(session, number, scope=scope)
                 data = building_book(session, code, scope=scope, full_data=full, actor=actor)

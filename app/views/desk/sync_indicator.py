@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.db import Database
-from app.services.sync.client import SyncClient
 from app.services.sync.settings import NOT_CONFIGURED, next_delay, resolve_settings, status
-from app.services.sync.transport import SyncReport
 from app.views.ops import Op, Runner
+
+if TYPE_CHECKING:  # the client (httpx) loads with the first round of sync, not at the desk's start
+    from app.services.sync.client import SyncClient
+    from app.services.sync.transport import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,7 @@ class SyncIndicator(QLabel):
         super().__init__(parent)
         self.db = db
         self.runner = runner
-        self.client_factory = client_factory or (lambda url, key: SyncClient(db.sessions, url, key))
+        self.client_factory = client_factory or _real_client(db)
         self.failures = 0
         self.busy = False
         self.timer = QTimer(self)
@@ -111,3 +114,12 @@ class SyncIndicator(QLabel):
 
     def _schedule(self) -> None:
         self.timer.start(int(next_delay(self.failures) * 1000))
+
+
+def _real_client(db: Database) -> Callable[[str, str], SyncClient]:
+    def make(url: str, key: str) -> SyncClient:
+        from app.services.sync.client import SyncClient
+
+        return SyncClient(db.sessions, url, key)
+
+    return make

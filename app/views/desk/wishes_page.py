@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import WISH_STATUSES
-from app.printing.documents.wish_notice import render_wish_notice
 from app.services.common import audit
 from app.services.engage import wishes as wish_service
 from app.services.engage.wish_reads import WishRow, counts_by_year, list_wishes, notice_data
@@ -303,6 +302,8 @@ class WishesPage(QWidget):
         today = dt.date.today()
 
         def work() -> tuple[bytes, int]:
+            from app.printing.documents.wish_notice import render_wish_notice  # reportlab on first use
+
             with db.sessions.begin() as session:
                 notice = notice_data(session, day=today, scope=scope)
                 audit.record_list(

@@ -23,8 +23,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from app.db import Database
-from app.printing.certificates.renderer import PDF_RENDERER
-from app.printing.documents.kiosk_slips import render_appointment_slip, render_request_slip
 from app.printing.qt_bridge import PrintError
 from app.services.kiosk import service as svc
 from app.views.kiosk.session import (
@@ -269,6 +267,8 @@ class KioskController:
         resident_id, today = self._resident_id(), self.today()
 
         def work() -> Printed:
+            from app.printing.certificates.renderer import PDF_RENDERER  # reportlab on first use
+
             with self.db.sessions() as session:
                 issued = svc.print_certificate(session, PDF_RENDERER, resident_id, code, today=today)
                 problem = self._send(lambda: issued.pdf)
@@ -323,6 +323,8 @@ class KioskController:
                 )
                 due = svc.request_due(session, today)
             grid = resident.grid_name if resident else ""
+            from app.printing.documents.kiosk_slips import render_request_slip  # reportlab on first use
+
             problem = self._send(lambda: render_request_slip(case_no, category, text, grid, due, *centre))
             return FiledRequest(case_no, category, due, problem)
 
@@ -352,6 +354,8 @@ class KioskController:
                     booked = svc.book_by_number(session, id_text, day=day, slot=slot, today=today)
                 item_name = booked.item_name
             holder = resident.masked_name if resident is not None else "—"
+            from app.printing.documents.kiosk_slips import render_appointment_slip  # on first use
+
             problem = self._send(lambda: render_appointment_slip(day, slot, item_name, holder, *centre))
             return Booked(day, slot, problem)
 

@@ -8,6 +8,7 @@ demo resident's lookups, cases and booking, and their audit entries, never reach
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from app.db import Database
@@ -48,6 +49,9 @@ def run_kiosk(
         if screenshot is None:
             window = KioskWindow(db, reader=reader_from_settings(), font_scale=font_scale)
             window.start()
+            # as the desk does: long-lived objects out of the collector's way during a resident's turn
+            gc.collect()
+            gc.freeze()
             return app.exec()
         with rolled_back(db) as scratch:
             # one connection: nothing may run on another thread
