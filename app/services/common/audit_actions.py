@@ -90,6 +90,7 @@ ACTION_NAMES: dict[str, str] = {
     "kiosk_rate": "自助评价",
     # statistics (aggregate figures drawn from personal data)
     "report_view": "查看统计报表",
+    "report_rows": "查看统计明细",
 }
 
 
