@@ -30,6 +30,7 @@ from app.views.desk.intake_page import IntakePage
 from app.views.desk.party_page import PartyPage
 from app.views.desk.population_print import PopulationPrinting
 from app.views.desk.search_dialog import SearchDialog
+from app.views.desk.stats_page import StatsPage
 from app.views.desk.sync_indicator import SyncIndicator
 from app.views.desk.verify_dialog import VerifyDialog
 from app.views.ops import Op
@@ -69,6 +70,9 @@ class DeskWindow(QMainWindow):
         self.tabs.addTab(self.register, "证明台账")
         self.appointments = AppointmentsPage(ctx)
         self.tabs.addTab(self.appointments, "今日预约")
+        self.stats = StatsPage(ctx)
+        self.stats.case_opened.connect(self.open_case)
+        self.tabs.addTab(self.stats, "统计")
         with ctx.db.sessions() as session:
             self.overview = StreetOverviewWidget(street_counts(session, ctx.scope))
         self.tabs.addTab(self.overview, "街道概况")
