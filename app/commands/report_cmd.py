@@ -1,4 +1,5 @@
-"""``yichuang report cases|satisfaction|certificates|population``: the centre's figures as JSON lines.
+"""``yichuang report cases|satisfaction|certificates|population``: the centre's figures as JSON lines
+(``report full`` and ``report monthly`` write files: report_files_cmd.py).
 
 Every line is one figure: its code, its name (defined in docs/REPORTS.md), its value and, when the
 report is grouped, the group. The first line says which period and scope the figures cover. The
@@ -43,6 +44,9 @@ def register(subparsers) -> None:
         parser.add_argument("--grid", metavar="CODE", help="one grid only")
         parser.add_argument("--user", help="staff user the report is made for (a grid worker: their grids)")
         parser.set_defaults(handler=run_report)
+    from app.commands.report_files_cmd import add_file_reports
+
+    add_file_reports(kinds)
 
 
 def _period(args):

@@ -169,3 +169,20 @@ def test_screenshots_at_1366x768(qtbot, demo_history_db, tmp_path, section):
     image = page.grab()
     assert image.save(str(tmp_path / f"stats-{section}.png"))
     assert image.width() == 1366
+
+
+def test_the_report_is_exported_from_the_tab_as_a_workbook_and_a_pdf(
+    qtbot, demo_history_db, tmp_path, monkeypatch
+):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    page = _page(qtbot, demo_history_db)
+    page.choose_period("上月")
+    for name, kind in (("报表.xlsx", "Excel 工作簿（含图表） (*.xlsx)"), ("报表.pdf", "PDF 文件 (*.pdf)")):
+        target = tmp_path / name
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, k=kind, **kw: (str(t), k))
+        qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+        assert page.status.text() == f"已导出2026年10月统计报表到 {target}"
+        assert target.exists()
+    assert len(load_workbook(tmp_path / "报表.xlsx")["趋势"]._charts) == 1

@@ -91,6 +91,7 @@ ACTION_NAMES: dict[str, str] = {
     # statistics (aggregate figures drawn from personal data)
     "report_view": "查看统计报表",
     "report_rows": "查看统计明细",
+    "report_export": "导出统计报表",
 }
 
 
