@@ -8,9 +8,8 @@ figures are aggregates; each run is audited as one report view.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from app.commands.context import CommandError
+from app.commands.report_period import period_of as _period
 
 KINDS = {
     "cases": "办件统计",
@@ -47,30 +46,6 @@ def register(subparsers) -> None:
     from app.commands.report_files_cmd import add_file_reports
 
     add_file_reports(kinds)
-
-
-def _period(args):
-    from app.services.reports import periods
-
-    try:
-        if args.month:
-            if args.start or args.end:
-                raise CommandError("--month 不能与 --from/--to 同时使用")
-            return periods.month(args.month)
-        if not args.start and not args.end:
-            return periods.this_month(dt.date.today())
-        if not (args.start and args.end):
-            raise CommandError("请同时给出 --from 和 --to，或用 --month")
-        return periods.Period(_date(args.start, "--from"), _date(args.end, "--to"))
-    except periods.PeriodError as exc:
-        raise CommandError(str(exc)) from None
-
-
-def _date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option} 日期“{text}”格式不对，应为 2026-11-01 这样的年-月-日") from None
 
 
 def run_report(args, ctx) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.commands.context import CommandError
+from app.commands.report_period import period_of
 
 
 def add_file_reports(kinds) -> None:
@@ -39,7 +40,6 @@ def _files(args) -> tuple[Path | None, Path | None]:
 
 
 def run_full(args, ctx) -> int:
-    from app.commands.report_cmd import _period
     from app.printing.documents.stats_report import render_stats_report
     from app.services.admin import auth
     from app.services.admin.permissions import NotPermitted
@@ -48,7 +48,7 @@ def run_full(args, ctx) -> int:
     from app.services.reports.report_files import write_report_files
     from app.services.reports.viewing import ScopeRefused
 
-    period = _period(args)
+    period = period_of(args)
     xlsx, pdf = _files(args)
     actor = audit.cli_actor(args.user)
     with ctx.db().sessions.begin() as session:

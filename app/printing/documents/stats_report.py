@@ -12,11 +12,6 @@ import io
 from collections.abc import Sequence
 from functools import cache
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.charts.piecharts import Pie
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -24,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, KeepTogether, PageTemplate, Paragraph, Spacer, Table
 
+from app.printing.documents.stats_drawings import LABEL_FONT, WIDTH, bar_drawing, line_drawing, pie_drawing
 from app.printing.fonts import SANS, SONG, register_fonts
 from app.printing.layout import (
     GREY,
@@ -37,13 +33,9 @@ from app.printing.layout import (
 from app.services.reports.full_report import FullReport
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 18 * mm
+MARGIN = 18 * mm  # WIDTH is the drawings' (stats_drawings.py)
 TOP = 20 * mm
 BOTTOM = 16 * mm
-WIDTH = PAGE_WIDTH - 2 * MARGIN
-SERIES = (colors.HexColor("#c0392b"), colors.HexColor("#2e86c1"), colors.HexColor("#27ae60"))
-LEVELS = ("#1e8449", "#52be80", "#f4d03f", "#e67e22", "#c0392b")
-LABEL_FONT = SONG  # chart labels are one font each: the Song face has digits, the sans face none
 TOP_ROWS = 15  # rows of a breakdown printed; the workbook has every one
 
 
@@ -95,109 +87,6 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], widths: Seq
 
 def _h(text: str) -> Paragraph:
     return Paragraph(escape(text, SANS), _styles()["h"])
-
-
-def _cut(label: str, n: int = 8) -> str:
-    return label if len(label) <= n else label[: n - 1] + "…"
-
-
-def _legend(drawing: Drawing, x: float, y: float, names: Sequence[str], fills: Sequence) -> None:
-    legend = Legend()
-    legend.x, legend.y = x - 20 * mm * (len(names) - 1), y  # one row, ending at x
-    legend.fontName, legend.fontSize = LABEL_FONT, 8
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.dx = legend.dy = 7
-    legend.colorNamePairs = list(zip(fills, names, strict=True))
-    drawing.add(legend)
-
-
-def bar_drawing(
-    title: str,
-    categories: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float]]],
-    *,
-    horizontal: bool = False,
-    height: float = 62 * mm,
-) -> Drawing:
-    drawing = Drawing(WIDTH, height)
-    drawing.add(String(WIDTH / 2, height - 11, title, fontName=LABEL_FONT, fontSize=10, textAnchor="middle"))
-    chart = HorizontalBarChart() if horizontal else VerticalBarChart()
-    chart.x, chart.y = (38 * mm, 10 * mm) if horizontal else (14 * mm, 14 * mm)
-    chart.width = WIDTH - chart.x - 8 * mm
-    chart.height = height - chart.y - 18
-    values = [[float(v or 0) for v in values] for _, values in series]
-    if horizontal:  # the first category at the top
-        values = [list(reversed(v)) for v in values]
-        categories = list(reversed(categories))
-    chart.data = values or [[0]]
-    chart.categoryAxis.categoryNames = [_cut(c, 12 if horizontal else 6) for c in categories] or [""]
-    chart.categoryAxis.labels.fontName = LABEL_FONT
-    chart.categoryAxis.labels.fontSize = 7
-    if not horizontal:
-        chart.categoryAxis.labels.angle = 30 if len(categories) > 6 else 0
-        chart.categoryAxis.labels.boxAnchor = "ne" if len(categories) > 6 else "n"
-    chart.valueAxis.labels.fontName = LABEL_FONT
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    top = max([1.0, *[v for row in values for v in row]])
-    chart.valueAxis.valueMax = top * 1.15
-    chart.barLabelFormat = "%d"
-    chart.barLabels.fontName = LABEL_FONT
-    chart.barLabels.fontSize = 6
-    chart.barLabels.nudge = 5
-    for index in range(len(values)):
-        chart.bars[index].fillColor = SERIES[index % len(SERIES)]
-        chart.bars[index].strokeColor = None
-    drawing.add(chart)
-    if len(series) > 1:
-        _legend(drawing, WIDTH - 2 * mm, height - 6, [n for n, _ in series], SERIES[: len(series)])
-    return drawing
-
-
-def pie_drawing(title: str, slices: Sequence[tuple[str, int]]) -> Drawing:
-    height = 62 * mm
-    drawing = Drawing(WIDTH, height)
-    drawing.add(String(WIDTH / 2, height - 11, title, fontName=LABEL_FONT, fontSize=10, textAnchor="middle"))
-    total = sum(n for _, n in slices)
-    pie = Pie()
-    pie.x, pie.y = WIDTH / 2 - 22 * mm, 6 * mm
-    pie.width = pie.height = 42 * mm
-    kept = [(label, n, LEVELS[i % len(LEVELS)]) for i, (label, n) in enumerate(slices) if n]
-    pie.data = [n for _, n, _ in kept] or [1]
-    pie.labels = [f"{label} {n}（{n / total:.0%}）" for label, n, _ in kept] if total else ["无评价"]
-    pie.slices.fontName = LABEL_FONT
-    pie.slices.fontSize = 8
-    pie.slices.strokeColor = colors.white
-    pie.sideLabels = True
-    for index, (_, _, colour) in enumerate(kept):
-        pie.slices[index].fillColor = colors.HexColor(colour)
-    if not kept:
-        pie.slices[0].fillColor = LABEL_SHADE
-    drawing.add(pie)
-    return drawing
-
-
-def line_drawing(title: str, months: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]) -> Drawing:
-    height = 62 * mm
-    drawing = Drawing(WIDTH, height)
-    drawing.add(String(WIDTH / 2, height - 11, title, fontName=LABEL_FONT, fontSize=10, textAnchor="middle"))
-    chart = HorizontalLineChart()
-    chart.x, chart.y = 14 * mm, 10 * mm
-    chart.width, chart.height = WIDTH - 24 * mm, height - 10 * mm - 18
-    chart.data = [[float(v or 0) for v in values] for _, values in series]
-    chart.categoryAxis.categoryNames = list(months)
-    for axis in (chart.categoryAxis, chart.valueAxis):
-        axis.labels.fontName = LABEL_FONT
-        axis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = max([1.0, *[v for row in chart.data for v in row]]) * 1.15
-    for index in range(len(series)):
-        chart.lines[index].strokeColor = SERIES[index % len(SERIES)]
-        chart.lines[index].strokeWidth = 1.5
-    drawing.add(chart)
-    _legend(drawing, WIDTH - 2 * mm, height - 6, [n for n, _ in series], SERIES[: len(series)])
-    return drawing
 
 
 def _cases(report: FullReport) -> list:
