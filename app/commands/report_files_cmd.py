@@ -24,12 +24,19 @@ def add_file_reports(kinds) -> None:
     full.add_argument("--grid", metavar="CODE", help="one grid only")
     full.add_argument("--user", help="staff user the report is made for (a grid worker: their grids)")
     full.set_defaults(handler=run_full)
+    monthly = kinds.add_parser("monthly", help="月度工作报表（保存并在下次同步时报送街道）")
+    monthly.add_argument("--month", metavar="YYYY-MM", required=True, help="the month, e.g. 2026-11")
+    monthly.add_argument("--xlsx", metavar="FILE", help="also write the workbook (with charts) here")
+    monthly.add_argument("--pdf", metavar="FILE", help="also write the A4 PDF (with charts) here")
+    monthly.add_argument("--notes", default="", metavar="TEXT", help="情况说明: the community's own notes")
+    monthly.add_argument("--user", help="staff user who makes it (not a grid worker)")
+    monthly.set_defaults(handler=run_monthly)
 
 
-def _files(args) -> tuple[Path | None, Path | None]:
+def _files(args, *, required: bool = True) -> tuple[Path | None, Path | None]:
     xlsx = Path(args.xlsx) if args.xlsx else None
     pdf = Path(args.pdf) if args.pdf else None
-    if xlsx is None and pdf is None:
+    if required and xlsx is None and pdf is None:
         raise CommandError("请用 --xlsx 或 --pdf 指定要写入的文件")
     for path, ending in ((xlsx, ".xlsx"), (pdf, ".pdf")):
         if path is not None and path.suffix.lower() != ending:
@@ -70,4 +77,41 @@ def run_full(args, ctx) -> int:
         except OSError as exc:
             raise CommandError(f"无法写入文件：{exc.strerror or exc}") from None
     ctx.emit({"report": "full", "name": "统计报表", **done.as_json()})
+    return 0
+
+
+def run_monthly(args, ctx) -> int:
+    from app.printing.documents.stats_report import render_stats_report
+    from app.services.admin import auth
+    from app.services.admin.centre import CentreNotConfigured
+    from app.services.admin.permissions import NotPermitted
+    from app.services.admin.scope import scope_for
+    from app.services.common import audit
+    from app.services.reports.monthly import make_monthly_report
+    from app.services.reports.periods import PeriodError
+    from app.services.reports.viewing import ScopeRefused
+
+    xlsx, pdf = _files(args, required=False)
+    actor = audit.cli_actor(args.user)
+    with ctx.db().sessions.begin() as session:
+        if args.user and auth.find_user(session, args.user) is None:
+            raise CommandError(f"用户“{args.user}”不存在")
+        try:
+            done = make_monthly_report(
+                session,
+                args.month,
+                actor=actor,
+                scope=scope_for(session, args.user),
+                notes=args.notes,
+                xlsx=xlsx,
+                pdf=pdf,
+                render_pdf=render_stats_report,
+            )
+        except (NotPermitted, ScopeRefused, PeriodError, CentreNotConfigured) as exc:
+            raise CommandError(str(exc)) from None
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(f"无法写入文件：{exc.strerror or exc}") from None
+    ctx.emit({"report": "monthly", "name": "月度工作报表", **done.as_json()})
     return 0

@@ -186,3 +186,34 @@ def test_the_report_is_exported_from_the_tab_as_a_workbook_and_a_pdf(
         assert page.status.text() == f"已导出2026年10月统计报表到 {target}"
         assert target.exists()
     assert len(load_workbook(tmp_path / "报表.xlsx")["趋势"]._charts) == 1
+
+
+def test_the_monthly_report_is_made_from_the_tab_with_notes(qtbot, demo_history_db, tmp_path):
+    from openpyxl import load_workbook
+
+    from app.models import MonthlyReport
+
+    page = _page(qtbot, demo_history_db)
+    assert page.monthly_button.isVisibleTo(page)
+    qtbot.mouseClick(page.monthly_button, Qt.MouseButton.LeftButton)
+    dialog = page.monthly_dialog
+    assert dialog.month() == "2026-10"  # the month just ended
+    dialog.notes.insertPlainText("本月召开居民议事会2次")  # Chinese arrives through the input method
+    dialog.make(tmp_path / "月报.xlsx")
+    assert "2026-10 月度工作报表第1版已生成" in dialog.result_label.text()
+    overview = load_workbook(tmp_path / "月报.xlsx")["概况"]
+    assert overview["A1"].value.endswith("月度工作报表")
+    assert "本月召开居民议事会2次" in [row[0].value for row in overview.iter_rows()]
+    dialog.save_file.setChecked(False)
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    assert "第2版已生成，将在下次同步时报送街道" in dialog.result_label.text()
+    with demo_history_db.sessions() as session:
+        row = session.query(MonthlyReport).one()
+    assert (row.month, row.version, row.sent_version) == ("2026-10", 2, 0)
+    dialog.resize(620, 420)
+    assert dialog.grab().save(str(tmp_path / "monthly.png"))
+
+
+def test_a_grid_worker_has_no_monthly_report_button(qtbot, demo_history_db):
+    page = _page(qtbot, demo_history_db, StaffUser("wangge", "赵磊", "grid_worker"))
+    assert not page.monthly_button.isVisibleTo(page)

@@ -29,6 +29,7 @@ from app.services.reports.full_report import FullReport
 from app.services.reports.periods import Period
 from app.services.reports.viewing import ReportScope, report_grids, shown_report
 from app.views.desk.context import DeskContext
+from app.views.desk.monthly_dialog import add_monthly_button
 from app.views.desk.stats_files import add_report_button
 from app.views.desk.stats_rows_dialog import FigureRowsDialog
 from app.views.desk.stats_sections import (
@@ -100,6 +101,8 @@ class StatsPage(QWidget):
         bar.addStretch(1)
         self.actions = bar  # the report and monthly-report buttons are added beside (stats_files.py)
         self.export_button = add_report_button(self)
+        self.monthly_dialog = None
+        self.monthly_button = add_monthly_button(self)
         self.sections = QTabWidget()
         self.cases = CasesSection()
         self.satisfaction = SatisfactionSection()
