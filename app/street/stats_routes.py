@@ -2,8 +2,6 @@
 (``POST /api/v1/monthly-reports``, community keys), the street office reads the figures across
 communities (``GET /api/v1/stats?from=&to=&by=``, street keys only). See app.street.stats."""
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
