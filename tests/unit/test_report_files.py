@@ -93,3 +93,35 @@ def test_bad_requests_are_one_sentence(demo_history_db, tmp_path, capsys, monkey
     err = capsys.readouterr().err
     assert code != 0 and message in err and "Traceback" not in err
     assert not list(tmp_path.glob("r.*"))
+
+
+def test_report_monthly_keeps_one_per_month_and_writes_its_files(demo_history_db, tmp_path, capsys):
+    from app.models import MonthlyReport
+
+    def monthly(*argv) -> tuple[int, str, str]:
+        code = main(["--db", str(demo_history_db.url), "report", "monthly", "--month", "2026-09", *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, err = monthly(
+        "--notes", TRICK, "--xlsx", str(tmp_path / "m.xlsx"), "--pdf", str(tmp_path / "m.pdf")
+    )
+    assert code == 0, err
+    made = json.loads(out)
+    assert (made["month"], made["version"], made["to_send"]) == ("2026-09", 1, True)
+    notes = [
+        row[0] for row in load_workbook(tmp_path / "m.xlsx")["概况"].iter_rows() if row[0].value == TRICK
+    ]
+    assert notes and notes[0].data_type == "s"
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "m.pdf").pages)
+    assert "党群服务中心月度工作报表" in text and "六、情况说明" in text
+    assert json.loads(monthly("--notes", "第二版")[1])["version"] == 2
+    with demo_history_db.sessions() as session:
+        rows = session.scalars(select(MonthlyReport).where(MonthlyReport.month == "2026-09")).all()
+        assert [(r.version, r.notes) for r in rows] == [(2, "第二版")]
+        codes = {f["figure"] for f in rows[0].figures}
+    assert {"cases.received", "satisfaction.rate", "population.residents"} <= codes
+    code, _, err = monthly("--user", "wangge")
+    assert code != 0 and "网格员账号不能生成" in err
+    code, _, err = monthly("--notes", "长" * 4001)
+    assert code != 0 and "最多4000字" in err

@@ -9,6 +9,7 @@ are the 统计 report's workbook and PDF with the title 月度工作报表 and t
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def make_monthly_report(
     xlsx: Path | None = None,
     pdf: Path | None = None,
     render_pdf: PdfRenderer | None = None,
+    as_of: dt.date | None = None,
 ) -> MonthlyDone:
     """Make (or make again) the report of ``month`` ("2026-11"), store it for the next sync and
     write the files named; the caller commits."""
@@ -86,7 +88,7 @@ def make_monthly_report(
     notes = notes.strip()
     if len(notes) > MAX_NOTES:
         raise ValueError(f"情况说明最多{MAX_NOTES}字，现有{len(notes)}字")
-    report, chosen = shown_report(session, period, actor=actor, scope=scope, what=TITLE)
+    report, chosen = shown_report(session, period, actor=actor, scope=scope, what=TITLE, as_of=as_of)
     community = current_community(session).code
     key = f"{period.start.year:04d}-{period.start.month:02d}"
     row = session.scalar(
