@@ -2,8 +2,8 @@
 numbers. Each chart calls ``on_click`` with the position of the bar, slice or point a person
 clicked, so the tab can open the list behind it, as the table beside the chart does.
 
-QtCharts comes with PySide6's add-ons wheel (docs/INSTALL.md): only this module imports it, and
-only when the 统计 tab is first built.
+QtCharts comes with PySide6's add-ons wheel (docs/INSTALL.md): only this module imports it (about
+2 ms at the desk's start).
 """
 
 from __future__ import annotations
