@@ -17,9 +17,9 @@ NOTES = """本月以“一窗受理、全科服务”为抓手，窗口与自助
 
 
 def add_demo_monthly_report(session: Session, today: dt.date) -> str:
-    """Makes last month's report as the centre's back office would; returns the month."""
+    """Makes last month's report as the demo's own actor (like its other records); returns the month."""
     month = today.replace(day=1) - dt.timedelta(days=1)
     done = make_monthly_report(
-        session, f"{month:%Y-%m}", actor="houtai", scope=WHOLE_STREET, notes=NOTES, as_of=today
+        session, f"{month:%Y-%m}", actor="demo", scope=WHOLE_STREET, notes=NOTES, as_of=today
     )
     return done.month
