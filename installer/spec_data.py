@@ -85,7 +85,8 @@ HIDDEN_IMPORTS = [
 ]
 
 # Qt bindings the program never imports (it uses QtCore, QtGui, QtWidgets, QtPrintSupport, QtPdf,
-# QtPdfWidgets) and Python packages that must not be dragged in by optional imports.
+# QtPdfWidgets and QtCharts, whose library needs Qt6OpenGLWidgets) and Python packages that must not
+# be dragged in by optional imports.
 EXCLUDED_QT_MODULES = [
     "QtWebEngine",
     "QtWebEngineCore",
@@ -110,7 +111,6 @@ EXCLUDED_QT_MODULES = [
     "QtMultimediaWidgets",
     "QtSpatialAudio",
     "QtTextToSpeech",
-    "QtCharts",
     "QtDataVisualization",
     "QtGraphs",
     "QtGraphsWidgets",
@@ -192,10 +192,10 @@ QT_PLUGINS_KEPT: dict[str, set[str] | None] = {
 # Qt libraries that only the left-out modules and plugins use.
 _DROPPED_QT_LIBRARY = re.compile(
     r"Qt6(WebEngine|WebChannel|WebSockets|WebView|3D|Quick|Qml|Labs|Lottie|Multimedia|SpatialAudio|"
-    r"TextToSpeech|Charts|DataVisualization|Graphs|Designer|UiTools|Help|Sql|Test|Bluetooth|Nfc|"
+    r"TextToSpeech|DataVisualization|Graphs|Designer|UiTools|Help|Sql|Test|Bluetooth|Nfc|"
     r"Positioning|Location|Sensors|Serial|RemoteObjects|Scxml|StateMachine|HttpServer|NetworkAuth|"
     r"ShaderTools|VirtualKeyboard|WaylandCompositor|WaylandEgl.*Compositor|PdfQuick|"
-    r"EglFS|EglFsKms|Concurrent|SvgWidgets|OpenGLWidgets)",
+    r"EglFS|EglFsKms|Concurrent|SvgWidgets)",
     re.IGNORECASE,
 )
 

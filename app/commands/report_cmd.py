@@ -1,4 +1,5 @@
-"""``yichuang report cases|satisfaction|certificates|population``: the centre's figures as JSON lines.
+"""``yichuang report cases|satisfaction|certificates|population``: the centre's figures as JSON lines
+(``report full`` and ``report monthly`` write files: report_files_cmd.py).
 
 Every line is one figure: its code, its name (defined in docs/REPORTS.md), its value and, when the
 report is grouped, the group. The first line says which period and scope the figures cover. The
@@ -7,9 +8,8 @@ figures are aggregates; each run is audited as one report view.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from app.commands.context import CommandError
+from app.commands.report_period import period_of as _period
 
 KINDS = {
     "cases": "办件统计",
@@ -43,30 +43,9 @@ def register(subparsers) -> None:
         parser.add_argument("--grid", metavar="CODE", help="one grid only")
         parser.add_argument("--user", help="staff user the report is made for (a grid worker: their grids)")
         parser.set_defaults(handler=run_report)
+    from app.commands.report_files_cmd import add_file_reports
 
-
-def _period(args):
-    from app.services.reports import periods
-
-    try:
-        if args.month:
-            if args.start or args.end:
-                raise CommandError("--month 不能与 --from/--to 同时使用")
-            return periods.month(args.month)
-        if not args.start and not args.end:
-            return periods.this_month(dt.date.today())
-        if not (args.start and args.end):
-            raise CommandError("请同时给出 --from 和 --to，或用 --month")
-        return periods.Period(_date(args.start, "--from"), _date(args.end, "--to"))
-    except periods.PeriodError as exc:
-        raise CommandError(str(exc)) from None
-
-
-def _date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option} 日期“{text}”格式不对，应为 2026-11-01 这样的年-月-日") from None
+    add_file_reports(kinds)
 
 
 def run_report(args, ctx) -> int:

@@ -42,6 +42,7 @@ from app.models.population import (
     Tag,
     resident_tags,
 )
+from app.models.reports import MonthlyReport
 from app.models.resident_keys import install as _install_resident_keys
 from app.models.settings import CentreSetting
 from app.models.staff import STAFF_ROLES, GridStaff
@@ -55,6 +56,7 @@ _install_outbox()
 _install_resident_keys()
 
 __all__ = [
+    "MonthlyReport",
     "CLAIMER_KINDS",
     "VISIT_WAYS",
     "WISH_CHANNELS",

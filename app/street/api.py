@@ -44,6 +44,7 @@ from app.street.schemas import (
     PushRequest,
     PushResponse,
 )
+from app.street.stats_routes import add_routes as add_stats_routes
 
 # --- the application ---------------------------------------------------------------------------------
 
@@ -195,6 +196,7 @@ def create_app(
         return render_page(admin.summary(sessions, today()), admin.list_cases(sessions))
 
     add_open311_routes(app, sessions)  # docs/OPEN311.md
+    add_stats_routes(app, sessions, community=community, street=street, today=today)  # docs/REPORTS.md
     return app
 
 

@@ -140,6 +140,23 @@ class Open311Request(StreetBase):
     expected_at: Mapped[dt.date | None] = mapped_column(Date, default=None)
 
 
+class StreetMonthlyReport(StreetBase):
+    """A community's monthly report (月度工作报表) as it sent it: one per community and month; a
+    re-sent one (a higher version) replaces the earlier."""
+
+    __tablename__ = "street_monthly_reports"
+
+    community: Mapped[str] = mapped_column(String(15), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11"
+    uuid: Mapped[str] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[list] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    made_by: Mapped[str] = mapped_column(String(60), default="")
+    made_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 # --- opening the database ---------------------------------------------------------------------------
 
 

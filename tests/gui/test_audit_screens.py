@@ -61,6 +61,10 @@ def _look_at_wishes_and_visits(qtbot, window: DeskWindow) -> None:
     window.engage.setCurrentWidget(window.engage.visits)
 
 
+def _count_the_figures(qtbot, window: DeskWindow) -> None:
+    qtbot.mouseClick(window.stats.run_button, Qt.MouseButton.LeftButton)  # one 查看统计报表 row
+
+
 def _open_the_party_tab(qtbot, window: DeskWindow) -> None:
     window.party.reload()  # what showing the tab does
 
@@ -75,6 +79,7 @@ SCREENS: dict[str, Driver] = {
     "今日预约": _look_at_the_appointments,
     "社区治理": _look_at_wishes_and_visits,
     "党建": _open_the_party_tab,
+    "统计": _count_the_figures,
 }
 
 # Shows nobody's personal data, and why.

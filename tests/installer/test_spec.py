@@ -138,7 +138,6 @@ def test_entry_point_and_excluded_modules(executed_spec):
         "PySide6.QtQuick",
         "PySide6.QtQml",
         "PySide6.QtMultimedia",
-        "PySide6.QtCharts",
         "PySide6.QtDesigner",
     ):
         assert module in excludes
@@ -150,6 +149,7 @@ def test_entry_point_and_excluded_modules(executed_spec):
         "PySide6.QtPrintSupport",
         "PySide6.QtPdf",
         "PySide6.QtPdfWidgets",
+        "PySide6.QtCharts",
     ):
         assert module not in excludes
     assert "alembic.context" in analysis["hiddenimports"]
@@ -183,6 +183,8 @@ def test_one_executable_named_yichuang_in_one_folder(executed_spec):
         ("PySide6/Qt/lib/libQt6Core.so.6", True),
         ("PySide6/Qt/lib/libQt6Pdf.so.6", True),
         ("PySide6/Qt/lib/libQt6PrintSupport.so.6", True),
+        ("PySide6/Qt/lib/libQt6Charts.so.6", True),
+        ("PySide6/Qt/lib/libQt6OpenGLWidgets.so.6", True),
         ("PySide6/Qt/lib/libQt6Quick.so.6", False),
         ("PySide6/Qt/lib/libQt6Qml.so.6", False),
         ("PySide6/Qt6WebEngineCore.dll", False),

@@ -187,6 +187,8 @@ PERSONAL: dict[str, Argv] = {
     "report satisfaction": lambda s: ["report", "satisfaction", "--month", "2026-11", "--cases"],
     "report certificates": lambda s: ["report", "certificates", "--from", "2026-01-01", "--to", "2026-12-31"],
     "report population": lambda s: ["report", "population", "--by", "tag"],
+    "report full": lambda s: ["report", "full", "--month", "2026-11", "--xlsx", str(s.tmp / "report.xlsx")],
+    "report monthly": lambda s: ["report", "monthly", "--month", "2026-11", "--notes", "本月工作正常"],
     "certificate issue": lambda s: [
         "certificate", "issue", "--template", "JZZM", "--id", s.person.id_number,
         "--field", "purpose=办理居住证", "--field", "since=2012-05-01", "--out", s.file("c.pdf"),

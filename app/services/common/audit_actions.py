@@ -90,6 +90,9 @@ ACTION_NAMES: dict[str, str] = {
     "kiosk_rate": "自助评价",
     # statistics (aggregate figures drawn from personal data)
     "report_view": "查看统计报表",
+    "report_rows": "查看统计明细",
+    "report_export": "导出统计报表",
+    "monthly_report": "生成月度工作报表",
 }
 
 

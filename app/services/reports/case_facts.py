@@ -53,6 +53,7 @@ _metadata = MetaData()
 FACTS = Table(
     "report_case_facts",
     _metadata,
+    Column("case_id", Integer),  # the case behind the row: a figure can list its cases
     Column("day", String(10)),  # local day received
     Column("month", String(7)),
     Column("item_key", String(90)),
@@ -94,6 +95,7 @@ def load_case_facts(
     notice = exists().where(CaseEvent.case_id == Case.id, CaseEvent.action == "request_materials")
     start, end = span.utc_bounds
     columns = {
+        "case_id": Case.id,
         "day": func.date(Case.received_at, shift),
         "month": func.strftime("%Y-%m", Case.received_at, shift),
         "item_key": Case.item_code + "|" + Case.item_name,

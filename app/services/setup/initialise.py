@@ -13,6 +13,7 @@ from app.models import Street
 from app.services.setup import demo_accounts, reference_data
 from app.services.setup import demo_street as demo
 from app.services.setup.demo_cases import add_demo_cases
+from app.services.setup.demo_monthly import add_demo_monthly_report
 from app.services.setup.demo_paper import add_demo_appointments, add_demo_certificates
 
 
@@ -75,4 +76,5 @@ def initialise(
             result.demo["appointments"] = add_demo_appointments(
                 session, seed=seed, today=when, count=max(residents // 40, 30)
             )
+            result.demo["monthly_report"] = add_demo_monthly_report(session, when)
     return result

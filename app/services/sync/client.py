@@ -24,6 +24,7 @@ from app.models.base import utcnow
 from app.services.admin.restored import copy_made_at
 from app.services.sync import pending
 from app.services.sync import records as sync_records
+from app.services.sync.monthly import MonthlySending
 from app.services.sync.pull import Pulling
 from app.services.sync.push import BATCH_SIZE, Pushing
 from app.services.sync.settings import sync_state
@@ -32,7 +33,7 @@ from app.services.sync.transport import DB_BUSY, OFFLINE, SyncFailure, SyncRepor
 log = logging.getLogger(__name__)
 
 
-class SyncClient(Pushing, Pulling):
+class SyncClient(Pushing, Pulling, MonthlySending):
     def __init__(
         self,
         session_factory: sessionmaker[Session],
@@ -59,6 +60,7 @@ class SyncClient(Pushing, Pulling):
                 with self.sessions() as session:
                     receipt = sync_state(session).receipt or 0
             self._push(report)
+            self._send_monthly(report)
             self._pull(report, receipt, self.round_first)
         except SyncFailure as exc:
             report.offline = True

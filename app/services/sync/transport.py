@@ -34,6 +34,7 @@ class SyncReport:
     stale: int = 0
     rejected: int = 0
     pulled: int = 0
+    reports_sent: int = 0  # monthly reports the street office took (app.services.sync.monthly)
     errors: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)  # changes the server's rule did not take
     server_time: str | None = None

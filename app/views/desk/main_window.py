@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from app.views.desk.engage_page import EngagePage
     from app.views.desk.grids_page import GridsPage
     from app.views.desk.party_page import PartyPage
+    from app.views.desk.stats_page import StatsPage
     from app.views.street_overview import StreetOverviewWidget
 
 SHORTCUTS = """F2  身份证号输入框（刷卡或输入后回车查询）
@@ -72,6 +73,7 @@ class DeskWindow(QMainWindow):
         self._appointments = self.tabs.add_later(
             lambda: _page("appointments_page").AppointmentsPage(ctx), "今日预约"
         )
+        self._stats = self.tabs.add_later(self._build_stats, "统计")
         self._overview = self.tabs.add_later(self._build_overview, "街道概况")
         self._grids = self.tabs.add_later(lambda: _page("grids_page").GridsPage(ctx), "网格管理")
         self._engage = self.tabs.add_later(lambda: _page("engage_page").EngagePage(ctx), "社区治理")
@@ -106,6 +108,13 @@ class DeskWindow(QMainWindow):
         cases.case_opened.connect(self.open_case)
         return cases
 
+    def _build_stats(self) -> QWidget:
+        from app.views.desk.stats_page import StatsPage
+
+        stats = StatsPage(self.ctx)
+        stats.case_opened.connect(self.open_case)
+        return stats
+
     def _build_overview(self) -> QWidget:
         from app.services.admin.stats import street_counts
         from app.views.street_overview import StreetOverviewWidget
@@ -124,6 +133,10 @@ class DeskWindow(QMainWindow):
     @property
     def appointments(self) -> AppointmentsPage:
         return self._appointments.page()
+
+    @property
+    def stats(self) -> StatsPage:
+        return self._stats.page()
 
     @property
     def overview(self) -> StreetOverviewWidget:
