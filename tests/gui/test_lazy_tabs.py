@@ -45,7 +45,16 @@ def _click_tab(qtbot, window: DeskWindow, title: str) -> None:
 
 def test_only_the_intake_page_is_built_when_the_desk_opens(window):
     holders = _holders(window)
-    assert set(holders) == {"办件管理", "证明台账", "今日预约", "街道概况", "网格管理", "社区治理", "党建", "统计"}
+    assert set(holders) == {
+        "办件管理",
+        "证明台账",
+        "今日预约",
+        "街道概况",
+        "网格管理",
+        "社区治理",
+        "党建",
+        "统计",
+    }
     assert not any(holder.built for holder in holders.values())
     assert window.tabs.currentWidget() is window.intake and window.intake.isVisible()
 

@@ -321,3 +321,18 @@ def test_parse_only_ever_raises_id_number_error(text):
 def test_redact_keeps_grid_codes_but_masks_legacy_numbers():
     assert redact("网格 610202010001001 已更新") == "网格 610202010001001 已更新"
     assert "110105491231002" not in redact("旧证 110105491231002")
+
+
+def test_the_stored_form_is_the_number_a_lookup_asks_for_or_nothing():
+    from app.services.common.idcard import check_digit, parse, stored_form, upgrade_15
+
+    first17 = "11010519491231002"
+    valid = first17 + check_digit(first17)
+    assert stored_form(valid) == valid == parse(valid).number
+    assert stored_form(f" {valid[:6]}-{valid[6:]}\u3000".lower()) == valid  # typed with separators
+    assert stored_form("".join(chr(ord(c) + 0xFEE0) for c in valid)) == valid  # full-width digits
+    legacy = "110105491231002"
+    assert stored_form(legacy) == upgrade_15(legacy) == parse(legacy).number
+    wrong_check = first17 + ("0" if valid[17] != "0" else "1")
+    for text in ("", "123", wrong_check, valid + "1", "١١٠١٠٥٤٩١٢٣١٠٠٢", first17[:-1] + "a" + valid[17]):
+        assert stored_form(text) is None, text

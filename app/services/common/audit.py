@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import getpass
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Resident
+from app.models.base import utcnow
+from app.services.common import driver_sql
 from app.services.common.idcard import IdNumberError, mask, parse, redact
 
 
@@ -58,11 +60,14 @@ def record_row(
     purpose: str = "",
     detail: str = "",
 ) -> None:
-    """:func:`record` as one INSERT on the session's connection, for the desk's lookup, which
-    holds the resident as a row rather than an object. ``subject`` is the masked ID number."""
-    session.connection().execute(
+    """:func:`record` as one INSERT on the driver's cursor in the session's transaction, for the
+    desk's lookup, which holds the resident as a row rather than an object. ``subject`` is the
+    masked ID number."""
+    driver_sql.run(
+        session,
         _INSERT,
         {
+            "at": utcnow(),
             "actor": actor,
             "action": action,
             "resident_id": resident_id,
@@ -73,7 +78,12 @@ def record_row(
     )
 
 
-_INSERT = insert(AuditEntry.__table__)
+_INSERT = insert(AuditEntry.__table__).values(
+    {
+        name: bindparam(name)
+        for name in ("at", "actor", "action", "resident_id", "subject", "purpose", "detail")
+    }
+)
 
 
 def record_list(

@@ -101,6 +101,20 @@ def upgrade_15(number15: str) -> str:
     return first17 + check_digit(first17)
 
 
+def stored_form(text: str) -> str | None:
+    """The 18-character form ``text`` would be stored under, when it has the shape and the check
+    digit of one; else None. Enough to look a number up: every number on the population base
+    passed :func:`parse` when it was registered, so a number found there is valid, and only one
+    that is not found needs :func:`parse`'s full checks to say what is wrong with it. (The full
+    checks, the region table above all, cost more than the lookup's own query.)"""
+    number = normalise(text)
+    if len(number) == 15 and number.isdigit() and number.isascii():
+        number = upgrade_15(number)
+    if len(number) != 18 or not number[:17].isdigit() or not number[:17].isascii():
+        return None
+    return number if number[17] == check_digit(number[:17]) else None
+
+
 def _region_names(number: str) -> tuple[str | None, str | None] | None:
     # Only the region code and the birth year matter to the answer: cache on those, since
     # imports and lookups parse thousands of numbers from a handful of regions.

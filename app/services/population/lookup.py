@@ -28,8 +28,8 @@ from app.models import (
 )
 from app.models.staff import GRID_LEADER
 from app.services.admin.scope import WHOLE_STREET, Scope
-from app.services.common import audit
-from app.services.common.idcard import IdNumberError, mask, parse
+from app.services.common import audit, driver_sql
+from app.services.common.idcard import IdNumberError, mask, parse, stored_form
 from app.services.population.resident_record import Place, age_tags, build_record
 
 
@@ -147,20 +147,22 @@ def look_up(
     """The audited lookup the desk runs on every swipe. A resident outside ``scope`` is refused
     and the refusal audited (run it through :func:`keeping_refusals`). The caller commits.
 
-    It reads plain rows on the session's connection: one statement for the resident with the
-    chain of places and the grid leader, one for the assigned tags, one for the household's
-    living members; age tags are computed from the birth date; the audit row is one INSERT. The
-    ORM's identity map, autoflush and attribute events cost more than these statements
-    themselves, and a swipe writes nothing else (see docs/PERFORMANCE.md).
+    It reads plain rows on the driver's cursor, in the session's transaction: one statement for
+    the resident with the chain of places and the grid leader, one for the assigned tags, one for
+    the household's members; age tags are computed from the birth date; the audit row is one
+    INSERT. The ORM's identity map, autoflush and attribute events, and SQLAlchemy's execution of
+    each statement, cost more than the statements themselves (see docs/PERFORMANCE.md and
+    :mod:`app.services.common.driver_sql`).
     """
-    try:
-        number = parse(id_text).number
-    except IdNumberError as exc:
-        raise LookupFailed(f"身份证号无效：{exc}", "invalid") from None
-    conn = session.connection()
-    person = conn.execute(_PERSON, {"number": number}).first()
-    if person is None:
+    number = stored_form(id_text)
+    found = driver_sql.fetch(session, _PERSON, {"number": number}) if number else []
+    if not found:
+        try:
+            number = parse(id_text).number  # what is wrong with it, when something is
+        except IdNumberError as exc:
+            raise LookupFailed(f"身份证号无效：{exc}", "invalid") from None
         raise LookupFailed(f"人口库中没有身份证号为 {mask(number)} 的居民", "not_found")
+    person = found[0]
     place = None if person.household_id is None else Place._make(person[_PLACE_AT:])
     if not scope.allows_grid(place.grid_id if place else None):
         audit.record_row(
@@ -173,9 +175,13 @@ def look_up(
             detail=OUT_OF_SCOPE,
         )
         raise LookupFailed(OUT_OF_SCOPE, "out_of_scope")
-    tags = conn.execute(_TAG_ROWS, {"resident_id": person.id}).all()
+    tags = driver_sql.fetch(session, _TAG_ROWS, {"resident_id": person.id})
     members = (
-        [m for m in conn.execute(_MEMBER_ROWS, {"household_id": person.household_id}) if m.state == LIVING]
+        [
+            m
+            for m in driver_sql.fetch(session, _MEMBER_ROWS, {"household_id": person.household_id})
+            if m.state == LIVING
+        ]
         if place
         else []
     )

@@ -68,7 +68,7 @@ def age_tags(session: Session) -> list[Tag]:
     administrator edits them, and every lookup needs them, so a swipe computes them from the
     birth date instead of asking the database."""
     bind = session.get_bind()
-    key = (id(bind), str(bind.url))
+    key = (id(bind), bind.url.database or "")  # not str(url): that renders and quotes it every swipe
     now = time.monotonic()
     cached = _age_tag_cache.get(key)
     if cached is not None and now - cached[0] < _AGE_TAGS_TTL:

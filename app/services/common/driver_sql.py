@@ -1,0 +1,102 @@
+"""Running a few hot statements on the database driver's own cursor, inside the session's
+transaction.
+
+The desk's swipe runs four small statements. Through SQLAlchemy's execution each one costs 20 to
+50 µs of Python beside SQLite's own few microseconds (the compiled-cache lookup, the execution
+context, the result object), which made the swipe three times the cost of the same SQL run as plain
+``sqlite3``. Here a statement is written once with SQLAlchemy (so the SQL has one source and
+follows the models), compiled once per dialect, and run on the cursor of the connection the
+session already holds, so it shares the transaction and its commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import namedtuple
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Date, DateTime
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
+
+
+class DriverStatement:
+    """A SQLAlchemy statement compiled for one dialect, with its rows as named tuples whose dates
+    are dates (SQLite returns them as text)."""
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect):
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.positional = compiled.positional
+        self.names = tuple(compiled.positiontup or ())
+        self.defaults = {name: value for name, value in compiled.params.items() if value is not None}
+        processors = {name: bind.type.bind_processor(dialect) for name, bind in compiled.binds.items()}
+        self.binders = {name: p for name, p in processors.items() if p is not None}  # datetime → text
+        columns = getattr(statement, "selected_columns", None)
+        if columns is None:
+            self.row_type = None
+            self.day_fields: tuple[int, ...] = ()
+            return
+        self.row_type = namedtuple("Row", [column.name for column in columns])  # noqa: PYI024
+        self.day_fields = tuple(
+            index
+            for index, column in enumerate(columns)
+            if isinstance(column.type, Date) and not isinstance(column.type, DateTime)
+        )
+
+    def arguments(self, params: Mapping[str, Any]) -> tuple | dict:
+        values = {**self.defaults, **params}
+        for name, processor in self.binders.items():
+            if name in values:
+                values[name] = processor(values[name])
+        return tuple(values[name] for name in self.names) if self.positional else values
+
+    def rows(self, raw: list[tuple]) -> list[Any]:
+        make, days = self.row_type._make, self.day_fields
+        if not days:
+            return [make(row) for row in raw]
+        out = []
+        for row in raw:
+            values = list(row)
+            for index in days:
+                value = values[index]
+                if value is not None and not isinstance(value, dt.date):
+                    values[index] = dt.date.fromisoformat(value)
+            out.append(make(values))
+        return out
+
+
+_compiled: dict[tuple[int, str, str], DriverStatement] = {}
+
+
+def prepared(statement: ClauseElement, dialect: Dialect) -> DriverStatement:
+    key = (id(statement), dialect.name, dialect.paramstyle)
+    found = _compiled.get(key)
+    if found is None:
+        found = _compiled[key] = DriverStatement(statement, dialect)
+    return found
+
+
+def fetch(session: Session, statement: ClauseElement, params: Mapping[str, Any]) -> list[Any]:
+    """All rows of ``statement`` (a module-level constant: it is compiled once and kept)."""
+    connection = session.connection()
+    prepared_statement = prepared(statement, connection.dialect)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(prepared_statement.sql, prepared_statement.arguments(params))
+        return prepared_statement.rows(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def run(session: Session, statement: ClauseElement, params: Mapping[str, Any]) -> None:
+    """Execute a write (a module-level constant) in the session's transaction."""
+    connection = session.connection()
+    prepared_statement = prepared(statement, connection.dialect)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(prepared_statement.sql, prepared_statement.arguments(params))
+    finally:
+        cursor.close()
