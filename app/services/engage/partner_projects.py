@@ -113,8 +113,8 @@ def milestone_done(
     milestones = milestones_of(session, project)
     if not 1 <= number <= len(milestones):
         raise PartnerError(f"项目{project.project_no}没有第{number}个节点")
-    if done_on > today:
-        raise PartnerError("完成日期不能晚于今天")
+    if done_on > today or done_on < project.claimed_on:
+        raise PartnerError("完成日期应在项目认领日期和今天之间")
     milestone = milestones[number - 1]
     milestone.done_on = done_on
     _touch(project)
