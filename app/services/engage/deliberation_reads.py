@@ -263,3 +263,18 @@ def notice_data(session: Session, meeting: Deliberation, *, day: dt.date) -> Mee
         meeting=row,
         attendees=tuple(masked_attendees(row.attendees)),
     )
+
+
+def meeting_grids(session: Session, scope: Scope = WHOLE_STREET) -> list[tuple[str, str]]:
+    """(name, code) of what a meeting may concern: the whole community (code "") for staff who
+    serve the whole street, and the grids of the centre's community within ``scope``."""
+    from app.services.admin.centre import current_community
+
+    community = current_community(session)
+    grids = session.execute(
+        select(Grid.name, Grid.code)
+        .where(Grid.community_id == community.id, scope.grid_filter(Grid.id))
+        .order_by(Grid.code)
+    ).all()
+    whole = [("全社区", "")] if scope.whole_street else []
+    return whole + [(name, code) for name, code in grids]

@@ -208,12 +208,13 @@ def record_step(
 
 
 def _apply_vote(meeting: Deliberation, vote: Vote, day: dt.date) -> None:
+    decision = _text(vote.decision, "决议内容")
     counts = (vote.votes_for, vote.votes_against, vote.votes_abstain)
     if any(c < 0 for c in counts):
         raise DeliberationError("表决票数不能为负数")
     if sum(counts) == 0:
         raise DeliberationError("请填写表决票数（同意、反对、弃权）")
-    meeting.decision = _text(vote.decision, "决议内容")
+    meeting.decision = decision
     meeting.votes_for, meeting.votes_against, meeting.votes_abstain = counts
     meeting.decided_on = day
 
