@@ -297,3 +297,17 @@ def test_the_unit_commands_and_the_annual_record(demo_db, capsys, tmp_path):
         "partner_record",
     }
     assert not any(FULL_ID.search(f"{e.subject}{e.purpose}{e.detail}") for e in entries)
+
+
+def test_a_notice_masks_residents_but_not_units_staff_or_groups():
+    shown = deliberation_reads.masked_attendees(
+        "张建国（居民代表）\n欧阳娜娜\n王益区住建局（共建单位）\n李娜（网格员）\n居民代表103人、物业公司（物业）"
+    )
+    assert shown == [
+        "张**（居民代表）",
+        "欧阳**",
+        "王益区住建局（共建单位）",
+        "李娜（网格员）",
+        "居民代表103人",
+        "物业公司（物业）",
+    ]

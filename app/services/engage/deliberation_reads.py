@@ -29,6 +29,7 @@ from app.services.engage.wish_reads import masked_name
 NOTICE_DAYS = 7  # 公示期
 # An attendee written as 名称（身份）: these 身份 are residents, whose names a notice masks.
 RESIDENT_ROLES = ("居民", "居民代表", "党员", "党员代表", "楼栋长", "业主", "业主代表", "村民代表", "")
+_PERSONAL_NAME = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f·]{2,5}")  # not 居民代表103人, 物业公司
 _ATTENDEE = re.compile(r"^(?P<name>[^（(]+)(?:[（(](?P<role>[^）)]*)[）)])?$")
 
 
@@ -217,7 +218,8 @@ def meeting_row(session: Session, meeting: Deliberation) -> MeetingRow:
 
 def masked_attendees(text: str) -> list[str]:
     """Attendees for a public notice: 张建国（居民代表） → 张**（居民代表）, a name without a role is
-    masked too; units and staff (王益区住建局（共建单位）, 李娜（网格员）) stay as written."""
+    masked too; units and staff (王益区住建局（共建单位）, 李娜（网格员）) and groups (居民代表103人)
+    stay as written."""
     shown = []
     for line in re.split(r"[\n、，,；;]+", text or ""):
         line = line.strip()
@@ -225,7 +227,7 @@ def masked_attendees(text: str) -> list[str]:
             continue
         found = _ATTENDEE.match(line)
         name, role = (found["name"].strip(), (found["role"] or "").strip()) if found else (line, "")
-        if role in RESIDENT_ROLES:
+        if role in RESIDENT_ROLES and _PERSONAL_NAME.fullmatch(name):
             shown.append(f"{masked_name(name)}（{role}）" if role else masked_name(name))
         else:
             shown.append(line)

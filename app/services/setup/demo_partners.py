@@ -197,7 +197,7 @@ def _add_meetings(session: Session, community_id: int, today: dt.date) -> int:
             convenor=plan[3] if shape == "plain" else "社区党委书记 王强",
             held_on=held,
             place=plan[4] if shape == "plain" else "党群服务中心议事厅",
-            attendees=plan[5] if shape == "plain" else "社区“两委”成员、党员代表、居民代表共139人",
+            attendees=plan[5] if shape == "plain" else "社区“两委”成员7人、党员代表29人、居民代表103人",
             opinions="",
             decision="",
             result="",
