@@ -51,6 +51,8 @@ COMMANDS: dict[str, str] = {
     "visit": "visit_cmd",
     "export": "export_cmd",
     "report": "report_cmd",
+    "unit": "unit_cmd",
+    "meeting": "meeting_cmd",
 }
 
 

@@ -7,6 +7,13 @@ from app.models.base import Base
 from app.models.cases import ESCALATION_LEVELS, CalendarDay, Case, CaseEvent, CaseSequence, EscalationTarget
 from app.models.catalogue import ServiceCategory, ServiceItem
 from app.models.certificates import Certificate, CertificateSequence, CertificateTemplate, TrustedKey
+from app.models.deliberation import (
+    DELIBERATION_KINDS,
+    FOUR_TWO_STEPS,
+    Deliberation,
+    DeliberationLink,
+    DeliberationStep,
+)
 from app.models.engagement import (
     CLAIMER_KINDS,
     VISIT_WAYS,
@@ -17,6 +24,17 @@ from app.models.engagement import (
     Wish,
 )
 from app.models.outbox import install as _install_outbox
+from app.models.partners import (
+    ITEM_SIDES,
+    PROJECT_DIRECTIONS,
+    PROJECT_STATUSES,
+    UNIT_KINDS,
+    PartnerItem,
+    PartnerProject,
+    PartnerUnit,
+    PartnerUnitMember,
+    ProjectMilestone,
+)
 from app.models.party import PARTY_LEVELS, PartyOrganisation
 from app.models.party_members import (
     MEETING_KINDS,
@@ -57,6 +75,20 @@ _install_resident_keys()
 
 __all__ = [
     "MonthlyReport",
+    "DELIBERATION_KINDS",
+    "FOUR_TWO_STEPS",
+    "Deliberation",
+    "DeliberationLink",
+    "DeliberationStep",
+    "ITEM_SIDES",
+    "PROJECT_DIRECTIONS",
+    "PROJECT_STATUSES",
+    "UNIT_KINDS",
+    "PartnerItem",
+    "PartnerProject",
+    "PartnerUnit",
+    "PartnerUnitMember",
+    "ProjectMilestone",
     "CLAIMER_KINDS",
     "VISIT_WAYS",
     "WISH_CHANNELS",

@@ -246,6 +246,25 @@ PERSONAL: dict[str, Argv] = {
     "visit due": lambda s: ["visit", "due"],
     "visit list": lambda s: ["visit", "list"],
     "case report": lambda s: ["case", "report", "--grid", GRID, "--text", "楼道灯坏了"],
+    # partner units: contacts, and the 双报到 members named in a unit's record; every change is audited
+    "unit add": lambda s: ["unit", "add", "铜川市图书馆", "--contact", "高敏"],
+    "unit edit": lambda s: ["unit", "edit", "区税务局", "--phone", "0919-3100000"],
+    "unit list": lambda s: ["unit", "list"],
+    "unit resource": lambda s: ["unit", "resource", "区税务局", "义务法律咨询"],
+    "unit need": lambda s: ["unit", "need", "楼道扶手安装"],
+    "unit record": lambda s: ["unit", "record", "区税务局", "--year", "2026", "--out", s.file("unit.pdf")],
+    "unit project claim": lambda s: ["unit", "project", "claim", "区税务局", "--direction", "need", "--title", "助老餐桌", "--owner", "李明"],
+    "unit project milestone": lambda s: ["unit", "project", "milestone", "GJ2026-003", "验收"],
+    "unit project reached": lambda s: ["unit", "project", "reached", "GJ2026-003", "1"],
+    "unit project finish": lambda s: ["unit", "project", "finish", "GJ2026-003", "--result", "托管场地已落实"],
+    # 议事: attendees' names, the cases and wishes answered; every change is audited
+    "meeting add": lambda s: ["meeting", "add", "--kind", "bench", "--topic", "楼道照明", "--convenor", "张伟", "--date", "2026-11-20"],
+    "meeting step": lambda s: ["meeting", "step", "YS2026-0006", "resolve", "--decision", "收益用于助老食堂", "--for", "30"],
+    "meeting decide": lambda s: ["meeting", "decide", "YS2026-0007", "--decision", "设置便民摊位区", "--for", "6"],
+    "meeting result": lambda s: ["meeting", "result", "YS2026-0004", "--result", "排水管网已疏通"],
+    "meeting link": lambda s: ["meeting", "link", "YS2026-0001", "--wish", s.wish("published")],
+    "meeting list": lambda s: ["meeting", "list"],
+    "meeting notice": lambda s: ["meeting", "notice", "YS2026-0003", "--out", s.file("meeting.pdf")],  # masked names
     "export": lambda s: ["export", "residents", "--xlsx", s.file("register.xlsx"), "--pdf", s.file("register.pdf")],
 }  # fmt: skip
 

@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ledger.export": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "ledger.full_id": frozenset({"admin", "front_desk", "back_office"}),  # as StaffUser.sees_full_id_numbers
     "report.view": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "partner.manage": frozenset({"admin", "front_desk", "back_office"}),
+    "deliberation.manage": frozenset({"admin", "back_office", "grid_worker"}),
 }
 
 ACTION_NAMES = {
@@ -50,6 +52,8 @@ ACTION_NAMES = {
     "ledger.export": "导出台账",
     "ledger.full_id": "导出完整身份证号",
     "report.view": "查看统计报表",
+    "partner.manage": "管理共建单位",
+    "deliberation.manage": "记录议事",
 }
 
 
