@@ -119,7 +119,8 @@ class Resident(Timestamped, Base):
     card_valid_to: Mapped[dt.date | None] = mapped_column(Date, default=None)
     card_long_term: Mapped[bool] = mapped_column(Boolean, default=False)  # 长期有效
     notes: Mapped[str] = mapped_column(String(500), default="")
-    state: Mapped[str] = mapped_column(String(10), default=LIVING, server_default=LIVING, index=True)
+    # not indexed: nearly everyone is living, and an index here misleads SQLite (migration 0027)
+    state: Mapped[str] = mapped_column(String(10), default=LIVING, server_default=LIVING)
     left_on: Mapped[dt.date | None] = mapped_column(Date, default=None)  # 迁出 or 死亡 date
     moved_to: Mapped[str] = mapped_column(String(200), default="", server_default="")  # 迁往何处
     # Search keys derived from name and phone by app.models.resident_keys.search_keys, never typed:
