@@ -49,7 +49,7 @@ def register(subparsers) -> None:
     attach.set_defaults(handler=run_attach)
     from app.commands.street_office_cmd import register as register_office
 
-    register_office(actions, _db_option)
+    register_office(actions, _sessions)
     clients = actions.add_parser(
         "open311-client", help="Open311 clients that may file requests (docs/OPEN311.md)"
     )

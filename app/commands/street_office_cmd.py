@@ -13,7 +13,8 @@ import sys
 from app.commands.context import CommandError
 
 
-def register(actions, _db_option) -> None:
+def register(actions, opener) -> None:
+    """The subcommands under street-admin; ``opener(args, ctx)`` opens the server's database."""
     users = actions.add_parser("user", help="street office staff who sign in to the pages")
     user_actions = users.add_subparsers(dest="user_action", metavar="ACTION", required=True)
     add = user_actions.add_parser("add", help="add a staff account (password from the terminal or stdin)")
@@ -25,23 +26,21 @@ def register(actions, _db_option) -> None:
         "--role", choices=["admin", "staff"], default="staff", help="admin 街道管理员 or staff 街道工作人员"
     )
     add.add_argument("--name", default="", help="the name shown on the pages")
-    add.set_defaults(handler=run_user_add)
+    add.set_defaults(handler=run_user_add, street_sessions=opener)
     listing = user_actions.add_parser("list", help="staff accounts as JSON lines (no passwords)")
-    listing.set_defaults(handler=run_user_list)
+    listing.set_defaults(handler=run_user_list, street_sessions=opener)
     unlock = user_actions.add_parser("unlock", help="unlock an account locked after failed sign-ins")
     unlock.add_argument("username", metavar="USERNAME")
-    unlock.set_defaults(handler=run_user_unlock)
+    unlock.set_defaults(handler=run_user_unlock, street_sessions=opener)
     demo = actions.add_parser(
         "demo", help="fill an empty server with a demo street (prints the demo accounts)"
     )
     demo.add_argument("--seed", type=int, default=7)
-    demo.set_defaults(handler=run_demo)
+    demo.set_defaults(handler=run_demo, street_sessions=opener)
 
 
 def _sessions(args, ctx):
-    from app.commands.street_cmd import _sessions as opened
-
-    return opened(args, ctx)
+    return args.street_sessions(args, ctx)
 
 
 def _password() -> str:

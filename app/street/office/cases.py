@@ -231,7 +231,7 @@ def case_view(sessions: sessionmaker[Session], who: StaffMember, uuid: str, toda
         )
         timeline = [
             TimelineEntry(
-                at=str(d.get("at", ""))[:16].replace("T", " "),
+                at=_local(d.get("at")),
                 actor=str(d.get("actor", "")),
                 action=event_name(str(d.get("action", "")), d),
                 change=_change(d),
@@ -280,6 +280,17 @@ def case_view(sessions: sessionmaker[Session], who: StaffMember, uuid: str, toda
             meetings=meetings,
             accepted=accepted,
         )
+
+
+def _local(at: object) -> str:
+    """An event's moment (ISO, UTC from the desks) in the server's time zone, to the minute."""
+    try:
+        moment = dt.datetime.fromisoformat(str(at).replace("Z", "+00:00"))
+    except ValueError:
+        return str(at or "")[:16]
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
 
 
 def _change(data: dict) -> str:
