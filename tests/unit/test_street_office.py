@@ -187,3 +187,22 @@ def test_transfer_is_for_administrators_and_reaches_the_new_community(scene):
     )
     assert evaluate.status_code == 303
     assert "street_evaluation" in [r["data"].get("action") for r in _pulled(scene["sessions"], "XH")]
+
+
+def test_the_demo_street_fills_the_pages(tmp_path):
+    import datetime as dt
+
+    from app.street.api import create_app
+    from app.street.office.demo import DEMO_PASSWORD, fill_demo
+    from tests.unit.street_office_scene import TODAY
+
+    app = create_app(f"sqlite:///{tmp_path / 'demo.db'}", today=lambda: TODAY, cookie_secure=False)
+    made = fill_demo(app.state.sessions, today=TODAY)
+    assert made["cases"] == 14 and len(made["community_keys"]) == 6
+    client = signed_in(app, "jdstaff", DEMO_PASSWORD)
+    waiting = client.get("/street/cases").text
+    assert waiting.count('<tr class="late">') >= 1 and "王益区住建局" in waiting
+    assert "老旧小区治理联席会" in client.get("/street/meetings").text
+    with pytest.raises(ValueError):
+        fill_demo(app.state.sessions, today=TODAY + dt.timedelta(days=1))
+    app.state.sessions.kw["bind"].dispose()

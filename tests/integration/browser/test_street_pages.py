@@ -130,7 +130,7 @@ def _shown(driver, element_id: str, text: str) -> str:
 def _shot(driver, tmp_path: Path, name: str) -> None:
     folder = Path(os.environ.get("YICHUANG_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return document.body.scrollHeight")
+    height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1280, max(800, min(height + 40, 3000)))
     assert driver.save_screenshot(str(folder / f"street-{name}.png"))
 
