@@ -10,6 +10,7 @@ a failure; .ci/run installs chromium and chromium-driver when they are missing.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -128,11 +129,11 @@ def _shown(driver, element_id: str, text: str) -> str:
 
 
 def _shot(driver, tmp_path: Path, name: str) -> None:
+    """The whole page (beyond the window's height) as a PNG, through chromium's DevTools."""
     folder = Path(os.environ.get("YICHUANG_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, max(800, min(height + 40, 3000)))
-    assert driver.save_screenshot(str(folder / f"street-{name}.png"))
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+    (folder / f"street-{name}.png").write_bytes(base64.b64decode(shot["data"]))
 
 
 def test_street_staff_answer_meet_and_transfer_and_each_desk_receives_its_part(
