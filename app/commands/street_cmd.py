@@ -24,6 +24,11 @@ def register(subparsers) -> None:
     server.add_argument("--certfile", help="TLS certificate (PEM); serve HTTPS with --keyfile")
     server.add_argument("--keyfile", help="TLS private key (PEM)")
     server.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    server.add_argument(
+        "--insecure-cookies",
+        action="store_true",
+        help="street office sign-in cookie without Secure: only for plain http on this machine (docs/STREET.md)",
+    )
     server.set_defaults(handler=run_server)
 
     admin = subparsers.add_parser("street-admin", help="街道服务器管理 / register communities and keys")
@@ -34,9 +39,17 @@ def register(subparsers) -> None:
     reg.add_argument("name", metavar="NAME")
     reg.add_argument("--role", choices=["community", "street"], default="community")
     reg.add_argument("--rotate", action="store_true", help="give an already registered code a new key")
+    reg.add_argument("--street", metavar="STREET_CODE", help="the street office the community belongs to")
     reg.set_defaults(handler=run_register)
     listing = actions.add_parser("list", help="registered communities as JSON lines (no keys)")
     listing.set_defaults(handler=run_list)
+    attach = actions.add_parser("attach", help="make a community one of a street office's")
+    attach.add_argument("code", metavar="COMMUNITY_CODE")
+    attach.add_argument("street", metavar="STREET_CODE")
+    attach.set_defaults(handler=run_attach)
+    from app.commands.street_office_cmd import register as register_office
+
+    register_office(actions, _sessions)
     clients = actions.add_parser(
         "open311-client", help="Open311 clients that may file requests (docs/OPEN311.md)"
     )
@@ -93,6 +106,8 @@ def run_server(args, ctx) -> int:
     url = _url(args, ctx)
     _opening(prepare_store, url)
     os.environ[DB_ENV] = url
+    if args.insecure_cookies:
+        os.environ["YICHUANG_STREET_COOKIE_SECURE"] = "0"
     tls = {"ssl_certfile": args.certfile, "ssl_keyfile": args.keyfile} if args.certfile else {}
     uvicorn.run(
         "app.commands.street_cmd:app_from_environment",
@@ -119,7 +134,17 @@ def run_register(args, ctx) -> int:
 
     sessions = _sessions(args, ctx)
     try:
-        ctx.emit(register(sessions, args.code, args.name, args.role, rotate=args.rotate))
+        ctx.emit(register(sessions, args.code, args.name, args.role, rotate=args.rotate, street=args.street))
+    except AdminError as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
+def run_attach(args, ctx) -> int:
+    from app.street.admin import AdminError, attach
+
+    try:
+        ctx.emit(attach(_sessions(args, ctx), args.code, args.street))
     except AdminError as exc:
         raise CommandError(str(exc)) from None
     return 0

@@ -45,9 +45,16 @@ def new_key() -> str:
 
 
 def register(
-    sessions: sessionmaker[Session], code: str, name: str, role: str = "community", *, rotate: bool = False
+    sessions: sessionmaker[Session],
+    code: str,
+    name: str,
+    role: str = "community",
+    *,
+    rotate: bool = False,
+    street: str | None = None,
 ) -> dict:
-    """Register ``code`` (or give it a new key with ``rotate``); returns the key, shown only now."""
+    """Register ``code`` (or give it a new key with ``rotate``); returns the key, shown only now.
+    ``street`` names the street office a community belongs to (see :func:`attach`)."""
     if not _CODE.match(code):
         raise AdminError("社区代码须为 1-15 个字母、数字、下划线或连字符")
     if role not in ROLES:
@@ -65,7 +72,31 @@ def register(
             row = StreetCommunity(code=code, pull_cursor=0, created_at=utcnow())
             session.add(row)
         row.name, row.role, row.key_hash = name.strip(), role, hash_key(key)
+        if street is not None:
+            _check_street(session, row, street)
+            row.street = street
+        elif row.street is None:
+            row.street = ""
     return {"code": code, "name": name.strip(), "role": role, "api_key": key, "rotated": rotate}
+
+
+def _check_street(session: Session, row: StreetCommunity, street: str) -> None:
+    if row.role != "community":
+        raise AdminError("只有社区可以归属街道")
+    office = session.get(StreetCommunity, street)
+    if office is None or office.role != "street":
+        raise AdminError(f"街道 {street} 未注册（先用 register {street} 名称 --role street）")
+
+
+def attach(sessions: sessionmaker[Session], code: str, street: str) -> dict:
+    """Make community ``code`` one of street ``street``'s: that street's staff see its cases."""
+    with sessions.begin() as session:
+        row = session.get(StreetCommunity, code)
+        if row is None:
+            raise AdminError(f"社区 {code} 未注册")
+        _check_street(session, row, street)
+        row.street = street
+    return {"code": code, "street": street}
 
 
 def list_communities(sessions: sessionmaker[Session]) -> list[dict]:
@@ -76,6 +107,7 @@ def list_communities(sessions: sessionmaker[Session]) -> list[dict]:
             "code": r.code,
             "name": r.name,
             "role": r.role,
+            "street": r.street,
             "pull_cursor": r.pull_cursor,
             "registered_at": r.created_at.isoformat(timespec="seconds"),
         }

@@ -11,6 +11,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import os
 from collections.abc import Callable
 from typing import Annotated
 
@@ -31,6 +32,7 @@ from app.street.incoming import AskedKey, Incoming
 from app.street.limits import MAX_BODY_BYTES, MAX_KEYS, MAX_RECORDS, MAX_SAFE_INTEGER, unservable
 from app.street.middleware import GuardMiddleware, access_log, ensure_log_handler
 from app.street.models import StreetCase
+from app.street.office.routes import add_routes as add_office_routes
 from app.street.open311.routes import add_routes as add_open311_routes
 from app.street.page import render_page
 from app.street.schemas import (
@@ -46,6 +48,8 @@ from app.street.schemas import (
 )
 from app.street.stats_routes import add_routes as add_stats_routes
 
+COOKIE_SECURE_ENV = "YICHUANG_STREET_COOKIE_SECURE"
+
 # --- the application ---------------------------------------------------------------------------------
 
 
@@ -55,8 +59,11 @@ def create_app(
     migrate: bool = True,
     max_body: int = MAX_BODY_BYTES,
     today: Callable[[], dt.date] = dt.date.today,
+    cookie_secure: bool | None = None,
 ) -> FastAPI:
-    """The street server on ``db_url``; with ``migrate`` the schema is created or upgraded first."""
+    """The street server on ``db_url``; with ``migrate`` the schema is created or upgraded first.
+    ``cookie_secure`` marks the street office's session cookie Secure (default: on, unless
+    ``$YICHUANG_STREET_COOKIE_SECURE`` is 0; see docs/STREET.md)."""
     sessions = store.open_store(db_url, migrate=migrate)
     ensure_log_handler()
     app = FastAPI(
@@ -197,6 +204,9 @@ def create_app(
 
     add_open311_routes(app, sessions)  # docs/OPEN311.md
     add_stats_routes(app, sessions, community=community, street=street, today=today)  # docs/REPORTS.md
+    if cookie_secure is None:
+        cookie_secure = os.environ.get(COOKIE_SECURE_ENV, "1").strip() not in ("0", "false", "no", "off")
+    add_office_routes(app, sessions, today=today, cookie_secure=cookie_secure)  # docs/STREET.md
     return app
 
 

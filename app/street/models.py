@@ -35,6 +35,9 @@ class StreetCommunity(StreetBase):
     name: Mapped[str] = mapped_column(String(100))
     key_hash: Mapped[str] = mapped_column(String(64), index=True)  # sha256 hex of the key
     role: Mapped[str] = mapped_column(String(10), default="community")  # community, street
+    # The street office (a role "street" row's code) a community belongs to; "" for none. Street
+    # staff see and act on the cases of their own street's communities only (app/street/office).
+    street: Mapped[str] = mapped_column(String(15), default="", index=True)
     pull_cursor: Mapped[int] = mapped_column(BigInteger, default=0)  # highest cursor it pulled from
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

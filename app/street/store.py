@@ -255,56 +255,103 @@ def answer(
         ).scalar_one_or_none()
         if row is None:
             raise NotFound("没有这个办件")
-        if row.status != ESCALATED or row.owner_community != STREET:
-            raise Conflict("该办件未上报街道，无需答复")
-        back_to = row.escalated_from or row.origin_community
-        target = owner_community or back_to
-        if owner_community:
-            found = session.get(StreetCommunity, owner_community)
-            if found is None or found.role != "community":
-                raise Invalid(f"社区 {owner_community} 未注册")
-        at = now_iso()
-        event_row = StreetCaseEvent(
-            uuid=str(uuidlib.uuid4()),
-            case_uuid=row.uuid,
-            case_origin=row.origin_community,
-            origin_community=STREET,
-            seq=0,
-            received_at=utcnow(),
-            data={
-                "case_uuid": row.uuid,
-                "at": at,
-                "actor": STREET_ACTOR,
-                "action": "return",
-                "from_status": row.status,
-                "to_status": status,
-                "note": note,
-                "data": {"owner_community": target, "transferred": target != back_to},
-            },
-        )
-        history = []
-        if target != back_to:  # the new owner gets the case's whole history on its next pull
-            history = (
-                session.execute(
-                    select(StreetCaseEvent)
-                    .where(
-                        StreetCaseEvent.case_uuid == row.uuid,
-                        StreetCaseEvent.case_origin == row.origin_community,
-                    )
-                    .order_by(StreetCaseEvent.seq)
+        return answer_case(session, row, status, note, owner_community)
+
+
+def answer_case(
+    session: Session,
+    row: StreetCase,
+    status: str,
+    note: str,
+    owner_community: str | None = None,
+    *,
+    actor: str = STREET_ACTOR,
+    kind: str = "",
+) -> dict:
+    """The answer itself, in the caller's transaction on a locked ``row``: the API's answer and the
+    street office's pages (app.street.office.actions) both come here. ``kind`` tells the desks what
+    the answer was (answer, returned, transfer, close); the API's answers carry none."""
+    if status not in ANSWER_STATUSES:
+        raise Invalid(f"status 须为 {' 或 '.join(ANSWER_STATUSES)}")
+    if row.status != ESCALATED or row.owner_community != STREET:
+        raise Conflict("该办件未上报街道，无需答复")
+    back_to = row.escalated_from or row.origin_community
+    target = owner_community or back_to
+    if owner_community:
+        found = session.get(StreetCommunity, owner_community)
+        if found is None or found.role != "community":
+            raise Invalid(f"社区 {owner_community} 未注册")
+    details: dict = {"owner_community": target, "transferred": target != back_to}
+    if kind:
+        details["kind"] = kind
+    event_row = StreetCaseEvent(
+        uuid=str(uuidlib.uuid4()),
+        case_uuid=row.uuid,
+        case_origin=row.origin_community,
+        origin_community=STREET,
+        seq=0,
+        received_at=utcnow(),
+        data={
+            "case_uuid": row.uuid,
+            "at": now_iso(),
+            "actor": actor,
+            "action": "return",
+            "from_status": row.status,
+            "to_status": status,
+            "note": note,
+            "data": details,
+        },
+    )
+    history = []
+    if target != back_to:  # the new owner gets the case's whole history on its next pull
+        history = (
+            session.execute(
+                select(StreetCaseEvent)
+                .where(
+                    StreetCaseEvent.case_uuid == row.uuid,
+                    StreetCaseEvent.case_origin == row.origin_community,
                 )
-                .scalars()
-                .all()
+                .order_by(StreetCaseEvent.seq)
             )
-        row.status, row.owner_community, row.last_writer = status, target, STREET
-        add_holder(row, target)
-        row.version += 1
-        row.data = dict(row.data, status=status)
-        row.data_hash = None  # the street's copy: no community sent this content
-        row.updated_at = utcnow()
-        session.add(event_row)
-        first = allocate(session, len(history) + 2)
-        # The case before its history: a pull page that ends among them still brings the case first.
-        for offset, item in enumerate([row, *history, event_row]):
-            item.seq = first + offset
-        return {"case": case_record(row), "event": event_record(event_row)}
+            .scalars()
+            .all()
+        )
+    row.status, row.owner_community, row.last_writer = status, target, STREET
+    add_holder(row, target)
+    row.version += 1
+    row.data = dict(row.data, status=status)
+    row.data_hash = None  # the street's copy: no community sent this content
+    row.updated_at = utcnow()
+    session.add(event_row)
+    first = allocate(session, len(history) + 2)
+    # The case before its history: a pull page that ends among them still brings the case first.
+    for offset, item in enumerate([row, *history, event_row]):
+        item.seq = first + offset
+    return {"case": case_record(row), "event": event_record(event_row)}
+
+
+def street_note(
+    session: Session, row: StreetCase, action: str, note: str, details: dict, *, actor: str
+) -> dict:
+    """An event the street writes on a case without changing it (受理, 派单, 评价, 联席会): the
+    communities the case concerns pull it like the street's answers."""
+    event_row = StreetCaseEvent(
+        uuid=str(uuidlib.uuid4()),
+        case_uuid=row.uuid,
+        case_origin=row.origin_community,
+        origin_community=STREET,
+        seq=allocate(session, 1),
+        received_at=utcnow(),
+        data={
+            "case_uuid": row.uuid,
+            "at": now_iso(),
+            "actor": actor,
+            "action": action,
+            "from_status": row.status,
+            "to_status": row.status,
+            "note": note,
+            "data": details,
+        },
+    )
+    session.add(event_row)
+    return event_record(event_row)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import pkgutil
 
 import pytest
@@ -22,12 +23,14 @@ def _registered_by(module) -> list[str]:
 
 def test_every_command_module_is_indexed_with_exactly_what_it_registers():
     """A module with ``register(subparsers)`` adds top-level commands; the others (the parts of
-    a command, e.g. case_handling_cmd's actions of ``case``) are imported by their command."""
-    modules = sorted(
-        name
-        for _, name, _ in pkgutil.iter_modules(app.commands.__path__)
-        if hasattr(importlib.import_module(f"app.commands.{name}"), "register")
-    )
+    a command, e.g. case_handling_cmd's actions of ``case``, street_office_cmd's of
+    ``street-admin``) are imported by their command."""
+
+    def top_level(name: str) -> bool:
+        register = getattr(importlib.import_module(f"app.commands.{name}"), "register", None)
+        return register is not None and len(inspect.signature(register).parameters) == 1
+
+    modules = sorted(name for _, name, _ in pkgutil.iter_modules(app.commands.__path__) if top_level(name))
     assert sorted(set(COMMANDS.values())) == modules, "a command module is missing from COMMANDS"
     for name in modules:
         module = importlib.import_module(f"app.commands.{name}")

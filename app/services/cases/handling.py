@@ -38,6 +38,10 @@ EVENT_NAMES = {
     "community_evaluation": "社区评价",
     "street_evaluation": "街道评价",
     "assign": "指派网格员",
+    # written by the street office's pages (app/street/office/actions.py), pulled by the desks
+    "street_accept": "街道受理",
+    "street_assign": "街道派单",
+    "joint_meeting": "联席会",
 }
 
 

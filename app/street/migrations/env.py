@@ -4,6 +4,7 @@ schema can share a database with anything else."""
 
 from alembic import context
 
+import app.street.office.models  # noqa: F401 — the office tables belong to the same MetaData
 from app.street.models import StreetBase
 
 config = context.config
