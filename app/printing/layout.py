@@ -309,13 +309,14 @@ def document_template(
     margins: tuple[float, float, float, float],
     title: str,
     author: str,
+    kind: type[BaseDocTemplate] = BaseDocTemplate,
 ) -> BaseDocTemplate:
     """A document of this program (margins: left, right, top, bottom): its title and author in the
     PDF's properties, Chinese as its language, the same bytes for the same content (invariant, so a
     reprint is identical), and the Song face as the initial font, else every page lists an
     unembedded Helvetica it never uses."""
     left, right, top, bottom = margins
-    return BaseDocTemplate(
+    return kind(
         buffer,
         pagesize=pagesize,
         leftMargin=left,
@@ -337,6 +338,17 @@ def build_pdf(
     """Lay out ``flowables`` on GB/T 9704 pages with the footer; returns the PDF (and writes ``path``)."""
     register_fonts()
     buffer = io.BytesIO()
+    page_document(buffer, title=title, centre_name=centre_name).build(list(flowables))
+    data = buffer.getvalue()
+    if path is not None:
+        Path(path).write_bytes(data)
+    return data
+
+
+def page_document(
+    buffer: io.BytesIO, *, title: str, centre_name: str, kind: type[BaseDocTemplate] = BaseDocTemplate
+) -> BaseDocTemplate:
+    """The GB/T 9704 page with its footer (the page number, the centre's name), ready to build."""
     doc = document_template(
         buffer,
         A4,
@@ -348,12 +360,9 @@ def build_pdf(
         ),
         title=title,
         author=centre_name,
+        kind=kind,
     )
     no_padding = dict.fromkeys(("leftPadding", "rightPadding", "topPadding", "bottomPadding"), 0)
     frame = Frame(LEFT_MARGIN, doc.bottomMargin, TEXT_WIDTH, TEXT_HEIGHT, id="text", **no_padding)
     doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_footer(centre_name))])
-    doc.build(list(flowables))
-    data = buffer.getvalue()
-    if path is not None:
-        Path(path).write_bytes(data)
-    return data
+    return doc

@@ -14,16 +14,15 @@ reports anything: a character no font draws would print as an empty box.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepInFrame, KeepTogether, Paragraph, Spacer, Table
 
 from app.models import CertificateTemplate
+from app.printing.certificates.qr_panel import beside_qr
+from app.printing.certificates.slots import Slot, slot
 from app.printing.certificates.tables import field_table, form_styles, members_table, sign_rows_table
 from app.printing.fonts import SANS, SONG, body_font, missing_glyphs
 from app.printing.layout import (
@@ -36,12 +35,10 @@ from app.printing.layout import (
     IssuerBlock,
     build_pdf,
     escape,
-    fit_font_size,
     para,
     styles,
     table_style,
 )
-from app.printing.qr import MIN_SIZE_MM, QUIET_ZONE, qr_drawing
 from app.services.certificates.template_schema import MEMBERS_SOURCE, PLACEHOLDER
 from app.services.certificates.template_spec import TemplateSpec
 from app.services.certificates.templates import display, parse_date
@@ -49,8 +46,6 @@ from app.services.common.chinese import chinese_date
 
 SHRINK_LIMIT = 1.25  # a certificate up to a quarter longer than its page is set smaller on one
 
-QR_MM = 28.0
-QR_MODULE_MM = 0.5
 VERIFY_HINT = "核验方法：扫描本页二维码，或凭编号和验证码向出具单位查询。"
 
 
@@ -114,9 +109,10 @@ def rich(text: str, shown: Mapping[str, str], font: str) -> str:
     return "".join(parts)
 
 
-def _paragraph(text: str, shown: Mapping[str, str], style_name: str) -> Paragraph:
+def _paragraph(text: str, shown: Mapping[str, str], style_name: str) -> Flowable:
     style = _styles()[style_name]
-    return Paragraph(rich(text, shown, style.fontName), style)
+    paragraph = Paragraph(rich(text, shown, style.fontName), style)
+    return slot(paragraph) if PLACEHOLDER.search(text) else paragraph
 
 
 def _styles() -> dict:
@@ -137,66 +133,13 @@ def _styles() -> dict:
     }
 
 
-# Certificates are issued in batches of a thousand: a fixed mask spares the search for the best one
-# (a fifth of a form's rendering time). The payload is short ASCII at level M, printed ≥ 30 mm;
-# tests decode it from a 150 dpi render. Fixed for good: a reprint must be byte-identical.
-CERTIFICATE_QR_MASK = 5
-
-
-def qr_size_mm(text: str) -> float:
-    """At least 28 mm, and large enough for modules of 0.5 mm (a long signed payload)."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
-    code.add_data(text.encode("utf-8"))
-    modules = code.best_fit() * 4 + 17 + 2 * QUIET_ZONE  # the version only: no mask is evaluated
-    return max(QR_MM, MIN_SIZE_MM, math.ceil(modules * QR_MODULE_MM))
-
-
-def qr_block(qr_text: str, verification_code: str) -> list[Flowable]:
-    """The QR code, 扫码验证 under it, and the verification code in large type."""
-    size = qr_size_mm(qr_text)
-    qr_w = size * mm
-    code_size = fit_font_size(verification_code, SONG, 16, qr_w + 8 * mm, 9)
-    code_style = styles()["caption"].clone(
-        "verify_code", fontName=SONG, fontSize=code_size, leading=code_size * 1.3
-    )
-    return [
-        qr_drawing(qr_text, size_mm=size, error_correction="M", mask_pattern=CERTIFICATE_QR_MASK),
-        para("扫码验证", "caption"),
-        Paragraph(escape(verification_code, SONG), code_style),
-    ]
-
-
-def qr_width(qr_text: str) -> float:
-    return qr_size_mm(qr_text) * mm + 10 * mm
-
-
-def beside_qr(left: object, qr_text: str, verification_code: str, *, valign: str = "BOTTOM") -> Table:
-    """``left`` (a flowable, a list of them or nothing) and, at the right edge, the QR block."""
-    right_w = qr_width(qr_text)
-    panel = Table(
-        [[left or "", qr_block(qr_text, verification_code)]], colWidths=[TEXT_WIDTH - right_w, right_w]
-    )
-    panel.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (0, 0), valign),
-                ("VALIGN", (1, 0), (1, 0), "TOP"),
-                ("ALIGN", (1, 0), (1, 0), "CENTER"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (0, 0), 4 * mm),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return panel
-
-
 def _notes(spec: TemplateSpec, shown: Mapping[str, str]) -> list[Flowable]:
     """The footer notes and how to verify: 12 pt under a letter, 10.5 pt under a form."""
     style = _styles()["note"] if spec.kind == "certificate" else form_styles()["note"]
-    return [Paragraph(rich(text, shown, style.fontName), style) for text in [*spec.footer, VERIFY_HINT]]
+    notes = [
+        (text, Paragraph(rich(text, shown, style.fontName), style)) for text in [*spec.footer, VERIFY_HINT]
+    ]
+    return [slot(note) if PLACEHOLDER.search(text) else note for text, note in notes]
 
 
 def _members(spec: TemplateSpec, values: Mapping[str, object]) -> list[dict]:
@@ -209,9 +152,9 @@ def _stub(spec: TemplateSpec, shown: Mapping[str, str], serial: str, issue_date:
     assert spec.stub is not None
     return [
         Paragraph(escape(spec.stub.title, SONG), st["stub_title"]),
-        para(serial, "number_line", markup="编号："),
+        slot(para(serial, "number_line", markup="编号：")),
         *[_paragraph(text, shown, "stub_body") for text in spec.stub.body],
-        Paragraph(escape(chinese_date(issue_date)), st["stub_date"]),
+        slot(Paragraph(escape(chinese_date(issue_date)), st["stub_date"])),
         CutLine(),
         Paragraph(
             "（沿虚线裁开：上联为存根，由开具单位留存；下联交本人）",
@@ -236,13 +179,13 @@ def _certificate(
         parts += _stub(spec, shown, serial, issue_date)
     if spec.heading is None:  # the body that signs it heads it too (居民委员会 over and under)
         issuer = _plain(spec.signature.issuer, shown) if spec.signature is not None else ""
-        parts.append(para(issuer or centre_name, "heading"))
+        parts.append(slot(para(issuer or centre_name, "heading")))
     elif spec.heading:
         parts.append(_paragraph(str(spec.heading), shown, "heading"))
     parts.append(para(spec.title, "title"))
     if spec.subtitle:
         parts.append(para(spec.subtitle, "subtitle"))
-    parts.append(para(serial, "number_line", markup="编号："))
+    parts.append(slot(para(serial, "number_line", markup="编号：")))
     tables = {t.id: t for t in spec.tables}
     for part in spec.body:
         if part.table:
@@ -270,8 +213,9 @@ def _certificate(
         )
     else:
         issuer_block = Paragraph(f"{issuer}<br/>{chinese_date(issue_date)}", _styles()["issuer"])
-    closing = [Spacer(1, 4 * mm), beside_qr(issuer_block, *qr), Spacer(1, 3 * mm), *_notes(spec, shown)]
-    if isinstance(parts[-1], Paragraph):  # the last words (特此证明) never part from the seal
+    closing = [Spacer(1, 4 * mm), beside_qr(slot(issuer_block), *qr), Spacer(1, 3 * mm), *_notes(spec, shown)]
+    last = parts[-1].content if isinstance(parts[-1], Slot) else parts[-1]
+    if isinstance(last, Paragraph):  # the last words (特此证明) never part from the seal
         closing.insert(0, parts.pop())
     parts.append(KeepTogether(closing))
     return parts
@@ -298,8 +242,8 @@ def _form(
     header = Table(
         [
             [
-                Paragraph("填表日期：" + chinese_date(issue_date), st["header"]),
-                Paragraph("编号：" + escape(serial, SONG), st["header_right"]),
+                slot(Paragraph("填表日期：" + chinese_date(issue_date), st["header"])),
+                slot(Paragraph("编号：" + escape(serial, SONG), st["header_right"])),
             ]
         ],
         colWidths=[TEXT_WIDTH * 0.6, TEXT_WIDTH * 0.4],
@@ -371,13 +315,35 @@ def render_certificate(
     date is always ``issue_date`` (written 二〇二六年十一月二十三日)."""
     if not isinstance(spec, TemplateSpec):
         spec = TemplateSpec.from_definition(spec.definition)
+    flowables = certificate_flowables(
+        spec,
+        values,
+        serial=serial,
+        qr=(qr_text, verification_code),
+        centre_name=centre_name,
+        issue_date=issue_date,
+    )
+    return build_pdf(flowables, title=f"{spec.title} {serial}", centre_name=centre_name)
+
+
+def certificate_flowables(
+    spec: TemplateSpec,
+    values: Mapping[str, object],
+    *,
+    serial: str,
+    qr: tuple[str, str],
+    centre_name: str,
+    issue_date: dt.date,
+) -> list[Flowable]:
+    """What :func:`render_certificate` lays out on its pages (``qr``: the QR text and the
+    verification code); a batch lays out the same (see :mod:`slots`)."""
     shown = shown_values(spec, values, issue_date)
     build = _certificate if spec.kind == "certificate" else _form
-    flowables = build(spec, values, shown, serial, issue_date, centre_name, (qr_text, verification_code))
+    flowables = build(spec, values, shown, serial, issue_date, centre_name, qr)
     if spec.kind == "certificate" and TEXT_HEIGHT < _height(flowables) <= SHRINK_LIMIT * TEXT_HEIGHT:
         # A letter a little too long for its page (a large household's table) is set a little
         # smaller on one page rather than leaving its seal and QR code alone on a second.
         # (On one page nothing needs keeping together: the directives give way to their content.)
         content = [g for f in flowables for g in (f._content if isinstance(f, KeepTogether) else [f])]
         flowables = [KeepInFrame(TEXT_WIDTH, TEXT_HEIGHT, content, mode="shrink")]
-    return build_pdf(flowables, title=f"{spec.title} {serial}", centre_name=centre_name)
+    return flowables

@@ -1,6 +1,7 @@
 """The PDF renderer the certificate service is handed (``CertificateRenderer`` in
-:mod:`app.services.certificates.issue`): one certificate, or a batch rendered by worker
-processes and joined into one file.
+:mod:`app.services.certificates.issue`): one certificate, or a batch: each certificate's own PDF
+rendered by worker processes (registered with its hash, reprinted byte for byte), and the batch's
+pages drawn meanwhile on one canvas.
 
 Kept apart from the use case so that the service decides serials, signatures and the register,
 and this module only turns a finished :class:`RenderJob` into pages.
@@ -8,7 +9,6 @@ and this module only turns a finished :class:`RenderJob` into pages.
 
 from __future__ import annotations
 
-import io
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping
@@ -35,8 +35,8 @@ def render_job(job: RenderJob) -> bytes:
 
 
 class PdfCertificateRenderer:
-    """reportlab pages; batches on worker processes (spawned, so no Qt or database handle is
-    inherited), joined with pdfium (about 20× quicker than a Python PDF parser). reportlab and the
+    """reportlab pages; a batch's single PDFs on worker processes (spawned, so no Qt or database
+    handle is inherited), its pages in this process (app.printing.certificates.batch). reportlab and the
     fonts load with the first certificate, not when a screen that may issue one is built: the
     desk's start-up does not wait for them."""
 
@@ -52,25 +52,22 @@ class PdfCertificateRenderer:
         return render_job(job)
 
     def render_batch(self, jobs: list[RenderJob], consume: Callable[[int, bytes], None]) -> bytes:
-        """Render every job, hand each PDF to ``consume(index, pdf)`` in order as it arrives (the
-        service registers it there, and may raise to stop), and return all pages as one PDF."""
-        import pypdfium2
+        """Render every job, hand each one's own PDF to ``consume(index, pdf)`` in order as it
+        arrives (the service registers it there, and may raise to stop), and return all pages as
+        one PDF drawn meanwhile on one canvas (:mod:`batch`: fonts once, furniture once)."""
+        from app.printing.certificates.batch import BatchPdf
 
-        merged = pypdfium2.PdfDocument.new()
+        if not jobs:
+            return BatchPdf(title="", centre_name="").finish()
+        first = jobs[0]
+        batch = BatchPdf(title=f"{first.spec.title}（{len(jobs)}份）", centre_name=first.centre_name)
 
         def take(index: int, pdf: bytes) -> None:
             consume(index, pdf)
-            source = pypdfium2.PdfDocument(pdf)
-            merged.import_pages(source)
-            source.close()
+            batch.add(jobs[index])
 
-        try:
-            self._render_all(jobs, take)
-            out = io.BytesIO()
-            merged.save(out)
-            return out.getvalue()
-        finally:
-            merged.close()
+        self._render_all(jobs, take)
+        return batch.finish()
 
     def _render_all(self, jobs: list[RenderJob], take: Callable[[int, bytes], None]) -> None:
         workers = self.workers if self.workers is not None else (os.cpu_count() or 1)

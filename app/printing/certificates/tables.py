@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
+from app.printing.certificates.slots import slot
 from app.printing.fonts import SANS, SONG, has_glyph
 from app.printing.layout import GREY, LABEL_SHADE, TEXT_WIDTH, escape, fit_font_size, styles, table_style
 from app.services.certificates.template_schema import PHOTO_ROWS
@@ -150,7 +151,7 @@ def _field_cells(
             content = text_para(value, st["value"])
         # A box left blank is written in by hand: it gets the height of a handwritten line.
         height = min_height if str(value).strip() else max(min_height, HANDWRITING_MM * mm)
-        cells.append((x, x_end, label_para(f.label, grid[x], st["label"]), MinHeight(content, height)))
+        cells.append((x, x_end, label_para(f.label, grid[x], st["label"]), slot(MinHeight(content, height))))
     return cells
 
 
@@ -248,7 +249,9 @@ def members_table(
     data.append([label_para(c.label, w, head) for c, w in zip(columns, widths, strict=True)])
     commands.append(("BACKGROUND", (0, header_row), (-1, header_row), LABEL_SHADE))
     for member in members:
-        data.append([MinHeight(text_para(_member_value(member, c.key), cell), 6.5 * mm) for c in columns])
+        data.append(
+            [slot(MinHeight(text_para(_member_value(member, c.key), cell), 6.5 * mm)) for c in columns]
+        )
     for _ in range(max(0, min_rows - len(members))):
         data.append([MinHeight(text_para("", cell), HANDWRITING_MM * mm) for _ in columns])
     result = Table(data, colWidths=widths, splitByRow=True, repeatRows=header_row + 1)
