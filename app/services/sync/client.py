@@ -25,7 +25,7 @@ from app.services.admin.restored import copy_made_at
 from app.services.sync import pending
 from app.services.sync import records as sync_records
 from app.services.sync.pull import Pulling
-from app.services.sync.push import BATCH_SIZE, Pushing
+from app.services.sync.push import BATCH_SIZE, IN_FLIGHT, RESENDS, Pushing
 from app.services.sync.settings import sync_state
 from app.services.sync.transport import DB_BUSY, OFFLINE, SyncFailure, SyncReport
 
@@ -42,9 +42,16 @@ class SyncClient(Pushing, Pulling):
         http: httpx.Client | None = None,
         batch_size: int = BATCH_SIZE,
         timeout: float = 30.0,
+        in_flight: int = IN_FLIGHT,
+        resends: int = RESENDS,
     ):
+        """``in_flight``: pushes on their way at once (1: one after the other); ``resends``: how
+        often a push whose answer did not come is sent again under its own batch id before the
+        round ends (0: never; the next round's question to the server then settles it)."""
         super().__init__(session_factory, server_url, api_key, http=http, timeout=timeout)
         self.batch_size = max(1, min(batch_size, BATCH_SIZE))
+        self.in_flight = max(1, in_flight)
+        self.resends = max(0, resends)
 
     def sync_once(self) -> SyncReport:
         """Push, then pull. Never raises for network, server or key problems."""

@@ -26,6 +26,12 @@ class SyncFailure(Exception):
     """The round had to stop; the message is for the person at the desk."""
 
 
+class Unanswered(SyncFailure):
+    """No answer came (the network, a timeout, a 5xx): the server may or may not have done the
+    work. A request the server answers the same way however often it arrives (a push under its
+    own batch id) can be sent again; a wrong key or a refusal cannot."""
+
+
 @dataclass
 class SyncReport:
     pushed: int = 0
@@ -78,14 +84,14 @@ class Transport:
         try:
             response = self.http.request(method, f"{self.server_url}{path}", headers=headers, **kwargs)
         except httpx.TimeoutException as exc:
-            raise SyncFailure(TIMEOUT) from exc
+            raise Unanswered(TIMEOUT) from exc
         except (httpx.TransportError, OSError) as exc:
             log.warning("sync: %s", type(exc).__name__)
-            raise SyncFailure(OFFLINE) from exc
+            raise Unanswered(OFFLINE) from exc
         if response.status_code in (401, 403):
             raise SyncFailure(BAD_KEY)
         if response.status_code >= 500:
-            raise SyncFailure(f"街道服务器暂时出错（HTTP {response.status_code}），稍后自动重试")
+            raise Unanswered(f"街道服务器暂时出错（HTTP {response.status_code}），稍后自动重试")
         return response
 
     @staticmethod
