@@ -94,3 +94,27 @@ def test_a_failure_with_another_batch_in_flight_ends_the_round_and_loses_nothing
     report = _client(demo_db, street, batch_size=10, in_flight=2).sync_once()
     assert report.ok and _outbox(demo_db) == []
     assert len(street.store) == 40 and set(street.applied.values()) == {1}
+
+
+class DropsReads(FakeStreet):
+    """A busy server that drops the first question and the first pull page it is asked."""
+
+    def __init__(self):
+        super().__init__()
+        self.dropped: list[str] = []
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path in ("/api/v1/known", "/api/v1/pull") and path not in self.dropped:
+            self.dropped.append(path)
+            raise httpx.RemoteProtocolError("server disconnected without sending a response", request=request)
+        return super().handle(request)
+
+
+def test_reads_without_an_answer_are_asked_again_in_the_same_round(demo_db):
+    street = DropsReads()
+    _accept_many(demo_db, 2)
+    report = _client(demo_db, street).sync_once()
+    assert report.ok and report.applied == 4 and report.errors == []
+    assert street.dropped == ["/api/v1/known", "/api/v1/pull"] and street.known_asked == [4]
+    assert _outbox(demo_db) == []

@@ -24,7 +24,7 @@ from app.services.sync import not_taken, pending
 from app.services.sync import records as sync_records
 from app.services.sync.pending import RecordKey, Waiting
 from app.services.sync.records import Pulled
-from app.services.sync.transport import SyncReport, Transport, Unanswered
+from app.services.sync.transport import SyncReport, Transport
 
 BATCH_SIZE = 500
 KNOWN_LIMIT = 5000  # records asked about in one request (the server's limit)
@@ -32,8 +32,6 @@ PASSES = 3  # a record rebased twice in one round waits for the next round
 
 
 IN_FLIGHT = 2  # batches on their way at once: the server's processes work on one while another travels
-RESENDS = 2  # a batch whose answer did not come is sent again, under its own id, this many times
-RESEND_DELAY_S = 1.0  # before the first resend; doubled before each next one
 
 
 class Batch(NamedTuple):
@@ -55,8 +53,6 @@ class InFlight(NamedTuple):
 class Pushing(Transport):
     batch_size: int = BATCH_SIZE
     in_flight: int = IN_FLIGHT
-    resends: int = RESENDS
-    resend_delay_s: float = RESEND_DELAY_S
     round_first: int | None = None  # the first change number this round's pushes took
 
     def _push(self, report: SyncReport) -> None:
@@ -142,7 +138,7 @@ class Pushing(Transport):
                 for r in records
             ]
             asked = {(k["type"], k["uuid"], k["version"]) for k in keys}
-            response = self._request("POST", "/api/v1/known", json={"records": keys})
+            response = self._again("POST", "/api/v1/known", json={"records": keys})
             if response.status_code == 404:
                 return rest + rows[start:]
             body = self._json(response)
@@ -172,15 +168,8 @@ class Pushing(Transport):
         second transaction waits for the first and then reads its results). A wrong key or a
         refusal is not sent again, and nothing is once the round is ending."""
         body = to_json({"batch_id": batch.batch_id, "records": batch.records})
-        for attempt in range(self.resends + 1):
-            try:
-                return self._request(
-                    "POST", "/api/v1/push", content=body, headers={"Content-Type": "application/json"}
-                )
-            except Unanswered:
-                if attempt == self.resends or stopping.wait(self.resend_delay_s * 2**attempt):
-                    raise
-        raise AssertionError("unreachable")
+        headers = {"Content-Type": "application/json"}
+        return self._again("POST", "/api/v1/push", stopping, content=body, headers=headers)
 
     def _prepare(self, rows: list[Waiting]) -> Batch | None:
         """The batch's records as they are now; rows that no longer exist are marked and left out."""
