@@ -94,7 +94,8 @@ class StreetCertificate(StreetBase):
 
 
 class PushBatch(StreetBase):
-    """The answer given to a batch, so a re-sent batch gets the identical answer."""
+    """The answer given to a batch, so a re-sent batch gets the identical answer (its change
+    numbers included: the desk's pull of its own writes stops before them)."""
 
     __tablename__ = "push_batches"
 
@@ -102,6 +103,8 @@ class PushBatch(StreetBase):
     community: Mapped[str] = mapped_column(String(15))
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     results: Mapped[list] = mapped_column(JSON)
+    first_change: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    last_change: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class StreetCounter(StreetBase):

@@ -321,17 +321,28 @@ class _Push:
 def push(
     sessions: sessionmaker[Session], community: str, batch_id: str, records: list[Incoming]
 ) -> tuple[list[dict], tuple[int, int]]:
-    """Apply one batch; a batch already answered gets its stored answer again, changing nothing
-    (and no change numbers: the desk keeps the receipt it has)."""
+    """Apply one batch; a batch already answered gets its stored answer again, change numbers
+    included, changing nothing. One arriving again while the first is still at work waits at
+    the first's rows, fails on its uuids when that commits, and is answered from it (retrying)."""
 
     def work(session: Session) -> tuple[list[dict], tuple[int, int]]:
         done = session.get(PushBatch, batch_id)
         if done is not None:
             if done.community != community:
                 raise Conflict("batch_id 已被其他社区使用")
-            return done.results, (0, 0)
+            return done.results, (done.first_change or 0, done.last_change or 0)
         results, taken = _Push(session, community, records).run()
-        session.add(PushBatch(batch_id=batch_id, community=community, received_at=utcnow(), results=results))
+        first, last = taken
+        session.add(
+            PushBatch(
+                batch_id=batch_id,
+                community=community,
+                received_at=utcnow(),
+                results=results,
+                first_change=first,
+                last_change=last,
+            )
+        )
         return results, taken
 
     return retrying(sessions, work)

@@ -118,8 +118,9 @@ def event_record(row: StreetCaseEvent) -> dict:
 
 
 def _own_writes(session: Session, community: str, after: int, top: int, limit: int) -> list:
-    """The community's own writes after ``after`` (up to ``top``): what a desk restored from an
-    older copy (its receipt older than its writes) no longer holds."""
+    """The community's own writes after ``after`` (up to ``top``, which stops before the round's
+    own pushes: the desk has those): what a desk restored from an older copy (its receipt older
+    than its writes) no longer holds."""
     cases = select(StreetCase).where(
         StreetCase.seq > after, StreetCase.seq <= top, StreetCase.last_writer == community
     )
@@ -215,8 +216,11 @@ def pull(
             .scalars()
             .all()
         )
+        # Its own writes from the round's pushes on are at the desk (their answers came): not sent
+        # back down, or a desk's first round would pull everything it has just pushed.
+        own_top = min(top, own_before - 1) if own_before is not None else top
         own = (
-            _own_writes(session, community, max(cursor, own_since), top, limit)
+            _own_writes(session, community, max(cursor, own_since), own_top, limit)
             if own_since is not None
             else []
         )

@@ -27,7 +27,10 @@ def test_sync_now_from_the_menu_then_offline_with_backoff(qtbot, demo_db):
     window = DeskWindow(ctx)
     qtbot.addWidget(window)
     indicator = window.sync
-    indicator.client_factory = lambda url, key: SyncClient(demo_db.sessions, url, key, http=street.client())
+    # No resend: a refused connection ends the round at once (the indicator's offline state).
+    indicator.client_factory = lambda url, key: SyncClient(
+        demo_db.sessions, url, key, http=street.client(), resends=0
+    )
     assert indicator.text().endswith("待上传 2 条")
     action = next(a for a in window.findChildren(QAction) if a.text() == "立即同步")
     action.trigger()

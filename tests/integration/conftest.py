@@ -61,11 +61,13 @@ def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
     )
 
 
-def start_server(database_url: str, port: int, log: Path, env: dict) -> subprocess.Popen:
-    """``yichuang street-server`` as a real process; returns once /health answers."""
+def start_server(database_url: str, port: int, log: Path, env: dict, *, workers: int = 1) -> subprocess.Popen:
+    """``yichuang street-server`` as a real process (``workers`` processes behind one port);
+    returns once /health answers."""
+    command = [sys.executable, "-m", "app", "street-server", "--db", database_url, "--port", str(port)]
     with open(log, "ab") as sink:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "street-server", "--db", database_url, "--port", str(port)],
+            [*command, "--workers", str(workers)] if workers > 1 else command,
             stdout=sink,
             stderr=subprocess.STDOUT,
             env=env,

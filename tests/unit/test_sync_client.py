@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections import Counter
 
 import httpx
@@ -44,6 +45,9 @@ class FakeStreet:
         self.pull_cursors: list[int] = []
         self.answers_known = True  # False: a server from before POST /api/v1/known (404)
         self.known_asked: list[int] = []  # how many records each "known" request asked about
+        self.answered: dict[str, list[dict]] = {}  # results by batch id, as the server keeps them
+        self.batch_ids: list[str] = []  # the id of every push call, in order
+        self.lock = threading.Lock()  # pushes may come from several threads at once
 
     def client(self) -> httpx.Client:
         return httpx.Client(transport=httpx.MockTransport(self.handle))
@@ -71,12 +75,24 @@ class FakeStreet:
         return httpx.Response(200, json={"known": held, "server_time": SERVER_TIME})
 
     def push(self, request: httpx.Request) -> httpx.Response:
+        with self.lock:
+            return self._push(request)
+
+    def _push(self, request: httpx.Request) -> httpx.Response:
         self.push_calls += 1
+        body = json.loads(request.content)
+        self.batch_ids.append(body["batch_id"])
         if self.push_calls in self.refuse_calls:
             raise httpx.ConnectError("connection refused", request=request)
-        body = json.loads(request.content)
         if len(body["records"]) > 500:
             return httpx.Response(413)
+        if body["batch_id"] in self.answered:  # seen before: the same answer, nothing stored again
+            results = self.answered[body["batch_id"]]
+            if self.push_calls in self.lose_reply_calls:
+                raise httpx.ReadError("connection reset by peer", request=request)
+            return httpx.Response(
+                200, json={"batch_id": body["batch_id"], "server_time": SERVER_TIME, "results": results}
+            )
         self.batches.append(body["records"])
         results = []
         for record in body["records"]:
@@ -109,6 +125,7 @@ class FakeStreet:
                     "record": copy,
                 }
             )
+        self.answered[body["batch_id"]] = results
         if self.push_calls in self.lose_reply_calls:
             raise httpx.ReadError("connection reset by peer", request=request)
         return httpx.Response(
@@ -139,7 +156,11 @@ def street():
 
 
 def _client(db, street, **kwargs) -> SyncClient:
-    return SyncClient(db.sessions, SERVER, KEY, http=street.client(), **kwargs)
+    """One batch at a time unless a test asks for more, so the fake sees batches in order; a
+    resend goes at once (the delay is the real network's, not the fake's)."""
+    client = SyncClient(db.sessions, SERVER, KEY, http=street.client(), **{"in_flight": 1, **kwargs})
+    client.resend_delay_s = 0
+    return client
 
 
 def _resident(session, offset=0) -> Resident:
@@ -252,7 +273,7 @@ def test_a_lost_reply_is_resent_and_counted_once_at_the_server(demo_db, street):
     with demo_db.sessions.begin() as session:
         _accept(session)
     street.lose_reply_calls = {1}
-    report = _client(demo_db, street).sync_once()
+    report = _client(demo_db, street, resends=0).sync_once()  # no resend: the round ends
     assert report.offline and report.errors == [OFFLINE] and len(_outbox(demo_db)) == 2
     report = _client(demo_db, street).sync_once()
     assert report.ok and report.unchanged == 2 and report.applied == 0
@@ -265,7 +286,7 @@ def test_records_the_server_already_holds_are_not_sent_again_in_full(demo_db, st
         first = _accept(session, 0)
         _accept(session, 1)
     street.lose_reply_calls = {1}
-    assert _client(demo_db, street).sync_once().offline
+    assert _client(demo_db, street, resends=0).sync_once().offline
     with demo_db.sessions.begin() as session:  # one of the two cases changes meanwhile
         workflow.apply(session, session.get(Case, first.id), "dispatch", actor="qiantai", to="张网格员")
     report = _client(demo_db, street).sync_once()
@@ -279,7 +300,7 @@ def test_a_server_without_the_known_question_gets_everything_in_full(demo_db, st
     with demo_db.sessions.begin() as session:
         _accept(session)
     street.lose_reply_calls = {1}
-    assert _client(demo_db, street).sync_once().offline
+    assert _client(demo_db, street, resends=0).sync_once().offline
     report = _client(demo_db, street).sync_once()
     assert report.ok and report.unchanged == 2 and street.push_calls == 2 and len(street.batches[1]) == 2
     assert _outbox(demo_db) == [] and set(street.applied.values()) == {1}
@@ -290,7 +311,7 @@ def test_connection_refused_mid_batch_keeps_the_rest_and_the_next_round_sends_it
         for offset in range(3):
             _accept(session, offset)
     street.refuse_calls = {2}
-    report = _client(demo_db, street, batch_size=2).sync_once()
+    report = _client(demo_db, street, batch_size=2, resends=0).sync_once()
     assert report.offline and report.pushed == 2 and report.errors == [OFFLINE]
     assert len(_outbox(demo_db)) == 4 and len(street.store) == 2
     with demo_db.sessions() as session:
@@ -392,7 +413,7 @@ def test_sent_rows_leave_the_outbox_after_30_days_and_waiting_ones_never(demo_db
 
     street.refuse_calls = {street.push_calls + 1}  # an offline round removes nothing
     street.answers_known = False
-    assert _client(demo_db, street).sync_once().offline
+    assert _client(demo_db, street, resends=0).sync_once().offline
     assert remaining() == {old, recent, refused}
     assert _client(demo_db, street).sync_once().ok
     assert remaining() == {recent, refused}  # the refused case still waits, whatever its age
@@ -602,7 +623,7 @@ def test_catching_up_after_weeks_offline_sends_3000_records_in_6_batches(demo_db
     assert len(_outbox(demo_db)) == 3000
     street.refuse_calls = {1, 2}
     for _ in range(2):  # weeks without the network: nothing leaves, nothing is lost
-        assert _client(demo_db, street).sync_once().offline
+        assert _client(demo_db, street, resends=0).sync_once().offline
     assert len(_outbox(demo_db)) == 3000
     report = _client(demo_db, street).sync_once()
     assert report.ok and report.pushed == 3000 and report.applied == 3000

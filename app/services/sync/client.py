@@ -26,9 +26,9 @@ from app.services.sync import pending
 from app.services.sync import records as sync_records
 from app.services.sync.monthly import MonthlySending
 from app.services.sync.pull import Pulling
-from app.services.sync.push import BATCH_SIZE, Pushing
+from app.services.sync.push import BATCH_SIZE, IN_FLIGHT, Pushing
 from app.services.sync.settings import sync_state
-from app.services.sync.transport import DB_BUSY, OFFLINE, SyncFailure, SyncReport
+from app.services.sync.transport import DB_BUSY, OFFLINE, RESENDS, SyncFailure, SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +43,17 @@ class SyncClient(Pushing, Pulling, MonthlySending):
         http: httpx.Client | None = None,
         batch_size: int = BATCH_SIZE,
         timeout: float = 30.0,
+        in_flight: int = IN_FLIGHT,
+        resends: int = RESENDS,
     ):
+        """``in_flight``: pushes on their way at once (1: one after the other); ``resends``: how
+        often a request whose answer did not come (a push under its own batch id, ``known``, a
+        pull page) is sent again before the round ends (0: never; the next round's question to
+        the server then settles a lost push)."""
         super().__init__(session_factory, server_url, api_key, http=http, timeout=timeout)
         self.batch_size = max(1, min(batch_size, BATCH_SIZE))
+        self.in_flight = max(1, in_flight)
+        self.resends = max(0, resends)
 
     def sync_once(self) -> SyncReport:
         """Push, then pull. Never raises for network, server or key problems."""

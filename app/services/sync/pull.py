@@ -30,7 +30,7 @@ class Pulling(Transport):
         if round_first:
             params["own_before"] = round_first
         while True:
-            response = self._request("GET", "/api/v1/pull", params={"cursor": cursor, **params})
+            response = self._again("GET", "/api/v1/pull", params={"cursor": cursor, **params})
             body = self._json(response)
             page = body.get("records") or []
             new_cursor = body.get("cursor")

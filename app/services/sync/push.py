@@ -6,6 +6,7 @@ changes of one record since the last round are sent once.
 
 from __future__ import annotations
 
+import threading
 import uuid as uuid_module
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,12 +31,16 @@ KNOWN_LIMIT = 5000  # records asked about in one request (the server's limit)
 PASSES = 3  # a record rebased twice in one round waits for the next round
 
 
+IN_FLIGHT = 2  # batches on their way at once: the server's processes work on one while another travels
+
+
 class Batch(NamedTuple):
     """A batch as read for sending."""
 
     rows: list[Waiting]
     records: list[dict[str, Any]]  # as they travel (protocol v2)
     top: dict[RecordKey, int]  # the newest outbox id read for each record (see pending.mark)
+    batch_id: str  # the id it travels under, every time it is sent (docs/SYNC.md, Push)
 
 
 class InFlight(NamedTuple):
@@ -47,6 +52,7 @@ class InFlight(NamedTuple):
 
 class Pushing(Transport):
     batch_size: int = BATCH_SIZE
+    in_flight: int = IN_FLIGHT
     round_first: int | None = None  # the first change number this round's pushes took
 
     def _push(self, report: SyncReport) -> None:
@@ -59,34 +65,56 @@ class Pushing(Transport):
                 return
 
     def _push_pass(self, report: SyncReport) -> None:
-        """Send the outbox in batches, one request in flight at a time on a worker thread.
-        While the server works on a batch, this thread reads and serialises the next one and
-        records the answer to the previous one: the two sides work at the same time instead of
-        taking turns."""
+        """Send the outbox in batches, up to ``in_flight`` requests on their way at once on worker
+        threads, so that a server with several processes (``street-server --workers N``) works on
+        more than one; the desk's database is read and written on this thread only. While the
+        server works, this thread reads and serialises the next batch and records the answers,
+        oldest first: the two sides work at the same time instead of taking turns. Batches of one
+        round hold different records, so their order at the server does not matter (an event
+        that arrives before its case is kept for it, docs/SYNC.md)."""
         with self.sessions() as session:
             rows = pending.waiting(session)
         rows = self._skip_known(report, rows)
         size = self.batch_size
         batches = deque(rows[i : i + size] for i in range(0, len(rows), size))
-        in_flight: InFlight | None = None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
+        flying: deque[InFlight] = deque()
+        ready: Batch | None = None  # read and serialised, waiting for a free place
+        stopping = threading.Event()
+        with ThreadPoolExecutor(max_workers=self.in_flight, thread_name_prefix="sync-push") as sender:
+
+            def send(batch: Batch) -> None:
+                flying.append(InFlight(sender.submit(self._send, batch, stopping), batch))
+
             try:
-                while batches or in_flight is not None:
-                    prepared = self._prepare(batches.popleft()) if batches else None
-                    done, in_flight = in_flight, None
-                    response = done.reply.result() if done else None  # a network failure ends the round
-                    if done and response.status_code == 413:  # split; the halves go before the next
-                        if prepared is not None:
-                            batches.appendleft(prepared.rows)
+                while True:
+                    while len(flying) < self.in_flight and (ready := ready or self._next(batches)):
+                        send(ready)
+                        ready = None
+                    if not flying:
+                        return
+                    ready = ready or self._next(batches)  # read while the server works
+                    done = flying.popleft()
+                    response = done.reply.result()  # a network failure (after resends) ends the round
+                    if response.status_code == 413:  # split; the halves go before the next
+                        if ready is not None:
+                            batches.appendleft(ready.rows)
+                            ready = None
                         self._answered(report, response, done.batch, batches)
                         continue
-                    if prepared is not None:
-                        in_flight = InFlight(sender.submit(self._send, prepared.records), prepared)
-                    if done:
-                        self._answered(report, response, done.batch, batches)
+                    if ready is not None:  # sent before this answer is recorded
+                        send(ready)
+                        ready = None
+                    self._answered(report, response, done.batch, batches)
             finally:
-                if in_flight is not None:  # a failure elsewhere: let the request finish, ignore it
-                    in_flight.reply.exception()
+                stopping.set()  # a failure elsewhere: no more resends; let the requests finish
+                for other in flying:
+                    other.reply.exception()
+
+    def _next(self, batches: deque[list[Waiting]]) -> Batch | None:
+        while batches:
+            if (prepared := self._prepare(batches.popleft())) is not None:
+                return prepared
+        return None
 
     def _skip_known(self, report: SyncReport, rows: list[Waiting]) -> list[Waiting]:
         """Ask the server which waiting records it already holds at their version, as this
@@ -110,7 +138,7 @@ class Pushing(Transport):
                 for r in records
             ]
             asked = {(k["type"], k["uuid"], k["version"]) for k in keys}
-            response = self._request("POST", "/api/v1/known", json={"records": keys})
+            response = self._again("POST", "/api/v1/known", json={"records": keys})
             if response.status_code == 404:
                 return rest + rows[start:]
             body = self._json(response)
@@ -133,11 +161,15 @@ class Pushing(Transport):
             rest += [w for w in chunk if w.key not in held]
         return rest
 
-    def _send(self, records: list[dict[str, Any]]) -> httpx.Response:
-        body = to_json({"batch_id": str(uuid_module.uuid4()), "records": records})
-        return self._request(
-            "POST", "/api/v1/push", content=body, headers={"Content-Type": "application/json"}
-        )
+    def _send(self, batch: Batch, stopping: threading.Event) -> httpx.Response:
+        """One batch, sent again under the same id when no answer came: the server stores the
+        results of every batch under its id and answers a batch it has seen with them, changing
+        nothing (a batch whose answer was lost, or still on its way when it arrives again: the
+        second transaction waits for the first and then reads its results). A wrong key or a
+        refusal is not sent again, and nothing is once the round is ending."""
+        body = to_json({"batch_id": batch.batch_id, "records": batch.records})
+        headers = {"Content-Type": "application/json"}
+        return self._again("POST", "/api/v1/push", stopping, content=body, headers=headers)
 
     def _prepare(self, rows: list[Waiting]) -> Batch | None:
         """The batch's records as they are now; rows that no longer exist are marked and left out."""
@@ -147,7 +179,7 @@ class Pushing(Transport):
         if missing:
             with self.sessions.begin() as session:
                 pending.mark(session, missing, top, sent_at=utcnow(), last_error="本地记录已不存在，未上传")
-        return Batch(rows, records, top) if records else None
+        return Batch(rows, records, top, str(uuid_module.uuid4())) if records else None
 
     def _answered(
         self, report: SyncReport, response: httpx.Response, batch: Batch, batches: deque[list[Waiting]]

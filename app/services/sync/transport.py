@@ -7,6 +7,8 @@ Nothing here raises past the round on a network, server or key problem: each bec
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -24,6 +26,12 @@ UNREADABLE = "街道服务器的回复无法识别"
 
 class SyncFailure(Exception):
     """The round had to stop; the message is for the person at the desk."""
+
+
+class Unanswered(SyncFailure):
+    """No answer came (the network, a timeout, a 5xx): the server may or may not have done the
+    work. A request the server answers the same way however often it arrives (a push under its
+    own batch id) can be sent again; a wrong key or a refusal cannot."""
 
 
 @dataclass
@@ -52,8 +60,15 @@ class SyncReport:
             self.server_time = str(body["server_time"])
 
 
+RESENDS = 2  # a request whose answer did not come is sent again this many times
+RESEND_DELAY_S = 1.0  # before the first resend; doubled before each next one
+
+
 class Transport:
     """A client's connection to one street server with one key; the push and the pull build on it."""
+
+    resends: int = RESENDS
+    resend_delay_s: float = RESEND_DELAY_S
 
     def __init__(
         self,
@@ -79,15 +94,32 @@ class Transport:
         try:
             response = self.http.request(method, f"{self.server_url}{path}", headers=headers, **kwargs)
         except httpx.TimeoutException as exc:
-            raise SyncFailure(TIMEOUT) from exc
+            raise Unanswered(TIMEOUT) from exc
         except (httpx.TransportError, OSError) as exc:
             log.warning("sync: %s", type(exc).__name__)
-            raise SyncFailure(OFFLINE) from exc
+            raise Unanswered(OFFLINE) from exc
         if response.status_code in (401, 403):
             raise SyncFailure(BAD_KEY)
         if response.status_code >= 500:
-            raise SyncFailure(f"街道服务器暂时出错（HTTP {response.status_code}），稍后自动重试")
+            raise Unanswered(f"街道服务器暂时出错（HTTP {response.status_code}），稍后自动重试")
         return response
+
+    def _again(
+        self, method: str, path: str, stopping: threading.Event | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """A request the server answers the same however often it arrives (a push under its own
+        batch id, the question ``known``, a pull page), sent again when no answer came: a
+        connection cut by a busy server, a keep-alive connection it closed as the request left, a
+        timeout, a 5xx. A wrong key or a refusal is not sent again, nor anything once ``stopping``
+        is set (the round is ending)."""
+        for attempt in range(self.resends + 1):
+            try:
+                return self._request(method, path, **kwargs)
+            except Unanswered:
+                delay = self.resend_delay_s * 2**attempt
+                if attempt == self.resends or (stopping.wait(delay) if stopping else _sleep(delay)):
+                    raise
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _json(response: httpx.Response) -> dict[str, Any]:
@@ -100,3 +132,8 @@ class Transport:
         if not isinstance(body, dict):
             raise SyncFailure(UNREADABLE)
         return body
+
+
+def _sleep(seconds: float) -> bool:
+    time.sleep(seconds)
+    return False  # not stopped

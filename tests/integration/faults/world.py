@@ -383,6 +383,7 @@ class World:
                 desk.key,
                 http=http,
                 batch_size=self.settings.batch_size,
+                in_flight=1,  # one request at a time: the proxy draws its faults in arrival order
             )
             return client.sync_once().as_dict()
 
