@@ -232,7 +232,7 @@ def test_one_batch_arriving_twice_at_the_same_time_is_stored_once(two_workers, d
 
 
 def test_the_batch_change_numbers_migration_goes_up_and_down(database_url):
-    """s0006: batches answered before it keep 0 and 0; the downgrade drops the two columns in place."""
+    """s0008: batches answered before it keep 0 and 0; the downgrade drops the two columns in place."""
     from alembic import command
     from alembic.config import Config
 
@@ -255,7 +255,7 @@ def test_the_batch_change_numbers_migration_goes_up_and_down(database_url):
     config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["engine"] = engine
     try:
-        command.upgrade(config, "s0005")
+        command.upgrade(config, "s0007")
         with engine.begin() as conn:
             conn.exec_driver_sql(
                 "INSERT INTO push_batches (batch_id, community, received_at, results)"
@@ -266,7 +266,7 @@ def test_the_batch_change_numbers_migration_goes_up_and_down(database_url):
             old = conn.exec_driver_sql(
                 "SELECT first_change, last_change FROM push_batches WHERE batch_id = 'old'"
             ).one()
-        command.downgrade(config, "s0005")
+        command.downgrade(config, "s0007")
         with engine.begin() as conn:
             columns = {
                 row[0]

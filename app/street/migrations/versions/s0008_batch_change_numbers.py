@@ -1,7 +1,7 @@
 """street server: a batch's stored answer keeps the change numbers it took
 
-Revision ID: s0006
-Revises: s0005
+Revision ID: s0008
+Revises: s0007
 Create Date: 2026-12-06 09:00:00
 
 A desk whose answer was lost sends the batch again under its own id and gets the stored answer.
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "s0006"
-down_revision: str | None = "s0005"
+revision: str = "s0008"
+down_revision: str | None = "s0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
