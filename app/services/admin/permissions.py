@@ -3,7 +3,8 @@
 What a role may *see* of the street is the other half of access and lives in ``scope.py``: a grid
 worker's grids. This table says what a role may *do* wherever it can see. The machine's own
 account at the command line (an actor ``cli:<os user>``, no account) holds the database file and
-may do everything; an account given with ``--user`` is held to its role.
+may do everything; an account given with ``--user`` is held to its role, and a disabled account
+may do nothing (the command line refuses such a ``--user`` before it starts: app.commands.acting).
 """
 
 from __future__ import annotations
@@ -78,8 +79,19 @@ def role_of(session: Session, actor: str) -> str | None:
     return session.scalar(select(User.role).where(User.username == actor))
 
 
+def account_state(session: Session, username: str) -> str:
+    """``active``, ``disabled`` or ``unknown``: whether ``username`` names an account that may act."""
+    active = session.scalar(select(User.active).where(User.username == username))
+    if active is None:
+        return "unknown"
+    return "active" if active else "disabled"
+
+
 def require(session: Session, actor: str, action: str) -> None:
-    """Raise NotPermitted when the account behind ``actor`` may not take ``action``."""
+    """Raise NotPermitted when the account behind ``actor`` may not take ``action``: its role does
+    not allow it, or the account is disabled."""
     role = role_of(session, actor)
+    if role is not None and account_state(session, actor) == "disabled":
+        raise NotPermitted(f"账号“{actor}”已停用，不能{ACTION_NAMES.get(action, action)}")
     if not can(role, action):
         raise NotPermitted(refusal(role or "", action))
