@@ -27,6 +27,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "visit.record": frozenset({"admin", "back_office", "grid_worker"}),
     "case.report": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "case.assign": frozenset({"admin", "front_desk", "back_office"}),
+    # 12345 orders become accepted cases: whoever accepts cases for the street; a grid worker
+    # only the orders whose address lies in their own grids (app.services.imports.hotline).
+    "hotline.import": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "case.evaluate_unit": frozenset({"admin", "back_office"}),
     "escalation.manage": frozenset({"admin"}),
     "ledger.export": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
@@ -46,6 +49,7 @@ ACTION_NAMES = {
     "visit.record": "登记走访",
     "case.report": "网格上报问题",
     "case.assign": "指派办件",
+    "hotline.import": "导入12345工单",
     "case.evaluate_unit": "评价承办单位",
     "escalation.manage": "管理上报对象",
     "ledger.export": "导出台账",
