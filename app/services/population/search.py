@@ -17,11 +17,17 @@ The index, chosen for a million residents within 50 ms (docs/PERFORMANCE.md):
 - **Addresses** go through ``households.room`` (indexed) and ``households.building_id``; the
   building's name is matched by its ending (3号楼 finds 锦绣苑3号楼, not 13号楼).
 
+- **Within grids** (a grid worker's Scope, the grid filter): the resident row carries its grid
+  (``residents.grid_id``, kept by triggers whoever moves a person, a household or a building:
+  migration 0024), and (grid, initials), (grid, pinyin) and (grid, name) are indexed, so a name
+  searched within grids reads only the grids' part of its range instead of checking the street's
+  zh… one by one against a join through household and building.
+
 Several words (张 502) are ANDed: the narrowest word drives the query through its index, the
 others filter its rows. Each way a word can match (initials or full pinyin; phone or room) is its
 own query with its own limit, and the answers are merged, so every query reads one index range.
-Grid, tag, state and the Scope are checked on each row the word's index yields, unless one of
-them holds fewer residents than the word's range: then it drives (app.services.population.search_plan).
+Tag, state and the Scope are checked on each row the word's index yields, unless one of them
+holds fewer residents than the word's range: then it drives (app.services.population.search_plan).
 Rows carry the ID number masked; showing a list is audited with ``list_found``.
 """
 
@@ -247,7 +253,10 @@ def _alternatives(
     if term.kind == "id":
         return [Resident.id_number == term.text]
     if term.kind == "latin":
-        return [_prefix(Resident.name_initials, term.text), _prefix(Resident.name_pinyin, term.text)]
+        return [
+            _name_prefix(Resident.name_initials, term.text, grids, for_filter),
+            _name_prefix(Resident.name_pinyin, term.text, grids, for_filter),
+        ]
     if term.kind == "digits":
         alts = []
         if len(term.text) >= MIN_PHONE_DIGITS:
@@ -259,8 +268,17 @@ def _alternatives(
     if term.kind == "address":
         alts.append(_address(session, term.address, grids))
     if has_hanzi(term.text) and not any(ch.isdigit() for ch in term.text):
-        alts.append(_prefix(Resident.name, term.text))
+        alts.append(_name_prefix(Resident.name, term.text, grids, for_filter))
     return alts or [false()]
+
+
+def _name_prefix(col, prefix: str, grids: frozenset[int] | None, for_filter: bool) -> ColumnElement[bool]:
+    """A name prefix; within grids, the grid and the prefix together, read as one range of the
+    (grid_id, col) index: the grid's 200 zha… instead of the street's 60,000 checked one by one."""
+    condition = _prefix(col, prefix)
+    if grids is None or for_filter:
+        return condition
+    return Resident.grid_id.in_(sorted(grids)) & condition if grids else false()
 
 
 def _phone(digits: str, for_filter: bool) -> ColumnElement[bool]:
