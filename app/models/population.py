@@ -41,7 +41,10 @@ class Household(Timestamped, Base):
     """One household (户) in one room of a building."""
 
     __tablename__ = "households"
-    __table_args__ = (UniqueConstraint("building_id", "unit", "room"),)
+    __table_args__ = (
+        UniqueConstraint("building_id", "unit", "room"),
+        Index("ix_households_building_room", "building_id", "room"),  # a room within some grids
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="RESTRICT"), index=True)

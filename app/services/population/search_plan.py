@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.models import Building, Household, Resident, resident_tags
 
 PROBE_CAP = 50_000  # a confinement at least this large never drives
+RARE_NAME = 5_000  # a name with fewer residents drives before a room (search._rare_name_first)
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,11 @@ _sizes: dict[tuple[int, str, str], tuple[float, int]] = {}
 
 
 def households_in(grids: frozenset[int]) -> Select:
-    return (
-        select(Household.id)
-        .join(Building, Household.building_id == Building.id)
-        .where(Building.grid_id.in_(sorted(grids)))
-    )
+    """The households of these grids, as a list of buildings: with a room added (502 within the
+    grids) SQLite reads (building, room) for each of the grids' buildings; a join would read the
+    street's every 502 and look up its building's grid."""
+    buildings = select(Building.id).where(Building.grid_id.in_(sorted(grids)))
+    return select(Household.id).where(Household.building_id.in_(buildings))
 
 
 def in_grids(grids: frozenset[int]) -> Confinement:
@@ -79,6 +80,16 @@ def _size(session: Session, confinement: Confinement) -> int:
         cached = (now, _count(session, confinement.members, PROBE_CAP))
         _sizes[key] = cached
     return cached[1]
+
+
+def fewer_than(session: Session, alternatives: Sequence[ColumnElement[bool]], cap: int) -> bool:
+    """Whether the alternatives together match fewer than ``cap`` residents (counted up to it)."""
+    found = 0
+    for alternative in alternatives:
+        found += _count(session, select(Resident.id).where(alternative), cap - found)
+        if found >= cap:
+            return False
+    return True
 
 
 def driving(
