@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from app import __version__
 from app.commands import COMMANDS, command_modules
+from app.commands.acting import check_acting_user
 from app.commands.context import CommandError, Context
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args([*argv, "desk"])
     ctx = Context(db_option=args.db)
     try:
+        check_acting_user(args, ctx)  # an unknown or disabled --user acts as nobody
         return int(args.handler(args, ctx) or 0)
     except CommandError as exc:
         print(f"yichuang: {exc}", file=sys.stderr)

@@ -26,7 +26,7 @@ def register(subparsers) -> None:
     parser.add_argument("--limit", type=int, default=200, metavar="N", help="newest N entries (default 200)")
     parser.add_argument("--xlsx", type=Path, metavar="PATH", help="write every matching entry to this file")
     parser.add_argument("--as", dest="operator", metavar="NAME", help="the administrator asking (audit log)")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, user_is_filter=True)  # --user names whose entries, not who asks
 
 
 def run(args, ctx) -> int:

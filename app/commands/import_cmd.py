@@ -88,6 +88,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_hotline(args: argparse.Namespace, ctx: Context) -> int:
     from app.services.admin.centre import CentreNotConfigured
+    from app.services.admin.permissions import NotPermitted
     from app.services.admin.restored import RestoredCopyError
     from app.services.imports.hotline import ImportFileError, import_hotline_orders
 
@@ -100,7 +101,7 @@ def run_hotline(args: argparse.Namespace, ctx: Context) -> int:
             raise CommandError(f"用户“{args.user}”不存在")
         try:
             report = import_hotline_orders(session, path, actor=actor, dry_run=args.dry_run)
-        except (ImportFileError, CentreNotConfigured, RestoredCopyError) as exc:
+        except (ImportFileError, CentreNotConfigured, RestoredCopyError, NotPermitted) as exc:
             raise CommandError(str(exc)) from exc
     ctx.emit(report.as_dict())
     return 1 if report.rejected else 0

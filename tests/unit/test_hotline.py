@@ -473,3 +473,67 @@ def test_cli_without_a_community_is_one_sentence(tmp_path, capsys):
     assert cli(capsys, "--db", empty, "init")[0] == 0
     code, out, err = cli(capsys, "--db", empty, "import", "hotline", str(path))
     assert code == 1 and out == "" and "社区" in err and err.count("\n") == 1
+
+
+# --- who may import ------------------------------------------------------------------------------
+
+
+def _buildings_for_the_grid_worker(db) -> tuple[str, str]:
+    """A building of the centre's community inside the demo grid worker's grids, and one outside."""
+    from app.services.admin.scope import scope_for
+
+    with db.sessions() as s:
+        community = current_community(s)
+        scope = scope_for(s, "wangge")
+        rows = s.execute(
+            select(Building.name, Building.grid_id).join(Grid).where(Grid.community_id == community.id)
+            .order_by(Building.id)
+        ).all()  # fmt: skip
+    names = [name for name, _ in rows]
+    inside = next(n for n, g in rows if scope.allows_grid(g) and names.count(n) == 1)
+    outside = next(n for n, g in rows if not scope.allows_grid(g) and names.count(n) == 1)
+    return inside, outside
+
+
+def test_the_kiosk_account_and_a_disabled_account_may_not_import(demo_db, home, tmp_path):
+    from app.models import User
+    from app.services.admin.permissions import NotPermitted
+
+    path = write_xlsx(tmp_path / "o.xlsx", table([order("P1", 地址=home["name"])]))
+    before = count(demo_db, Case)
+    with demo_db.sessions() as s, pytest.raises(NotPermitted, match="自助终端.*不能导入12345工单"):
+        import_hotline_orders(s, path, actor="kiosk", today=DEMO_TODAY)
+    with demo_db.sessions() as s:
+        s.scalars(select(User).where(User.username == "qiantai")).one().active = False
+        s.commit()
+    with demo_db.sessions() as s, pytest.raises(NotPermitted, match="已停用"):
+        import_hotline_orders(s, path, actor="qiantai", today=DEMO_TODAY)
+    assert count(demo_db, Case) == before
+
+
+def test_a_grid_worker_imports_only_the_orders_of_their_own_grids(demo_db, tmp_path):
+    inside, outside = _buildings_for_the_grid_worker(demo_db)
+    path = write_xlsx(
+        tmp_path / "o.xlsx",
+        table([order("G1", 地址=f"{inside}2单元"), order("G2", 地址=outside), order("G3")]),
+    )
+    with demo_db.sessions() as s:
+        report = import_hotline_orders(s, path, actor="wangge", today=DEMO_TODAY)
+    assert (report.created, report.routed, report.unrouted) == (1, 1, 0) and report.written
+    assert "不在您负责的网格" in reasons(report)[3] and "手工分派" in reasons(report)[4]
+    assert case_of(demo_db, "G1").first_responder == "wangge"
+    # the rows refused to the grid worker are left for the desk, which imports them
+    with demo_db.sessions() as s:
+        again = import_hotline_orders(s, path, actor="qiantai", today=DEMO_TODAY)
+    assert (again.created, again.duplicates, again.rejected) == (2, 1, [])
+
+
+def test_cli_refuses_the_kiosk_account_and_narrows_a_grid_worker(demo_db, tmp_path, capsys):
+    inside, outside = _buildings_for_the_grid_worker(demo_db)
+    path = write_xlsx(tmp_path / "o.xlsx", table([order("K1", 地址=inside), order("K2", 地址=outside)]))
+    code, out, err = cli(capsys, "--db", demo_db.url, "import", "hotline", str(path), "--user", "kiosk")
+    assert code == 1 and out == "" and "不能导入12345工单" in err and err.count("\n") == 1
+    code, out, err = cli(capsys, "--db", demo_db.url, "import", "hotline", str(path), "--user", "wangge")
+    report = json.loads(out)
+    assert code == 1 and (report["created"], report["rejected_count"]) == (1, 1)
+    assert report["rejected"][0]["row"] == 3 and "网格" in report["rejected"][0]["reason"]

@@ -3,7 +3,8 @@
 What a role may *see* of the street is the other half of access and lives in ``scope.py``: a grid
 worker's grids. This table says what a role may *do* wherever it can see. The machine's own
 account at the command line (an actor ``cli:<os user>``, no account) holds the database file and
-may do everything; an account given with ``--user`` is held to its role.
+may do everything; an account given with ``--user`` is held to its role, and a disabled account
+may do nothing (the command line refuses such a ``--user`` before it starts: app.commands.acting).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "visit.record": frozenset({"admin", "back_office", "grid_worker"}),
     "case.report": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "case.assign": frozenset({"admin", "front_desk", "back_office"}),
+    # 12345 orders become accepted cases: whoever accepts cases for the street; a grid worker
+    # only the orders whose address lies in their own grids (app.services.imports.hotline).
+    "hotline.import": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "case.evaluate_unit": frozenset({"admin", "back_office"}),
     "escalation.manage": frozenset({"admin"}),
     "ledger.export": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
@@ -47,6 +51,7 @@ ACTION_NAMES = {
     "visit.record": "登记走访",
     "case.report": "网格上报问题",
     "case.assign": "指派办件",
+    "hotline.import": "导入12345工单",
     "case.evaluate_unit": "评价承办单位",
     "escalation.manage": "管理上报对象",
     "ledger.export": "导出台账",
@@ -82,8 +87,19 @@ def role_of(session: Session, actor: str) -> str | None:
     return session.scalar(select(User.role).where(User.username == actor))
 
 
+def account_state(session: Session, username: str) -> str:
+    """``active``, ``disabled`` or ``unknown``: whether ``username`` names an account that may act."""
+    active = session.scalar(select(User.active).where(User.username == username))
+    if active is None:
+        return "unknown"
+    return "active" if active else "disabled"
+
+
 def require(session: Session, actor: str, action: str) -> None:
-    """Raise NotPermitted when the account behind ``actor`` may not take ``action``."""
+    """Raise NotPermitted when the account behind ``actor`` may not take ``action``: its role does
+    not allow it, or the account is disabled."""
     role = role_of(session, actor)
+    if role is not None and account_state(session, actor) == "disabled":
+        raise NotPermitted(f"账号“{actor}”已停用，不能{ACTION_NAMES.get(action, action)}")
     if not can(role, action):
         raise NotPermitted(refusal(role or "", action))

@@ -51,13 +51,10 @@ class Scope:
         return grid_column.in_(sorted(self.grid_ids))
 
     def resident_filter(self) -> ColumnElement[bool]:
-        """A WHERE clause on ``Resident``: people living in a household of the allowed grids."""
-        if self.grid_ids is None:
-            return true()
-        households = (select(Household.id).join(Building, Household.building_id == Building.id)).where(
-            self.grid_filter(Building.grid_id)
-        )
-        return Resident.household_id.in_(households)
+        """A WHERE clause on ``Resident``: people living in a household of the allowed grids, by
+        the grid the database keeps on the resident row (the household's building's grid, kept by
+        triggers whoever moves a person, a household or a building: migration 0024)."""
+        return self.grid_filter(Resident.grid_id)
 
     def allows_resident(self, session: Session, resident: Resident) -> bool:
         if self.grid_ids is None:

@@ -5,7 +5,13 @@ order's own 办理时限 (a date, or a number of working days), else five workin
 When the address names a building of the street, the case goes to that building's grid and its
 grid leader owns it; otherwise it stays with the person importing, for the desk to dispatch by
 hand. An order already stored (same 工单编号) is skipped, so overlapping exports can be loaded
-again and again. As with residents, a rejected row is reported with its row number and a reason,
+again and again.
+
+Importing accepts cases, so it takes the right ``hotline.import`` (app.services.admin.permissions):
+a kiosk's account is refused before the file is read. A grid worker may import the orders whose
+address lies in their own grids; every other row of the file (another grid's, or one no grid could
+be found for, which only the desk may dispatch) is rejected with its reason, and nothing of it is
+shown, not even whether it was imported before. As with residents, a rejected row is reported with its row number and a reason,
 and the accepted rows land in one transaction together with one audit entry.
 """
 
@@ -24,7 +30,9 @@ from app.models import Case, Community, GridStaff, Resident
 from app.models.base import utcnow
 from app.models.staff import GRID_LEADER
 from app.services.admin.centre import current_community
+from app.services.admin.permissions import require
 from app.services.admin.restored import require_caught_up
+from app.services.admin.scope import WHOLE_STREET, Scope, scope_for
 from app.services.cases import workflow
 from app.services.cases.numbers import next_case_no
 from app.services.common import audit
@@ -113,13 +121,15 @@ def import_hotline_orders(
 ) -> HotlineImportReport:
     """Import the work orders in ``path`` (.xlsx or .csv) as cases and commit.
 
-    Raises :class:`RestoredCopyError` on a database put back from a copy that has not caught up
+    Raises :class:`NotPermitted` when ``actor`` may not import work orders (nothing is read). Raises :class:`RestoredCopyError` on a database put back from a copy that has not caught up
     with the street, and :class:`ImportFileError` when the file as a whole cannot be used (nothing is
     written). With ``dry_run`` nothing is written but the report says what would happen. The
     session's transaction is committed on success and rolled back otherwise, so pass a session
     with no unrelated pending work. ``today`` dates the case numbers (default: today).
     """
     path = Path(path)
+    require(session, actor, "hotline.import")
+    scope = scope_for(session, actor)
     if not dry_run:  # refused as a whole, not row by row, on a copy not yet caught up
         require_caught_up(session)
     table = read_table(path, is_header=HEADER_MAP.is_header)
@@ -140,9 +150,8 @@ def import_hotline_orders(
         report.duplicates += len(parsed.repeated)
         report.duplicate_rows += parsed.repeated
         report.corrected += parsed.corrected
-        _Writer(session, community, actor=actor, today=today, report=report, file=path.name).run(
-            parsed.orders
-        )
+        writer = _Writer(session, community, actor=actor, today=today, report=report, file=path.name)
+        writer.run(parsed.orders, scope)
         report.rejected.sort(key=lambda r: r.row)
         report.duplicate_rows.sort(key=lambda r: r.row)
         if dry_run:
@@ -187,7 +196,10 @@ class _Writer:
         self.report = report
         self.file = file
 
-    def run(self, orders: list[Order]) -> None:
+    def run(self, orders: list[Order], scope: Scope = WHOLE_STREET) -> None:
+        router = AddressRouter(self.session, self.community)
+        if not scope.whole_street:
+            orders = self.within(orders, scope, router)
         stored = self.stored_orders([o.order_no for o in orders])
         fresh: list[Order] = []
         for order in orders:
@@ -199,7 +211,6 @@ class _Writer:
                 fresh.append(order)
         if not fresh:
             return
-        router = AddressRouter(self.session, self.community)
         routes = {o.order_no: router.route(o.address) for o in fresh}
         leaders = self.grid_leaders({r.grid_id for r in routes.values() if r.grid_id is not None})
         residents = self.residents_by_contact(fresh)
@@ -219,6 +230,21 @@ class _Writer:
             self.report.orders.append(
                 ImportedOrder(order.row, order.order_no, case_no, grid, owner, order.due_date, route.note)
             )
+
+    def within(self, orders: list[Order], scope: Scope, router: AddressRouter) -> list[Order]:
+        """The orders routed to a grid of ``scope``; the others become rejected rows."""
+        kept = []
+        for order in orders:
+            route = router.route(order.address)
+            if route.grid_id is None:
+                reason = "地址对应不到网格，须由前台或后台导入后手工分派"
+            elif not scope.allows_grid(route.grid_id):
+                reason = "地址不在您负责的网格内，须由该网格或前台导入"
+            else:
+                kept.append(order)
+                continue
+            self.report.rejected.append(RejectedRow(order.row, reason))
+        return kept
 
     def stored_orders(self, numbers: list[str]) -> dict[str, str]:
         """order number -> case number, for the orders already in the database."""

@@ -1,11 +1,15 @@
 """Which index drives a search that is confined (to some grids, a tag, a state).
 
 A word read through its own index, each confinement checked row by row, is right for 张伟 or zw;
-for zha inside one grid it would walk the street's 60,000 zh… residents to find the grid's 200,
-and for a state nobody is in it would walk them all to find none. So when the search is confined,
-each confinement is sized (a count over a covering index, capped), the word's index range is
-counted up to the smallest of them, and the smaller side drives: the confinement is then added in
-a form SQLite reads through its index.
+for a state nobody is in it would walk the whole zh… range to find none. So when the search is
+confined, each confinement is sized (a count over a covering index, capped), the word's index
+range is counted up to the smallest of them, and the smaller side drives: the confinement is then
+added in a form SQLite reads through its index.
+
+Grids are the exception for names: a resident row carries its grid (kept by triggers, migration
+0024) and (grid, initials), (grid, pinyin) and (grid, name) are indexed, so a name searched within
+some grids reads exactly the grids' part of the range (search.py adds the grid to the name's own
+condition); the sizing here still decides for phone and address words.
 """
 
 from __future__ import annotations
@@ -20,15 +24,14 @@ from sqlalchemy.orm import Session
 from app.models import Building, Household, Resident, resident_tags
 
 PROBE_CAP = 50_000  # a confinement at least this large never drives
-RESIDENTS_PER_HOUSEHOLD = 3  # a generous average, to size grids from their household count
+RARE_NAME = 5_000  # a name with fewer residents drives before a room (search._rare_name_first)
 
 
 @dataclass(frozen=True)
 class Confinement:
     key: str  # names it in the cache of sizes
     indexed: ColumnElement[bool]  # the condition in a form SQLite reads through an index
-    members: Select  # one row per household or resident it holds, for sizing
-    per_row: int = 1  # residents per row of ``members``
+    members: Select  # one row per resident it holds, for sizing
 
 
 # How many residents a confinement holds changes slowly (a grid gains a household, a tag a
@@ -39,17 +42,18 @@ _sizes: dict[tuple[int, str, str], tuple[float, int]] = {}
 
 
 def households_in(grids: frozenset[int]) -> Select:
-    return (
-        select(Household.id)
-        .join(Building, Household.building_id == Building.id)
-        .where(Building.grid_id.in_(sorted(grids)))
-    )
+    """The households of these grids, as a list of buildings: with a room added (502 within the
+    grids) SQLite reads (building, room) for each of the grids' buildings; a join would read the
+    street's every 502 and look up its building's grid."""
+    buildings = select(Building.id).where(Building.grid_id.in_(sorted(grids)))
+    return select(Household.id).where(Household.building_id.in_(buildings))
 
 
 def in_grids(grids: frozenset[int]) -> Confinement:
+    """Residents of these grids, through the grid kept on the resident row (migration 0024)."""
     key = "grids:" + ",".join(map(str, sorted(grids)))
-    households = households_in(grids)
-    return Confinement(key, Resident.household_id.in_(households), households, RESIDENTS_PER_HOUSEHOLD)
+    condition = Resident.grid_id.in_(sorted(grids))
+    return Confinement(key, condition, select(Resident.id).where(condition))
 
 
 def in_state(state: str) -> Confinement:
@@ -73,9 +77,19 @@ def _size(session: Session, confinement: Confinement) -> int:
     now = time.monotonic()
     cached = _sizes.get(key)
     if cached is None or now - cached[0] >= SIZE_TTL:
-        cached = (now, _count(session, confinement.members, PROBE_CAP) * confinement.per_row)
+        cached = (now, _count(session, confinement.members, PROBE_CAP))
         _sizes[key] = cached
     return cached[1]
+
+
+def fewer_than(session: Session, alternatives: Sequence[ColumnElement[bool]], cap: int) -> bool:
+    """Whether the alternatives together match fewer than ``cap`` residents (counted up to it)."""
+    found = 0
+    for alternative in alternatives:
+        found += _count(session, select(Resident.id).where(alternative), cap - found)
+        if found >= cap:
+            return False
+    return True
 
 
 def driving(

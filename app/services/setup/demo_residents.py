@@ -18,7 +18,7 @@ class ResidentRows:
         self.roads = roads
         self.tag_codes = tag_codes
 
-    def row(self, person: Person, household_id: int, address: str) -> dict:
+    def row(self, person: Person, household_id: int, address: str, grid_id: int | None = None) -> dict:
         age = _age(person.birth_date, self.today)
         valid_from = valid_to = None
         long_term = False
@@ -43,6 +43,7 @@ class ResidentRows:
             "current_address": address,
             "phone": person.phone,
             "household_id": household_id,
+            "grid_id": grid_id,  # the household's, as the database keeps it (else its trigger writes it)
             "relation_to_head": person.relation,
             "card_authority": person.card_authority if age >= 16 else "",
             "card_valid_from": valid_from,

@@ -271,7 +271,7 @@ class _DemoBuilder:
                             break
                         room = f"{floor}{door:02d}"
                         written += self.add_household(
-                            building_id, unit, room, estate, b_index, members_of_party
+                            (grid_id, building_id), unit, room, estate, b_index, members_of_party
                         )
             if len(members_of_party) >= 3:
                 self.add_party_group(community_id, grid_id, branch_id, building_id, b_index, members_of_party)
@@ -306,7 +306,8 @@ class _DemoBuilder:
         example = replace(head, birth_date=EXAMPLE_BIRTH_DATE, id_number=EXAMPLE_ID_NUMBER)
         return [example, *members[1:]]
 
-    def add_household(self, building_id, unit, room, estate, b_index, party_members) -> int:
+    def add_household(self, place, unit, room, estate, b_index, party_members) -> int:
+        grid_id, building_id = place
         household_id = self.add(
             Household,
             {
@@ -321,7 +322,7 @@ class _DemoBuilder:
         if not self.example_placed:
             members = self.with_example(members)
         for person in members:
-            resident_id = self.add(Resident, self.residents.row(person, household_id, address))
+            resident_id = self.add(Resident, self.residents.row(person, household_id, address, grid_id))
             for code in self.residents.tags(person, len(members)):
                 self.add(resident_tags, {"resident_id": resident_id, "tag_id": self.tag_ids[code]})
                 if code == "party_member":
