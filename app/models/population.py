@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,6 +36,7 @@ HEAD_RELATION = "户主"
 # batches or board counts.
 LIVING, MOVED, DEAD = "living", "moved", "dead"
 RESIDENT_STATES: dict[str, str] = {LIVING: "在册", MOVED: "已迁出", DEAD: "已死亡"}
+LEFT_CONDITION = f"state <> '{LIVING}'"  # the partial index ix_residents_left holds these rows
 
 
 class Household(Timestamped, Base):
@@ -109,6 +111,14 @@ class Resident(Timestamped, Base):
         Index("ix_residents_grid_initials", "grid_id", "name_initials"),
         Index("ix_residents_grid_pinyin", "grid_id", "name_pinyin"),
         Index("ix_residents_grid_name", "grid_id", "name"),
+        # Only the few who moved away or died (migration 0027): a search confined to them reads
+        # this; an index on every state made SQLite walk all the living to find one household.
+        Index(
+            "ix_residents_left",
+            "state",
+            sqlite_where=text(LEFT_CONDITION),
+            postgresql_where=text(LEFT_CONDITION),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,7 +139,7 @@ class Resident(Timestamped, Base):
     card_valid_to: Mapped[dt.date | None] = mapped_column(Date, default=None)
     card_long_term: Mapped[bool] = mapped_column(Boolean, default=False)  # 长期有效
     notes: Mapped[str] = mapped_column(String(500), default="")
-    # not indexed: nearly everyone is living, and an index here misleads SQLite (migration 0027)
+    # indexed only for those who left (ix_residents_left): nearly everyone is living
     state: Mapped[str] = mapped_column(String(10), default=LIVING, server_default=LIVING)
     left_on: Mapped[dt.date | None] = mapped_column(Date, default=None)  # 迁出 or 死亡 date
     moved_to: Mapped[str] = mapped_column(String(200), default="", server_default="")  # 迁往何处

@@ -254,3 +254,20 @@ def test_a_short_word_inside_one_grid_is_read_through_the_grid(demo_db):
         assert driving(session, [place, few], weak) is few
         hits = search_residents(session, ResidentQuery("z", state="dead"), scope=WHOLE_STREET).hits
         assert all(h.state == "dead" for h in hits)
+
+
+def test_a_search_among_those_who_left_reads_their_partial_index(demo_db):
+    """Only the few who moved away or died are indexed by state (migration 0027); a search
+    confined to them must name the index's condition so that SQLite reads it."""
+    from sqlalchemy import select
+    from sqlalchemy.dialects import sqlite
+
+    from app.models import Resident
+    from app.services.population.search_plan import in_state
+
+    for state, index_used in (("moved", True), ("dead", True), ("living", False)):
+        stmt = select(Resident.id).where(in_state(state).indexed)
+        sql = str(stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+        with demo_db.engine.connect() as conn:
+            plan = " | ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+        assert ("ix_residents_left" in plan) is index_used, (state, plan)

@@ -18,10 +18,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from app.models import Building, Household, Resident, resident_tags
+from app.models import LIVING, Building, Household, Resident, resident_tags
+from app.models.population import LEFT_CONDITION
 
 PROBE_CAP = 50_000  # a confinement at least this large never drives
 RARE_NAME = 5_000  # a name with fewer residents drives before a room (search._rare_name_first)
@@ -57,9 +58,13 @@ def in_grids(grids: frozenset[int]) -> Confinement:
 
 
 def in_state(state: str) -> Confinement:
-    return Confinement(
-        f"state:{state}", Resident.state == state, select(Resident.id).where(Resident.state == state)
-    )
+    """Residents in ``state``. Those who left are read through the partial index
+    ix_residents_left, which SQLite uses only when the query names its condition word for word;
+    the living are nearly everyone and never drive."""
+    condition = Resident.state == state
+    if state != LIVING:
+        condition = and_(literal_column(f"residents.{LEFT_CONDITION}"), condition)
+    return Confinement(f"state:{state}", condition, select(Resident.id).where(condition))
 
 
 def with_tag(tag_id: int) -> Confinement:
