@@ -16,12 +16,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, PageTemplate, Paragraph, Spacer, Table
 
 from app.printing.fonts import SANS, SONG, register_fonts
 from app.printing.layout import (
-    GREY,
     LABEL_SHADE,
     document_template,
     escape,
@@ -29,6 +27,7 @@ from app.printing.layout import (
     styles,
     table_style,
 )
+from app.printing.page_furniture import page_count_canvas, running_head
 from app.services.exports.ledgers import Ledger
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
@@ -103,41 +102,16 @@ def render_ledger(ledger: Ledger, centre_name: str = "") -> bytes:
     )
     frame = Frame(MARGIN, BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - TOP - BOTTOM, id="text", showBoundary=0)
     running = f"{heading}　{ledger.filters}"
-    doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_running_head(running))])
-    doc.build(story, canvasmaker=_PagedCanvas)
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                "page",
+                frames=[frame],
+                onPage=running_head(
+                    running, font=SANS, x=MARGIN, y=PAGE_HEIGHT - TOP + 4 * mm, width=TEXT_WIDTH
+                ),
+            )
+        ]
+    )
+    doc.build(story, canvasmaker=page_count_canvas(PAGE_WIDTH, BOTTOM / 2))
     return buffer.getvalue()
-
-
-def _running_head(text: str):
-    def draw(canvas, doc) -> None:
-        if doc.page == 1:
-            return
-        canvas.saveState()
-        size = fit_font_size(text, SANS, 8, TEXT_WIDTH, 6)
-        canvas.setFont(SANS, size)
-        canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN, PAGE_HEIGHT - TOP + 4 * mm, text)
-        canvas.restoreState()
-
-    return draw
-
-
-class _PagedCanvas(Canvas):
-    """Holds every page until the end, so that each can say how many pages there are."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
-
-    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, page in enumerate(self._pages, start=1):
-            self.__dict__.update(page)
-            self.setFont(SONG, 9)
-            self.drawCentredString(PAGE_WIDTH / 2, BOTTOM / 2, f"第 {number} 页 共 {total} 页")
-            super().showPage()
-        super().save()

@@ -16,13 +16,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, KeepTogether, PageTemplate, Paragraph, Spacer, Table
 
 from app.printing.documents.stats_drawings import LABEL_FONT, WIDTH, bar_drawing, line_drawing, pie_drawing
 from app.printing.fonts import SANS, SONG, register_fonts
 from app.printing.layout import (
-    GREY,
     LABEL_SHADE,
     document_template,
     escape,
@@ -30,6 +28,7 @@ from app.printing.layout import (
     styles,
     table_style,
 )
+from app.printing.page_furniture import page_count_canvas, running_head
 from app.services.reports.full_report import FullReport
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -278,40 +277,16 @@ def render_stats_report(
     doc = document_template(buffer, A4, margins=(MARGIN, MARGIN, TOP, BOTTOM), title=heading, author=centre)
     frame = Frame(MARGIN, BOTTOM, WIDTH, PAGE_HEIGHT - TOP - BOTTOM, id="text")
     running = f"{heading}　{report.period.label}　{scope_label}"
-    doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_running_head(running))])
-    doc.build(story, canvasmaker=_NumberedCanvas)
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                "page",
+                frames=[frame],
+                onPage=running_head(
+                    running, font=LABEL_FONT, x=MARGIN, y=PAGE_HEIGHT - TOP + 5 * mm, width=WIDTH
+                ),
+            )
+        ]
+    )
+    doc.build(story, canvasmaker=page_count_canvas(PAGE_WIDTH, BOTTOM / 2))
     return buffer.getvalue()
-
-
-def _running_head(text: str):
-    def draw(canvas, doc) -> None:
-        if doc.page == 1:
-            return
-        canvas.saveState()
-        canvas.setFont(LABEL_FONT, fit_font_size(text, LABEL_FONT, 8, WIDTH, 6))
-        canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN, PAGE_HEIGHT - TOP + 5 * mm, text)
-        canvas.restoreState()
-
-    return draw
-
-
-class _NumberedCanvas(Canvas):
-    """Keeps the pages until the end so that each foot can say how many there are."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._kept: list[dict] = []
-
-    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-        self._kept.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._kept)
-        for number, page in enumerate(self._kept, start=1):
-            self.__dict__.update(page)
-            self.setFont(SONG, 9)
-            self.drawCentredString(PAGE_WIDTH / 2, BOTTOM / 2, f"第 {number} 页 共 {total} 页")
-            super().showPage()
-        super().save()

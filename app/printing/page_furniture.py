@@ -1,0 +1,54 @@
+"""What a long printed list carries on every page: a running head from page 2 on, and
+"第 n 页 共 m 页" at the foot, which needs every page laid out before the first foot is drawn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reportlab.pdfgen.canvas import Canvas
+
+from app.printing.fonts import SONG
+from app.printing.layout import GREY, fit_font_size
+
+
+def running_head(
+    text: str, *, font: str, x: float, y: float, width: float
+) -> Callable[[Canvas, object], None]:
+    """An ``onPage`` drawing ``text`` small and grey at (x, y) on every page but the first (which
+    has the full heading), shrunk to ``width`` when it is long."""
+
+    def draw(canvas: Canvas, doc) -> None:
+        if doc.page == 1:
+            return
+        canvas.saveState()
+        canvas.setFont(font, fit_font_size(text, font, 8, width, 6))
+        canvas.setFillColor(GREY)
+        canvas.drawString(x, y, text)
+        canvas.restoreState()
+
+    return draw
+
+
+def page_count_canvas(page_width: float, foot_y: float) -> type[Canvas]:
+    """A canvas class (``doc.build(..., canvasmaker=...)``) that keeps the pages until the end so
+    that each foot, centred at ``foot_y``, can say how many pages there are."""
+
+    class PageCountCanvas(Canvas):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._kept: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._kept.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._kept)
+            for number, page in enumerate(self._kept, start=1):
+                self.__dict__.update(page)
+                self.setFont(SONG, 9)
+                self.drawCentredString(page_width / 2, foot_y, f"第 {number} 页 共 {total} 页")
+                super().showPage()
+            super().save()
+
+    return PageCountCanvas
