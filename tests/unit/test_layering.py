@@ -45,7 +45,7 @@ SERVICE_RANKS: list[tuple[str, ...]] = [
     ("setup",),
 ]
 # Inside app.printing: the shared machinery below the document families, which are siblings.
-PRINTING_SHARED = ("fonts", "qr", "layout", "qt_bridge")
+PRINTING_SHARED = ("fonts", "qr", "layout", "page_furniture", "qt_bridge")
 QT_BRIDGE = "app.printing.qt_bridge"  # the one module outside the views that may import Qt
 NO_QUERIES = ("app.views", "app.commands", "app.cli")  # may not import sqlalchemy
 

@@ -12,11 +12,9 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +35,7 @@ from app.views.desk.engage_dialogs import (
 )
 from app.views.desk.wish_dialogs import StepDialog
 from app.views.ops import Op, failure_text
-from app.views.row_model import RowTableModel
+from app.views.row_model import RowTableModel, record_table
 
 COLUMNS = [
     ("meeting_no", "编号"),
@@ -91,14 +89,7 @@ class DeliberationsPage(QWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
         self.model = RowTableModel(COLUMNS, _shown, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table(self.model, 2)
         layout.addWidget(self.table, 1)
         self.detail = QLabel()
         self.detail.setWordWrap(True)

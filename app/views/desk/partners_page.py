@@ -14,11 +14,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +38,7 @@ from app.views.desk.document_dialog import open_preview
 from app.views.desk.engage_dialogs import FinishDialog, ItemDialog, MilestoneDialog, ProjectDialog, UnitDialog
 from app.views.desk.wish_dialogs import StepDialog
 from app.views.ops import Op, failure_text
-from app.views.row_model import RowTableModel
+from app.views.row_model import RowTableModel, record_table
 
 UNIT_COLUMNS = [
     ("name", "单位"),
@@ -76,17 +74,6 @@ def _project_shown(row: ProjectRow, key: str) -> str:
     return str(value) if value not in (None, "") else "—"
 
 
-def _table(model) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
 class PartnersPage(QWidget):
     def __init__(self, ctx: DeskContext, parent=None):
         super().__init__(parent)
@@ -113,9 +100,9 @@ class PartnersPage(QWidget):
         unit_bar.addStretch(1)
         project_bar.addStretch(1)
         self.units = RowTableModel(UNIT_COLUMNS, _unit_shown, self)
-        self.unit_table = _table(self.units)
+        self.unit_table = record_table(self.units)
         self.projects = RowTableModel(PROJECT_COLUMNS, _project_shown, self)
-        self.project_table = _table(self.projects)
+        self.project_table = record_table(self.projects)
         top, bottom = QWidget(), QWidget()
         top_layout, bottom_layout = QVBoxLayout(top), QVBoxLayout(bottom)
         top_layout.setContentsMargins(0, 0, 0, 0)

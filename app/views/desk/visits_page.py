@@ -17,13 +17,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,7 +35,7 @@ from app.services.engage.wishes import resident_for
 from app.views.desk.context import DeskContext
 from app.views.desk.wish_dialogs import PhotoPicker, StepDialog
 from app.views.ops import Op, failure_text
-from app.views.row_model import RowTableModel
+from app.views.row_model import RowTableModel, record_table
 
 DUE_COLUMNS = [
     ("state", "状态"),
@@ -73,17 +71,6 @@ MONTH_COLUMNS = [
 def _shown(row: Any, key: str) -> str:
     value = getattr(row, key)
     return str(value) if value not in (None, "") else "—"
-
-
-def _table(model: RowTableModel, stretch: int) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 class VisitDialog(StepDialog):
@@ -155,11 +142,11 @@ class VisitsPage(QWidget):
         bar.addWidget(self.refresh_button)
         layout.addLayout(bar)
         self.due_model = RowTableModel(DUE_COLUMNS, _shown, self)
-        self.due_table = _table(self.due_model, 7)
+        self.due_table = record_table(self.due_model, 7)
         self.visit_model = RowTableModel(VISIT_COLUMNS, _shown, self)
-        self.visit_table = _table(self.visit_model, 5)
+        self.visit_table = record_table(self.visit_model, 5)
         self.month_model = RowTableModel(MONTH_COLUMNS, _shown, self)
-        self.month_table = _table(self.month_model, 0)
+        self.month_table = record_table(self.month_model, 0)
         month_box = QWidget()
         month_layout = QVBoxLayout(month_box)
         month_bar = QHBoxLayout()

@@ -15,11 +15,9 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +30,7 @@ from app.views.desk.context import DeskContext
 from app.views.desk.document_dialog import open_preview
 from app.views.desk.wish_dialogs import ClaimDialog, FulfilDialog, PostWishDialog, ReasonDialog, StepDialog
 from app.views.ops import Op, failure_text
-from app.views.row_model import RowTableModel
+from app.views.row_model import RowTableModel, record_table
 
 COLUMNS = [
     ("wish_no", "编号"),
@@ -100,13 +98,7 @@ class WishesPage(QWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
         self.model = RowTableModel(COLUMNS, _shown, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table(self.model, 4)
         layout.addWidget(self.table, 1)
         self.counts = QLabel()
         self.message = QLabel()
