@@ -51,3 +51,6 @@ def check_acting_user(args: argparse.Namespace, ctx: Context) -> None:
                 )
             if state == "disabled":
                 raise CommandError(f"用户“{name}”已停用，不能再以该账号操作；请管理员重新启用或换用其他账号")
+    # Let go of the connection: a command such as `restore` needs the database file to itself, and
+    # an idle connection in WAL mode still holds its share of the file.
+    ctx.db().engine.dispose()
