@@ -33,7 +33,7 @@ from app.views.desk.engage_dialogs import (
     MeetingDialog,
     ResultDialog,
 )
-from app.views.desk.wish_dialogs import StepDialog
+from app.views.desk.wish_dialogs import StepDialog, open_step, store_step
 from app.views.ops import Op, failure_text
 from app.views.row_model import RowTableModel, record_table
 
@@ -179,21 +179,15 @@ class DeliberationsPage(QWidget):
             with db.sessions.begin() as session:
                 return change(session, actor, scope).meeting_no
 
-        def stored(meeting_no: str) -> None:
-            dialog.accept()
-            self.dialog = None
+        def shown(meeting_no: str) -> None:
             self.reload()
             self.select(meeting_no)
             self.message.setText(done_text.format(meeting_no=meeting_no))
 
-        Op(self, work, runner=self.ctx.runner).success(stored).failure(
-            lambda exc: dialog.failed(failure_text(exc))
-        ).run()
+        store_step(self, work, dialog, shown)
 
     def _open(self, dialog: StepDialog) -> StepDialog:
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return open_step(self, dialog)
 
     def _on_selected(self, step: Callable[[Any, Any, str, Any], Any], done_text: str, dialog) -> None:
         row = self.selected()

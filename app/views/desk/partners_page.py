@@ -36,7 +36,7 @@ from app.services.engage.partner_reads import (
 from app.views.desk.context import DeskContext
 from app.views.desk.document_dialog import open_preview
 from app.views.desk.engage_dialogs import FinishDialog, ItemDialog, MilestoneDialog, ProjectDialog, UnitDialog
-from app.views.desk.wish_dialogs import StepDialog
+from app.views.desk.wish_dialogs import StepDialog, open_step, store_step
 from app.views.ops import Op, failure_text
 from app.views.row_model import RowTableModel, record_table
 
@@ -201,26 +201,15 @@ class PartnersPage(QWidget):
             with db.sessions.begin() as session:
                 return change(session, actor)
 
-        def stored(result: tuple[int, str]) -> None:
-            if dialog is not None:
-                dialog.accept()
-            self.dialog = None
+        def shown(result: tuple[int, str]) -> None:
             self.reload(result[0])
             self.select_project(result[1])
             self.message.setText(done.format(project_no=result[1]))
 
-        def failed(exc: Exception) -> None:
-            if dialog is not None:
-                dialog.failed(failure_text(exc))
-            else:
-                self.message.setText(failure_text(exc))
-
-        Op(self, work, runner=self.ctx.runner).success(stored).failure(failed).run()
+        store_step(self, work, dialog, shown)
 
     def _open(self, dialog: StepDialog) -> StepDialog:
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return open_step(self, dialog)
 
     def open_unit(self) -> StepDialog:
         def submit(v: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -30,6 +30,9 @@ from PySide6.QtWidgets import (
 
 from app.models import CLAIMER_KINDS
 from app.services.engage.wishes import WISH_KINDS
+from app.views.ops import Op, failure_text
+
+T = TypeVar("T")
 
 Submit = Callable[[dict[str, Any]], None]
 
@@ -102,6 +105,33 @@ class StepDialog(QDialog):
         """The page's answer when storing failed: the sentence, and the form stays as typed."""
         self.ok_button.setEnabled(True)
         self.error.setText(text)
+
+
+def open_step(page, dialog: StepDialog) -> StepDialog:
+    """Show ``dialog`` for ``page`` (a page keeps the one open in ``page.dialog``, for its tests)."""
+    page.dialog = dialog
+    dialog.open()
+    return dialog
+
+
+def store_step(page, work: Callable[[], T], dialog: StepDialog | None, shown: Callable[[T], None]) -> None:
+    """Run ``work`` (one transaction) on the desk's runner. Stored: ``dialog`` closes and
+    ``shown(result)`` refreshes the page. Refused: the reason shows in the dialog, which stays open
+    with what was typed, or in the page's message line when there is no dialog."""
+
+    def stored(result: T) -> None:
+        if dialog is not None:
+            dialog.accept()
+        page.dialog = None
+        shown(result)
+
+    def failed(exc: Exception) -> None:
+        if dialog is not None:
+            dialog.failed(failure_text(exc))
+        else:
+            page.message.setText(failure_text(exc))
+
+    Op(page, work, runner=page.ctx.runner).success(stored).failure(failed).run()
 
 
 def _text_box(placeholder: str) -> QPlainTextEdit:

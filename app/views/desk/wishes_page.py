@@ -28,7 +28,15 @@ from app.services.engage import wishes as wish_service
 from app.services.engage.wish_reads import WishRow, counts_by_year, list_wishes, notice_data
 from app.views.desk.context import DeskContext
 from app.views.desk.document_dialog import open_preview
-from app.views.desk.wish_dialogs import ClaimDialog, FulfilDialog, PostWishDialog, ReasonDialog, StepDialog
+from app.views.desk.wish_dialogs import (
+    ClaimDialog,
+    FulfilDialog,
+    PostWishDialog,
+    ReasonDialog,
+    StepDialog,
+    open_step,
+    store_step,
+)
 from app.views.ops import Op, failure_text
 from app.views.row_model import RowTableModel, record_table
 
@@ -183,26 +191,15 @@ class WishesPage(QWidget):
             with db.sessions.begin() as session:
                 return change(session, actor, scope).wish_no
 
-        def stored(wish_no: str) -> None:
-            if dialog is not None:
-                dialog.accept()
-            self.dialog = None
+        def shown(wish_no: str) -> None:
             self.reload()
             self.select(wish_no)
             self.message.setText(done_text.format(wish_no=wish_no))
 
-        def failed(exc: Exception) -> None:
-            if dialog is not None:
-                dialog.failed(failure_text(exc))
-            else:
-                self.message.setText(failure_text(exc))
-
-        Op(self, work, runner=self.ctx.runner).success(stored).failure(failed).run()
+        store_step(self, work, dialog, shown)
 
     def _open(self, dialog: StepDialog) -> StepDialog:
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return open_step(self, dialog)
 
     def open_post(self) -> StepDialog:
         today = dt.date.today()
