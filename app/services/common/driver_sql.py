@@ -81,22 +81,20 @@ def prepared(statement: ClauseElement, dialect: Dialect) -> DriverStatement:
 
 def fetch(session: Session, statement: ClauseElement, params: Mapping[str, Any]) -> list[Any]:
     """All rows of ``statement`` (a module-level constant: it is compiled once and kept)."""
-    connection = session.connection()
-    prepared_statement = prepared(statement, connection.dialect)
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(prepared_statement.sql, prepared_statement.arguments(params))
-        return prepared_statement.rows(cursor.fetchall())
-    finally:
-        cursor.close()
+    return _execute(session, statement, params, rows=True)
 
 
 def run(session: Session, statement: ClauseElement, params: Mapping[str, Any]) -> None:
     """Execute a write (a module-level constant) in the session's transaction."""
+    _execute(session, statement, params, rows=False)
+
+
+def _execute(session: Session, statement: ClauseElement, params: Mapping[str, Any], *, rows: bool) -> Any:
     connection = session.connection()
     prepared_statement = prepared(statement, connection.dialect)
     cursor = connection.connection.cursor()
     try:
         cursor.execute(prepared_statement.sql, prepared_statement.arguments(params))
+        return prepared_statement.rows(cursor.fetchall()) if rows else None
     finally:
         cursor.close()
