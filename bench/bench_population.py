@@ -8,9 +8,10 @@ keys) is created in a temporary folder (or in --keep DIR, where it is left behin
 is generated with ``initialise(db, with_demo=True, seed=1, residents=N)`` and timed, and then the
 lookup latency is measured the way the front desk works:
 
-* ``lookup()`` + commit: one session and one short transaction per swipe (ID parse, resident query
-  with household/building/grid/community and grid leader, tags, members, audit insert, COMMIT =
-  WAL fsync);
+* ``swipe()``: the desk's audited lookup, one short transaction on a pooled driver connection per
+  swipe (ID check, resident query with household/building/grid/community and grid leader, tags,
+  members, audit insert, COMMIT = WAL fsync);
+* ``lookup()`` + commit: the same in a session of its own (what scripts and certificates use);
 * the floor: the same three SELECTs and the same audit INSERT + COMMIT as plain ``sqlite3``
   statements on a connection of its own with the program's settings (WAL, synchronous=FULL), no
   ORM, no Python beyond the driver: what SQLite and one fsync cost. The ratio lookup ÷ floor is
@@ -52,13 +53,14 @@ from sqlalchemy import text  # noqa: E402
 from app.db import open_database  # noqa: E402
 from app.models.staff import GRID_LEADER  # noqa: E402
 from app.services.common.idcard import check_digit  # noqa: E402
-from app.services.population.lookup import LookupFailed, find_resident, lookup  # noqa: E402
+from app.services.population.lookup import LookupFailed, find_resident, lookup, swipe  # noqa: E402
 from app.services.setup.initialise import initialise  # noqa: E402
 
 WARMUP = 200
 LOOKUP_TARGET_MS = 2.5  # audited lookup + commit with 1,000,000 residents, p99, on a quiet machine
 FLOOR_RATIO_TARGET = 2.0  # lookup ÷ plain-SQL floor at p50
-COMMIT_LABEL = "lookup() + commit (audited, as the desk does)"
+COMMIT_LABEL = "swipe(): audited lookup, committed, as the desk does"
+SESSION_LABEL = "lookup() in a session + commit"
 FLOOR_LABEL = "floor: same SELECTs + audit INSERT + COMMIT, plain sqlite3"
 GENERATE_TARGET_S = 60.0  # DESIGN.md: demo data with 100,000 residents <= 60 s
 ACTOR = "bench"
@@ -242,17 +244,22 @@ def bench_size(size: int, args: argparse.Namespace, workdir: Path) -> dict:
         # distinct residents for the warm-up and for each timed series, so that no series finds
         # its rows already in SQLite's page cache because another series just read them
         w = min(WARMUP, len(ids) // 5)  # tiny populations (a smoke run) get a shorter warm-up
-        n = min(args.lookups, (len(ids) - w) // 4)
-        picked = rng.sample(ids, w + 4 * n)
+        n = min(args.lookups, (len(ids) - w) // 5)
+        picked = rng.sample(ids, w + 5 * n)
         warm = picked[:w]
-        for_commit, for_rollback, for_find, for_floor = (
-            picked[w + k * n : w + (k + 1) * n] for k in range(4)
+        for_commit, for_rollback, for_find, for_floor, for_session = (
+            picked[w + k * n : w + (k + 1) * n] for k in range(5)
         )
         missing = unknown_ids(db, picked, args.unknown, rng)
         del ids
         gc.collect()
 
+        today = dt.date.today()
+
         def audited_commit(id_number: str) -> None:
+            swipe(db.engine, id_number, actor=ACTOR, purpose=PURPOSE, today=today)
+
+        def session_commit(id_number: str) -> None:
             with db.sessions.begin() as session:
                 lookup(session, id_number, actor=ACTOR, purpose=PURPOSE)
 
@@ -281,8 +288,7 @@ def bench_size(size: int, args: argparse.Namespace, workdir: Path) -> dict:
 
         def not_found(id_number: str) -> None:
             try:
-                with db.sessions.begin() as session:
-                    lookup(session, id_number, actor=ACTOR, purpose=PURPOSE)
+                swipe(db.engine, id_number, actor=ACTOR, purpose=PURPOSE, today=today)
             except LookupFailed as exc:
                 assert exc.kind == "not_found", exc.kind
             else:  # pragma: no cover - would mean unknown_ids() is wrong
@@ -292,6 +298,7 @@ def bench_size(size: int, args: argparse.Namespace, workdir: Path) -> dict:
         log(f"[{size:,}] {len(gc.get_objects()):,} objects tracked by the garbage collector")
         for id_number in warm:
             audited_commit(id_number)
+            session_commit(id_number)
             find_only(id_number)
             floor(id_number)
         gc.collect()
@@ -299,6 +306,7 @@ def bench_size(size: int, args: argparse.Namespace, workdir: Path) -> dict:
         series = {
             COMMIT_LABEL: (audited_commit, for_commit),
             FLOOR_LABEL: (floor, for_floor),
+            SESSION_LABEL: (session_commit, for_session),
             "lookup() + rollback (same work, no fsync)": (audited_rollback, for_rollback),
             "find_resident() alone (no audit, no commit)": (find_only, for_find),
             "unknown ID (not found, nothing written)": (not_found, missing),

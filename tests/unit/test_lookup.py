@@ -159,3 +159,80 @@ def test_a_swipe_reads_by_index_never_by_walking_the_residents(demo_db, statemen
     }[statement]
     assert expected in plan, plan
     assert first.startswith("SEARCH"), plan
+
+
+def _audit_count(db) -> int:
+    with db.sessions() as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry))
+
+
+def test_the_desks_swipe_commits_the_same_record_as_the_session_lookup(demo_db):
+    from app.services.population.lookup import swipe
+
+    with demo_db.sessions() as session:
+        person = _a_household_member(session)
+        number, resident_id = person.id_number, person.id
+        in_session = look_up(session, number, actor="t", purpose="t", today=DEMO_TODAY)
+        session.rollback()
+    before = _audit_count(demo_db)
+    swiped = swipe(demo_db.engine, number, actor="qiantai", purpose="刷卡查询", today=DEMO_TODAY)
+    assert swiped == in_session
+    # committed by the swipe itself: another connection sees the entry
+    assert _audit_count(demo_db) == before + 1
+    with demo_db.sessions() as session:
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.action, entry.actor, entry.resident_id) == ("lookup", "qiantai", resident_id)
+
+
+def test_a_swipe_outside_the_scope_is_refused_and_the_refusal_kept(demo_db):
+    from app.services.admin.scope import Scope
+    from app.services.population.lookup import swipe
+
+    with demo_db.sessions() as session:
+        person = _a_household_member(session)
+    before = _audit_count(demo_db)
+    with pytest.raises(LookupFailed) as refused:
+        swipe(
+            demo_db.engine,
+            person.id_number,
+            actor="wangge",
+            purpose="t",
+            today=DEMO_TODAY,
+            scope=Scope(frozenset()),
+        )
+    assert refused.value.kind == "out_of_scope"
+    with demo_db.sessions() as session:
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert _audit_count(demo_db) == before + 1 and entry.action == "lookup_refused"
+
+
+def test_a_swipe_that_cannot_write_its_audit_entry_shows_and_keeps_nothing(demo_db, monkeypatch):
+    from app.services.common import audit
+    from app.services.population.lookup import swipe
+
+    with demo_db.sessions() as session:
+        person = _a_household_member(session)
+    before = _audit_count(demo_db)
+    real = audit.record_row
+
+    def audit_then_fail(runner, **kwargs):
+        real(runner, **kwargs)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(audit, "record_row", audit_then_fail)
+    with pytest.raises(OSError):
+        swipe(demo_db.engine, person.id_number, actor="t", purpose="t", today=DEMO_TODAY)
+    monkeypatch.setattr(audit, "record_row", real)
+    assert _audit_count(demo_db) == before  # rolled back when the connection went back to the pool
+    swipe(demo_db.engine, person.id_number, actor="t", purpose="t", today=DEMO_TODAY)  # the pool is sound
+    assert _audit_count(demo_db) == before + 1
+
+
+def test_an_unknown_number_swiped_writes_nothing(demo_db):
+    from app.services.population.lookup import swipe
+
+    before = _audit_count(demo_db)
+    with pytest.raises(LookupFailed) as missing:
+        swipe(demo_db.engine, "11010519491231002X", actor="t", purpose="t", today=DEMO_TODAY)
+    assert missing.value.kind == "not_found" and "11010519491231002X" not in str(missing.value)
+    assert _audit_count(demo_db) == before

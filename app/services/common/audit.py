@@ -51,7 +51,7 @@ def record(
 
 
 def record_row(
-    session: Session,
+    runner: driver_sql.Runner,
     *,
     actor: str,
     action: str,
@@ -60,11 +60,11 @@ def record_row(
     purpose: str = "",
     detail: str = "",
 ) -> None:
-    """:func:`record` as one INSERT on the driver's cursor in the session's transaction, for the
-    desk's lookup, which holds the resident as a row rather than an object. ``subject`` is the
-    masked ID number."""
+    """:func:`record` as one INSERT on the driver's cursor, in the transaction of ``runner`` (a
+    session, or the swipe's own driver connection), for the desk's lookup, which holds the
+    resident as a row rather than an object. ``subject`` is the masked ID number."""
     driver_sql.run(
-        session,
+        runner,
         _INSERT,
         {
             "at": utcnow(),

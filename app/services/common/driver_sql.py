@@ -5,8 +5,9 @@ The desk's swipe runs four small statements. Through SQLAlchemy's execution each
 50 µs of Python beside SQLite's own few microseconds (the compiled-cache lookup, the execution
 context, the result object), which made the swipe three times the cost of the same SQL run as plain
 ``sqlite3``. Here a statement is written once with SQLAlchemy (so the SQL has one source and
-follows the models), compiled once per dialect, and run on the cursor of the connection the
-session already holds, so it shares the transaction and its commit.
+follows the models), compiled once per dialect, and run either on the cursor of the connection the
+session already holds (sharing its transaction and commit) or on a bare pooled driver connection
+in a transaction of its own, which spares the session's begin and commit (about 0.15 ms a swipe).
 """
 
 from __future__ import annotations
@@ -79,20 +80,45 @@ def prepared(statement: ClauseElement, dialect: Dialect) -> DriverStatement:
     return found
 
 
-def fetch(session: Session, statement: ClauseElement, params: Mapping[str, Any]) -> list[Any]:
+class DriverConnection:
+    """A driver connection with the dialect its statements are compiled for: the swipe's own
+    short transaction (:func:`app.services.population.lookup.swipe`) runs on one of these, taken
+    from the engine's pool, without a session."""
+
+    __slots__ = ("connection", "dialect")
+
+    def __init__(self, connection: Any, dialect: Dialect):
+        self.connection = connection
+        self.dialect = dialect
+
+    def begin(self) -> None:
+        """Start the transaction now, so that the reads and the audit row see one snapshot
+        (SQLite's driver would start it only at the first write)."""
+        if self.dialect.name == "sqlite":
+            self.connection.execute("BEGIN")
+
+
+Runner = Session | DriverConnection
+
+
+def fetch(runner: Runner, statement: ClauseElement, params: Mapping[str, Any]) -> list[Any]:
     """All rows of ``statement`` (a module-level constant: it is compiled once and kept)."""
-    return _execute(session, statement, params, rows=True)
+    return _execute(runner, statement, params, rows=True)
 
 
-def run(session: Session, statement: ClauseElement, params: Mapping[str, Any]) -> None:
-    """Execute a write (a module-level constant) in the session's transaction."""
-    _execute(session, statement, params, rows=False)
+def run(runner: Runner, statement: ClauseElement, params: Mapping[str, Any]) -> None:
+    """Execute a write (a module-level constant) in the runner's transaction."""
+    _execute(runner, statement, params, rows=False)
 
 
-def _execute(session: Session, statement: ClauseElement, params: Mapping[str, Any], *, rows: bool) -> Any:
-    connection = session.connection()
-    prepared_statement = prepared(statement, connection.dialect)
-    cursor = connection.connection.cursor()
+def _execute(runner: Runner, statement: ClauseElement, params: Mapping[str, Any], *, rows: bool) -> Any:
+    if isinstance(runner, DriverConnection):
+        driver, dialect = runner.connection, runner.dialect
+    else:
+        connection = runner.connection()
+        driver, dialect = connection.connection, connection.dialect
+    prepared_statement = prepared(statement, dialect)
+    cursor = driver.cursor()
     try:
         cursor.execute(prepared_statement.sql, prepared_statement.arguments(params))
         return prepared_statement.rows(cursor.fetchall()) if rows else None

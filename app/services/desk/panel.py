@@ -20,7 +20,7 @@ from app.services.cases.search import CaseFilter, CaseRow, find_cases
 from app.services.certificates.register import RegisterRow, register_rows
 from app.services.party.members import membership_line
 from app.services.population.history import HistoryRow, history_rows
-from app.services.population.lookup import keeping_refusals, look_up
+from app.services.population.lookup import LookedUp, look_up, swipe
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +146,13 @@ class DeskRecord:
 def desk_lookup(
     sessions: sessionmaker[Session], id_text: str, *, actor: str, purpose: str, scope: Scope
 ) -> DeskRecord:
-    """``lookup_for_desk`` in a transaction of its own, committed (the refusal's audit entry with
-    it) even when the resident lies outside ``scope``."""
-    return keeping_refusals(
-        sessions, lambda session: lookup_for_desk(session, id_text, actor=actor, purpose=purpose, scope=scope)
-    )
+    """The desk's swipe: the audited lookup committed in a short transaction of its own (a
+    refusal for scope committed with its audit entry, then raised), then the panel's other reads
+    (photo, cases, certificates, history, membership) in a read of their own."""
+    today = dt.date.today()
+    with sessions.begin() as session:  # the reads name the swipe's resident only: nothing else to audit
+        found = swipe(session.get_bind(), id_text, actor=actor, purpose=purpose, today=today, scope=scope)
+        return _desk_record(session, found, today)
 
 
 def lookup_for_desk(
@@ -167,6 +169,10 @@ def lookup_for_desk(
     commits."""
     today = today or dt.date.today()
     found = look_up(session, id_text, actor=actor, purpose=purpose, today=today, scope=scope)
+    return _desk_record(session, found, today)
+
+
+def _desk_record(session: Session, found: LookedUp, today: dt.date) -> DeskRecord:
     number = found.id_number
     photo = session.get(ResidentPhoto, found.resident_id)
     cases = find_cases(session, CaseFilter(applicant_id_number=number, limit=50), today=today)

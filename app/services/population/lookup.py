@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -30,7 +30,7 @@ from app.models.staff import GRID_LEADER
 from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.common import audit, driver_sql
 from app.services.common.idcard import IdNumberError, mask, parse, stored_form
-from app.services.population.resident_record import Place, age_tags, build_record
+from app.services.population.resident_record import AGE_RULE, Place, age_tags, build_record, cached_age_tags
 
 
 class LookupFailed(LookupError):
@@ -144,18 +144,72 @@ def look_up(
     today: dt.date,
     scope: Scope = WHOLE_STREET,
 ) -> LookedUp:
-    """The audited lookup the desk runs on every swipe. A resident outside ``scope`` is refused
-    and the refusal audited (run it through :func:`keeping_refusals`). The caller commits.
-
-    It reads plain rows on the driver's cursor, in the session's transaction: one statement for
-    the resident with the chain of places and the grid leader, one for the assigned tags, one for
-    the household's members; age tags are computed from the birth date; the audit row is one
-    INSERT. The ORM's identity map, autoflush and attribute events, and SQLAlchemy's execution of
-    each statement, cost more than the statements themselves (see docs/PERFORMANCE.md and
-    :mod:`app.services.common.driver_sql`).
+    """The audited lookup in the caller's session and transaction (certificates, the search
+    dialog, scripts). A resident outside ``scope`` is refused and the refusal audited (run it
+    through :func:`keeping_refusals`). The caller commits. The desk's swipe uses :func:`swipe`.
     """
+    rule_tags = age_tags(session)
+    return _look_up(session, id_text, rule_tags, actor=actor, purpose=purpose, today=today, scope=scope)
+
+
+def swipe(
+    engine: Engine,
+    id_text: str,
+    *,
+    actor: str,
+    purpose: str,
+    today: dt.date,
+    scope: Scope = WHOLE_STREET,
+) -> LookedUp:
+    """The audited lookup the desk runs on every swipe, in a short transaction of its own on a
+    pooled driver connection, committed before it returns; a refusal for scope is committed too
+    (its audit entry stays) and then raised.
+
+    It is the lookup at the cost of SQLite and one fsync: no session, no ORM objects. One
+    statement reads the resident with the chain of places and the grid leader, one the assigned
+    tags, one the household's members; age tags are computed from the birth date; the audit row is
+    one INSERT in the same transaction as the reads. A session's begin and commit alone cost about
+    0.15 ms, as much as the statements (see docs/PERFORMANCE.md); the panel's other reads (photo,
+    cases, certificates) follow in a read of their own.
+    """
+    raw = engine.raw_connection()
+    try:
+        connection = driver_sql.DriverConnection(raw.driver_connection, engine.dialect)
+        rule_tags = cached_age_tags(engine, lambda: _age_rule_tags(connection))
+        connection.begin()
+        try:
+            found = _look_up(
+                connection, id_text, rule_tags, actor=actor, purpose=purpose, today=today, scope=scope
+            )
+        except LookupFailed as exc:
+            if exc.kind == "out_of_scope":
+                raw.commit()
+            raise
+        raw.commit()
+        return found
+    finally:
+        raw.close()  # back to the pool; an unfinished transaction is rolled back there
+
+
+def _age_rule_tags(connection: driver_sql.DriverConnection) -> list[Tag]:
+    return [Tag(**row._asdict()) for row in driver_sql.fetch(connection, _AGE_RULE_ROWS, {})]
+
+
+def _look_up(
+    runner: driver_sql.Runner,
+    id_text: str,
+    rule_tags: list[Tag],
+    *,
+    actor: str,
+    purpose: str,
+    today: dt.date,
+    scope: Scope,
+) -> LookedUp:
+    """Plain rows on the driver's cursor: the ORM's identity map, autoflush and attribute events,
+    and SQLAlchemy's execution of each statement, cost more than the statements themselves (see
+    docs/PERFORMANCE.md and :mod:`app.services.common.driver_sql`)."""
     number = stored_form(id_text)
-    found = driver_sql.fetch(session, _PERSON, {"number": number}) if number else []
+    found = driver_sql.fetch(runner, _PERSON, {"number": number}) if number else []
     if not found:
         try:
             number = parse(id_text).number  # what is wrong with it, when something is
@@ -166,7 +220,7 @@ def look_up(
     place = None if person.household_id is None else Place._make(person[_PLACE_AT:])
     if not scope.allows_grid(place.grid_id if place else None):
         audit.record_row(
-            session,
+            runner,
             actor=actor,
             action="lookup_refused",
             resident_id=person.id,
@@ -175,19 +229,19 @@ def look_up(
             detail=OUT_OF_SCOPE,
         )
         raise LookupFailed(OUT_OF_SCOPE, "out_of_scope")
-    tags = driver_sql.fetch(session, _TAG_ROWS, {"resident_id": person.id})
+    tags = driver_sql.fetch(runner, _TAG_ROWS, {"resident_id": person.id})
     members = (
         [
             m
-            for m in driver_sql.fetch(session, _MEMBER_ROWS, {"household_id": person.household_id})
+            for m in driver_sql.fetch(runner, _MEMBER_ROWS, {"household_id": person.household_id})
             if m.state == LIVING
         ]
         if place
         else []
     )
-    record = build_record(person, place, members, tags, age_tags(session), today)
+    record = build_record(person, place, members, tags, rule_tags, today)
     audit.record_row(
-        session, actor=actor, action="lookup", resident_id=person.id, subject=mask(number), purpose=purpose
+        runner, actor=actor, action="lookup", resident_id=person.id, subject=mask(number), purpose=purpose
     )
     return LookedUp(person.id, number, record)
 
@@ -239,6 +293,7 @@ _PERSON = (
     .where(_R.c.id_number == bindparam("number"))
 )
 _TAG_TABLE = Tag.__table__
+_AGE_RULE_ROWS = select(*_TAG_TABLE.c).where(AGE_RULE)
 _TAG_ROWS = (
     select(_TAG_TABLE.c.id, _TAG_TABLE.c.code, _TAG_TABLE.c.name, _TAG_TABLE.c.color, _TAG_TABLE.c.sort_order)
     .join(resident_tags, resident_tags.c.tag_id == _TAG_TABLE.c.id)

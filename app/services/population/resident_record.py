@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import select
@@ -67,15 +67,22 @@ def age_tags(session: Session) -> list[Tag]:
     """The tags that follow from age. Cached briefly per database: they change only when an
     administrator edits them, and every lookup needs them, so a swipe computes them from the
     birth date instead of asking the database."""
-    bind = session.get_bind()
+    return cached_age_tags(session.get_bind(), lambda: list(session.scalars(select(Tag).where(AGE_RULE))))
+
+
+def cached_age_tags(bind: Any, load: Callable[[], Iterable[Tag]]) -> list[Tag]:
+    """:func:`age_tags` for any reader: ``load`` is called when the engine's cached copy is missing
+    or older than a minute (the swipe loads them on its own driver connection)."""
     key = (id(bind), bind.url.database or "")  # not str(url): that renders and quotes it every swipe
     now = time.monotonic()
     cached = _age_tag_cache.get(key)
     if cached is not None and now - cached[0] < _AGE_TAGS_TTL:
         return cached[1]
-    tags = list(session.scalars(select(Tag).where(Tag.min_age.is_not(None) | Tag.max_age.is_not(None))))
-    _age_tag_cache[key] = (now, [_detached_copy(t) for t in tags])
+    _age_tag_cache[key] = (now, [_detached_copy(t) for t in load()])
     return _age_tag_cache[key][1]
+
+
+AGE_RULE = Tag.min_age.is_not(None) | Tag.max_age.is_not(None)
 
 
 def _detached_copy(tag: Tag) -> Tag:
