@@ -20,22 +20,46 @@ MIN_MODULE_MM = 0.5
 _LEVELS = {"M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q, "H": ERROR_CORRECT_H}
 
 
-def qr_matrix(text: str, error_correction: str = "M", mask_pattern: int | None = None) -> list[list[bool]]:
+Matrix = tuple[tuple[bool, ...], ...]
+
+
+def qr_matrix(text: str, error_correction: str = "M", mask_pattern: int | None = None) -> Matrix:
     """Rows of modules (True = dark), quiet zone included, for ``text`` encoded as UTF-8.
 
     ``mask_pattern`` (0–7) skips the search for the mask with the lowest penalty, which is most of
     the cost (about 8 of 10 ms for a certificate's payload); every mask is valid and decodes.
+    The last few matrices are kept: a batch draws each certificate's code twice (its own PDF and
+    the batch's page), and a worker that drew it hands it over (:func:`remember_matrix`).
     """
     if not text:
         raise ValueError("a QR code needs some text")
-    try:
-        level = _LEVELS[error_correction]
-    except KeyError:
-        raise ValueError(f"error correction must be one of {sorted(_LEVELS)}") from None
-    code = qrcode.QRCode(error_correction=level, border=QUIET_ZONE, box_size=1, mask_pattern=mask_pattern)
-    code.add_data(text.encode("utf-8"))
-    code.make(fit=True)
-    return [list(row) for row in code.get_matrix()]
+    if error_correction not in _LEVELS:
+        raise ValueError(f"error correction must be one of {sorted(_LEVELS)}")
+    key = (text, error_correction, mask_pattern)
+    found = _recent.get(key)
+    if found is None:
+        code = qrcode.QRCode(
+            error_correction=_LEVELS[error_correction],
+            border=QUIET_ZONE,
+            box_size=1,
+            mask_pattern=mask_pattern,
+        )
+        code.add_data(text.encode("utf-8"))
+        code.make(fit=True)
+        found = tuple(tuple(row) for row in code.get_matrix())
+        remember_matrix(key, found)
+    return found
+
+
+def remember_matrix(key: tuple[str, str, int | None], matrix: Matrix) -> None:
+    """Keep ``matrix`` as the code of ``key`` = (text, error correction, mask pattern)."""
+    _recent[key] = matrix
+    if len(_recent) > _KEPT:
+        del _recent[next(iter(_recent))]  # the oldest: dicts keep insertion order
+
+
+_KEPT = 256
+_recent: dict[tuple[str, str, int | None], Matrix] = {}
 
 
 def qr_drawing(

@@ -3,6 +3,7 @@ verification code in large type, at the right edge beside the issuer's block or 
 
 from __future__ import annotations
 
+import functools
 import math
 
 import qrcode
@@ -25,6 +26,7 @@ QR_MODULE_MM = 0.5
 CERTIFICATE_QR_MASK = 5
 
 
+@functools.lru_cache(maxsize=256)  # asked four times a certificate: its own PDF's two passes, the batch's
 def qr_size_mm(text: str) -> float:
     """At least 28 mm, and large enough for modules of 0.5 mm (a long signed payload)."""
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)

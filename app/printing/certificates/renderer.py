@@ -13,8 +13,12 @@ import multiprocessing
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from app.services.certificates.issue import RenderJob
+
+if TYPE_CHECKING:
+    from app.printing.qr import Matrix
 
 PARALLEL_FROM = 40  # certificates; below this one process is quicker than starting workers
 
@@ -32,6 +36,15 @@ def render_job(job: RenderJob) -> bytes:
         centre_name=job.centre_name,
         issue_date=job.issue_date,
     )
+
+
+def render_job_and_qr(job: RenderJob) -> tuple[bytes, Matrix]:
+    """A worker's part of a batch: the certificate's own PDF, and its QR code's modules for the
+    batch's page drawn in the issuing process (which would otherwise compute them again)."""
+    from app.printing.certificates.qr_panel import CERTIFICATE_QR_MASK
+    from app.printing.qr import qr_matrix
+
+    return render_job(job), qr_matrix(job.qr_text, "M", CERTIFICATE_QR_MASK)
 
 
 class PdfCertificateRenderer:
@@ -77,8 +90,12 @@ class PdfCertificateRenderer:
             return
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            from app.printing.certificates.qr_panel import CERTIFICATE_QR_MASK
+            from app.printing.qr import remember_matrix
+
             try:
-                for index, pdf in enumerate(pool.map(render_job, jobs, chunksize=8)):
+                for index, (pdf, matrix) in enumerate(pool.map(render_job_and_qr, jobs, chunksize=8)):
+                    remember_matrix((jobs[index].qr_text, "M", CERTIFICATE_QR_MASK), matrix)
                     take(index, pdf)
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
