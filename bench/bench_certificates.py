@@ -16,9 +16,11 @@ real one. Then, in this order:
    timed, and the whole transaction with the lookup and the COMMIT. For the same resident,
    ``render_certificate`` alone is timed with the issued serial and QR (is the PDF byte-identical?).
    The very first issue in the process (font loading, key pair creation) is reported separately.
-2. **Batch**: ``--batch`` 高龄津贴申请审批表 (GLJT) for the residents aged 80 and over (topped up
-   with younger ones if the demo has too few) in one ``issue_batch`` call in one transaction,
-   committed; seconds, per document, the PDF's size. Also ``--lo-batch`` 居住证明 in one
+2. **Batch**: ``--batch`` 居住证明 (JZZM, one page: the document LibreOffice makes below) for
+   random living residents in one ``issue_batch`` call in one transaction, committed (the target:
+   1,000 one-page documents in 10 s); ``--batch`` 高龄津贴申请审批表 (GLJT, a form of two pages)
+   for the residents aged 80 and over (topped up with younger ones if the demo has too few), the
+   same way; seconds, per document, the PDF's size. Also ``--lo-batch`` 居住证明 in one
    ``issue_batch`` for the same residents as the LibreOffice batch below.
 3. **LibreOffice**, the way a community office does it today: a Word template of the same 居住证明
    text (built with python-docx when it is importable, else written by hand as minimal
@@ -78,7 +80,7 @@ from app.services.population.selection import ResidentFilter, matching_residents
 from app.services.setup.initialise import initialise  # noqa: E402
 
 SINGLE_TARGET_MS = 80.0  # issue 4, point 9: one certificate PDF, median <= 80 ms
-BATCH_TARGET_S = 10.0  # issue 21, point 4: 1,000 one-page forms in a batch <= 10 s
+BATCH_TARGET_S = 10.0  # issue 21, point 4: 1,000 one-page documents in a batch <= 10 s
 PAGE_TARGET_KB = 15.0  # issue 21, point 4: <= 15 KB a page
 STEADY_RATIO_TARGET = 2.5  # issue 21: >= 2.5x LibreOffice's steady state a document
 SINGLE_CODE = "JZZM"  # 居住证明
@@ -589,7 +591,7 @@ def verdict(ok: bool) -> str:
 
 
 def markdown(r: dict, args: argparse.Namespace) -> str:
-    s, b, lo = r["single"], r["batch"], r["lo"]
+    s, b, one, lo = r["single"], r["batch"], r["batch_one"], r["lo"]
     lines = [
         f"Demo street: {r['residents']:,} residents (`initialise(..., seed={args.seed}, residents="
         f"{args.residents})`, {r['init_s']:.1f} s); {r['aged80']:,} aged 80 or over on {r['today']}. "
@@ -625,19 +627,21 @@ def markdown(r: dict, args: argparse.Namespace) -> str:
         "| KB a page | target (1,000 ≤ 10 s, ≤ 15 KB a page) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for x in (b, r["batch_lo"]):
+    for x in (one, b, r["batch_lo"]):
         page_kb = x["pdf_mb"] * 1e6 / 1024 / x["pages"]
         ok = x["batch_s"] <= BATCH_TARGET_S * x["n"] / 1000 and page_kb <= PAGE_TARGET_KB
-        mark = verdict(ok) if x is b else "—"
+        mark = verdict(ok) if x is one else "—"
         lines.append(
             f"| {x['code']} | {x['n']:,} | {x['batch_s']:.1f} | {x['per_doc_ms']:.1f} | {x['commit_s']:.2f} | "
             f"{x['pdf_mb']:.1f} | {x['pages']:,} | {page_kb:.1f} | {mark} |"
         )
     lines += [
         "",
-        f"{BATCH_CODE}: {r['batch_aged80']:,} of the {b['n']:,} residents aged 80 or over; peak RSS of the "
-        f"process after the batches {r['peak_rss_mb']:.0f} MB; load average {b['load']} "
-        f"({SINGLE_CODE} batch: {r['batch_lo']['load']}).",
+        f"The target applies to the one-page {SINGLE_CODE} batch of {one['n']:,} random living residents (load "
+        f"average {one['load']}). {BATCH_CODE}, a form of two pages: {r['batch_aged80']:,} of the {b['n']:,} "
+        f"residents aged 80 or over (load average {b['load']}). Peak RSS of the process after the batches "
+        f"{r['peak_rss_mb']:.0f} MB; the small {SINGLE_CODE} batch for LibreOffice's residents: load "
+        f"{r['batch_lo']['load']}.",
         "",
         "### LibreOffice headless: Word mail merge → PDF (居住证明)",
         "",
@@ -682,14 +686,16 @@ def markdown(r: dict, args: argparse.Namespace) -> str:
         f"| {lo['batch_n']} 居住证明 (same residents): `issue_batch()` vs one `soffice` invocation "
         f"| {r['batch_lo']['per_doc_ms']:.1f} ms | {lo_batch_ms:.0f} ms | "
         f"{lo_batch_ms / r['batch_lo']['per_doc_ms']:.1f}× |",
-        f"| batch: {b['n']:,} {BATCH_CODE} forms vs {lo['batch_n']} 居住证明 in LibreOffice | {b['per_doc_ms']:.1f} ms "
-        f"| {lo_batch_ms:.0f} ms | {lo_batch_ms / b['per_doc_ms']:.1f}× |",
+        f"| batch: {one['n']:,} 居住证明 vs {lo['batch_n']} in one `soffice` invocation | {one['per_doc_ms']:.1f} ms "
+        f"| {lo_batch_ms:.0f} ms | {lo_batch_ms / one['per_doc_ms']:.1f}× |",
         f"| **steady state**: {lo['batch_n']} 居住证明, `issue_batch()` vs LibreOffice less one start-up "
         f"| {r['batch_lo']['per_doc_ms']:.1f} ms | {lo_steady_ms:.0f} ms | "
         f"**{lo_steady_ms / r['batch_lo']['per_doc_ms']:.2f}×** |",
-        f"| **steady state**: {b['n']:,} {BATCH_CODE} forms vs LibreOffice less one start-up "
-        f"| {b['per_doc_ms']:.1f} ms | {lo_steady_ms:.0f} ms | **{lo_steady_ms / b['per_doc_ms']:.2f}×** "
-        f"(target ≥ {STEADY_RATIO_TARGET}×: {verdict(lo_steady_ms / b['per_doc_ms'] >= STEADY_RATIO_TARGET)}) |",
+        f"| **steady state**: {one['n']:,} 居住证明 in one `issue_batch()` vs LibreOffice less one start-up "
+        f"| {one['per_doc_ms']:.1f} ms | {lo_steady_ms:.0f} ms | **{lo_steady_ms / one['per_doc_ms']:.2f}×** "
+        f"(target ≥ {STEADY_RATIO_TARGET}×: {verdict(lo_steady_ms / one['per_doc_ms'] >= STEADY_RATIO_TARGET)}) |",
+        f"| steady state: {b['n']:,} {BATCH_CODE} forms (two pages each) vs the same | {b['per_doc_ms']:.1f} ms "
+        f"| {lo_steady_ms:.0f} ms | {lo_steady_ms / b['per_doc_ms']:.2f}× |",
     ]
     return "\n".join(lines) + "\n"
 
@@ -751,11 +757,17 @@ def main(argv: list[str] | None = None) -> int:
             chosen = set(batch_people)
             others = [rid for rid, _ in ids if rid not in chosen]
             batch_people += rng.sample(others, args.batch - len(batch_people))
+        with db.sessions() as session:
+            living = [p.id for p in matching_residents(session, ResidentFilter(), today=today)]
+        one = bench_batch(
+            db, SINGLE_CODE, rng.sample(living, args.batch), SINGLE_VALUES, today, "batch-one-page"
+        )
         b = bench_batch(db, BATCH_CODE, batch_people, BATCH_VALUES, today, "batch")
         if keep:
+            (keep / f"batch-{SINGLE_CODE}.pdf").write_bytes(one["pdf"])
             (keep / f"batch-{BATCH_CODE}.pdf").write_bytes(b["pdf"])
-        del b["pdf"]
-        r["batch"] = b
+        del b["pdf"], one["pdf"]
+        r["batch"], r["batch_one"] = b, one
         by_number = {id_number: rid for rid, id_number in ids}
         lo_people = [by_number[n] for n in lo_ids[args.lo_runs + 1 :]]
         b2 = bench_batch(db, SINGLE_CODE, lo_people, SINGLE_VALUES, today, "batch-jzzm")

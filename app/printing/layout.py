@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape as _xml_escape
 
@@ -69,7 +69,12 @@ def escape(text: object, font: str = SONG) -> str:
     or else in the rare-character font (Extensions B–F), so a rare character in a name prints
     instead of an empty box.
     """
-    raw = _CONTROL.sub("", "" if text is None else str(text)).replace("\t", " ")
+    return _escaped("" if text is None else str(text), font)
+
+
+@lru_cache(maxsize=8192)  # a batch writes the same labels and sentences on every page
+def _escaped(text: str, font: str) -> str:
+    raw = _CONTROL.sub("", text).replace("\t", " ")
     runs: list[tuple[str | None, str]] = []  # (face, text); face None: the paragraph's own
     for char in raw:
         if char in "\r\n":

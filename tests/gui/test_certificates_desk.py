@@ -209,8 +209,8 @@ class SlowRenderer:
         self.blocked_until = time.monotonic()
         return PDF_RENDERER.render(job)
 
-    def render_batch(self, jobs, consume):
-        return PDF_RENDERER.render_batch(jobs, consume)
+    def render_batch(self, jobs, drawn):
+        return PDF_RENDERER.render_batch(jobs, drawn)
 
 
 class PaintLog(QObject):

@@ -18,6 +18,7 @@ from app.printing.certificates.batch import BatchPdf
 from app.printing.certificates.renderer import PdfCertificateRenderer, render_job
 from app.services.certificates import templates as ct
 from app.services.certificates.issue import RenderJob, issue_batch, reprint_certificate
+from app.services.certificates.register import NOT_DRAWN
 from app.services.certificates.signing import verify
 from tests.conftest import DEMO_TODAY
 from tests.unit.test_certificate_templates import CODES, STAFF, staff_values
@@ -154,6 +155,24 @@ def test_the_qr_code_on_every_page_of_an_issued_batch_verifies(demo_db):
         assert all(r.valid for r in results), results
         entries = {c.serial: c for c in s.scalars(select(Certificate).where(Certificate.serial.in_(serials)))}
         assert [entries[serial].qr_payload for serial in serials] == found
-        # Each certificate's own PDF is still the registered one, byte for byte.
+        # What was printed is the batch: no certificate's own PDF is drawn, or hashed, yet. The
+        # first reprint draws it and registers its hash; every later one is the same bytes.
+        assert {entries[serial].pdf_sha256 for serial in serials} == {NOT_DRAWN}
+        first = reprint_certificate(s, renderer, serials[1], actor="t")
+        assert entries[serials[1]].pdf_sha256 == hashlib.sha256(first.pdf).hexdigest()
         again = reprint_certificate(s, renderer, serials[1], actor="t")
-        assert hashlib.sha256(again.pdf).hexdigest() == entries[serials[1]].pdf_sha256
+        assert again.pdf == first.pdf and entries[serials[1]].reprints == 2
+
+
+def test_a_large_batch_is_the_same_pdf_whether_its_qr_codes_come_from_workers_or_not(session):
+    from app.printing.certificates.renderer import PARALLEL_FROM
+    from app.printing.qr import _recent
+
+    jobs = _jobs(session, "JZZM", _people(session, PARALLEL_FROM + 2))
+    drawn_alone, drawn_beside = [], []
+    _recent.clear()
+    alone = PdfCertificateRenderer(workers=1).render_batch(jobs, drawn_alone.append)
+    _recent.clear()  # nothing computed here: every code comes from the worker
+    beside = PdfCertificateRenderer(workers=2).render_batch(jobs, drawn_beside.append)
+    assert drawn_alone == drawn_beside == list(range(len(jobs)))
+    assert beside == alone

@@ -266,6 +266,19 @@ def test_serials_are_sequential_per_prefix_and_year_and_survive_rollback(demo_db
         register.next_serial(session, "居住", 2026)
 
 
+def test_a_batch_takes_its_serials_in_one_step_and_they_follow_on(demo_db):
+    with demo_db.sessions.begin() as session:
+        assert register.next_serials(session, "PL", 2026, 3) == ["PL202600001", "PL202600002", "PL202600003"]
+        assert register.next_serial(session, "PL", 2026) == "PL202600004"
+        assert register.next_serials(session, "PL", 2026, 2) == ["PL202600005", "PL202600006"]
+        assert register.next_serials(session, "PL", 2026, 0) == []
+    with demo_db.sessions() as session:  # a batch rolled back gives its numbers back
+        register.next_serials(session, "PL", 2026, 50)
+        session.rollback()
+    with demo_db.sessions.begin() as session:
+        assert register.next_serial(session, "PL", 2026) == "PL202600007"
+
+
 def _audit(session, action):
     return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 

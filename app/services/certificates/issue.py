@@ -28,9 +28,11 @@ from app.services.admin.permissions import NotPermitted, require
 from app.services.admin.scope import WHOLE_STREET, Scope, scope_for
 from app.services.certificates.keys import ensure_keypair, ensure_trusted_own_key
 from app.services.certificates.register import (
+    NOT_DRAWN,
     CertificateError,
     find,
     next_serial,
+    next_serials,
     record_issue,
     record_reprint,
 )
@@ -62,8 +64,9 @@ class CertificateRenderer(Protocol):
     def render(self, job: RenderJob) -> bytes:
         """One certificate as a PDF."""
 
-    def render_batch(self, jobs: list[RenderJob], consume: Callable[[int, bytes], None]) -> bytes:
-        """Every job's PDF to ``consume(index, pdf)`` in order; all pages as one PDF."""
+    def render_batch(self, jobs: list[RenderJob], drawn: Callable[[int], None]) -> bytes:
+        """All jobs' pages as one PDF, calling ``drawn(index)`` in order as each is drawn (it may
+        raise to stop)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +170,7 @@ def reprint_certificate(
     pdf = renderer.render(
         RenderJob(headed, _from_json(spec, entry.fields), serial, payload, code, centre, entry.issue_date)
     )
-    record_reprint(session, serial, actor)
+    record_reprint(session, serial, actor, hashlib.sha256(pdf).hexdigest())
     return IssuedCertificate(serial, template.title, payload, code, pdf)
 
 
@@ -185,9 +188,12 @@ def issue_batch(
 ) -> IssuedBatch:
     """One certificate per resident into one PDF (e.g. 高龄津贴 forms for everyone aged 80+).
 
-    Values, serials and signatures are made here, in the caller's transaction; the PDFs, the slow
-    part, are drawn by the renderer (on worker processes); each is registered with its own hash
-    as it arrives. All or nothing: a cancel or an error leaves nothing registered (the caller rolls back).
+    Values, serials and signatures are made here, in the caller's transaction, and the renderer
+    draws the pages; each certificate is registered as its page is drawn. What is printed is the
+    batch's PDF, so a certificate's own PDF is not drawn now: its register entry says so
+    (``NOT_DRAWN``) and gets the hash with the first reprint, which draws it (drawing a thousand
+    single PDFs besides the batch tripled its time; docs/PERFORMANCE.md). All or nothing: a cancel
+    or an error leaves nothing registered (the caller rolls back).
     """
     today = today or dt.date.today()
     residents = list(residents)
@@ -197,7 +203,7 @@ def issue_batch(
     community = current_community(session)
     keypair = ensure_keypair()
     ensure_trusted_own_key(session)
-    jobs: list[_Signed] = []
+    decided: list[tuple[Resident, dict[str, object]]] = []
     for resident in residents:
         if cancelled and cancelled():
             raise BatchCancelled("已取消批量开具，未登记任何证明")
@@ -208,20 +214,37 @@ def issue_batch(
         except TemplateValueError as exc:
             raise CertificateError(f"{resident.name}：{_first_error(exc)}") from None
         _refuse_missing_glyphs(renderer, values)
-        jobs.append(_sign(session, keypair, community, template, resident, values, today))
+        decided.append((resident, values))
+    serials = next_serials(session, _serial_prefix(community, template), today.year, len(decided))
+    jobs = [
+        _signed(keypair, template, resident, values, serial, today)
+        for (resident, values), serial in zip(decided, serials, strict=True)
+    ]
     centre = centre_name(community)
 
-    def register(index: int, pdf: bytes) -> None:
-        """Runs as each PDF arrives, while the renderer draws the next ones."""
+    def register(index: int) -> None:
+        """Runs as each certificate's page is drawn; the entries are written together at the end."""
         if cancelled and cancelled():
             raise BatchCancelled("已取消批量开具，未登记任何证明")
-        _register(session, template, jobs[index], pdf, keypair, actor=actor, channel="batch", today=today)
+        _register(
+            session,
+            template,
+            jobs[index],
+            None,
+            keypair,
+            actor=actor,
+            channel="batch",
+            today=today,
+            flush=False,
+        )
         if progress:
             progress(index + 1, len(jobs))
 
     headed = centre_headed(session, spec, community)
-    pdf = renderer.render_batch([job.job(headed, centre, today) for job in jobs], register)
-    return IssuedBatch([job.serial for job in jobs], pdf)
+    with session.no_autoflush:  # one INSERT of many rows at the end, not two statements a page
+        pdf = renderer.render_batch([job.job(headed, centre, today) for job in jobs], register)
+    session.flush()
+    return IssuedBatch(serials, pdf)
 
 
 def may_issue(session: Session, actor: str, residents: list[Resident]) -> None:
@@ -263,9 +286,17 @@ def centre_headed(session: Session, spec: TemplateSpec, community) -> TemplateSp
 def _sign(
     session: Session, keypair, community, template, resident: Resident, values, today: dt.date
 ) -> _Signed:
+    serial = next_serial(session, _serial_prefix(community, template), today.year)
+    return _signed(keypair, template, resident, values, serial, today)
+
+
+def _serial_prefix(community, template: CertificateTemplate) -> str:
     # The community's short code leads the serial: centres of one street share the street
     # office's register, and TYJZ2026… cannot collide with XHJZ2026….
-    serial = next_serial(session, f"{community.short_code}{template.serial_prefix}", today.year)
+    return f"{community.short_code}{template.serial_prefix}"
+
+
+def _signed(keypair, template, resident: Resident, values, serial: str, today: dt.date) -> _Signed:
     payload, code = sign_payload(keypair, serial, template.code, today, resident.id_number)
     return _Signed(resident, values, serial, payload, code)
 
@@ -274,13 +305,14 @@ def _register(
     session: Session,
     template: CertificateTemplate,
     signed: _Signed,
-    pdf: bytes,
+    pdf: bytes | None,  # None: issued in a batch, its own PDF not drawn
     keypair,
     *,
     actor: str,
     channel: str,
     today: dt.date,
     case_id: int | None = None,
+    flush: bool = True,
 ) -> None:
     record_issue(
         session,
@@ -293,8 +325,9 @@ def _register(
         channel=channel,
         key_id=keypair.key_id,
         qr_payload=signed.payload,
-        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf_sha256=NOT_DRAWN if pdf is None else hashlib.sha256(pdf).hexdigest(),
         case_id=case_id,
+        flush=flush,
     )
 
 

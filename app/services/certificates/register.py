@@ -30,6 +30,9 @@ from app.services.common.idcard import IdNumberError, mask, parse
 CHANNELS = ("desk", "kiosk", "batch", "cli")
 _PREFIX = re.compile(r"[A-Z][A-Z0-9]{0,9}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# The register's PDF hash of a certificate issued in a batch: what was printed is its page in the
+# batch's PDF; its own PDF is drawn, and its hash kept, the first time it is reprinted.
+NOT_DRAWN = ""
 
 
 class CertificateError(ValueError):
@@ -60,14 +63,21 @@ def format_serial(prefix: str, year: int, sequence: int) -> str:
 def next_serial(session: Session, prefix: str, year: int) -> str:
     """Take the next serial for this prefix and year, in the caller's transaction. Refused
     (RestoredCopyError) on a copy put back and not yet caught up with the street."""
+    return next_serials(session, prefix, year, 1)[0]
+
+
+def next_serials(session: Session, prefix: str, year: int, count: int) -> list[str]:
+    """:func:`next_serial` for a batch: ``count`` consecutive serials taken in one step."""
     require_caught_up(session)
     if not _PREFIX.fullmatch(prefix):
         raise CertificateError(f"编号前缀“{prefix}”无效：应为1–10位大写字母或数字，以字母开头")
+    if count < 1:
+        return []
     try:
-        sequence = take_next(session, CertificateSequence, prefix=prefix, year=year)
+        first = take_next(session, CertificateSequence, count=count, prefix=prefix, year=year)
     except CounterBusy:
         raise CertificateError("无法生成证明编号，请重试") from None
-    return format_serial(prefix, year, sequence)
+    return [format_serial(prefix, year, first + offset) for offset in range(count)]
 
 
 def find(session: Session, serial: str) -> Certificate | None:
@@ -100,13 +110,14 @@ def record_issue(
     qr_payload: str,
     pdf_sha256: str,
     case_id: int | None = None,
+    flush: bool = True,
 ) -> Certificate:
     """Add the register entry and its audit entry (action "print") to ``session``; the caller
-    commits. The QR payload must be the one signed for exactly this serial, template, date,
+    commits. A batch passes ``flush=False`` and flushes its thousand entries once, together. The QR payload must be the one signed for exactly this serial, template, date,
     holder and key."""
     if channel not in CHANNELS:
         raise CertificateError(f"未知的开具渠道“{channel}”")
-    if not _SHA256.fullmatch(pdf_sha256):
+    if pdf_sha256 != NOT_DRAWN and not _SHA256.fullmatch(pdf_sha256):
         raise CertificateError("PDF 摘要应为64位小写十六进制 SHA-256")
     try:
         payload = parse_payload(qr_payload)
@@ -156,7 +167,8 @@ def record_issue(
         purpose=f"开具{template.title}"[:200],
         detail=serial,
     )
-    session.flush()
+    if flush:
+        session.flush()
     return entry
 
 
@@ -190,8 +202,9 @@ def _may_handle(session: Session, entry: Certificate, actor: str) -> None:
         raise CertificateError(f"登记簿中无编号为“{entry.serial}”的证明")
 
 
-def record_reprint(session: Session, serial: str, actor: str) -> Certificate:
-    """Count a reprint of the same certificate (same serial, same QR); refused once voided."""
+def record_reprint(session: Session, serial: str, actor: str, pdf_sha256: str = NOT_DRAWN) -> Certificate:
+    """Count a reprint of the same certificate (same serial, same QR); refused once voided. A
+    certificate issued in a batch gets its own PDF's hash with its first reprint."""
     entry = _get(session, serial)
     _may_handle(session, entry, actor)
     if entry.status == "voided":
@@ -200,6 +213,8 @@ def record_reprint(session: Session, serial: str, actor: str) -> Certificate:
         )
     entry.reprints += 1
     entry.version += 1
+    if entry.pdf_sha256 == NOT_DRAWN:
+        entry.pdf_sha256 = pdf_sha256
     _audit(
         session,
         entry,

@@ -19,17 +19,20 @@ class CounterBusy(RuntimeError):
     """Three attempts lost a race for a brand-new series; the caller asks the person to retry."""
 
 
-def take_next(session: Session, model: Any, **series: Any) -> int:
+def take_next(session: Session, model: Any, *, count: int = 1, **series: Any) -> int:
     """The next number of the series ``series`` (column=value pairs) of ``model``, a table with
-    an integer ``last`` column; starts at 1."""
+    an integer ``last`` column; starts at 1. With ``count`` the next ``count`` numbers are taken
+    at once (a batch), and the first of them returned."""
     where = [getattr(model, column) == value for column, value in series.items()]
     for _ in range(3):
-        number = session.scalar(update(model).where(*where).values(last=model.last + 1).returning(model.last))
-        if number is not None:
-            return number
+        last = session.scalar(
+            update(model).where(*where).values(last=model.last + count).returning(model.last)
+        )
+        if last is not None:
+            return last - count + 1
         try:
             with session.begin_nested():
-                session.execute(insert(model).values(**series, last=1))
+                session.execute(insert(model).values(**series, last=count))
         except IntegrityError:
             continue  # another desk started this series first: take the next number from it
         return 1

@@ -37,9 +37,9 @@ class _NoPaper:
     def render(self, job: RenderJob) -> bytes:
         return NO_PAPER
 
-    def render_batch(self, jobs: list[RenderJob], consume: Callable[[int, bytes], None]) -> bytes:
+    def render_batch(self, jobs: list[RenderJob], drawn: Callable[[int], None]) -> bytes:
         for index in range(len(jobs)):
-            consume(index, NO_PAPER)
+            drawn(index)
         return NO_PAPER
 
 

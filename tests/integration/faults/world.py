@@ -82,10 +82,10 @@ class PlainRenderer:
     def render(self, job) -> bytes:
         return b"%PDF-1.4 " + job.serial.encode()
 
-    def render_batch(self, jobs, consume) -> bytes:
+    def render_batch(self, jobs, drawn) -> bytes:
         pages = [self.render(job) for job in jobs]
-        for index, pdf in enumerate(pages):
-            consume(index, pdf)
+        for index in range(len(pages)):
+            drawn(index)
         return b"".join(pages)
 
 
