@@ -51,6 +51,11 @@ def qr_matrix(text: str, error_correction: str = "M", mask_pattern: int | None =
     return found
 
 
+def known_matrix(key: tuple[str, str, int | None]) -> Matrix | None:
+    """The matrix of ``key`` if it was made or handed over lately, else None (nothing computed)."""
+    return _recent.get(key)
+
+
 def remember_matrix(key: tuple[str, str, int | None], matrix: Matrix) -> None:
     """Keep ``matrix`` as the code of ``key`` = (text, error correction, mask pattern)."""
     _recent[key] = matrix

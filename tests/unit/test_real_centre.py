@@ -108,3 +108,21 @@ def test_the_centres_own_heading_prints_where_the_template_leaves_it_to_the_cent
     text = pdf_text(pdf)
     assert "红星社区党群服务中心（便民服务站）" in text  # the heading the centre set
     assert "红星社区居民委员会" in text  # the default 落款: the community's own committee
+
+
+def test_the_centres_community_is_kept_within_a_transaction_and_follows_a_change(demo_db):
+    from sqlalchemy import select
+
+    from app.models import Community
+    from app.services.admin.centre import current_community, set_current_community
+
+    with demo_db.sessions() as session:
+        codes = list(session.scalars(select(Community.code).order_by(Community.code)))
+        assert len(codes) >= 2  # the demo street has several communities
+        first = current_community(session)
+        assert current_community(session) is first
+        other = next(code for code in codes if code != first.code)
+        set_current_community(session, other)
+        assert current_community(session).code == other  # not the kept one
+        session.rollback()
+        assert current_community(session).code == first.code  # a new transaction reads it again

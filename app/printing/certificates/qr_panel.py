@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Paragraph, Table
 from app.printing.certificates.slots import QrSlot, in_batch, slot
 from app.printing.fonts import SONG
 from app.printing.layout import TEXT_WIDTH, escape, fit_font_size, para, styles, table_style
-from app.printing.qr import MIN_SIZE_MM, QUIET_ZONE, qr_drawing, qr_matrix
+from app.printing.qr import MIN_SIZE_MM, QUIET_ZONE, known_matrix, qr_drawing, qr_matrix
 
 QR_MM = 28.0
 QR_MODULE_MM = 0.5
@@ -29,9 +29,13 @@ CERTIFICATE_QR_MASK = 5
 @functools.lru_cache(maxsize=256)  # asked four times a certificate: its own PDF's two passes, the batch's
 def qr_size_mm(text: str) -> float:
     """At least 28 mm, and large enough for modules of 0.5 mm (a long signed payload)."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
-    code.add_data(text.encode("utf-8"))
-    modules = code.best_fit() * 4 + 17 + 2 * QUIET_ZONE  # the version only: no mask is evaluated
+    encoded = known_matrix((text, "M", CERTIFICATE_QR_MASK))  # a batch's worker may have made it
+    if encoded is not None:
+        modules = len(encoded)
+    else:
+        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
+        code.add_data(text.encode("utf-8"))
+        modules = code.best_fit() * 4 + 17 + 2 * QUIET_ZONE  # the version only: no mask is evaluated
     return max(QR_MM, MIN_SIZE_MM, math.ceil(modules * QR_MODULE_MM))
 
 

@@ -20,6 +20,7 @@ from app.models import CentreSetting, Community, Street
 from app.services.admin.centre import (
     COMMUNITY_SETTING,
     certificate_texts,
+    forget_current_community,
     set_certificate_texts,
 )
 from app.services.common import audit
@@ -286,6 +287,7 @@ def add_community(session: Session, details: CommunityDetails, *, actor: str) ->
     if session.get(CentreSetting, COMMUNITY_SETTING) is None:
         session.add(CentreSetting(key=COMMUNITY_SETTING, value=community.code))
         session.flush()
+        forget_current_community(session)
     audit.record(
         session,
         actor=actor,

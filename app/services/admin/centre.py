@@ -22,7 +22,22 @@ class CentreNotConfigured(RuntimeError):
 
 
 def current_community(session: Session) -> Community:
-    """The community this installation serves: the centre setting, else the only community."""
+    """The community this installation serves: the centre setting, else the only community.
+    Kept for the rest of the session's transaction (a batch of certificates asks twice a page)."""
+    transaction = session.get_transaction()
+    kept = session.info.get(_KEPT_COMMUNITY)
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return kept[1]
+    community = _current_community(session)
+    if transaction is not None:
+        session.info[_KEPT_COMMUNITY] = (transaction, community)
+    return community
+
+
+_KEPT_COMMUNITY = "centre.current_community"
+
+
+def _current_community(session: Session) -> Community:
     setting = session.get(CentreSetting, COMMUNITY_SETTING)
     if setting is not None:
         community = session.scalar(select(Community).where(Community.code == setting.value))
@@ -36,7 +51,13 @@ def current_community(session: Session) -> Community:
     raise CentreNotConfigured("请设置本中心所属社区：yichuang centre --community CODE")
 
 
+def forget_current_community(session: Session) -> None:
+    """For code that changes which community the centre serves, within a transaction."""
+    session.info.pop(_KEPT_COMMUNITY, None)
+
+
 def set_current_community(session: Session, code: str) -> Community:
+    forget_current_community(session)
     community = session.scalar(select(Community).where(Community.code == code))
     if community is None:
         raise CentreNotConfigured(f"社区代码“{code}”不存在")
