@@ -161,7 +161,7 @@ def test_the_tab_is_in_the_desk_and_a_case_in_a_list_opens_its_detail(qtbot, dem
     assert opened == [index.data()]
 
 
-@pytest.mark.parametrize("section", [0, 1, 2, 3, 4])
+@pytest.mark.parametrize("section", [0, 1, 2, 3, 4, 5])
 def test_screenshots_at_1366x768(qtbot, demo_history_db, tmp_path, section):
     page = _page(qtbot, demo_history_db)
     page.resize(1366, 700)
@@ -221,3 +221,26 @@ def test_the_monthly_report_is_made_from_the_tab_with_notes(qtbot, demo_history_
 def test_a_grid_worker_has_no_monthly_report_button(qtbot, demo_history_db):
     page = _page(qtbot, demo_history_db, StaffUser("wangge", "赵磊", "grid_worker"))
     assert not page.monthly_button.isVisibleTo(page)
+
+
+def test_community_life_shows_its_figures_flags_a_silent_branch_and_opens_the_wishes(qtbot, demo_history_db):
+    page = _page(qtbot, demo_history_db)
+    page.show()
+    qtbot.waitExposed(page)
+    page.period_box.setCurrentText("本年")
+    qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
+    page.sections.setCurrentWidget(page.community)
+    assert page.sections.tabText(page.sections.currentIndex()) == "社区治理与党建"
+    section = page.community
+    assert section.warning.isVisible() and "未开展组织生活的支部" in section.warning.text()
+    assert "2026-10" in section.warning.text()  # the month before the report's day
+    table = section.figures
+    model = table.model()
+    row = next(r for r in range(model.rowCount()) if model.index(r, 1).data() == "收到微心愿数")
+    posted = int(model.index(row, 2).data().replace(",", ""))
+    assert posted > 0
+    _click(qtbot, table, row, 2)
+    dialog = page.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.windowTitle().startswith("统计明细：收到微心愿数")
+    assert dialog.model.rowCount() == posted

@@ -114,13 +114,14 @@ def test_report_monthly_keeps_one_per_month_and_writes_its_files(demo_history_db
     ]
     assert notes and notes[0].data_type == "s"
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "m.pdf").pages)
-    assert "党群服务中心月度工作报表" in text and "六、情况说明" in text
+    assert "党群服务中心月度工作报表" in text and "六、社区治理与党建" in text and "七、情况说明" in text
     assert json.loads(monthly("--notes", "第二版")[1])["version"] == 2
     with demo_history_db.sessions() as session:
         rows = session.scalars(select(MonthlyReport).where(MonthlyReport.month == "2026-09")).all()
         assert [(r.version, r.notes) for r in rows] == [(2, "第二版")]
         codes = {f["figure"] for f in rows[0].figures}
     assert {"cases.received", "satisfaction.rate", "population.residents"} <= codes
+    assert {"wishes.fulfilled", "visits.made", "party.meetings_held", "party.branches_without_meeting"} <= codes
     code, _, err = monthly("--user", "wangge")
     assert code != 0 and "网格员账号不能生成" in err
     code, _, err = monthly("--notes", "长" * 4001)

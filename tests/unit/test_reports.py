@@ -60,7 +60,10 @@ def test_the_workday_index_agrees_with_the_calendar_day_by_day():
 
 def test_every_figure_has_a_chinese_name_and_a_dotted_code():
     for code, name in FIGURES.items():
-        assert code.split(".")[0] in {"cases", "satisfaction", "certificates", "population"}
+        assert code.split(".")[0] in {
+            *("cases", "satisfaction", "certificates", "population"),
+            *("wishes", "visits", "deliberations", "partners", "party"),
+        }
         assert name and not name.isascii()
     assert figure_name("population.tag.elderly") == "elderly人数"
     with pytest.raises(KeyError):

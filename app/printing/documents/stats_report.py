@@ -29,6 +29,8 @@ from app.printing.layout import (
     table_style,
 )
 from app.printing.page_furniture import page_count_canvas, running_head
+from app.services.reports.community_figures import CHARTED_FIGURES
+from app.services.reports.figures import figure_name
 from app.services.reports.full_report import FullReport
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -219,6 +221,30 @@ def _population(report: FullReport) -> list:
     ]
 
 
+def _community(report: FullReport) -> list:
+    community = report.community
+    rows = [[f.name, _fmt(f.value, f.code)] for f in community.figures()]
+    out = [
+        _h("六、社区治理与党建"),
+        _table(["指标", "数值"], rows, [WIDTH * 0.5, WIDTH * 0.2]),
+        bar_drawing(
+            "微心愿、议事与共建项目",
+            [figure_name(code) for code in CHARTED_FIGURES],
+            [("数量", [community.values[code] or 0 for code in CHARTED_FIGURES])],
+            horizontal=True,
+            height=60 * mm,
+        ),
+    ]
+    if community.missing:
+        names = "、".join(b.branch for b in community.missing)
+        out.append(
+            Paragraph(
+                escape(f"{community.missing[0].month} 未开展组织生活的支部：{names}"), _styles()["note"]
+            )
+        )
+    return out
+
+
 def _trend(report: FullReport) -> list:
     found = {g.key: g for g in report.trend.groups}
     months = report.trend.period.months()
@@ -268,10 +294,15 @@ def render_stats_report(
         Spacer(1, 3 * mm),
     ]
     story += (
-        _cases(report) + _satisfaction(report) + _certificates(report) + _population(report) + _trend(report)
+        _cases(report)
+        + _satisfaction(report)
+        + _certificates(report)
+        + _population(report)
+        + _trend(report)
+        + _community(report)
     )
     if notes.strip():
-        story.append(_h("六、情况说明"))
+        story.append(_h("七、情况说明"))
         story += [Paragraph(escape(line), own["note"]) for line in notes.strip().splitlines() if line.strip()]
     buffer = io.BytesIO()
     doc = document_template(buffer, A4, margins=(MARGIN, MARGIN, TOP, BOTTOM), title=heading, author=centre)

@@ -1,5 +1,5 @@
-"""The rows behind a figure: every number on the 统计 tab can be opened to the cases, certificates
-or residents it counts, so that a person can check it by hand.
+"""The rows behind a figure: every number on the 统计 tab can be opened to the cases, certificates,
+residents or community-life records it counts, so that a person can check it by hand.
 
 A figure is named by a :class:`FigureRef` (its code, and the group it was shown for); the rows are
 chosen by exactly the conditions that counted it: case figures from the same facts table
@@ -35,12 +35,16 @@ from app.services.common import audit
 from app.services.common.idcard import mask
 from app.services.common.workdays import WorkCalendar
 from app.services.reports.case_facts import load_case_facts
+from app.services.reports.drill_community import community_rows
 from app.services.reports.figures import CHANNEL_NAMES, figure_name
 from app.services.reports.periods import Period, local_day, utc_offset_minutes
 from app.services.reports.population_figures import BAND, TOP, age_on
 from app.services.reports.satisfaction import SATISFIED, satisfaction_report
 
 ROWS_ACTION = "report_rows"
+COMMUNITY_SECTIONS = ("wishes", "visits", "deliberations", "partners", "party")
+AS_OF_KINDS = ("resident", "member", "branch")  # counted on the report's day, not over its period
+AS_OF_FIGURES = ("wishes.open",)
 MAX_ROWS = 20_000  # a figure larger than this is checked in the exported register instead
 # Which facts column a case figure counts (a rate lists the cases it is a share of).
 CASE_FLAGS = {
@@ -114,7 +118,13 @@ def figure_rows(
     require(session, actor, "report.view")
     as_of = as_of or dt.date.today()
     section = ref.code.split(".", 1)[0]
-    if section == "cases":
+    columns = None
+    if section in COMMUNITY_SECTIONS:
+        try:
+            kind, columns, found = community_rows(session, ref.code, period, scope, as_of)
+        except (LookupError, KeyError):
+            raise DrillError(f"不能列出“{ref.code}”的明细") from None
+    elif section == "cases":
         kind, found = "case", _case_rows(session, ref, period, scope, as_of)
     elif section == "satisfaction":
         kind, found = "case", _satisfaction_rows(session, ref, period, scope)
@@ -124,9 +134,12 @@ def figure_rows(
         kind, found = "resident", _resident_rows(session, ref, scope, as_of)
     else:
         raise DrillError(f"没有“{ref.code}”这项统计")
-    columns = {"case": CASE_COLUMNS, "certificate": CERTIFICATE_COLUMNS, "resident": RESIDENT_COLUMNS}[kind]
+    if columns is None:
+        columns = {"case": CASE_COLUMNS, "certificate": CERTIFICATE_COLUMNS, "resident": RESIDENT_COLUMNS}[
+            kind
+        ]
     title = figure_name(ref.code) + (f"（{ref.label}）" if ref.label else "")
-    if kind != "resident":
+    if kind not in AS_OF_KINDS and ref.code not in AS_OF_FIGURES:
         title += f"　{period.label}"
     audit.record_list(session, actor=actor, action=ROWS_ACTION, shown=len(found), what=f"统计明细：{title}")
     found = found[:MAX_ROWS]

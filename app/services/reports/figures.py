@@ -43,11 +43,35 @@ POPULATION_FIGURES: dict[str, str] = {
     "population.male": "男性在册居民数",
     "population.female": "女性在册居民数",
 }
+COMMUNITY_FIGURES: dict[str, str] = {
+    "wishes.posted": "收到微心愿数",
+    "wishes.claimed": "微心愿认领数",
+    "wishes.fulfilled": "微心愿实现数",
+    "wishes.open": "待认领及在办微心愿数",
+    "visits.made": "走访次数",
+    "visits.in_person": "入户走访次数",
+    "visits.cases_raised": "走访发现问题转办件数",
+    "visits.overdue": "应访未访人数",
+    "deliberations.held": "议事会议次数",
+    "deliberations.decided": "议事形成决议数",
+    "deliberations.results_published": "实施结果公开数",
+    "partners.projects_claimed": "共建项目认领数",
+    "partners.projects_finished": "共建项目完成数",
+    "party.members": "党员人数",
+    "party.members_probation": "预备党员人数",
+    "party.members_in_service": "在职党员报到人数",
+    "party.meetings_held": "支部组织生活次数",
+    "party.attendance_rate": "组织生活到会率",
+    "party.report_in_services": "双报到服务次数",
+    "party.report_in_hours": "双报到服务时长（小时）",
+    "party.branches_without_meeting": "上月未开展组织生活的支部数",
+}
 FIGURES: dict[str, str] = {
     **CASE_FIGURES,
     **SATISFACTION_FIGURES,
     **CERTIFICATE_FIGURES,
     **POPULATION_FIGURES,
+    **COMMUNITY_FIGURES,
 }
 # The groupings a case report can be broken down by, with their Chinese names.
 CASE_GROUPINGS: dict[str, str] = {

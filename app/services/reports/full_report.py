@@ -1,5 +1,6 @@
 """The whole report for one period and scope, as the 统计 tab and the monthly report show it:
-case figures by every grouping, satisfaction, certificates, population and the twelve-month trend.
+case figures by every grouping, satisfaction, certificates, population, the twelve-month trend and
+community life (wishes, visits, 议事, partner projects, party life).
 Also the entry point the command line uses, which audits one report view per run."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from app.services.common.workdays import WorkCalendar
 from app.services.reports.case_facts import load_case_facts
 from app.services.reports.case_figures import CaseReport, report_from_facts
 from app.services.reports.certificate_figures import CertificateReport, certificate_report
+from app.services.reports.community_figures import CommunityReport, community_report
 from app.services.reports.figures import CASE_GROUPINGS
 from app.services.reports.periods import Period, last_twelve_months
 from app.services.reports.population_figures import PopulationReport, population_report
@@ -33,6 +35,7 @@ class FullReport:
     certificates: CertificateReport
     population: PopulationReport
     trend: CaseReport  # the twelve months ending with the period's last month, by month
+    community: CommunityReport  # wishes, visits, 议事, partner projects, party life
 
 
 def full_report(
@@ -56,6 +59,7 @@ def full_report(
         certificates=certificate_report(session, period, scope=scope),
         population=population_report(session, scope=scope, as_of=as_of),
         trend=cases(trend, "month"),
+        community=community_report(session, period, scope=scope, as_of=as_of),
     )
 
 

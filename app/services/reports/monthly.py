@@ -59,12 +59,13 @@ class MonthlyDone:
 
 def monthly_figures(report: FullReport) -> list[dict]:
     """The figures the street office receives: every total, the case figures by channel and by
-    category, and the key groups (as JSON, each with its code and name)."""
+    category, the key groups and community life (as JSON, each with its code and name)."""
     figures = [*report.cases.figures(), *report.satisfaction.figures(), *report.certificates.figures()]
     figures = [f for f in figures if not f.grouping]
     for grouping in SENT_GROUPINGS:
         figures += [f for f in report.by[grouping].figures() if f.grouping]
     figures += [f for f in report.population.figures("tag") if f.grouping != "grid"]
+    figures += report.community.figures()
     return [f.as_json() for f in figures]
 
 

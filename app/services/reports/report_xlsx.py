@@ -21,7 +21,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from app.services.common.xlsx import cell
-from app.services.reports.figures import CASE_GROUPINGS
+from app.services.reports.community_figures import CHARTED_FIGURES
+from app.services.reports.figures import CASE_GROUPINGS, figure_name
 from app.services.reports.full_report import FullReport
 
 GROUP_HEADERS = (
@@ -110,6 +111,7 @@ def write_report_xlsx(
         _certificates(book, report)
         _population(book, report)
         _trend(book, report)
+        _community(book, report)
         about = _Sheet(book, "说明", (14, 80))
         about.add(["项目", "内容"], bold=True)
         for label, value in (
@@ -139,6 +141,7 @@ def _overview(
     figures = [*report.cases.figures(), *report.satisfaction.figures(), *report.certificates.figures()]
     figures = [f for f in figures if not f.grouping]
     figures += report.population.figures()
+    figures += report.community.figures()
     for figure in figures:
         sheet.add([figure.code, figure.name, figure.value])
     if notes:
@@ -273,3 +276,21 @@ def _trend(book: Workbook, report: FullReport) -> None:
         )
     chart.set_categories(Reference(sheet.ws, min_col=1, min_row=2, max_row=1 + len(months)))
     sheet.ws.add_chart(chart, "H2")
+
+
+def _community(book: Workbook, report: FullReport) -> None:
+    community = report.community
+    sheet = _Sheet(book, "社区治理与党建", (30, 26, 14))
+    sheet.add(["指标代码", "指标", "数值"], bold=True)
+    for figure in community.figures():
+        sheet.add([figure.code, figure.name, figure.value])
+    sheet.add()
+    first = sheet.add(["活动", "数量"], bold=True) + 1
+    for code in CHARTED_FIGURES:
+        last = sheet.add([figure_name(code), community.values[code] or 0])
+    _bar("微心愿、议事与共建项目", sheet, first, last, (2,), "E2", horizontal=True)
+    if community.missing:
+        sheet.add()
+        sheet.add([f"{community.missing[0].month} 未开展组织生活的支部", "网格编码"], bold=True)
+        for branch in community.missing:
+            sheet.add([branch.branch, branch.grid_code])

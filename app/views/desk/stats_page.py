@@ -1,5 +1,6 @@
 """The 统计 tab: the centre's figures for a chosen period and scope, as charts with tables beside
-them, one section per subject (cases, satisfaction, certificates, population, trends).
+them, one section per subject (cases, satisfaction, certificates, population, trends, community
+life).
 
 The report is computed off the GUI thread (``Op``), read when the tab is first shown and again
 on 统计; every figure opens the list of cases, certificates or residents behind it. A grid worker
@@ -30,6 +31,7 @@ from app.services.reports.periods import Period
 from app.services.reports.viewing import ReportScope, report_grids, shown_report
 from app.views.desk.context import DeskContext
 from app.views.desk.monthly_dialog import add_monthly_button
+from app.views.desk.stats_community import CommunitySection
 from app.views.desk.stats_files import add_report_button
 from app.views.desk.stats_rows_dialog import FigureRowsDialog
 from app.views.desk.stats_sections import (
@@ -109,12 +111,14 @@ class StatsPage(QWidget):
         self.certificates = CertificatesSection()
         self.population = PopulationSection()
         self.trend = TrendSection()
+        self.community = CommunitySection()
         for section, title in (
             (self.cases, "办件"),
             (self.satisfaction, "满意度"),
             (self.certificates, "证明"),
             (self.population, "人口"),
             (self.trend, "近12个月趋势"),
+            (self.community, "社区治理与党建"),
         ):
             section.figure_clicked.connect(self.open_figure)
             self.sections.addTab(section, title)
@@ -161,16 +165,17 @@ class StatsPage(QWidget):
         self._busy = True
         self.run_button.setEnabled(False)
         self.status.setText(f"正在统计 {period.label}…")
-        db, actor, scope, grid = (
+        db, actor, scope, grid, today = (
             self.ctx.db,
             self.ctx.user.username,
             self.ctx.scope,
             self.grid_box.currentData(),
+            self.today(),
         )
 
         def work() -> tuple[FullReport, ReportScope]:
             with db.sessions.begin() as session:
-                return shown_report(session, period, actor=actor, scope=scope, grid_code=grid)
+                return shown_report(session, period, actor=actor, scope=scope, grid_code=grid, as_of=today)
 
         Op(self, work, runner=self.ctx.runner).success(self._shown).failure(self._failed).run()
 
@@ -184,7 +189,14 @@ class StatsPage(QWidget):
             f"{report.period.label}　{self.chosen.label}　截至 {report.as_of.isoformat()}　"
             f"受理 {total.received:,} 件，办结 {total.closed:,} 件。蓝色数字可点击查看明细。"
         )
-        for section in (self.cases, self.satisfaction, self.certificates, self.population, self.trend):
+        for section in (
+            self.cases,
+            self.satisfaction,
+            self.certificates,
+            self.population,
+            self.trend,
+            self.community,
+        ):
             section.show_report(report)
 
     def _failed(self, exc: Exception) -> None:

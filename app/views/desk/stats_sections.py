@@ -62,7 +62,7 @@ class Section(QWidget):
         raise NotImplementedError
 
 
-def _split(left: QWidget, right: QWidget, sizes=(560, 600)) -> QSplitter:
+def split_pane(left: QWidget, right: QWidget, sizes=(560, 600)) -> QSplitter:
     splitter = QSplitter(Qt.Orientation.Horizontal)
     splitter.addWidget(left)
     splitter.addWidget(right)
@@ -105,7 +105,7 @@ class CasesSection(Section):
         inner.addWidget(self.groups)
         inner.setSizes([400, 170])
         box.addWidget(inner)
-        _one(self, _split(self.totals, right, (330, 870)))
+        _one(self, split_pane(self.totals, right, (330, 870)))
 
     def show_report(self, report: FullReport) -> None:
         self.report = report
@@ -160,7 +160,7 @@ class SatisfactionSection(Section):
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.figures)
         right.addWidget(self.unsatisfied)
-        _one(self, _split(self.chart, right))
+        _one(self, split_pane(self.chart, right))
 
     def show_report(self, report: FullReport) -> None:
         sat = report.satisfaction
@@ -206,7 +206,7 @@ class CertificatesSection(Section):
         super().__init__(parent)
         self.chart = ChartPane()
         self.templates = self.table(["证明", "开具", "作废"])
-        _one(self, _split(self.chart, self.templates, (640, 520)))
+        _one(self, split_pane(self.chart, self.templates, (640, 520)))
 
     def show_report(self, report: FullReport) -> None:
         certs = report.certificates
@@ -258,7 +258,7 @@ class PopulationSection(Section):
         tabs.addTab(self.grids, "按网格")
         tabs.addTab(self.tags, "重点人群（按网格）")
         self.tabs = tabs
-        _one(self, _split(self.chart, tabs))
+        _one(self, split_pane(self.chart, tabs))
 
     def show_report(self, report: FullReport) -> None:
         pop = report.population
