@@ -121,7 +121,12 @@ def test_report_monthly_keeps_one_per_month_and_writes_its_files(demo_history_db
         assert [(r.version, r.notes) for r in rows] == [(2, "第二版")]
         codes = {f["figure"] for f in rows[0].figures}
     assert {"cases.received", "satisfaction.rate", "population.residents"} <= codes
-    assert {"wishes.fulfilled", "visits.made", "party.meetings_held", "party.branches_without_meeting"} <= codes
+    assert {
+        "wishes.fulfilled",
+        "visits.made",
+        "party.meetings_held",
+        "party.branches_without_meeting",
+    } <= codes
     code, _, err = monthly("--user", "wangge")
     assert code != 0 and "网格员账号不能生成" in err
     code, _, err = monthly("--notes", "长" * 4001)
