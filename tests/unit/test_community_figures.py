@@ -68,7 +68,7 @@ def _by_hand(session, grids: set[int] | None) -> dict[str, float | int | None]:
             w.status in ("published", "claimed") and w.posted_on <= DEMO_TODAY for w in wishes
         ),
         "visits.made": sum(_in(v.visited_on) for v in visits),
-        "visits.in_person": sum(_in(v.visited_on) and v.way == "入户" for v in visits),
+        "visits.home": sum(_in(v.visited_on) and v.way == "入户" for v in visits),
         "visits.cases_raised": sum(_in(v.visited_on) and v.case_id is not None for v in visits),
         "party.members": len(members),
         "party.members_probation": sum(m.status == "probation" for m in members),

@@ -81,7 +81,7 @@ def community_report(
         )
         or 0,
         "visits.made": count(Visit, Visit.visited_on),
-        "visits.in_person": count(Visit, Visit.visited_on, Visit.way == "入户"),
+        "visits.home": count(Visit, Visit.visited_on, Visit.way == "入户"),
         "visits.cases_raised": count(Visit, Visit.visited_on, Visit.case_id.is_not(None)),
         "visits.overdue": sum(
             1

@@ -49,7 +49,7 @@ COMMUNITY_FIGURES: dict[str, str] = {
     "wishes.fulfilled": "微心愿实现数",
     "wishes.open": "待认领及在办微心愿数",
     "visits.made": "走访次数",
-    "visits.in_person": "入户走访次数",
+    "visits.home": "入户走访次数",
     "visits.cases_raised": "走访发现问题转办件数",
     "visits.overdue": "应访未访人数",
     "deliberations.held": "议事会议次数",
