@@ -129,7 +129,7 @@ def _wishes(session: Session, name: str, within, scope: Scope, as_of: dt.date):
 
 
 def _visits(session: Session, name: str, within, scope: Scope):
-    extra = {"made": True, "in_person": Visit.way == "入户", "cases_raised": Visit.case_id.is_not(None)}[name]
+    extra = {"made": True, "home": Visit.way == "入户", "cases_raised": Visit.case_id.is_not(None)}[name]
     stmt: Select = (
         select(Visit, Resident.name, Grid.name)
         .outerjoin(Resident, Resident.id == Visit.resident_id)
