@@ -25,7 +25,7 @@ class PartyMember(Timestamped, Base):
     sync_type: ClassVar[str] = "party_member"  # travels up to the street
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    uuid: Mapped[str] = mapped_column(String(36), index=True, unique=True, default=new_uuid)
     resident_id: Mapped[int | None] = mapped_column(
         ForeignKey("residents.id", ondelete="RESTRICT"), index=True, unique=True, default=None
     )
@@ -56,7 +56,7 @@ class ReportInService(Timestamped, Base):
     sync_type: ClassVar[str] = "report_in_service"  # travels up to the street
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    uuid: Mapped[str] = mapped_column(String(36), index=True, unique=True, default=new_uuid)
     member_id: Mapped[int] = mapped_column(ForeignKey("party_members.id", ondelete="RESTRICT"), index=True)
     served_on: Mapped[dt.date] = mapped_column(Date, index=True)
     post: Mapped[str] = mapped_column(String(30))
@@ -81,7 +81,7 @@ class PartyMeeting(Timestamped, Base):
     sync_type: ClassVar[str] = "party_meeting"  # travels up to the street
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    uuid: Mapped[str] = mapped_column(String(36), index=True, unique=True, default=new_uuid)
     branch_id: Mapped[int] = mapped_column(
         ForeignKey("party_organisations.id", ondelete="RESTRICT"), index=True
     )

@@ -19,6 +19,7 @@ from app.models import (
     DeliberationStep,
     Grid,
     MeetingAttendance,
+    OutboxEntry,
     PartnerUnit,
     PartyMember,
     PartyOrganisation,
@@ -92,6 +93,21 @@ class Lookups:
 
     def published(self, deliberation_id: int) -> dt.date | None:
         return self._published.get(deliberation_id)
+
+
+def queue_existing(session: Session) -> int:
+    """Queue every up-only record that has never had an outbox row (records written in bulk,
+    past the ORM's listener); returns how many were queued. Records once sent are not queued
+    again: their outbox rows are kept until the server holds them."""
+    queued = 0
+    for name, life in REGISTRY.items():
+        model = life.model
+        known = select(OutboxEntry.record_uuid).where(OutboxEntry.record_type == name)
+        uuids = list(session.scalars(select(model.uuid).where(model.uuid.not_in(known))))
+        session.add_all(OutboxEntry(record_type=name, record_uuid=u, version=1, fields=["*"]) for u in uuids)
+        queued += len(uuids)
+    session.flush()
+    return queued
 
 
 def load(session: Session, record_type: str, uuids: list[str]) -> list[dict[str, Any]]:

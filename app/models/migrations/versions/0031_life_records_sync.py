@@ -37,18 +37,18 @@ QUEUED = {
 
 def upgrade() -> None:
     bind = op.get_bind()
+    # Plain ALTER TABLE and a unique index, not a table rebuilt by batch mode: other tables hold
+    # foreign keys to these, and a rebuild would have to drop them. The column stays nullable in
+    # an upgraded database; the model's default fills it for every new row.
     for table in NEW_UUIDS:
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("uuid", sa.String(length=36), nullable=True))
+        op.add_column(table, sa.Column("uuid", sa.String(length=36), nullable=True))
         ids = bind.execute(sa.text(f"SELECT id FROM {table}")).scalars().all()  # noqa: S608 — fixed names
         for row_id in ids:
             bind.execute(
                 sa.text(f"UPDATE {table} SET uuid = :u WHERE id = :i"),  # noqa: S608
                 {"u": str(uuid.uuid4()), "i": row_id},
             )
-        with op.batch_alter_table(table) as batch:
-            batch.alter_column("uuid", existing_type=sa.String(length=36), nullable=False)
-            batch.create_unique_constraint(f"uq_{table}_uuid", ["uuid"])
+        op.create_index(f"ix_{table}_uuid", table, ["uuid"], unique=True)
     for record_type, table in QUEUED.items():
         bind.execute(
             sa.text(
@@ -68,6 +68,5 @@ def downgrade() -> None:
         {"types": list(QUEUED)},
     )
     for table in NEW_UUIDS:
-        with op.batch_alter_table(table) as batch:
-            batch.drop_constraint(f"uq_{table}_uuid", type_="unique")
-            batch.drop_column("uuid")
+        op.drop_index(f"ix_{table}_uuid", table_name=table)
+        op.drop_column(table, "uuid")
