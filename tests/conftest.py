@@ -78,6 +78,37 @@ def demo_db_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     database = open_database(f"sqlite:///{path}")
     initialise(database, with_demo=True, seed=7, residents=1500, today=DEMO_TODAY, history=False)
+    _settle_up_only(database)
+    database.dispose()
+    return path
+
+
+def _settle_up_only(database: Database) -> None:
+    """The demo's wishes, visits, party and partner records are queued for the street like any
+    others; the tests of the case sync count exactly what travels, so in this copy they are
+    marked as sent. The tests of those records start from ``demo_life_db_file``, where they wait."""
+    from sqlalchemy import update
+
+    from app.models import OutboxEntry
+    from app.models.sync import RECORD_TYPES
+
+    with database.sessions.begin() as session:
+        session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.record_type.not_in(RECORD_TYPES))
+            .values(sent_at=dt.datetime(2026, 1, 1))
+        )
+
+
+@pytest.fixture(scope="session")
+def demo_life_db_file(tmp_path_factory):
+    """The small demo street as ``init --demo`` leaves it: its records of community life wait
+    in the outbox for the first sync."""
+    from app.services.setup.initialise import initialise
+
+    path = tmp_path_factory.mktemp("demo-life") / "demo.db"
+    database = open_database(f"sqlite:///{path}")
+    initialise(database, with_demo=True, seed=7, residents=1500, today=DEMO_TODAY, history=False)
     database.dispose()
     return path
 

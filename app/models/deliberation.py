@@ -9,6 +9,7 @@ case's history (which travels to the street office) names the meeting.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, ClassVar
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -36,6 +37,7 @@ FOUR_TWO_STEPS: dict[str, str] = {
 
 class Deliberation(Timestamped, Base):
     __tablename__ = "deliberations"
+    sync_type: ClassVar[str] = "deliberation"  # travels up to the street
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
@@ -66,6 +68,8 @@ class DeliberationStep(Base):
     """One dated step of a 四议两公开 meeting."""
 
     __tablename__ = "deliberation_steps"
+    # A step (决议公开) changes what the meeting's record says at the street.
+    sync_parent: ClassVar[tuple[Any, str]] = (Deliberation, "deliberation_id")
     __table_args__ = (UniqueConstraint("deliberation_id", "step"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

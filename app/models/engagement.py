@@ -1,7 +1,7 @@
 """Community engagement beyond the window: micro-wishes (微心愿, 点单—接单—销单), home visits by
 grid workers (走访) and the visiting rules that say how often a key group is visited.
 
-Wishes and visits will sync to the street office later, so each carries a UUID and a version.
+Wishes and visits travel up to the street office (docs/SYNC.md), so each carries a UUID.
 A wish's claimer (a party member, a volunteer or a partner unit) is kept as its kind and name in
 words for now, so that it can be linked to the party and partner registers when they exist.
 """
@@ -9,6 +9,7 @@ words for now, so that it can be linked to the party and partner registers when 
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -35,6 +36,7 @@ class Wish(Timestamped, Base):
     """One micro-wish of one resident, from posting to fulfilment (or its end)."""
 
     __tablename__ = "wishes"
+    sync_type: ClassVar[str] = "wish"  # travels up to the street (app.services.sync.life_types)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
@@ -85,6 +87,7 @@ class Visit(Timestamped, Base):
     """One home visit (走访) by a grid worker to a resident or a household."""
 
     __tablename__ = "visits"
+    sync_type: ClassVar[str] = "visit"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)

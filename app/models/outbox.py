@@ -3,6 +3,12 @@ OutboxEntry per new or changed Case, new CaseEvent and new or changed Certificat
 that writes the change, so both commit or roll back together (a savepoint rolled back takes its
 outbox rows with it too).
 
+The records that only travel up (wishes, visits, 议事, partner units and projects, party members,
+meetings and 双报到 services) are known by a ``sync_type`` on their model: a new or changed one
+gets an outbox row the same way. A row whose change alters such a record as the street sees it
+(a meeting's attendance, a 议事 step) names its record with ``sync_parent`` (model, column), and
+the record is queued in its place. What travels of them is app.services.sync.life_types'.
+
 Records applied from a pull are not echoed back: the sync client sets ``session.info[APPLYING]``
 while it applies a page. A process that uses these models but keeps no outbox (a street server
 reusing them) sets ``session.info[DISABLED]``.
@@ -95,8 +101,17 @@ def _before_flush(session: Session, _flush_context, _instances) -> None:
             note("case" if isinstance(obj, Case) else "certificate", obj, obj.version, ["*"])
         elif isinstance(obj, CaseEvent):
             note("case_event", obj, 1, ["*"])
+        else:
+            _note_up_only(session, obj, note)
+    for obj in session.deleted:
+        if getattr(obj, "sync_parent", None) is not None:
+            _note_up_only(session, obj, note)
     for obj in session.dirty:
-        if not isinstance(obj, Case | Certificate) or obj in session.deleted:
+        if not isinstance(obj, Case | Certificate):
+            if obj not in session.deleted and session.is_modified(obj, include_collections=False):
+                _note_up_only(session, obj, note)
+            continue
+        if obj in session.deleted:
             continue
         if not session.is_modified(obj, include_collections=False):
             continue
@@ -110,4 +125,23 @@ def _before_flush(session: Session, _flush_context, _instances) -> None:
         if attributes.get_history(obj, "version").has_changes() or obj.version != changed[id(obj)][1]:
             note("case" if isinstance(obj, Case) else "certificate", obj, obj.version, sorted(columns))
     # A case's row before its events' rows: the push sends them in that order too.
-    session.add_all(sorted(entries.values(), key=lambda e: _ORDER[e.record_type]))
+    session.add_all(sorted(entries.values(), key=lambda e: _ORDER.get(e.record_type, 3)))
+
+
+def _note_up_only(session: Session, obj, note) -> None:
+    """Queue an up-only record, or the record a changed part of it belongs to."""
+    record_type = getattr(obj, "sync_type", None)
+    if record_type is not None:
+        note(record_type, obj, 1, ["*"])  # sent whole: the street keeps the latest content
+        return
+    parent = getattr(obj, "sync_parent", None)
+    if parent is None:
+        return
+    model, column = parent
+    parent_id = getattr(obj, column)
+    if parent_id is None:
+        return
+    with session.no_autoflush:
+        record = session.get(model, parent_id)
+    if record is not None and record not in session.deleted:
+        note(model.sync_type, record, 1, ["*"])

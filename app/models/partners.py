@@ -10,6 +10,7 @@ not changed, and a member whose words match no unit stays as they are.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -27,6 +28,7 @@ PROJECT_STATUSES: dict[str, str] = {"active": "推进中", "done": "已完成", 
 
 class PartnerUnit(Timestamped, Base):
     __tablename__ = "partner_units"
+    sync_type: ClassVar[str] = "partner_unit"  # travels up to the street
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
@@ -72,6 +74,7 @@ class PartnerProject(Timestamped, Base):
     """A 双向认领 project: a unit claims a need, or the community claims a unit's resource."""
 
     __tablename__ = "partner_projects"
+    sync_type: ClassVar[str] = "partner_project"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)

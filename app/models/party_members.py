@@ -4,11 +4,13 @@ with the community from outside it (in-service members reporting under 双报到
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, ClassVar
 
 from sqlalchemy import Date, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Timestamped
+from app.models.cases import new_uuid
 
 MEMBER_STATUSES: dict[str, str] = {"full": "正式党员", "probation": "预备党员"}
 MEMBER_KINDS: dict[str, str] = {
@@ -20,8 +22,10 @@ MEMBER_KINDS: dict[str, str] = {
 
 class PartyMember(Timestamped, Base):
     __tablename__ = "party_members"
+    sync_type: ClassVar[str] = "party_member"  # travels up to the street
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), index=True, unique=True, default=new_uuid)
     resident_id: Mapped[int | None] = mapped_column(
         ForeignKey("residents.id", ondelete="RESTRICT"), index=True, unique=True, default=None
     )
@@ -49,8 +53,10 @@ class ReportInService(Timestamped, Base):
     """One service an in-service member gave the community (报到服务记实)."""
 
     __tablename__ = "party_report_in_services"
+    sync_type: ClassVar[str] = "report_in_service"  # travels up to the street
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), index=True, unique=True, default=new_uuid)
     member_id: Mapped[int] = mapped_column(ForeignKey("party_members.id", ondelete="RESTRICT"), index=True)
     served_on: Mapped[dt.date] = mapped_column(Date, index=True)
     post: Mapped[str] = mapped_column(String(30))
@@ -72,8 +78,10 @@ class PartyMeeting(Timestamped, Base):
     """One meeting of a branch (三会一课, 主题党日), planned or held."""
 
     __tablename__ = "party_meetings"
+    sync_type: ClassVar[str] = "party_meeting"  # travels up to the street
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), index=True, unique=True, default=new_uuid)
     branch_id: Mapped[int] = mapped_column(
         ForeignKey("party_organisations.id", ondelete="RESTRICT"), index=True
     )
@@ -90,6 +98,8 @@ class MeetingAttendance(Base):
     """A member at a meeting: checked in (by card or ticked), or absent with a reason."""
 
     __tablename__ = "party_meeting_attendance"
+    # The street counts who came: a mark changes the meeting's record there.
+    sync_parent: ClassVar[tuple[Any, str]] = (PartyMeeting, "meeting_id")
 
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("party_meetings.id", ondelete="CASCADE"), primary_key=True

@@ -93,6 +93,22 @@ class StreetCertificate(StreetBase):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class StreetLifeRecord(StreetBase):
+    """A record of community life that travels up only (a wish, a visit, a party meeting...:
+    app.services.sync.life_types): its newest content as the community sent it, keyed by the
+    community, so one community's uuid never touches another's record. Never pulled."""
+
+    __tablename__ = "street_life_records"
+
+    origin_community: Mapped[str] = mapped_column(String(15), primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    data_hash: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class PushBatch(StreetBase):
     """The answer given to a batch, so a re-sent batch gets the identical answer (its change
     numbers included: the desk's pull of its own writes stops before them)."""

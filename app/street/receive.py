@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session, defer, sessionmaker
 
 from app.models.base import utcnow
 from app.services.common.digest import content_hash
+from app.street.answers import result as _result
+from app.street.answers import unstorable as _unstorable
 from app.street.incoming import AskedKey, Incoming
-from app.street.limits import MAX_KEYS  # noqa: F401 — defined with the other limits
+from app.street.life import LIFE_TYPES, LifeBatch, held_keys
 from app.street.models import (
     STREET,
     PushBatch,
@@ -41,16 +43,6 @@ from app.street.store import (
 NOT_OWNER = "not_owner"  # a refusal's kind: the case is handled by another community now
 
 
-def _result(rec: Incoming, status: str, server_version: int | None, reason: str = "") -> dict:
-    return {
-        "uuid": rec.uuid,
-        "type": rec.type,
-        "status": status,
-        "server_version": server_version,
-        "reason": reason,
-    }
-
-
 def _case_fields(data: dict) -> tuple[str, str, dt.date | None] | str:
     """case_no, status and due_date from a case's data, or the reason they are unusable."""
     case_no, status, due = data.get("case_no"), data.get("status"), data.get("due_date")
@@ -64,31 +56,6 @@ def _case_fields(data: dict) -> tuple[str, str, dt.date | None] | str:
         return case_no, status, dt.date.fromisoformat(str(due)[:10])
     except ValueError:
         return "data.due_date 须为 ISO 日期 (YYYY-MM-DD)"
-
-
-def _unstorable(rec: Incoming, server_version: int | None) -> dict | None:
-    """The refusal of a record PostgreSQL cannot keep (NUL in text; UTF-8 has no lone
-    surrogates). Checked only before a write: a record that changes nothing is never stored."""
-    if keepable(rec):
-        return None
-    return _result(rec, "rejected", server_version, "记录含有无法保存的字符（空字符或孤立代理项）")
-
-
-def keepable(value: Any) -> bool:
-    """Whether every text in ``value`` can be stored: no NUL, no lone surrogate."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return False
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, dict):
-        return all(keepable(k) and keepable(v) for k, v in value.items())
-    if isinstance(value, list | tuple):  # tuple: a whole record
-        return all(keepable(v) for v in value)
-    return True
 
 
 def _may_write(case: StreetCase, community: str) -> bool:
@@ -130,6 +97,7 @@ class _Push:
             else set()
         )
         self.certificates = preload(StreetCertificate, by_type["certificate"])
+        self.life = LifeBatch(session, community, records)  # up-only records (app.street.life)
         self._lock_cases_to_write()
 
     def _lock_cases_to_write(self) -> None:
@@ -160,6 +128,7 @@ class _Push:
     def run(self) -> tuple[list[dict], int]:
         """The results, and the first and last change numbers this batch took (0, 0: none)."""
         handlers = {"case": self.case, "case_event": self.case_event, "certificate": self.certificate}
+        handlers.update(dict.fromkeys(LIFE_TYPES, self.life.put))
         taken = (0, 0)
         with self.session.no_autoflush:
             results = [
@@ -353,7 +322,9 @@ def known(sessions: sessionmaker[Session], community: str, keys: list[AskedKey])
     ``community`` may write: a push would answer "unchanged" for exactly these, so a client that
     lost the answers to its pushes sends only the others again. Reads only; another community's
     records are never reported, so the answer tells nothing about them."""
-    wanted: dict[str, dict[str, list[AskedKey]]] = {"case": {}, "case_event": {}, "certificate": {}}
+    wanted: dict[str, dict[str, list[AskedKey]]] = {
+        t: {} for t in ("case", "case_event", "certificate", *LIFE_TYPES)
+    }
     for key in keys:
         wanted[key.type].setdefault(key.uuid, []).append(key)
     held: list[dict] = []
@@ -379,6 +350,12 @@ def _held_keys(session: Session, record_type: str, community: str, uuids: list[s
         t = StreetCaseEvent
         for uuid in session.scalars(select(t.uuid).where(t.uuid.in_(uuids), t.origin_community == community)):
             yield from ((key, 1) for key in asked[uuid])
+        return
+    if record_type in LIFE_TYPES:
+        mine = (row for row in held_keys(session, record_type, community, uuids))
+        yield from (
+            (key, v) for uuid, v, digest in mine for key in asked[uuid] if key.hash and key.hash == digest
+        )
         return
     if record_type == "case":
         t = StreetCase

@@ -10,7 +10,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from app.services.sync.life_types import REGISTRY
 from app.street.limits import MAX_KEYS, MAX_RECORDS, MAX_SAFE_INTEGER, MAX_VERSION, breach, key_text
+
+# Cases, events and certificates; and the up-only records of community life (app.street.life).
+RecordType = Literal[("case", "case_event", "certificate", *REGISTRY)]  # type: ignore[valid-type]
 
 
 def _key(value: str) -> str:
@@ -20,7 +24,7 @@ def _key(value: str) -> str:
 
 
 class Record(BaseModel):
-    type: Literal["case", "case_event", "certificate"]
+    type: RecordType
     uuid: str = Field(min_length=1, max_length=36)
     version: int = Field(
         ge=0,
@@ -52,7 +56,7 @@ class PushRequest(BaseModel):
 
 
 class RecordKey(BaseModel):
-    type: Literal["case", "case_event", "certificate"]
+    type: RecordType
     uuid: str = Field(min_length=1, max_length=36)
     # Up to what JSON holds exactly: a desk may ask about a version the server itself raised.
     version: int = Field(ge=0, le=MAX_SAFE_INTEGER)
@@ -68,7 +72,7 @@ class KnownRequest(BaseModel):
 
 
 class KnownKey(BaseModel):
-    type: Literal["case", "case_event", "certificate"]
+    type: RecordType
     uuid: str
     version: int = Field(description="as asked")
     server_version: int = Field(description="the version the server holds that content at")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.models.base import utcnow
 from app.services.cases.workflow import EVALUATIONS, RUNNING_STATUSES, UNSATISFIED
 from app.services.reports.periods import Period, local_day, utc_offset_minutes
+from app.street.life_stats import NO_MEETING, count_life, empty_flows
 from app.street.models import StreetCase, StreetCertificate, StreetCommunity, StreetMonthlyReport
 
 CLOSED = frozenset({"completed", "called_back", "evaluated"})
@@ -57,9 +58,11 @@ def _empty() -> dict[str, Any]:
         "cases.refused": 0,
         "cases.hotline_received": 0,
         "cases.hotline_closed": 0,
+        "cases.grid_reported": 0,
         "satisfaction.rated": 0,
         "satisfaction.satisfied": 0,
         "certificates.issued": 0,
+        **empty_flows(),
     }
 
 
@@ -103,6 +106,7 @@ def street_stats(
             row["cases.in_progress"] += status in RUNNING_STATUSES
             row["cases.overdue"] += status in RUNNING_STATUSES and due is not None and due < today
             row["cases.refused"] += status == "refused"
+            row["cases.grid_reported"] += data.get("channel") == "grid"  # 网格上报
             if data.get("channel") == "hotline":
                 row["cases.hotline_received"] += 1
                 row["cases.hotline_closed"] += closed
@@ -116,6 +120,9 @@ def street_stats(
             issued = _day(data.get("issue_date"))
             if issued is not None and period.start <= issued <= period.end:
                 counted[(origin, f"{issued:%Y-%m}" if by == "month" else "")]["certificates.issued"] += 1
+        life = count_life(session, period, by, today)
+        for key, figures in life.flows.items():
+            counted[key].update(figures)
         reports = session.scalars(
             select(StreetMonthlyReport)
             .where(StreetMonthlyReport.month.in_(period.months()))
@@ -134,16 +141,18 @@ def street_stats(
             }
             for r in reports
         ]
+    if by == "community":  # what stands now: per community only (docs/REPORTS.md)
+        for community in set(names) | set(life.stocks) | set(life.branches):
+            counted[(community, "")].update(life.stock(community))
     rows = []
     for (community, month), figures in sorted(counted.items()):
         row = {"community": community, "name": names.get(community, community)}
         if by == "month":
             row["month"] = month
         row["figures"] = _rates(figures)
-        rows.append(row)
-    for community in sorted(set(names) - {c for c, _ in counted}):
         if by == "community":
-            rows.append({"community": community, "name": names[community], "figures": _rates(_empty())})
+            row["flags"] = {NO_MEETING: life.flagged(community)}
+        rows.append(row)
     return {
         "period": period.as_json(),
         "by": by,

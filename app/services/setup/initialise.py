@@ -15,6 +15,7 @@ from app.services.setup import demo_street as demo
 from app.services.setup.demo_cases import add_demo_cases
 from app.services.setup.demo_monthly import add_demo_monthly_report
 from app.services.setup.demo_paper import add_demo_appointments, add_demo_certificates
+from app.services.sync.life_content import queue_existing
 
 
 @dataclass
@@ -77,4 +78,7 @@ def initialise(
                 session, seed=seed, today=when, count=max(residents // 40, 30)
             )
             result.demo["monthly_report"] = add_demo_monthly_report(session, when)
+        # The demo writes its wishes, visits and registers in bulk, past the ORM's outbox: they
+        # wait for the street like any desk's records (the same as migration 0031 does).
+        result.demo["queued_for_street"] = queue_existing(session)
     return result

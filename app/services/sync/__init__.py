@@ -6,6 +6,8 @@
 - ``pending``: the outbox rows still to send, read and marked; ``settings``: the server, the key
   and the status line the desk shows.
 - ``records``: records as they travel, serialised for the push and read from the pull.
+- ``life_types`` and ``life_content``: the records of community life that travel up only, one
+  registry of their types, fields and builders, and the reading of them for the push.
 - ``apply``: server copies taken at the desk (pulled, or in a stale answer), waiting changes
   rebased onto them, events held until their case arrives.
 

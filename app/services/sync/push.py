@@ -178,7 +178,13 @@ class Pushing(Transport):
         top = pending.newest(rows)
         if missing:
             with self.sessions.begin() as session:
-                pending.mark(session, missing, top, sent_at=utcnow(), last_error="本地记录已不存在，未上传")
+                pending.mark(
+                    session,
+                    missing,
+                    top,
+                    sent_at=utcnow(),
+                    last_error="本地记录已不存在或不属于本社区，未上传",
+                )
         return Batch(rows, records, top, str(uuid_module.uuid4())) if records else None
 
     def _answered(

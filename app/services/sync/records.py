@@ -19,6 +19,8 @@ from sqlalchemy import Date, DateTime, select
 from sqlalchemy.orm import Session
 
 from app.models import Case, CaseEvent, Certificate, Community
+from app.services.sync import life_content
+from app.services.sync.life_types import REGISTRY as LIFE
 
 LOCAL_IDS = {"id", "community_id", "item_id", "resident_id", "grid_id", "case_id"}
 # What the street decides on a case it holds (escalated) or has just answered.
@@ -29,7 +31,8 @@ CHUNK = 500
 
 
 def describe(record_type: str) -> str:
-    return NAMES.get(record_type, record_type)
+    life = LIFE.get(record_type)
+    return NAMES.get(record_type) or (life.label if life else record_type)
 
 
 def parse_datetime(text: str | None) -> dt.datetime | None:
@@ -84,6 +87,8 @@ def serialise(
 def _load(
     session: Session, record_type: str, uuids: list[str], codes: dict[int, str]
 ) -> list[dict[str, Any]]:
+    if record_type in LIFE:  # up only, built by its registered builder
+        return life_content.load(session, record_type, uuids)
     cases = Case.__table__
     if record_type == "case":
         stmt = select(cases).where(cases.c.uuid.in_(uuids))
