@@ -75,8 +75,8 @@ def _by_hand(session, grids: set[int] | None) -> dict[str, float | int | None]:
         "party.members_in_service": sum(m.kind == "in_service" for m in members),
         "party.meetings_held": len(held),
         "party.attendance_rate": round(sum(marks) / len(marks), 4) if marks else None,
-        "party.report_in_services": len(services),
-        "party.report_in_hours": round(sum(s.hours for s in services), 1),
+        "report_in.services": len(services),
+        "report_in.hours": round(sum(s.hours for s in services), 1),
     }
     if grids is None:
         deliberations = list(session.scalars(select(Deliberation)))

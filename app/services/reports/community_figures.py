@@ -153,6 +153,6 @@ def _party(
         "party.members_in_service": in_service,
         "party.meetings_held": meetings,
         "party.attendance_rate": rate(present, sum(n for _, n in marks)),
-        "party.report_in_services": services,
-        "party.report_in_hours": round(float(hours), 1),
+        "report_in.services": services,
+        "report_in.hours": round(float(hours), 1),
     }

@@ -42,7 +42,7 @@ from app.services.reports.population_figures import BAND, TOP, age_on
 from app.services.reports.satisfaction import SATISFIED, satisfaction_report
 
 ROWS_ACTION = "report_rows"
-COMMUNITY_SECTIONS = ("wishes", "visits", "deliberations", "partners", "party")
+COMMUNITY_SECTIONS = ("wishes", "visits", "deliberations", "partners", "party", "report_in")
 AS_OF_KINDS = ("resident", "member", "branch")  # counted on the report's day, not over its period
 AS_OF_FIGURES = ("wishes.open",)
 MAX_ROWS = 20_000  # a figure larger than this is checked in the exported register instead

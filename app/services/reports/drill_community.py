@@ -92,6 +92,8 @@ def community_rows(session: Session, code: str, period: Period, scope: Scope, as
         return "project", PROJECT_COLUMNS, _projects(session, name, within)
     if subject == "party":
         return _party(session, name, within, scope, as_of)
+    if subject == "report_in":
+        return _party(session, f"report_in_{name}", within, scope, as_of)
     raise LookupError(code)
 
 

@@ -62,8 +62,8 @@ COMMUNITY_FIGURES: dict[str, str] = {
     "party.members_in_service": "在职党员报到人数",
     "party.meetings_held": "支部组织生活次数",
     "party.attendance_rate": "组织生活到会率",
-    "party.report_in_services": "双报到服务次数",
-    "party.report_in_hours": "双报到服务时长（小时）",
+    "report_in.services": "双报到服务次数",
+    "report_in.hours": "双报到服务时长（小时）",
     "party.branches_without_meeting": "上月未开展组织生活的支部数",
 }
 FIGURES: dict[str, str] = {

@@ -20,6 +20,7 @@ SUBJECTS = {
     "deliberations": "议事",
     "partners": "共建",
     "party": "党建",
+    "report_in": "双报到",
 }
 
 
