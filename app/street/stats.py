@@ -3,7 +3,9 @@ records the server holds (as the communities synced them), beside the monthly re
 (月度工作报表) the communities sent. Served as ``GET /api/v1/stats`` to the street office's key.
 
 The counted figures follow docs/REPORTS.md where the synced records carry what is needed: a case
-belongs to the local day it was received, its status is the one the server holds now. The monthly
+belongs to the local day it was received, its status is the one the server holds now. They are
+counted by the database (app.street.stats_sql), so a street of many communities and years of
+cases is not read into the server's memory for one page. The monthly
 reports are given as sent, figure by figure, with their version and notes: what the community
 signed off, not a recount.
 """
@@ -12,18 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models.base import utcnow
-from app.services.cases.workflow import EVALUATIONS, RUNNING_STATUSES, UNSATISFIED
-from app.services.reports.periods import Period, local_day, utc_offset_minutes
+from app.services.reports.periods import Period, utc_offset_minutes
 from app.street.life_stats import NO_MEETING, count_life, empty_flows
-from app.street.models import StreetCase, StreetCertificate, StreetCommunity, StreetMonthlyReport
+from app.street.models import StreetCommunity, StreetMonthlyReport
+from app.street.stats_sql import counted_cases, counted_certificates
 
-CLOSED = frozenset({"completed", "called_back", "evaluated"})
 GROUPINGS = ("community", "month")
 MAX_REPORTS = 24  # monthly reports in one request
 
@@ -40,13 +42,6 @@ def _moment(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def _day(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def _empty() -> dict[str, Any]:
@@ -76,57 +71,48 @@ def _rates(figures: dict[str, Any]) -> dict[str, Any]:
 
 
 def street_stats(
-    sessions: sessionmaker[Session], period: Period, by: str = "community", today: dt.date | None = None
+    sessions: sessionmaker[Session],
+    period: Period,
+    by: str = "community",
+    today: dt.date | None = None,
+    *,
+    communities: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """The figures of ``period`` per community (``by`` "community") or per community and month
-    ("month"), with the monthly reports of the months the period touches."""
+    ("month"), with the monthly reports of the months the period touches. ``communities`` limits
+    everything to those codes (a street office's own); None is every community the server holds."""
     if by not in GROUPINGS:
         raise StatsError(f"by 只能是 {' 或 '.join(GROUPINGS)}")
     today = today or dt.date.today()
-    offset = utc_offset_minutes()
-    start, end = period.utc_bounds
-    counted: dict[tuple[str, str], dict[str, Any]] = defaultdict(_empty)
+    by_month = by == "month"
     with sessions() as session:
-        names = dict(
-            session.execute(
-                select(StreetCommunity.code, StreetCommunity.name).where(StreetCommunity.role == "community")
-            ).all()
+        query = select(StreetCommunity.code, StreetCommunity.name).where(StreetCommunity.role == "community")
+        if communities is not None:
+            query = query.where(StreetCommunity.code.in_(list(communities)))
+        names = dict(session.execute(query).all())
+        counted: dict[tuple[str, str], dict[str, Any]] = defaultdict(_empty)
+        cases = counted_cases(
+            session,
+            period,
+            by_month=by_month,
+            today=today,
+            offset_minutes=utc_offset_minutes(),
+            communities=communities,
         )
-        for origin, status, due, data in session.execute(
-            select(StreetCase.origin_community, StreetCase.status, StreetCase.due_date, StreetCase.data)
-        ):
-            received = _moment(data.get("received_at"))
-            if received is None or not start <= received < end:
-                continue
-            key = (origin, f"{local_day(received, offset):%Y-%m}" if by == "month" else "")
-            row = counted[key]
-            row["cases.received"] += 1
-            closed = status in CLOSED
-            row["cases.closed"] += closed
-            row["cases.in_progress"] += status in RUNNING_STATUSES
-            row["cases.overdue"] += status in RUNNING_STATUSES and due is not None and due < today
-            row["cases.refused"] += status == "refused"
-            row["cases.grid_reported"] += data.get("channel") == "grid"  # 网格上报
-            if data.get("channel") == "hotline":
-                row["cases.hotline_received"] += 1
-                row["cases.hotline_closed"] += closed
-            rating = data.get("evaluation") or ""
-            if rating in EVALUATIONS:
-                row["satisfaction.rated"] += 1
-                row["satisfaction.satisfied"] += rating not in UNSATISFIED
-        for origin, data in session.execute(
-            select(StreetCertificate.origin_community, StreetCertificate.data)
-        ):
-            issued = _day(data.get("issue_date"))
-            if issued is not None and period.start <= issued <= period.end:
-                counted[(origin, f"{issued:%Y-%m}" if by == "month" else "")]["certificates.issued"] += 1
+        for key, figures in cases.items():
+            counted[key].update(figures)
+        issued = counted_certificates(session, period, by_month=by_month, communities=communities)
+        for key, number in issued.items():
+            counted[key]["certificates.issued"] = number
         life = count_life(session, period, by, today)
         for key, figures in life.flows.items():
-            counted[key].update(figures)
+            if communities is None or key[0] in communities:
+                counted[key].update(figures)
+        wanted = select(StreetMonthlyReport).where(StreetMonthlyReport.month.in_(period.months()))
+        if communities is not None:
+            wanted = wanted.where(StreetMonthlyReport.community.in_(list(communities)))
         reports = session.scalars(
-            select(StreetMonthlyReport)
-            .where(StreetMonthlyReport.month.in_(period.months()))
-            .order_by(StreetMonthlyReport.community, StreetMonthlyReport.month)
+            wanted.order_by(StreetMonthlyReport.community, StreetMonthlyReport.month)
         ).all()
         sent = [
             {
@@ -143,16 +129,27 @@ def street_stats(
         ]
     if by == "community":  # what stands now: per community only (docs/REPORTS.md)
         for community in set(names) | set(life.stocks) | set(life.branches):
-            counted[(community, "")].update(life.stock(community))
+            if communities is None or community in communities:
+                counted[(community, "")].update(life.stock(community))
     rows = []
     for (community, month), figures in sorted(counted.items()):
         row = {"community": community, "name": names.get(community, community)}
-        if by == "month":
+        if by_month:
             row["month"] = month
         row["figures"] = _rates(figures)
-        if by == "community":
+        if not by_month:
             row["flags"] = {NO_MEETING: life.flagged(community)}
         rows.append(row)
+    for community in sorted(set(names) - {c for c, _ in counted}):
+        if not by_month:
+            rows.append(
+                {
+                    "community": community,
+                    "name": names[community],
+                    "figures": _rates(_empty()),
+                    "flags": {NO_MEETING: life.flagged(community)},
+                }
+            )
     return {
         "period": period.as_json(),
         "by": by,

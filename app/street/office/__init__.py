@@ -6,6 +6,8 @@ without script.
 ``models`` are its tables; ``accounts`` the staff accounts, sign-in, lock-out and web sessions;
 ``cases`` reads the street's cases (scoped to the caller's street); ``actions`` carries out the
 street's steps (the same code the API's answer uses, app.street.store.answer); ``meetings``
-records joint meetings; ``routes`` the pages, with their cookies and CSRF tokens; ``demo`` fills
-a server with a demo street. docs/STREET.md describes the screens.
+records joint meetings; ``stats_view`` the 统计 page's figures of the street's communities and
+their downloads, ``stats_pages`` its routes, ``charts`` its inline SVG bars; ``routes`` the pages,
+with their cookies and CSRF tokens; ``demo`` (with ``demo_figures``) fills a server with a demo
+street. docs/STREET.md describes the screens.
 """

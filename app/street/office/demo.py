@@ -1,7 +1,9 @@
 """A demo street on an empty street server (``yichuang street-admin demo``): the street office of
 the desk's demo street (桃园街道, app/services/setup/demo_street.py) with its six communities, two
 staff accounts, and escalated cases with their 问题单, 措施单 (owners and planned dates), 责任单 and
-吹哨 escalations, some answered, one transferred, one closed and evaluated, and a joint meeting.
+吹哨 escalations, some answered, one transferred, one closed and evaluated, and a joint meeting;
+and the communities' everyday cases, certificates and monthly reports for the 统计 page
+(app.street.office.demo_figures).
 
 Everything goes in the way it would in real use: the communities' records through the push a
 desk makes (app.street.receive), the street's steps through app.street.office.actions and
@@ -23,6 +25,7 @@ from app.street.incoming import Incoming
 from app.street.models import StreetCase
 from app.street.office import actions, meetings
 from app.street.office.accounts import StaffMember, add_user
+from app.street.office.demo_figures import add_everyday_work
 
 DEMO_PASSWORD = "Taoyuan-Street-2026"  # printed by the command; change it before real use
 STREET_CODE = STREET["code"]
@@ -93,6 +96,7 @@ def _case(
         "item_name": item,
         "content": problem,
         "channel": rng.choice(["window", "hotline", "grid"]),
+        "received_at": f"{started}T01:30:00",
     }
 
     def at(days: int, hour: int) -> str:
@@ -147,6 +151,7 @@ def fill_demo(sessions: sessionmaker[Session], *, seed: int = 7, today: dt.date 
     }
     for username, role, name in (("jdadmin", "admin", "王建华"), ("jdstaff", "staff", "李晓雯")):
         add_user(sessions, username, DEMO_PASSWORD, street=STREET_CODE, role=role, name=name)
+    everyday = add_everyday_work(sessions, codes, random.Random(seed + 1), today)
     made: list[str] = []
     for number in range(1, 15):
         community = codes[number % 4]  # four of the six communities escalate
@@ -190,4 +195,5 @@ def fill_demo(sessions: sessionmaker[Session], *, seed: int = 7, today: dt.date 
         "password": DEMO_PASSWORD,
         "community_keys": keys,
         "cases": len(made),
+        "everyday_cases": everyday,
     }

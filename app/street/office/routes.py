@@ -26,7 +26,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services.cases.handling import UNIT_EVALUATIONS
-from app.street.office import accounts, actions, cases, meetings
+from app.street.office import accounts, actions, cases, meetings, stats_pages
 from app.street.office.accounts import SignInError, WebSession
 from app.street.office.page import render
 from app.street.store import StoreError
@@ -294,3 +294,5 @@ def add_routes(
             typed = {k: v for k, v in form.items() if k != "csrf"}
             return await run_in_threadpool(meetings_page, web, exc.status_code, error=str(exc), typed=typed)
         return RedirectResponse(f"{PATH}/meetings?done=1", status_code=303)
+
+    stats_pages.add_routes(app, sessions, today=today, signed_in=signed_in, guarded=guarded, page=_page)

@@ -1,7 +1,8 @@
 """The street office's pages in a real browser (Debian's chromium through chromium-driver and
 Selenium), end to end: two community desks sync with ``yichuang street-server`` (on PostgreSQL in
 CI), a street administrator signs in, accepts and answers one escalation, records a joint meeting,
-transfers another case to the second community (一体通办), and at their next sync each desk
+transfers another case to the second community (一体通办), reads the 统计 page (the same
+numbers the count gives, this month and a custom range), and at their next sync each desk
 receives what it should. Every page is saved as a PNG (``$YICHUANG_SCREENSHOTS`` to keep them).
 
 Without chromium the test is skipped, unless ``YICHUANG_TEST_BROWSER=require`` (CI) makes that
@@ -11,6 +12,7 @@ a failure; .ci/run installs chromium and chromium-driver when they are missing.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -24,8 +26,10 @@ from app.db import open_database
 from app.models import Case, CaseEvent, Resident
 from app.services.admin.centre import set_current_community
 from app.services.cases import intake, workflow
+from app.services.reports import periods
 from app.services.sync.client import SyncClient
 from app.street import admin
+from app.street.stats import street_stats
 from tests.integration.conftest import ROOT, free_port, start_server
 
 pytestmark = pytest.mark.browser
@@ -191,6 +195,23 @@ def test_street_staff_answer_meet_and_transfer_and_each_desk_receives_its_part(
     find(By.CSS_SELECTOR, "#form-transfer button").click()
     _shown(driver, "done", "已转办")
     _shot(driver, tmp_path, "case-transferred")
+
+    find(By.LINK_TEXT, "统计").click()  # the figures of the street's two communities this month
+    month = periods.this_month(dt.date.today())
+    counted = street_stats(server["sessions"], month, "community", communities=[TY, XH])["counted"]
+    received = {row["name"]: row["figures"]["cases.received"] for row in counted}
+    figures = _shown(driver, "figures", "合计")
+    for name, number in received.items():
+        assert f"{name} {number} " in figures
+    assert f"合计 {sum(received.values())} " in figures and received[f"社区{TY}"] >= 2
+    assert len(driver.find_elements(By.CSS_SELECTOR, "svg.chart")) == 2
+    _shot(driver, tmp_path, "stats")
+    Select(find(By.ID, "period")).select_by_value("custom")
+    driver.execute_script("arguments[0].value = arguments[1]", find(By.ID, "from"), f"{month.start}")
+    driver.execute_script("arguments[0].value = arguments[1]", find(By.ID, "to"), f"{dt.date.today()}")
+    find(By.ID, "count").click()
+    _shown(driver, "heading", f"{month.start} 至 {dt.date.today()}")
+    assert f"合计 {sum(received.values())} " in find(By.ID, "figures").text
 
     find(By.CSS_SELECTOR, "header form button").click()  # sign out
     _shown(driver, "sign-in", "登录")
