@@ -31,7 +31,6 @@ from app.models import (
 )
 from app.services.admin.scope import Scope
 from app.services.common.idcard import mask
-from app.services.engage.visit_due import due_visits
 from app.services.engage.wish_reads import masked_name
 from app.services.party.meetings import branches_without_meeting, last_month
 from app.services.reports.community_figures import OPEN_WISH_STATES
@@ -41,7 +40,6 @@ Listing = tuple[str, tuple[str, ...], list[tuple[int, tuple[str, ...]]]]  # kind
 
 WISH_COLUMNS = ("心愿编号", "发布日期", "网格", "心愿人", "心愿", "状态", "认领方", "认领日期", "实现日期")
 VISIT_COLUMNS = ("走访日期", "网格", "走访人", "方式", "走访对象", "发现情况", "转为办件")
-DUE_COLUMNS = ("姓名", "身份证号", "网格", "标签", "走访周期（天）", "上次走访", "应访日期", "状态")
 DELIBERATION_COLUMNS = ("会议编号", "日期", "类型", "议题", "召集人", "决议日期", "结果公开日期")
 PROJECT_COLUMNS = ("项目编号", "共建单位", "项目", "负责人", "认领日期", "完成日期")
 MEMBER_COLUMNS = ("姓名", "身份证号", "所在支部", "状态", "类别", "入党日期")
@@ -61,29 +59,6 @@ def community_rows(session: Session, code: str, period: Period, scope: Scope, as
     within = (period.start, period.end)
     if subject == "wishes":
         return "wish", WISH_COLUMNS, _wishes(session, name, within, scope, as_of)
-    if subject == "visits" and name == "overdue":
-        due = [
-            r
-            for r in due_visits(session, today=as_of, scope=scope, within_days=0)
-            if r.overdue_days or r.last_visit is None
-        ]
-        rows = [
-            (
-                r.resident_id,
-                (
-                    r.name,
-                    r.masked_id,
-                    r.grid_name,
-                    r.tags,
-                    str(r.every_days),
-                    _text(r.last_visit),
-                    _text(r.due_on),
-                    r.state,
-                ),
-            )
-            for r in due
-        ]
-        return "resident", DUE_COLUMNS, rows
     if subject == "visits":
         return "visit", VISIT_COLUMNS, _visits(session, name, within, scope)
     if subject == "deliberations" and scope.whole_street:

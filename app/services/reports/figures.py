@@ -51,7 +51,6 @@ COMMUNITY_FIGURES: dict[str, str] = {
     "visits.made": "走访次数",
     "visits.home": "入户走访次数",
     "visits.cases_raised": "走访发现问题转办件数",
-    "visits.overdue": "应访未访人数",
     "deliberations.held": "议事会议次数",
     "deliberations.decided": "议事形成决议数",
     "deliberations.results_published": "实施结果公开数",
