@@ -247,3 +247,10 @@ def add_entry(
         detail=f"审批：{approver}",
     )
     return EntryRow(member.id, member.name, on, points, reason, approver)
+
+
+def approvers(session: Session) -> list[str]:
+    """The active accounts that may approve points given by hand, for the desk's choice list."""
+    names = session.scalars(select(User.username).where(User.active.is_(True)).order_by(User.username))
+    roles = dict(session.execute(select(User.username, User.role)).all())
+    return [name for name in names if can(roles[name], "party.points_approve")]
