@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.commands import party_meeting_cmd, party_org_cmd, party_report_in_cmd
+from app.commands import party_meeting_cmd, party_org_cmd, party_points_cmd, party_report_in_cmd
 from app.commands.context import CommandError
 
 
@@ -28,6 +28,7 @@ def register(subparsers) -> None:
     party_report_in_cmd.add_group(groups)
     party_org_cmd.add_group(groups)
     party_meeting_cmd.add_group(groups)
+    party_points_cmd.add_group(groups)
 
 
 def _check_user(session, username: str | None) -> None:

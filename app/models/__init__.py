@@ -46,6 +46,7 @@ from app.models.party_members import (
     PartyMember,
     ReportInService,
 )
+from app.models.party_points import PARTY_GRADES, PartyMemberGrade, PartyPointEntry, PartyPointRule
 from app.models.population import (
     DEAD,
     HEAD_RELATION,
@@ -74,6 +75,10 @@ _install_outbox()
 _install_resident_keys()
 
 __all__ = [
+    "PARTY_GRADES",
+    "PartyMemberGrade",
+    "PartyPointEntry",
+    "PartyPointRule",
     "MonthlyReport",
     "DELIBERATION_KINDS",
     "FOUR_TWO_STEPS",

@@ -99,6 +99,10 @@ class Scene:
         )
         return rows[0]["id"]
 
+    def branch_of_member(self, member_id: int) -> str:
+        with self.db.sessions() as session:
+            return str(session.scalar(select(PartyMember.branch_id).where(PartyMember.id == member_id)))
+
     def party_member(self) -> str:
         with self.db.sessions() as session:
             resident_id = session.scalar(select(PartyMember.resident_id).where(PartyMember.id == 1))
@@ -214,6 +218,13 @@ PERSONAL: dict[str, Argv] = {
     ],
     "party report-in sheet": lambda s: ["party", "report-in", "sheet", str(s.new_member()), "--year", "2026",
                                         "--out", s.file("sheet.pdf")],
+    "party points show": lambda s: ["party", "points", "show", "1", "--year", "2025"],
+    "party points add": lambda s: ["party", "points", "add", "1", "--points", "2", "--reason", "协助防汛值守",
+                                   "--approver", "houtai"],
+    "party points rank": lambda s: ["party", "points", "rank", s.branch_of_member(1), "--year", "2025"],
+    "party points grade": lambda s: ["party", "points", "grade", "1", "合格", "--year", "2026"],
+    "party points sheet": lambda s: ["party", "points", "sheet", s.branch_of_member(1), "--year", "2025",
+                                     "--out", s.file("grades.xlsx")],
     "tags assign": lambda s: ["tags", "assign", "low_income", s.person.id_number],
     "tags unassign": lambda s: ["tags", "unassign", "low_income", s.tagged("low_income")],
     "appointments": lambda s: ["appointments"],
@@ -320,6 +331,8 @@ NOT_PERSONAL: dict[str, str] = {
     "party meeting missing": "branch names without a meeting, nobody named",
     "party meeting add": "a branch's meeting record (audited as a change of the party register)",
     "party org list": "the organisation and its leaders, as the public notice boards print them",
+    "party points rules": "the centre's point rules and grading rule, nobody named",
+    "party points rule": "a point rule's figures (audited as a settings change)",
     "tags add": "a tag definition",
     "street set": "the street's name and codes (audited as a settings change)",
     "community add": "a community's name, codes and public details (audited as a settings change)",

@@ -37,6 +37,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "report.view": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "partner.manage": frozenset({"admin", "front_desk", "back_office"}),
     "deliberation.manage": frozenset({"admin", "back_office", "grid_worker"}),
+    # 党员积分: everyone who works with the register sees and records; approving points given by
+    # hand, deciding the year's grades and changing the rules are the office's (支部书记 accounts).
+    "party.points_view": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "party.points_enter": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "party.points_approve": frozenset({"admin", "back_office"}),
+    "party.grade": frozenset({"admin", "back_office"}),
+    "party.points_rules": frozenset({"admin"}),
 }
 
 ACTION_NAMES = {
@@ -59,6 +66,11 @@ ACTION_NAMES = {
     "report.view": "查看统计报表",
     "partner.manage": "管理共建单位",
     "deliberation.manage": "记录议事",
+    "party.points_view": "查看党员积分",
+    "party.points_enter": "录入党员积分",
+    "party.points_approve": "审批党员积分",
+    "party.grade": "记录党员年度评定",
+    "party.points_rules": "修改积分规则",
 }
 
 

@@ -11,6 +11,7 @@ from app.services.setup.demo_accounts import DEMO_GRID_WORKER, DEMO_GRID_WORKER_
 from app.services.setup.demo_engage import add_demo_engagement, demo_visitors
 from app.services.setup.demo_partners import add_demo_partners
 from app.services.setup.demo_party import add_demo_party
+from app.services.setup.demo_party_points import add_demo_points
 
 
 def add_demo_community_life(session: Session, today: dt.date, seed: int) -> None:
@@ -18,3 +19,4 @@ def add_demo_community_life(session: Session, today: dt.date, seed: int) -> None
     add_demo_engagement(session, today, seed, visitors)  # 微心愿 and 走访
     add_demo_party(session, today)  # members, 双报到, meetings
     add_demo_partners(session, today)  # 共建单位 and 议事 (after the members they link)
+    add_demo_points(session, today)  # 党员积分: attendance, linked wishes, entries, last year's grades

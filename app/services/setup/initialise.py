@@ -56,6 +56,9 @@ def initialise(
             templates_added=load_templates(session).added,
         )
         reference_data.load_visit_rules(session)
+        from app.services.party.point_rules import load_point_rules
+
+        load_point_rules(session)  # 党员积分: the shipped rules, once
     if not with_demo:
         return result
     with db.sessions.begin() as session:

@@ -62,6 +62,13 @@ class PartyPage(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        # ---- 党员积分与年度评定: its own window (app/views/desk/party_points_page.py) ----
+        from app.views.desk.party_points_page import open_points_window
+
+        self.points_button = QPushButton("党员积分与年度评定…")
+        self.points_button.clicked.connect(lambda: open_points_window(self.ctx, self))
+        layout.addWidget(self.points_button)
+        # ---- end 党员积分 ----
 
     def showEvent(self, event) -> None:  # noqa: N802 — Qt's name
         super().showEvent(event)

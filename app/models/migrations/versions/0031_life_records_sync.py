@@ -3,7 +3,7 @@ members, meetings and 双报到 services) go to the street office: the party tab
 every such record the desk already holds is queued once
 
 Revision ID: 0031
-Revises: 0024
+Revises: 0030
 Create Date: 2026-12-07 09:00:00
 
 Queued here rather than by the first sync after the upgrade: the rows and their outbox entries
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0031"
-down_revision: str | None = "0024"
+down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
