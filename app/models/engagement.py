@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Timestamped, utcnow
@@ -87,6 +87,8 @@ class Visit(Timestamped, Base):
     """One home visit (走访) by a grid worker to a resident or a household."""
 
     __tablename__ = "visits"
+    # The 统计 tab counts a period's visits by way and by what they raised from this index alone.
+    __table_args__ = (Index("ix_visits_day", "visited_on", "grid_id", "way", "case_id"),)
     sync_type: ClassVar[str] = "visit"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,7 +104,7 @@ class Visit(Timestamped, Base):
         ForeignKey("households.id", ondelete="RESTRICT"), index=True, default=None
     )
     visitor: Mapped[str] = mapped_column(String(60))  # the grid worker (account name or name)
-    visited_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    visited_on: Mapped[dt.date] = mapped_column(Date)  # indexed with what a report counts: ix_visits_day
     way: Mapped[str] = mapped_column(String(6), default="入户")
     found: Mapped[str] = mapped_column(Text, default="")
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)

@@ -103,18 +103,18 @@ def satisfaction_report(
 
 
 def _unsatisfied(session: Session, where) -> list[UnsatisfiedCase]:
-    # Only evaluate events are read (one per rating), and their data is checked here because the
-    # rating lives in the event's JSON.
+    # Only the evaluate events whose rating (in the event's JSON) is 不满意 or 非常不满意 are read:
+    # a year of ratings is a hundred thousand events, a few percent of them unsatisfied.
+    level_of = CaseEvent.data["evaluation"].as_string()
     stmt = (
-        select(CaseEvent.case_id, CaseEvent.at, CaseEvent.data)
+        select(CaseEvent.case_id, CaseEvent.at, level_of)
         .join(Case, Case.id == CaseEvent.case_id)
-        .where(where, CaseEvent.action == "evaluate")
+        .where(where, CaseEvent.action == "evaluate", level_of.in_(sorted(UNSATISFIED)))
         .order_by(CaseEvent.case_id, CaseEvent.id)
     )
     first: dict[int, tuple[str, dt.datetime]] = {}
-    for case_id, at, data in session.execute(stmt):
-        level = (data or {}).get("evaluation", "")
-        if level in UNSATISFIED and case_id not in first:
+    for case_id, at, level in session.execute(stmt):
+        if case_id not in first:
             first[case_id] = (level, at)
     if not first:
         return []
