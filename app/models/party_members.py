@@ -100,9 +100,7 @@ class MeetingPhoto(Timestamped, Base):
     __tablename__ = "party_meeting_photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("party_meetings.id", ondelete="CASCADE"), index=True
-    )
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("party_meetings.id", ondelete="CASCADE"), index=True)
     stored_name: Mapped[str] = mapped_column(String(80))
     original_name: Mapped[str] = mapped_column(String(200), default="")
 
