@@ -210,6 +210,15 @@ def import_roster(
             continue
         report.accepted.append(row)
     if dry_run or not report.accepted:
+        # The check looked residents up by number and shows their names: a read, audited.
+        audit.record(
+            session,
+            actor=actor,
+            action="party_member_import",
+            subject=f"{len(report.accepted)}人",
+            purpose="检查党员名册（未写入）",
+            detail=f"{path.name}：可登记{len(report.accepted)}人，拒绝{len(report.rejected)}行",
+        )
         return report
     tag = session.scalar(select(Tag).where(Tag.code == PARTY_TAG))
     for row in report.accepted:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QLocale
 from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -80,6 +80,8 @@ class MeetingsPage(QWidget):
         body = QHBoxLayout()
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
+        self.calendar.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.currentPageChanged.connect(lambda _y, _m: self.reload())
         self.calendar.activated.connect(lambda _d: self.open_meeting())
         body.addWidget(self.calendar, 2)
