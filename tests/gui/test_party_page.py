@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.models import Building, Grid, Household, PartyMember, Resident
 from tests.gui.fakes import FilePrinterPreview
 from tests.gui.test_intake_flow import desk  # noqa: F401  (the signed-in front desk)
+from tests.unit.spreadsheets import write_xlsx
 
 
 def test_add_a_member_from_a_lookup(qtbot, desk, demo_db):  # noqa: F811
@@ -140,3 +141,37 @@ def test_a_member_made_full_and_a_building_group_added(qtbot, desk, demo_db):  #
     org.leader_field.insert("张组长")
     qtbot.mouseClick(org.leader_button, Qt.MouseButton.LeftButton)
     assert org.message.text() == "3号楼党小组的负责人已设为张组长"
+
+
+def test_a_roster_checked_then_imported_at_the_desk(qtbot, desk, demo_db, tmp_path):  # noqa: F811
+    with demo_db.sessions() as session:
+        resident = session.scalars(
+            select(Resident).where(
+                Resident.id.not_in(
+                    select(PartyMember.resident_id).where(PartyMember.resident_id.is_not(None))
+                )
+            )
+        ).first()
+        name, number = resident.name, resident.id_number
+    sheet = write_xlsx(
+        tmp_path / "花名册.xlsx",
+        [
+            ["姓名", "身份证号", "入党日期", "党员类别", "所在支部"],
+            [name, number, "2015-07-01", "正式党员", ""],
+            ["某某", number[:17] + ("1" if number[17] != "1" else "2"), "", "正式党员", ""],
+        ],
+    )
+    desk.tabs.setCurrentWidget(desk.party)
+    page = desk.party
+    before = page.model.rowCount()
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    dialog.path.setText(str(sheet))
+    dialog.branch.setCurrentIndex(1)
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "可导入1人，拒绝1行"
+    assert "校验码" in dialog.table.item(1, 3).text()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "已导入1人，拒绝1行" and not dialog.import_button.isEnabled()
+    dialog.accept()
+    assert page.model.rowCount() == before + 1

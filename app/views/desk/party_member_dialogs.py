@@ -170,6 +170,7 @@ class RosterImportDialog(QDialog):
         layout.addWidget(self.outside)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["行", "姓名", "支部", "结果"])
+        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.message = QLabel()
