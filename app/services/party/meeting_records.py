@@ -152,7 +152,7 @@ def meeting_record(session: Session, meeting_id: int, *, scope: Scope, actor: st
     members = session.scalars(
         select(PartyMember)
         .where(
-            (PartyMember.id.in_(marks))
+            (PartyMember.id.in_(list(marks)))
             | ((PartyMember.branch_id == branch.id) & PartyMember.left_on.is_(None))
         )
         .order_by(PartyMember.id)

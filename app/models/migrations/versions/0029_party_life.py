@@ -18,14 +18,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("party_meetings") as batch:
-        batch.add_column(sa.Column("host", sa.String(50), nullable=False, server_default=""))
-        batch.add_column(sa.Column("recorder", sa.String(50), nullable=False, server_default=""))
-    with op.batch_alter_table("party_meeting_attendance") as batch:
-        batch.add_column(sa.Column("how", sa.String(8), nullable=False, server_default=""))
-    with op.batch_alter_table("party_members") as batch:
-        batch.add_column(sa.Column("left_on", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("left_reason", sa.String(80), nullable=False, server_default=""))
+    op.add_column("party_meetings", sa.Column("host", sa.String(50), nullable=False, server_default=""))
+    op.add_column("party_meetings", sa.Column("recorder", sa.String(50), nullable=False, server_default=""))
+    op.add_column(
+        "party_meeting_attendance", sa.Column("how", sa.String(8), nullable=False, server_default="")
+    )
+    op.add_column("party_members", sa.Column("left_on", sa.Date(), nullable=True))
+    op.add_column("party_members", sa.Column("left_reason", sa.String(80), nullable=False, server_default=""))
     op.create_table(
         "party_meeting_photos",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -44,13 +43,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Plain DROP COLUMN (SQLite 3.35+): a batch copy would drop and recreate party_members, which
+    # other tables reference, and fail with foreign keys on.
     op.drop_index("ix_party_meeting_photos_meeting_id", table_name="party_meeting_photos")
     op.drop_table("party_meeting_photos")
-    with op.batch_alter_table("party_members") as batch:
-        batch.drop_column("left_reason")
-        batch.drop_column("left_on")
-    with op.batch_alter_table("party_meeting_attendance") as batch:
-        batch.drop_column("how")
-    with op.batch_alter_table("party_meetings") as batch:
-        batch.drop_column("recorder")
-        batch.drop_column("host")
+    op.drop_column("party_members", "left_reason")
+    op.drop_column("party_members", "left_on")
+    op.drop_column("party_meeting_attendance", "how")
+    op.drop_column("party_meetings", "recorder")
+    op.drop_column("party_meetings", "host")
