@@ -15,10 +15,19 @@ import platformdirs
 APP_NAME = "yichuang"
 DB_ENV = "YICHUANG_DB"
 LOG_DIR_ENV = "YICHUANG_LOG_DIR"
+FILES_DIR_ENV = "YICHUANG_FILES_DIR"
 
 
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def files_dir() -> Path:
+    """Files the centre keeps beside its database (a meeting's photos): they belong to the centre
+    like the database, so they live in the user data folder unless ``YICHUANG_FILES_DIR`` says
+    otherwise."""
+    override = os.environ.get(FILES_DIR_ENV)
+    return Path(override) if override else data_dir() / "files"
 
 
 def log_dir() -> Path:

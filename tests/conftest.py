@@ -50,6 +50,7 @@ def isolated_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("YICHUANG_DB", str(tmp_path / "default.db"))
     monkeypatch.setenv("YICHUANG_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv("YICHUANG_KEYS_DIR", str(tmp_path / "keys"))
+    monkeypatch.setenv("YICHUANG_FILES_DIR", str(tmp_path / "files"))
     monkeypatch.delenv("YICHUANG_PASSWORD", raising=False)
     from PySide6.QtCore import QSettings  # per-machine settings (reader, window place) too
 

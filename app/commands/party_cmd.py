@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.commands import party_meeting_cmd, party_org_cmd, party_points_cmd, party_report_in_cmd
+from app.commands import (
+    party_meeting_cmd,
+    party_member_cmd,
+    party_org_cmd,
+    party_points_cmd,
+    party_report_in_cmd,
+)
 from app.commands.context import CommandError
 
 
@@ -25,6 +31,7 @@ def register(subparsers) -> None:
     listing = actions.add_parser("list", help="the members the user may see")
     listing.add_argument("--user", help="staff user (scope and audit log)")
     listing.set_defaults(handler=run_list)
+    party_member_cmd.add_actions(actions)
     party_report_in_cmd.add_group(groups)
     party_org_cmd.add_group(groups)
     party_meeting_cmd.add_group(groups)

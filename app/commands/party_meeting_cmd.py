@@ -4,6 +4,7 @@ branches that held no meeting last month. Registered by party_cmd under ``party`
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from app.commands.context import CommandError
 
@@ -21,6 +22,8 @@ def add_group(groups) -> None:
     add.add_argument("--place", default="")
     add.add_argument("--minutes", default="")
     add.add_argument("--decisions", default="")
+    add.add_argument("--host", default="", help="主持人")
+    add.add_argument("--recorder", default="", help="记录人")
     add.add_argument("--planned", action="store_true")
     add.set_defaults(handler=run_add)
     check = actions.add_parser("check-in", help="a member checks in by ID number")
@@ -37,7 +40,16 @@ def add_group(groups) -> None:
     )
     missing.add_argument("--month", help="YYYY-MM")
     missing.set_defaults(handler=run_missing)
-    for parser in (add, check, absent, missing):
+    minutes = actions.add_parser("minutes", help="a meeting's 会议记录 as an A4 PDF")
+    minutes.add_argument("meeting", type=int)
+    minutes.add_argument("--out", required=True)
+    minutes.set_defaults(handler=run_minutes)
+    export = actions.add_parser("export", help="a branch's meetings of a year as an .xlsx")
+    export.add_argument("branch", type=int, help="网格党支部编号（party org list）")
+    export.add_argument("--year", type=int, default=dt.date.today().year)
+    export.add_argument("--xlsx", required=True)
+    export.set_defaults(handler=run_export)
+    for parser in (add, check, absent, missing, minutes, export):
         parser.add_argument("--user", help="staff user (scope and audit log)")
 
 
@@ -76,6 +88,8 @@ def run_add(args, ctx) -> int:
             held=not args.planned,
             minutes=args.minutes,
             decisions=args.decisions,
+            host=args.host,
+            recorder=args.recorder,
             scope=scope,
             actor=actor,
         )
@@ -131,4 +145,50 @@ def run_missing(args, ctx) -> int:
         ctx.emit(
             {"branch_id": row.branch_id, "branch": row.branch, "grid": row.grid_code, "month": row.month}
         )
+    return 0
+
+
+def run_minutes(args, ctx) -> int:
+    from app.printing.documents.meeting_minutes import render_minutes
+    from app.services.admin.centre import CentreNotConfigured, centre_name, current_community
+    from app.services.party.meeting_photos import photo_files
+    from app.services.party.meeting_records import meeting_record
+
+    def work(session):
+        scope, actor = _who(session, args.user)
+        record = meeting_record(session, args.meeting, scope=scope, actor=actor)
+        try:
+            centre = centre_name(current_community(session))
+        except CentreNotConfigured:  # a street-wide demo database has no centre chosen
+            centre = "党群服务中心"
+        return record, photo_files(session, record.id), centre
+
+    record, photos, centre = _run(ctx, work)
+    path = Path(args.out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(render_minutes(record, photos, centre_name=centre))
+    ctx.emit(
+        {
+            "meeting": record.id,
+            "branch": record.branch,
+            "present": len(record.present),
+            "absent": len(record.absent),
+            "photos": len(photos),
+            "out": str(path),
+        }
+    )
+    return 0
+
+
+def run_export(args, ctx) -> int:
+    from app.services.party.meeting_export import export_meetings
+
+    path = Path(args.xlsx)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def work(session):
+        scope, actor = _who(session, args.user)
+        return export_meetings(session, args.branch, args.year, path, scope=scope, actor=actor)
+
+    ctx.emit({"branch": args.branch, "year": args.year, "meetings": _run(ctx, work), "out": str(path)})
     return 0

@@ -43,6 +43,10 @@ class PartyMember(Timestamped, Base):
     transferred_out_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     unit_name: Mapped[str] = mapped_column(String(80), default="")  # 双报到: the reporting unit, free text
     phone: Mapped[str] = mapped_column(String(30), default="")
+    # Leaving the register (death, 出党, moved away with the relation) keeps the row for the
+    # meeting records that name the member; the lists show only those still on it.
+    left_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    left_reason: Mapped[str] = mapped_column(String(80), default="")
 
 
 # Posts an in-service member claims when reporting to the community (双报到 岗位).
@@ -92,6 +96,21 @@ class PartyMeeting(Timestamped, Base):
     held: Mapped[bool] = mapped_column(default=False)  # False: planned
     minutes: Mapped[str] = mapped_column(Text, default="")
     decisions: Mapped[str] = mapped_column(Text, default="")
+    host: Mapped[str] = mapped_column(String(50), default="")  # 主持人
+    recorder: Mapped[str] = mapped_column(String(50), default="")  # 记录人
+
+
+class MeetingPhoto(Timestamped, Base):
+    """A photo of a meeting: the file lives in the centre's data folder under the meeting's own
+    folder (``stored_name`` inside it), never in the database; ``original_name`` is what the
+    person chose."""
+
+    __tablename__ = "party_meeting_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("party_meetings.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(80))
+    original_name: Mapped[str] = mapped_column(String(200), default="")
 
 
 class MeetingAttendance(Base):
@@ -109,3 +128,4 @@ class MeetingAttendance(Base):
     )
     present: Mapped[bool] = mapped_column(default=True)
     absence_reason: Mapped[str] = mapped_column(String(80), default="")
+    how: Mapped[str] = mapped_column(String(8), default="")  # card / tick ("" for an absentee)

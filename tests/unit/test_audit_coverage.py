@@ -103,6 +103,24 @@ class Scene:
         with self.db.sessions() as session:
             return str(session.scalar(select(PartyMember.branch_id).where(PartyMember.id == member_id)))
 
+    def branch(self) -> int:
+        with self.db.sessions() as session:
+            return session.scalar(select(PartyMember.branch_id).where(PartyMember.id == 1))
+
+    def roster(self) -> str:
+        """A one-row roster naming a resident who is not a member yet (checked, not written)."""
+        with self.db.sessions() as session:
+            resident = session.scalars(
+                select(Resident).where(
+                    Resident.id.not_in(
+                        select(PartyMember.resident_id).where(PartyMember.resident_id.is_not(None))
+                    )
+                )
+            ).first()
+        path = self.tmp / "roster.csv"
+        write_csv(path, [["姓名", "身份证号", "党员类别"], [resident.name, resident.id_number, "正式党员"]])
+        return str(path)
+
     def party_member(self) -> str:
         with self.db.sessions() as session:
             resident_id = session.scalar(select(PartyMember.resident_id).where(PartyMember.id == 1))
@@ -207,6 +225,11 @@ PERSONAL: dict[str, Argv] = {
     "party member add": lambda s: ["party", "member", "add", s.stranger, "--grid", GRID],
     "party member list": lambda s: ["party", "member", "list"],
     "party meeting check-in": lambda s: ["party", "meeting", "check-in", str(s.meeting()), s.party_member()],
+    "party meeting minutes": lambda s: ["party", "meeting", "minutes", str(s.meeting()), "--out", s.file("minutes.pdf")],
+    "party meeting export": lambda s: ["party", "meeting", "export", str(s.branch()), "--year", "2026", "--xlsx", s.file("meetings.xlsx")],
+    "party member edit": lambda s: ["party", "member", "edit", "1", "--phone", "13900002222"],
+    "party member leave": lambda s: ["party", "member", "leave", "1", "--reason", "组织关系转出"],
+    "party member import": lambda s: ["party", "member", "import", s.roster(), "--branch", GRID, "--dry-run"],
     "party meeting absent": lambda s: ["party", "meeting", "absent", str(s.meeting()), "1", "--reason", "出差"],
     "party org leader": lambda s: ["party", "org", "leader", "1", "--id", s.stranger],
     "party org rename": lambda s: ["party", "org", "rename", "1", "桃园社区党委"],

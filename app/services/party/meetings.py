@@ -38,18 +38,20 @@ class MissingBranch:
     month: str  # YYYY-MM
 
 
-def _branch(session: Session, branch_id: int, scope: Scope) -> PartyOrganisation:
+def branch_in_scope(session: Session, branch_id: int, scope: Scope) -> PartyOrganisation:
     branch = session.get(PartyOrganisation, branch_id)
     if branch is None or branch.level != "grid_branch" or not scope.allows_grid(branch.grid_id):
         raise MemberError(f"没有编号为{branch_id}的网格党支部，或不在您负责的网格")
     return branch
 
 
-def _meeting(session: Session, meeting_id: int, scope: Scope) -> tuple[PartyMeeting, PartyOrganisation]:
+def meeting_in_scope(
+    session: Session, meeting_id: int, scope: Scope
+) -> tuple[PartyMeeting, PartyOrganisation]:
     meeting = session.get(PartyMeeting, meeting_id)
     if meeting is None:
         raise MemberError(f"没有编号为{meeting_id}的会议")
-    return meeting, _branch(session, meeting.branch_id, scope)
+    return meeting, branch_in_scope(session, meeting.branch_id, scope)
 
 
 def meeting_row(session: Session, meeting: PartyMeeting, branch: PartyOrganisation) -> MeetingRow:
@@ -82,9 +84,11 @@ def record_meeting(
     held: bool = True,
     minutes: str = "",
     decisions: str = "",
+    host: str = "",
+    recorder: str = "",
 ) -> MeetingRow:
     """A planned (``held`` False) or held meeting of a branch, audited."""
-    branch = _branch(session, branch_id, scope)
+    branch = branch_in_scope(session, branch_id, scope)
     if kind not in MEETING_KINDS:
         raise MemberError("会议类型只能是：" + "、".join(MEETING_KINDS.values()))
     if not topic.strip():
@@ -98,6 +102,8 @@ def record_meeting(
         held=held,
         minutes=minutes,
         decisions=decisions,
+        host=host.strip(),
+        recorder=recorder.strip(),
     )
     session.add(meeting)
     session.flush()
@@ -114,12 +120,12 @@ def record_meeting(
 def check_in(session: Session, meeting_id: int, id_text: str, *, scope: Scope, actor: str) -> str:
     """A member of the meeting's branch checks in by ID card (a swipe or the number typed);
     returns their name. The lookup is audited."""
-    meeting, branch = _meeting(session, meeting_id, scope)
+    meeting, branch = meeting_in_scope(session, meeting_id, scope)
     resident = find_resident_in_scope(session, id_text, scope, actor=actor, purpose="组织生活签到")
     member = session.scalar(select(PartyMember).where(PartyMember.resident_id == resident.id))
     if member is None or member.branch_id != branch.id:
         raise MemberError(f"{resident.name}不是{branch.name}的党员")
-    _mark(session, meeting.id, member.id, present=True, reason="")
+    _mark(session, meeting.id, member.id, present=True, reason="", how="card")
     audit.record(session, actor=actor, action="party_check_in", resident=resident, purpose=meeting.topic)
     return resident.name
 
@@ -127,7 +133,7 @@ def check_in(session: Session, meeting_id: int, id_text: str, *, scope: Scope, a
 def mark_absent(
     session: Session, meeting_id: int, member_id: int, reason: str, *, scope: Scope, actor: str
 ) -> None:
-    meeting, branch = _meeting(session, meeting_id, scope)
+    meeting, branch = meeting_in_scope(session, meeting_id, scope)
     member = session.get(PartyMember, member_id)
     if member is None or member.branch_id != branch.id:
         raise MemberError("该党员不属于本支部")
@@ -139,16 +145,35 @@ def mark_absent(
     )
 
 
-def _mark(session: Session, meeting_id: int, member_id: int, *, present: bool, reason: str) -> None:
+def tick_present(session: Session, meeting_id: int, member_id: int, *, scope: Scope, actor: str) -> str:
+    """A member ticked as present from the branch's list (no card at hand); returns their name."""
+    meeting, branch = meeting_in_scope(session, meeting_id, scope)
+    member = session.get(PartyMember, member_id)
+    if member is None or member.branch_id != branch.id:
+        raise MemberError("该党员不属于本支部")
+    _mark(session, meeting.id, member.id, present=True, reason="", how="tick")
+    audit.record(
+        session,
+        actor=actor,
+        action="party_check_in",
+        subject=member.id_masked,
+        purpose=f"勾选签到：{meeting.topic}",
+    )
+    return member.name
+
+
+def _mark(
+    session: Session, meeting_id: int, member_id: int, *, present: bool, reason: str, how: str = ""
+) -> None:
     mark = session.get(MeetingAttendance, (meeting_id, member_id))
     if mark is None:
         session.add(
             MeetingAttendance(
-                meeting_id=meeting_id, member_id=member_id, present=present, absence_reason=reason
+                meeting_id=meeting_id, member_id=member_id, present=present, absence_reason=reason, how=how
             )
         )
     else:
-        mark.present, mark.absence_reason = present, reason
+        mark.present, mark.absence_reason, mark.how = present, reason, how
     session.flush()
 
 

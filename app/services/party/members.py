@@ -97,6 +97,17 @@ def add_resident_member(
     return member_row(member, branch)
 
 
+def member_in_scope(session: Session, member_id: int, scope: Scope) -> tuple[PartyMember, PartyOrganisation]:
+    row = session.execute(
+        select(PartyMember, PartyOrganisation)
+        .join(PartyOrganisation, PartyMember.branch_id == PartyOrganisation.id)
+        .where(PartyMember.id == member_id, scope.grid_filter(PartyOrganisation.grid_id))
+    ).first()
+    if row is None:
+        raise MemberError(f"没有编号为{member_id}的党员，或不在您负责的网格")
+    return row[0], row[1]
+
+
 def member_row(member: PartyMember, branch: PartyOrganisation) -> MemberRow:
     return MemberRow(
         member.id,
@@ -111,11 +122,12 @@ def member_row(member: PartyMember, branch: PartyOrganisation) -> MemberRow:
 
 
 def list_members(session: Session, *, scope: Scope, actor: str) -> list[MemberRow]:
-    """The members the person may see (their grids' branches), audited as one list."""
+    """The members on the register the person may see (their grids' branches), audited as one
+    list; those who left it are kept for the meeting records but not listed."""
     rows = session.execute(
         select(PartyMember, PartyOrganisation)
         .join(PartyOrganisation, PartyMember.branch_id == PartyOrganisation.id)
-        .where(scope.grid_filter(PartyOrganisation.grid_id))
+        .where(scope.grid_filter(PartyOrganisation.grid_id), PartyMember.left_on.is_(None))
         .order_by(PartyOrganisation.sort_order, PartyMember.id)
     ).all()
     result = [member_row(member, branch) for member, branch in rows]
@@ -133,7 +145,7 @@ def membership_line(session: Session, resident_id: int) -> str:
     row = session.execute(
         select(PartyMember, PartyOrganisation)
         .join(PartyOrganisation, PartyMember.branch_id == PartyOrganisation.id)
-        .where(PartyMember.resident_id == resident_id)
+        .where(PartyMember.resident_id == resident_id, PartyMember.left_on.is_(None))
     ).first()
     if row is None:
         return ""

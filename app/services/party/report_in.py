@@ -15,7 +15,7 @@ from app.models import REPORT_IN_POSTS, PartyMember, PartyOrganisation, ReportIn
 from app.services.admin.scope import Scope
 from app.services.common import audit
 from app.services.common.idcard import IdNumberError, mask, parse
-from app.services.party.members import MemberError, MemberRow, branch_of_grid, member_row
+from app.services.party.members import MemberError, MemberRow, branch_of_grid, member_in_scope, member_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +92,6 @@ def add_outside_member(
     return member_row(member, branch)
 
 
-def _member_in_scope(session: Session, member_id: int, scope: Scope) -> tuple[PartyMember, PartyOrganisation]:
-    row = session.execute(
-        select(PartyMember, PartyOrganisation)
-        .join(PartyOrganisation, PartyMember.branch_id == PartyOrganisation.id)
-        .where(PartyMember.id == member_id, scope.grid_filter(PartyOrganisation.grid_id))
-    ).first()
-    if row is None:
-        raise MemberError(f"没有编号为{member_id}的党员，或不在您负责的网格")
-    return row[0], row[1]
-
-
 def record_service(
     session: Session,
     member_id: int,
@@ -116,7 +105,7 @@ def record_service(
     actor: str,
 ) -> ServiceRow:
     """Record one 双报到 service, audited."""
-    member, _ = _member_in_scope(session, member_id, scope)
+    member, _ = member_in_scope(session, member_id, scope)
     if post not in REPORT_IN_POSTS:
         raise MemberError("岗位只能是：" + "、".join(REPORT_IN_POSTS))
     if not 0 < hours <= 24:
@@ -145,7 +134,7 @@ def record_service(
 
 def member_year(session: Session, member_id: int, year: int, *, scope: Scope, actor: str) -> MemberYear:
     """One member's services in ``year`` (the 报到服务记实), audited as a read of their record."""
-    member, branch = _member_in_scope(session, member_id, scope)
+    member, branch = member_in_scope(session, member_id, scope)
     services = session.scalars(
         select(ReportInService)
         .where(

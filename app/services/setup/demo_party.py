@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.models import (
     Building,
     Household,
+    MeetingAttendance,
     PartyMeeting,
     PartyMember,
     PartyOrganisation,
@@ -132,39 +133,81 @@ DEMO_TOPICS = (
 )
 
 
+ABSENCE_REASONS = ("外出务工", "生病住院", "出差", "照顾家人", "年老行动不便")
+
+
 def add_demo_meetings(session: Session, today: dt.date, seed: int = 4) -> int:
-    """A 主题党日 in each of the last twelve months for every branch, and a 支委会 every quarter;
-    the first branch of the street holds none last month, so the warning has something to show."""
+    """A 主题党日 in each of the last twelve months for every branch, and a 支委会 every quarter,
+    hosted by the branch's secretary; the last three months' meetings have their sign-in (most by
+    card, some ticked, a few absent with a reason), and next month's 主题党日 is planned. The first
+    branch of the street holds none last month, so the warning has something to show."""
     rng = random.Random(seed)
-    branches = session.scalars(
-        select(PartyOrganisation.id)
+    branches = session.execute(
+        select(PartyOrganisation.id, PartyOrganisation.leader_name)
         .where(PartyOrganisation.level == "grid_branch")
         .order_by(PartyOrganisation.community_id, PartyOrganisation.sort_order)
     ).all()
+    roll: dict[int, list[int]] = {}
+    for member_id, branch_id in session.execute(
+        select(PartyMember.id, PartyMember.branch_id).order_by(PartyMember.id)
+    ):
+        roll.setdefault(branch_id, []).append(member_id)
     month = today.replace(day=1)
+    following = (month + dt.timedelta(days=32)).replace(day=1)
     written = 0
+    for branch_id, leader in branches:
+        session.add(
+            PartyMeeting(
+                branch_id=branch_id,
+                kind="theme_day",
+                held_on=following.replace(day=rng.randint(5, 20)),
+                place="社区党群服务中心会议室",
+                topic=rng.choice(DEMO_TOPICS),
+                held=False,
+                host=leader or "支部书记",
+            )
+        )
     for back in range(1, 13):
         month = (month - dt.timedelta(days=1)).replace(day=1)
-        for order, branch_id in enumerate(branches):
+        for order, (branch_id, leader) in enumerate(branches):
             if back == 1 and order == 0:
                 continue  # the branch that missed last month's meeting
             kinds = ["theme_day", "committee"] if month.month % 3 == 0 else ["theme_day"]
             for kind in kinds:
-                session.add(
-                    PartyMeeting(
-                        branch_id=branch_id,
-                        kind=kind,
-                        held_on=month.replace(day=rng.randint(3, 25)),
-                        place="社区党群服务中心会议室",
-                        topic=rng.choice(DEMO_TOPICS) if kind == "theme_day" else "研究本季度支部工作",
-                        held=True,
-                        minutes="会议由支部书记主持，传达学习有关精神，党员交流发言。",
-                        decisions="按网格分工落实本月为民服务事项。",
-                    )
+                meeting = PartyMeeting(
+                    branch_id=branch_id,
+                    kind=kind,
+                    held_on=month.replace(day=rng.randint(3, 25)),
+                    place="社区党群服务中心会议室",
+                    topic=rng.choice(DEMO_TOPICS) if kind == "theme_day" else "研究本季度支部工作",
+                    held=True,
+                    minutes="会议由支部书记主持，传达学习有关精神，党员交流发言。",
+                    decisions="按网格分工落实本月为民服务事项。",
+                    host=leader or "支部书记",
+                    recorder="支部组织委员",
                 )
+                session.add(meeting)
                 written += 1
+                if back <= 3 and kind == "theme_day":
+                    session.flush()
+                    _demo_sign_in(session, rng, meeting.id, roll.get(branch_id, []))
     session.flush()
     return written
+
+
+def _demo_sign_in(session: Session, rng: random.Random, meeting_id: int, members: list[int]) -> None:
+    for member_id in members:
+        chance = rng.random()
+        absent = chance < 0.12
+        session.add(
+            MeetingAttendance(
+                meeting_id=meeting_id,
+                member_id=member_id,
+                present=not absent,
+                absence_reason=rng.choice(ABSENCE_REASONS) if absent else "",
+                how="" if absent else ("tick" if chance > 0.8 else "card"),
+            )
+        )
 
 
 def add_demo_party(session: Session, today: dt.date) -> None:

@@ -132,8 +132,11 @@ def _attendance(session: Session, rng: random.Random, first: dt.date, today: dt.
         )
         .order_by(PartyMeeting.id)
     ).all()
+    signed_in = set(session.scalars(select(MeetingAttendance.meeting_id).distinct()))  # demo_party's
     rows = []
     for meeting_id, branch_id, held_on in meetings:
+        if meeting_id in signed_in:
+            continue
         for member in by_branch.get(branch_id, []):
             if member.joined_on is not None and member.joined_on > held_on:
                 continue

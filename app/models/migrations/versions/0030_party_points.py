@@ -1,7 +1,7 @@
 """party member points: the centre's rules, points given by hand, the year-end grades
 
 Revision ID: 0030
-Revises: 0024
+Revises: 0029
 Create Date: 2026-12-08 10:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030"
-down_revision: str | None = "0024"
+down_revision: str | None = "0029"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
