@@ -37,6 +37,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "report.view": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
     "partner.manage": frozenset({"admin", "front_desk", "back_office"}),
     "deliberation.manage": frozenset({"admin", "back_office", "grid_worker"}),
+    # 志愿服务: teams, volunteers and activities; signing in and out (the kiosk signs its own
+    # card holder); correcting hours is approved by the office, not by the desk that signed.
+    "volunteer.manage": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "volunteer.sign": frozenset({"admin", "front_desk", "back_office", "grid_worker", "kiosk"}),
+    "volunteer.correct": frozenset({"admin", "back_office"}),
 }
 
 ACTION_NAMES = {
@@ -59,6 +64,9 @@ ACTION_NAMES = {
     "report.view": "查看统计报表",
     "partner.manage": "管理共建单位",
     "deliberation.manage": "记录议事",
+    "volunteer.manage": "管理志愿服务",
+    "volunteer.sign": "志愿者签到签退",
+    "volunteer.correct": "核定志愿服务时长",
 }
 
 
