@@ -104,8 +104,17 @@ def join_team(
 
 
 def volunteer_by_card(session: Session, id_text: str) -> Volunteer | None:
-    """The volunteer whose card this is, or None; the caller audits what it shows."""
-    return session.scalar(select(Volunteer).where(Volunteer.id_key == keyed_hash(_number(id_text))))
+    """The volunteer whose card this is, or None; the caller audits what it shows. A resident is
+    found through their population record, a person from outside by the keyed hash."""
+    number = _number(id_text)
+    volunteer = session.scalar(
+        select(Volunteer)
+        .join(Resident, Resident.id == Volunteer.resident_id)
+        .where(Resident.id_number == number)
+    )
+    if volunteer is None:
+        volunteer = session.scalar(select(Volunteer).where(Volunteer.id_key == keyed_hash(number)))
+    return volunteer
 
 
 def volunteer_in_scope(session: Session, volunteer_id: int, scope: Scope) -> Volunteer:
