@@ -53,6 +53,7 @@ COMMANDS: dict[str, str] = {
     "report": "report_cmd",
     "unit": "unit_cmd",
     "meeting": "meeting_cmd",
+    "volunteer": "volunteer_cmd",
 }
 
 

@@ -68,6 +68,16 @@ from app.models.settings import CentreSetting
 from app.models.staff import STAFF_ROLES, GridStaff
 from app.models.sync import HeldRecord, OutboxEntry, SyncConflict, SyncState
 from app.models.users import ROLES, AuditEntry, User, user_grids
+from app.models.volunteers import (
+    ACTIVITY_STATUSES,
+    SIGN_CHANNELS,
+    TEAM_KINDS,
+    Attendance,
+    TeamMembership,
+    Volunteer,
+    VolunteerActivity,
+    VolunteerTeam,
+)
 
 # The outbox's listener is installed with the models (not in open_database), so that no way of
 # making a session can forget it: every Case, CaseEvent and Certificate change writes its outbox row.
@@ -155,4 +165,12 @@ __all__ = [
     "Tag",
     "resident_tags",
     "user_grids",
+    "ACTIVITY_STATUSES",
+    "SIGN_CHANNELS",
+    "TEAM_KINDS",
+    "Attendance",
+    "TeamMembership",
+    "Volunteer",
+    "VolunteerActivity",
+    "VolunteerTeam",
 ]

@@ -2,6 +2,6 @@
 
 One package per subject; each package's docstring says what it owns and what it may import.
 From the bottom up: common → admin, cardreaders → population, grids → cases, certificates, party →
-engage → kiosk, imports, sync, desk, exports, reports → setup. A package imports only those below
+engage → kiosk, imports, sync, desk, exports, reports → volunteers → setup. A package imports only those below
 it (tests/unit/test_layering.py).
 """

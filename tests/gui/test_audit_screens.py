@@ -69,6 +69,10 @@ def _open_the_party_tab(qtbot, window: DeskWindow) -> None:
     window.party.reload()  # what showing the tab does
 
 
+def _open_the_volunteers_tab(qtbot, window: DeskWindow) -> None:
+    window.volunteers.reload()  # what showing the tab does
+
+
 Driver = Callable[..., None]
 
 # Shows people: what a person does to make it show them. Each must add an audit row.
@@ -79,6 +83,7 @@ SCREENS: dict[str, Driver] = {
     "今日预约": _look_at_the_appointments,
     "社区治理": _look_at_wishes_and_visits,
     "党建": _open_the_party_tab,
+    "志愿服务": _open_the_volunteers_tab,
     "统计": _count_the_figures,
 }
 

@@ -24,6 +24,8 @@ from app.views.ops import ImmediateRunner
 from tests.conftest import DEMO_TODAY
 from tests.gui.conftest import RecordingPrinter
 from tests.gui.test_kiosk import NOBODY, _clipped, button_named, click, finished_case, swipe_card
+from tests.gui.test_kiosk_volunteers import EXAMPLE as VOLUNTEER
+from tests.gui.test_kiosk_volunteers import open_activity
 from tests.gui.test_kiosk_wishes import fulfilled_wish
 
 SCREENS = [(1920, 1080), (1366, 768), (1280, 1024), (1080, 1920)]
@@ -104,6 +106,7 @@ def test_every_page_fits_every_kiosk_screen(qtbot, kiosk_on, person, demo_db, si
         slots = svc.load_settings(session).slots
         booked = svc.book(session, person.id, day=day, slot=slots[0], today=DEMO_TODAY)
     fulfilled = fulfilled_wish(demo_db, person)
+    open_activity(demo_db)
     kiosk = kiosk_on(size, scale)
     shots = Path(SHOTS) if SHOTS else None
     seen: list[str] = []
@@ -211,6 +214,19 @@ def test_every_page_fits_every_kiosk_screen(qtbot, kiosk_on, person, demo_db, si
     check("my_bookings")
     click(qtbot, button_named(kiosk, f"cancel-{booked.id}"))
     check("confirm")  # cancelling
+    click(qtbot, kiosk.current.exit_button)
+
+    swipe_card(qtbot, kiosk, VOLUNTEER)  # a volunteer signs in, and out with the hours
+    click(qtbot, menu.tiles["volunteer"])
+    check("volunteer")
+    click(qtbot, button_named(kiosk, "volunteer-activity-0"))
+    check("result")
+    click(qtbot, kiosk.current.exit_button)
+    swipe_card(qtbot, kiosk, VOLUNTEER)
+    click(qtbot, menu.tiles["volunteer"])
+    check("volunteer")
+    click(qtbot, button_named(kiosk, "volunteer-sign-out"))
+    check("result")
 
     kiosk.countdown.show_seconds(10)
     kiosk.countdown.open()

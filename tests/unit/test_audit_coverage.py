@@ -9,6 +9,7 @@ and copies nobody's data). The desk's screens have the same check in tests/gui/t
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -21,12 +22,24 @@ from sqlalchemy import func, select
 
 from app.cli import build_parser, main
 from app.db import Database
-from app.models import AuditEntry, Building, Grid, Household, PartyMember, Resident, Wish
+from app.models import (
+    AuditEntry,
+    Building,
+    Grid,
+    Household,
+    PartyMember,
+    Resident,
+    TeamMembership,
+    Volunteer,
+    VolunteerActivity,
+    Wish,
+)
 from app.services.common.idcard import check_digit
 from tests.unit.spreadsheets import write_csv
 
 FULL_ID = re.compile(r"\d{17}[\dXx]")
 GRID = "610202010001001"
+EXAMPLE = "610202197509180016"  # the demo resident who patrols
 
 
 @dataclass
@@ -125,6 +138,27 @@ class Scene:
         with self.db.sessions() as session:
             resident_id = session.scalar(select(PartyMember.resident_id).where(PartyMember.id == 1))
             return session.get(Resident, resident_id).id_number
+
+    def open_activity(self) -> list[str]:
+        """``--activity N --at T``: the example volunteer's team's activity of the demo's day."""
+        with self.db.sessions() as session:
+            team = session.scalar(
+                select(TeamMembership.team_id)
+                .join(Volunteer, Volunteer.id == TeamMembership.volunteer_id)
+                .join(Resident, Resident.id == Volunteer.resident_id)
+                .where(Resident.id_number == EXAMPLE)
+            )
+            activity = session.scalars(
+                select(VolunteerActivity).where(
+                    VolunteerActivity.team_id == team, VolunteerActivity.title == "社区志愿服务日值守"
+                )
+            ).first()
+        return [
+            "--activity",
+            str(activity.id),
+            "--at",
+            (activity.starts_at + dt.timedelta(hours=1)).isoformat(),
+        ]
 
     def file(self, name: str) -> str:
         return str(self.tmp / name)
@@ -300,6 +334,13 @@ PERSONAL: dict[str, Argv] = {
     "meeting list": lambda s: ["meeting", "list"],
     "meeting notice": lambda s: ["meeting", "notice", "YS2026-0003", "--out", s.file("meeting.pdf")],  # masked names
     "export": lambda s: ["export", "residents", "--xlsx", s.file("register.xlsx"), "--pdf", s.file("register.pdf")],
+    "volunteer add": lambda s: ["volunteer", "add", s.stranger, "--team", "1"],
+    "volunteer list": lambda s: ["volunteer", "list"],
+    "volunteer sign": lambda s: ["volunteer", "sign", EXAMPLE, *s.open_activity()],
+    "volunteer correct": lambda s: ["volunteer", "correct", "1", "--hours", "0.5", "--reason", "队长证明"],
+    "volunteer hours": lambda s: ["volunteer", "hours", "1", "--from", "2026-01-01", "--to", "2026-12-31"],
+    "volunteer certificate": lambda s: ["volunteer", "certificate", "1", "--from", "2026-01-01", "--to",
+                                        "2026-12-31", "--out", s.file("zysc.pdf")],
 }  # fmt: skip
 
 STEP = (
@@ -357,6 +398,10 @@ NOT_PERSONAL: dict[str, str] = {
     "party points rules": "the centre's point rules and grading rule, nobody named",
     "party points rule": "a point rule's figures (audited as a settings change)",
     "tags add": "a tag definition",
+    "volunteer team add": "a team's name and area (audited as a change); its leader is a public role",
+    "volunteer team list": "the teams, their areas and leaders, and how many members: nobody else named",
+    "volunteer activity add": "an activity's title, place and times",
+    "volunteer activity list": "activities' titles, places and times, nobody named",
     "street set": "the street's name and codes (audited as a settings change)",
     "community add": "a community's name, codes and public details (audited as a settings change)",
     "community edit": "a community's name, codes and public details (audited as a settings change)",

@@ -21,7 +21,12 @@ from app.printing.layout import LEFT_MARGIN, PAGE_HEIGHT, TEXT_WIDTH, TOP_MARGIN
 from app.resources import resource_path
 from app.services.certificates import templates as ct
 from app.services.certificates.issue import issue_form
-from app.services.certificates.listing import active_templates, stored_template, stored_templates
+from app.services.certificates.listing import (
+    COMPUTED_TEMPLATES,
+    active_templates,
+    stored_template,
+    stored_templates,
+)
 from app.services.certificates.register import CertificateError
 from app.services.certificates.template_checks import validate_definition, validate_templates
 from app.services.common.chinese import chinese_date
@@ -29,7 +34,7 @@ from app.services.population.lookup import LookupFailed, find_resident
 from app.services.population.selection import filter_choices
 from tests.conftest import DEMO_TODAY
 
-CODES = ["JZZM", "TFCY", "DYJS", "SBD", "GLJT", "DBSQ", "LSJZ", "CJBT", "JJYL", "JYKN"]
+CODES = ["JZZM", "TFCY", "DYJS", "SBD", "GLJT", "DBSQ", "LSJZ", "CJBT", "JJYL", "JYKN", "ZYSC"]
 CENTRE = "桃园社区党群服务中心"
 HOSTILE = "<b>王&\"'</b>"
 RARE = "\U0003134a"  # CJK Extension G: beyond every font the program uses (𠮷 now prints)
@@ -63,6 +68,10 @@ STAFF = {
     "agent_relation": "子",
     "agent_phone": "13809190001",
     "category": "城市最低生活保障",
+    "teams": "第1网格平安巡防队、桃园社区助老服务队",  # ZYSC: what the volunteer record works out
+    "period": "2026年1月1日至2026年11月23日",
+    "activities": "16",
+    "hours": "25",
     "monthly_income": "1200",
     "property": "自有住房一套（60平方米），无车辆",
     "reason": "本人患慢性病无法工作，家庭收入低于本地低保标准。",
@@ -241,9 +250,9 @@ def test_loading_is_idempotent_and_respects_local_edits(db, tmp_path):
     with db.sessions.begin() as session:
         session.execute(delete(CertificateTemplate))  # initialise() may have loaded them already
     with db.sessions.begin() as session:
-        assert ct.load_templates(session) == ct.LoadResult(added=10)
+        assert ct.load_templates(session) == ct.LoadResult(added=11)
     with db.sessions.begin() as session:
-        assert ct.load_templates(session) == ct.LoadResult(unchanged=10)
+        assert ct.load_templates(session) == ct.LoadResult(unchanged=11)
         row = session.get(CertificateTemplate, "JZZM")
         row.title, row.edited_locally = "居住证明（本社区改）", True
     folder = tmp_path / "templates"
@@ -254,7 +263,7 @@ def test_loading_is_idempotent_and_respects_local_edits(db, tmp_path):
         data["title"] += "（新版）"
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with db.sessions.begin() as session:
-        assert ct.load_templates(session, folder) == ct.LoadResult(updated=9, kept_local=1)
+        assert ct.load_templates(session, folder) == ct.LoadResult(updated=10, kept_local=1)
     with db.sessions() as session:
         assert session.get(CertificateTemplate, "JZZM").title == "居住证明（本社区改）"
         tfcy = session.get(CertificateTemplate, "TFCY")
@@ -557,7 +566,8 @@ def test_a_retired_template_is_not_offered_but_still_listed(db):
         assert offered[0].title == session.get(CertificateTemplate, offered[0].code).title
         retired = next(t for t in stored if t.code == "JZZM")
         assert not retired.active and retired.definition["code"] == "JZZM"
-        assert {t.code for t in stored} == {t.code for t in offered} | {"JZZM"}
+        # the volunteer hours certificate is issued from its own records, never offered by hand
+        assert {t.code for t in stored} == {t.code for t in offered} | {"JZZM", *COMPUTED_TEMPLATES}
         assert stored_template(session, "JZZM") == retired
         assert stored_template(session, "NOSUCH") is None
 

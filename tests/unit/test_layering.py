@@ -42,6 +42,7 @@ SERVICE_RANKS: list[tuple[str, ...]] = [
     ("cases", "certificates", "party"),
     ("engage",),
     ("kiosk", "imports", "sync", "desk", "exports", "reports"),
+    ("volunteers",),
     ("setup",),
 ]
 # Inside app.printing: the shared machinery below the document families, which are siblings.

@@ -44,6 +44,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "party.points_approve": frozenset({"admin", "back_office"}),
     "party.grade": frozenset({"admin", "back_office"}),
     "party.points_rules": frozenset({"admin"}),
+    # 志愿服务: teams, volunteers and activities; signing in and out (the kiosk signs its own
+    # card holder); correcting hours is approved by the office, not by the desk that signed.
+    "volunteer.manage": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
+    "volunteer.sign": frozenset({"admin", "front_desk", "back_office", "grid_worker", "kiosk"}),
+    "volunteer.correct": frozenset({"admin", "back_office"}),
 }
 
 ACTION_NAMES = {
@@ -71,6 +76,9 @@ ACTION_NAMES = {
     "party.points_approve": "审批党员积分",
     "party.grade": "记录党员年度评定",
     "party.points_rules": "修改积分规则",
+    "volunteer.manage": "管理志愿服务",
+    "volunteer.sign": "志愿者签到签退",
+    "volunteer.correct": "核定志愿服务时长",
 }
 
 

@@ -27,6 +27,7 @@ from app.services.admin.centre import centre_name, certificate_texts, current_co
 from app.services.admin.permissions import NotPermitted, require
 from app.services.admin.scope import WHOLE_STREET, Scope, scope_for
 from app.services.certificates.keys import ensure_keypair, ensure_trusted_own_key
+from app.services.certificates.listing import COMPUTED_TEMPLATES
 from app.services.certificates.register import (
     NOT_DRAWN,
     CertificateError,
@@ -132,10 +133,14 @@ def issue_certificate(
     channel: str = "desk",
     today: dt.date | None = None,
     case_id: int | None = None,
+    computed: bool = False,
 ) -> IssuedCertificate:
     """Issue one certificate; the caller commits (and only then hands the paper over). Refused
-    when the account behind ``actor`` may not issue, or the resident is outside its grids."""
+    when the account behind ``actor`` may not issue, or the resident is outside its grids, or
+    the template is one whose values only its own use case works out (``computed`` says the
+    caller is that use case)."""
     today = today or dt.date.today()
+    _refuse_computed(template_code, computed)
     may_issue(session, actor, [resident])
     refuse_not_living(resident)
     template = active_template(session, template_code)
@@ -196,6 +201,7 @@ def issue_batch(
     or an error leaves nothing registered (the caller rolls back).
     """
     today = today or dt.date.today()
+    _refuse_computed(template_code, False)
     residents = list(residents)
     may_issue(session, actor, residents)
     template = active_template(session, template_code)
@@ -335,6 +341,11 @@ def verification_code_of(entry: Certificate) -> str:
     from app.services.certificates.signing import parse_payload
 
     return verification_code(parse_payload(entry.qr_payload).signature)
+
+
+def _refuse_computed(template_code: str, computed: bool) -> None:
+    if template_code in COMPUTED_TEMPLATES and not computed:
+        raise CertificateError(COMPUTED_TEMPLATES[template_code])
 
 
 def _refuse_missing_glyphs(renderer: CertificateRenderer, values: dict[str, object]) -> None:

@@ -14,6 +14,13 @@ from app.models import CertificateTemplate
 from app.services.certificates.template_spec import FieldSpec
 from app.services.certificates.templates import spec_of
 
+# Templates whose values a use case works out from its own records (the volunteer hours from the
+# sign-in register), issued only through it: the desk's certificate dialog, batches and the
+# catalogue do not offer them, where the values would be typed by hand.
+COMPUTED_TEMPLATES: dict[str, str] = {
+    "ZYSC": "志愿服务时长证明由志愿服务记录生成，请在“志愿服务”页或用 yichuang volunteer certificate 开具"
+}
+
 
 class TemplateChoice(NamedTuple):
     code: str
@@ -32,10 +39,12 @@ class StoredTemplate:
 
 
 def active_templates(session: Session) -> list[TemplateChoice]:
-    """The templates that may be issued, by code."""
+    """The templates that may be issued by hand, by code."""
     stmt = (
         select(CertificateTemplate.code, CertificateTemplate.title)
-        .where(CertificateTemplate.active.is_(True))
+        .where(
+            CertificateTemplate.active.is_(True), CertificateTemplate.code.not_in(list(COMPUTED_TEMPLATES))
+        )
         .order_by(CertificateTemplate.code)
     )
     return [TemplateChoice(code, title) for code, title in session.execute(stmt)]

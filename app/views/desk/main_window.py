@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from app.views.desk.grids_page import GridsPage
     from app.views.desk.party_page import PartyPage
     from app.views.desk.stats_page import StatsPage
+    from app.views.desk.volunteers_page import VolunteersPage
     from app.views.street_overview import StreetOverviewWidget
 
 SHORTCUTS = """F2  身份证号输入框（刷卡或输入后回车查询）
@@ -78,6 +79,9 @@ class DeskWindow(QMainWindow):
         self._grids = self.tabs.add_later(lambda: _page("grids_page").GridsPage(ctx), "网格管理")
         self._engage = self.tabs.add_later(lambda: _page("engage_page").EngagePage(ctx), "社区治理")
         self._party = self.tabs.add_later(lambda: _page("party_page").PartyPage(ctx), "党建")
+        self._volunteers = self.tabs.add_later(
+            lambda: _page("volunteers_page").VolunteersPage(ctx), "志愿服务"
+        )
         self.setCentralWidget(self.tabs)
         with ctx.db.sessions() as session:
             self.lock = DeskLock(self, ctx, security_settings(session).idle_minutes)
@@ -154,6 +158,18 @@ class DeskWindow(QMainWindow):
     def party(self) -> PartyPage:
         return self._party.page()
 
+    @property
+    def volunteers(self) -> VolunteersPage:
+        return self._volunteers.page()
+
+    def on_card(self, card) -> None:
+        """A card read while the 志愿服务 tab is open signs its holder in or out; anywhere else
+        it is looked up at the window."""
+        if self.tabs.currentWidget() is self._volunteers:
+            self.volunteers.on_card(card)
+        else:
+            self.intake.on_card(card)
+
     def _build_menu(self) -> None:
         work = self.menuBar().addMenu("业务(&W)")
         find = QAction("查找居民…", self)
@@ -206,7 +222,7 @@ class DeskWindow(QMainWindow):
             self.reader_status.setText("读卡：键盘式/手工输入")
             return
         self.poller = CardPoller(reader, parent=self, runner=self.ctx.runner)
-        self.poller.card_read.connect(self.intake.on_card)
+        self.poller.card_read.connect(self.on_card)
         self.poller.status_changed.connect(self.reader_status.setText)
         self.poller.start()
 

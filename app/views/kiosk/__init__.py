@@ -30,4 +30,5 @@ SCREENSHOT_PAGES = (
     "my_bookings",
     "countdown",
     "pin",
+    "volunteer",
 )

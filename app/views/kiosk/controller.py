@@ -104,8 +104,8 @@ class KioskController:
     def may_show(self, needs: str) -> bool:
         """Whether this session may see a page that ``needs`` it: "nobody" (anyone), "identified"
         (a card or a typed number: a request), "booking" (a card with a record, or a typed
-        number, answered alike whoever has it), "record" (a card with a record: their cases,
-        bookings, certificates)."""
+        number, answered alike whoever has it), "card" (any card: a volunteer signing in),
+        "record" (a card with a record: their cases, bookings, certificates)."""
         state = self._state
         if needs == "nobody":
             return True
@@ -115,7 +115,7 @@ class KioskController:
             return True
         if needs == "booking":
             return state.resident is not None or not state.by_card
-        return state.by_card and state.resident is not None
+        return state.by_card and (state.resident is not None or needs == "card")
 
     def page_needs(self, name: str) -> str:
         return self._pages[name].needs
@@ -153,7 +153,7 @@ class KioskController:
         self.go("home")
 
     # -- running an action -----------------------------------------------------------------
-    def _run(
+    def run(
         self,
         work: Callable[[], T],
         done: Callable[[T], None],
@@ -162,7 +162,7 @@ class KioskController:
         waiting: str = "",
     ) -> None:
         """Run ``work`` on the runner with the wait overlay (when ``waiting`` says something);
-        its answer only reaches a session that is still the same."""
+        its answer only reaches a session that is still the same (the volunteers' page too)."""
         if self._working:
             return
         generation = self._generation
@@ -216,14 +216,14 @@ class KioskController:
             if refused is not None:
                 refused(message)
 
-        self._run(work, done, failed)
+        self.run(work, done, failed)
 
     def check_admin_pin(self, pin: str, answer: Callable[[bool], None]) -> None:
         def work() -> bool:
             with self.db.sessions.begin() as session:
                 return svc.check_admin_pin(session, pin)
 
-        self._run(work, answer, lambda exc: answer(False))
+        self.run(work, answer, lambda exc: answer(False))
 
     # -- what the pages show ---------------------------------------------------------------
     def _resident_id(self) -> int:
@@ -278,7 +278,7 @@ class KioskController:
                 session.commit()
                 return Printed(issued.serial, "")
 
-        self._run(work, done, failed, waiting=f"正在打印《{title}》，请稍候……")
+        self.run(work, done, failed, waiting=f"正在打印《{title}》，请稍候……")
 
     def rate(
         self, case_no: str, evaluation: str, done: Callable[[None], None], failed: Callable[[Exception], None]
@@ -289,7 +289,7 @@ class KioskController:
             with self.db.sessions.begin() as session:
                 svc.rate_case(session, resident_id, case_no, evaluation)
 
-        self._run(work, done, failed)
+        self.run(work, done, failed)
 
     def choose_category(self, category: str) -> None:
         self._state.category = category
@@ -335,7 +335,7 @@ class KioskController:
                 self._pages[name].reset()
             done(request)
 
-        self._run(work, filed, failed, waiting="正在打印回执，请稍候……")
+        self.run(work, filed, failed, waiting="正在打印回执，请稍候……")
 
     def book(
         self, day: dt.date, slot: str, done: Callable[[Booked], None], failed: Callable[[Exception], None]
@@ -359,7 +359,7 @@ class KioskController:
             problem = self._send(lambda: render_appointment_slip(day, slot, item_name, holder, *centre))
             return Booked(day, slot, problem)
 
-        self._run(work, done, failed, waiting="正在打印预约凭条，请稍候……")
+        self.run(work, done, failed, waiting="正在打印预约凭条，请稍候……")
 
     def cancel_appointment(
         self, appointment_id: int, done: Callable[[None], None], failed: Callable[[Exception], None]
@@ -370,7 +370,7 @@ class KioskController:
             with self.db.sessions.begin() as session:
                 svc.cancel_appointment(session, resident_id, appointment_id, now=now)
 
-        self._run(work, done, failed)
+        self.run(work, done, failed)
 
     # -- 微心愿 ------------------------------------------------------------------------------
     def my_wishes(self) -> list[svc.KioskWish]:
@@ -386,7 +386,7 @@ class KioskController:
             with self.db.sessions.begin() as session:
                 return svc.kiosk_post_wish(session, resident_id, content=text, kind=kind, today=today)
 
-        self._run(work, done, failed, waiting="正在提交您的心愿，请稍候……")
+        self.run(work, done, failed, waiting="正在提交您的心愿，请稍候……")
 
     def rate_wish(
         self, wish_no: str, rating: int, done: Callable[[None], None], failed: Callable[[Exception], None]
@@ -397,4 +397,4 @@ class KioskController:
             with self.db.sessions.begin() as session:
                 svc.kiosk_rate_wish(session, resident_id, wish_no, rating)
 
-        self._run(work, done, failed)
+        self.run(work, done, failed)

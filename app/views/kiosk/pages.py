@@ -219,6 +219,7 @@ class MenuPage(Page):
             "request": Tile("诉", "反映诉求", "环境、报修、纠纷等", theme, "green"),
             "booking": Tile("约", "预约窗口", "约好时间，少排队", theme, "brown"),
             "wishes": Tile("愿", "微心愿", "说出心愿，有人帮您实现", theme, "red"),
+            "volunteer": Tile("志", "志愿者签到", "签到、签退，累计时长", theme, "green"),
         }
         self.grid = QGridLayout()
         self.grid.setSpacing(theme.px(30))
@@ -231,9 +232,13 @@ class MenuPage(Page):
         self.body.addStretch(0)  # takes the room instead of the grid when one small tile is left
 
     def _place(self, shown: list[str]) -> None:
-        """The tiles shown, side by side in reading order: three across (two rows for five, with
-        short titles so that three fit at large type), one column on a portrait screen."""
+        """The tiles shown, side by side in reading order: three across (two rows for five or six,
+        with short titles so that three fit at large type), one column on a portrait screen; there
+        six tiles at large type keep to their titles, or they would stand taller than the screen."""
         columns = 1 if self.theme.portrait else 3
+        crowded = self.theme.portrait and self.theme.large and len(shown) > 5
+        for tile in self.tiles.values():
+            tile.note.setVisible(not crowded)
         for tile in self.tiles.values():
             self.grid.removeWidget(tile)
         for index, target in enumerate(shown):

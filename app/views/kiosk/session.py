@@ -19,7 +19,7 @@ PRINTER_SILENT = "打印机没有响应"
 
 class PageLike(Protocol):
     name: str
-    needs: str  # "nobody", "identified", "booking" or "record" (see KioskController.may_show)
+    needs: str  # "nobody", "identified", "booking", "card" or "record" (KioskController.may_show)
 
     def enter(self, **details: Any) -> str | None: ...
 

@@ -2,7 +2,7 @@
 how a member checked in, and a member leaving the register
 
 Revision ID: 0029
-Revises: 0024
+Revises: 0028
 Create Date: 2026-12-06 10:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0029"
-down_revision: str | None = "0024"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
