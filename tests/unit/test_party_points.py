@@ -43,7 +43,7 @@ def test_rules_are_copied_once_and_a_changed_rule_stays(db):
     with db.sessions.begin() as session:
         rules = {r.code: r for r in point_rules(session)}
         assert rules["attend_general"].points == 2 and rules["report_in_hours"].cap == 20
-        assert not rules["volunteer_hours"].enabled
+        assert rules["volunteer_hours"].enabled  # its source, the volunteer register, is there
         change_rule(session, "attend_general", actor="cli:test", points=3)
         assert load_point_rules(session) == 0
         assert {r.code: r for r in point_rules(session)}["attend_general"].points == 3
@@ -51,8 +51,10 @@ def test_rules_are_copied_once_and_a_changed_rule_stays(db):
         assert entry.detail == "每次+2分 → 每次+3分"
 
 
-def test_volunteer_hours_wait_for_their_source(db, monkeypatch):
+def test_a_rule_waits_for_its_source(db, monkeypatch):
     with db.sessions.begin() as session:
+        assert not change_rule(session, "volunteer_hours", actor="cli:test", enabled=False).enabled
+        monkeypatch.delitem(SOURCES, "volunteer_hours")
         with pytest.raises(MemberError, match="尚未接入"):
             change_rule(session, "volunteer_hours", actor="cli:test", enabled=True)
         monkeypatch.setitem(SOURCES, "volunteer_hours", lambda s, ids, year, params: [])
@@ -65,6 +67,7 @@ def test_volunteer_hours_wait_for_their_source(db, monkeypatch):
 def test_a_new_source_adds_its_lines_with_the_rule_cap(demo_db, monkeypatch):
     with demo_db.sessions.begin() as session:
         member = _registered(session)
+        change_rule(session, "volunteer_hours", actor="cli:test", enabled=False)
         before = member_points(session, member.id, YEAR, scope=WHOLE_STREET, actor="cli:test").total
 
         def hours(s, ids, year, params):
@@ -243,3 +246,27 @@ def test_the_command_line_shows_a_members_lines_as_json(demo_db, capsys):
     assert "*" in summary["id_number"] and summary["year"] == YEAR
     assert main(["--db", demo_db.url, "party", "points", "grade", "1", "合格", "--user", "qiantai"]) != 0
     assert "不能记录党员年度评定" in capsys.readouterr().err
+
+
+def test_a_members_volunteer_hours_count_from_the_volunteer_register(demo_db):
+    from sqlalchemy import func
+
+    from app.models import Attendance, Volunteer, VolunteerActivity
+
+    with demo_db.sessions.begin() as session:
+        year_of = func.strftime("%Y", VolunteerActivity.starts_at)
+        found = session.execute(
+            select(PartyMember.id, func.sum(Attendance.hours))
+            .join(Volunteer, Volunteer.resident_id == PartyMember.resident_id)
+            .join(Attendance, Attendance.volunteer_id == Volunteer.id)
+            .join(VolunteerActivity, VolunteerActivity.id == Attendance.activity_id)
+            .where(Attendance.hours > 0, year_of == str(YEAR))
+            .group_by(PartyMember.id)
+            .order_by(PartyMember.id)
+            .limit(1)
+        ).first()
+        assert found is not None, "the demo has party members who volunteer"
+        member_id, hours = found
+        points = member_points(session, member_id, YEAR, scope=WHOLE_STREET, actor="cli:test")
+    lines = [line for line in points.lines if line.rule == "志愿服务时长"]
+    assert lines and sum(line.points for line in lines) == min(10, hours / 2)

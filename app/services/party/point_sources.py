@@ -1,8 +1,8 @@
 """Where points come from: a registry of sources, each a function that finds the records of a set
 of members in a year (meetings attended, absences, 双报到 hours, fulfilled wishes) and returns
 them as facts with a quantity. The rules (point_rules) turn quantities into points, so two rules
-can read one source with different figures, and a register this program does not have yet
-(volunteer hours) joins by registering a source under the name its rule already carries:
+can read one source with different figures, and another register joins by registering a source
+under the name its rule carries (volunteer hours did so):
 
     @register_source("volunteer_hours")
     def volunteer_hours(session, member_ids, year, params): ...
@@ -22,11 +22,15 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     MEETING_KINDS,
+    Attendance,
     MeetingAttendance,
     PartyMeeting,
     PartyMember,
     PartyOrganisation,
     ReportInService,
+    Volunteer,
+    VolunteerActivity,
+    VolunteerTeam,
     Wish,
 )
 
@@ -144,6 +148,37 @@ def report_in_hours(session: Session, member_ids: Sequence[int], year: int, para
         ).where(ReportInService.member_id.in_(member_ids), _year(ReportInService.served_on, year))
     ).all()
     return [Fact(m, on, f"{post}：{content}（{hours:g}小时）", hours) for m, on, post, content, hours in rows]
+
+
+@register_source("volunteer_hours")
+def volunteer_hours(session: Session, member_ids: Sequence[int], year: int, params: dict) -> list[Fact]:
+    """Hours a member gave as a volunteer (志愿服务): the counted hours of their attendances, the
+    member being the resident the volunteer record names."""
+    start, end = dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)
+    rows = session.execute(
+        select(
+            PartyMember.id,
+            VolunteerActivity.starts_at,
+            VolunteerTeam.name,
+            VolunteerActivity.title,
+            Attendance.hours,
+        )
+        .join(Volunteer, Volunteer.resident_id == PartyMember.resident_id)
+        .join(Attendance, Attendance.volunteer_id == Volunteer.id)
+        .join(VolunteerActivity, VolunteerActivity.id == Attendance.activity_id)
+        .join(VolunteerTeam, VolunteerTeam.id == VolunteerActivity.team_id)
+        .where(
+            PartyMember.id.in_(member_ids),
+            Attendance.hours > 0,
+            VolunteerActivity.starts_at >= start,
+            VolunteerActivity.starts_at < end,
+        )
+        .order_by(VolunteerActivity.starts_at, Attendance.id)
+    ).all()
+    return [
+        Fact(member, starts.date(), f"{team}：{title}（{hours:g}小时）", hours)
+        for member, starts, team, title, hours in rows
+    ]
 
 
 @register_source("wish_fulfilled")
