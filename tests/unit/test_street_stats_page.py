@@ -170,3 +170,30 @@ def test_the_demo_street_has_figures_to_show(tmp_path):
     total = _cells(text, "total")
     assert int(total[0]) > 100 and total[4].endswith("%") and total[5].endswith("%")
     assert text.count("第 ") >= 5 and any(note in text for note in NOTES if note)
+
+
+def test_community_life_is_shown_per_community_with_a_total(tmp_path):
+    scene = _scene(tmp_path)
+    sessions = scene["sessions"]
+
+    def visit(day: str, way: str) -> Incoming:
+        data = {"grid": "", "visited_on": day, "way": way, "target": "resident", "case_raised": False}
+        return Incoming("visit", str(uuidlib.uuid4()), 0, "TY", data)
+
+    results, _changes = receive.push(
+        sessions, "TY", str(uuidlib.uuid4()), [visit("2026-12-02", "入户"), visit("2026-12-03", "电话")]
+    )
+    assert not [r for r in results if r.get("status") == "rejected"], results
+    client = signed_in(scene["app"], "jdstaff")
+    text = client.get("/street/stats").text
+    life = re.search(r'<table class="figures" id="life">(.*?)</table>', text, re.S).group(1)
+    assert "走访" in life and "双报到时长" in life
+    row = re.search(r"<tr><td>桃园社区</td>(.*?)</tr>", life, re.S).group(1)
+    cells = re.findall(r'<td class="n"[^>]*>([^<]*)</td>', row)
+    assert cells[2] == "2"  # 收到微心愿, 心愿实现, 走访
+    total = re.findall(
+        r'<td class="n"[^>]*>([^<]*)</td>', re.search(r'id="life-total">(.*?)</tr>', life, re.S).group(1)
+    )
+    assert total[2] == "2"
+    rows = list(csv.reader(io.StringIO(client.get("/street/stats.csv").content.decode("utf-8-sig"))))
+    assert "走访次数" in rows[0] and rows[1][rows[0].index("走访次数")] == "2"

@@ -65,12 +65,24 @@ COMMUNITY_FIGURES: dict[str, str] = {
     "report_in.hours": "双报到服务时长（小时）",
     "party.branches_without_meeting": "上月未开展组织生活的支部数",
 }
+# Figures the street office counts from what the communities sync (docs/REPORTS.md, "The street
+# office's figures"), beside those above.
+STREET_FIGURES: dict[str, str] = {
+    "cases.grid_reported": "网格上报办件数",
+    "visits.phone": "电话走访次数",
+    "visits.wechat": "微信走访次数",
+    "deliberations.decisions_published": "议事决议公开数",
+    "partners.units": "共建单位数",
+    "party.members_full": "正式党员人数",
+    "party.meeting_attendance": "组织生活到会人次",
+}
 FIGURES: dict[str, str] = {
     **CASE_FIGURES,
     **SATISFACTION_FIGURES,
     **CERTIFICATE_FIGURES,
     **POPULATION_FIGURES,
     **COMMUNITY_FIGURES,
+    **STREET_FIGURES,
 }
 # The groupings a case report can be broken down by, with their Chinese names.
 CASE_GROUPINGS: dict[str, str] = {

@@ -15,7 +15,16 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.street.office.charts import Series, bar_chart
-from app.street.office.stats_view import CHOICES, COLUMNS, StatsView, choose, export_table, shown, stats_view
+from app.street.office.stats_view import (
+    CHOICES,
+    COLUMNS,
+    LIFE_COLUMNS,
+    StatsView,
+    choose,
+    export_table,
+    shown,
+    stats_view,
+)
 
 KINDS = {
     "csv": "text/csv; charset=utf-8",
@@ -74,6 +83,7 @@ def add_routes(
             view=view,
             choices=CHOICES,
             columns=COLUMNS,
+            life_columns=LIFE_COLUMNS,
             charts=charts(view),
         )
 

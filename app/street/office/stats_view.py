@@ -50,6 +50,19 @@ COLUMNS = (
     ("satisfaction.rate", "满意率", "本期受理且有评价的办件中，最近一次评价为非常满意、满意或基本满意的比例"),
     ("certificates.issued", "开具证明", "开具日期在本期内的证明（含其后作废的）"),
 )
+# Community life, from the up-only records the communities sync (app.street.life_stats).
+LIFE_COLUMNS = (
+    ("wishes.posted", "收到微心愿", "本期发布的微心愿"),
+    ("wishes.fulfilled", "心愿实现", "本期实现且仍为已实现的微心愿"),
+    ("visits.made", "走访", "本期网格员走访次数（入户、电话、微信）"),
+    ("deliberations.held", "议事", "本期召开的议事会议"),
+    ("partners.projects_finished", "共建项目完成", "本期完成的双向认领共建项目"),
+    ("party.members_full", "正式党员", "截至今天在册、未转出的正式党员"),
+    ("party.meetings_held", "组织生活", "本期各支部已召开（非计划）的会议：三会一课、主题党日"),
+    ("report_in.hours", "双报到时长", "本期在职党员双报到服务的小时数"),
+    ("party.branches_without_meeting", "上月未开会支部", "上一个整月没有召开任何会议的支部数"),
+)
+NO_MEETING = "party.branches_without_meeting"
 RATES = {"cases.hotline_closure_rate": ("cases.hotline_closed", "cases.hotline_received"),
          "satisfaction.rate": ("satisfaction.satisfied", "satisfaction.rated")}  # fmt: skip
 HEADLINE = ("cases.received", "cases.closed", "satisfaction.rate", "certificates.issued")
@@ -76,6 +89,7 @@ class CommunityRow:
     code: str
     name: str
     figures: Mapping[str, object]
+    silent: tuple[str, ...] = ()  # branches that held no meeting last month
 
     def shown(self, code: str) -> str:
         return shown(code, self.figures.get(code))
@@ -144,10 +158,10 @@ def _total(rows: list[CommunityRow]) -> CommunityRow:
     summed: dict[str, object] = {}
     for code in rows[0].figures if rows else ():
         if code not in RATES:
-            summed[code] = sum(int(r.figures[code] or 0) for r in rows)
+            summed[code] = sum(r.figures.get(code) or 0 for r in rows)  # hours are not whole numbers
     for code, (part, whole) in RATES.items():
         summed[code] = round(summed[part] / summed[whole], 4) if summed.get(whole) else None
-    return CommunityRow("", "合计", summed)
+    return CommunityRow("", "合计", summed, tuple(b for r in rows for b in r.silent))
 
 
 def _report(sent: dict, names: Mapping[str, str]) -> SentReport:
@@ -187,7 +201,10 @@ def _compute(sessions: sessionmaker[Session], who: StaffMember, choice: Choice, 
     with sessions() as session:
         names = street_communities(session, who.street)
     answer = street_stats(sessions, choice.period, "community", today, communities=list(names))
-    rows = [CommunityRow(r["community"], r["name"], r["figures"]) for r in answer["counted"]]
+    rows = [
+        CommunityRow(r["community"], r["name"], r["figures"], tuple(r.get("flags", {}).get(NO_MEETING, ())))
+        for r in answer["counted"]
+    ]
     rows.sort(key=lambda r: r.code)
     return StatsView(
         choice=choice,
@@ -203,9 +220,10 @@ def _detail(choice: Choice) -> str:
 
 
 def _table(view: StatsView) -> tuple[list[str], list[list[object]]]:
-    headers = ["社区代码", "社区", *(figure_name(code) for code, _h, _d in COLUMNS)]
+    shown_columns = (*COLUMNS, *LIFE_COLUMNS)
+    headers = ["社区代码", "社区", *(figure_name(code) for code, _h, _d in shown_columns)]
     body = [
-        [row.code, row.name, *(row.figures.get(code) for code, _h, _d in COLUMNS)]
+        [row.code, row.name, *(row.figures.get(code) for code, _h, _d in shown_columns)]
         for row in (*view.rows, view.total)
     ]
     return headers, body
