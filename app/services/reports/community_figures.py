@@ -62,8 +62,8 @@ def community_report(
     as_of = as_of or dt.date.today()
     start, end = period.start, period.end
 
-    def count(model, day_column, *conditions, grid_column=None) -> int:
-        grid = grid_column if grid_column is not None else model.grid_id
+    def count(model, day_column, *conditions) -> int:
+        grid = model.grid_id
         stmt = select(func.count()).select_from(model).where(day_column.between(start, end), *conditions)
         return session.scalar(stmt.where(scope.grid_filter(grid))) or 0
 
