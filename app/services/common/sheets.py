@@ -6,6 +6,7 @@ and the kiosk start without it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 ABOUT_SHEET = "说明"
+# Characters an .xlsx cannot hold (XML 1.0 forbids them): C0 controls other than tab and newlines,
+# lone surrogates, U+FFFE and U+FFFF. A stray one pasted into a note is dropped, not fatal.
+ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def without_illegal(text: str) -> str:
+    """``text`` without the characters a workbook cannot hold."""
+    return ILLEGAL_CHARACTERS.sub("", text) if ILLEGAL_CHARACTERS.search(text) else text
 
 
 class ExportCancelled(Exception):

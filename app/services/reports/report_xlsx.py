@@ -3,7 +3,7 @@ can be checked, copied and re-charted in any spreadsheet program.
 
 One sheet per subject: 概况 (every figure with its code and name), the case breakdowns, 满意度,
 证明, 人口 and 趋势; each table has its chart beside it, drawn from the cells, not a picture. Text is
-written through the shared writer's cells (app.services.common.xlsx), so an item or a grid whose
+written through the shared cells (app.services.common.xlsx_cells), so an item or a grid whose
 name begins with = stays text. The file is written beside its target and moved into place whole.
 """
 
@@ -20,7 +20,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from app.services.common.xlsx import cell
+from app.services.common.xlsx_cells import cell
 from app.services.reports.community_figures import CHARTED_FIGURES
 from app.services.reports.figures import CASE_GROUPINGS, figure_name
 from app.services.reports.full_report import FullReport
