@@ -153,8 +153,8 @@ def test_a_swipe_reads_by_index_never_by_walking_the_residents(demo_db, statemen
     first = plan.split(" | ")[0]
     expected = {
         "_PERSON": "sqlite_autoindex_residents",
-        "_MEMBER_ROWS": "ix_residents_household_id",
-        "_MEMBERS": "ix_residents_household_id",
+        "_MEMBER_ROWS": "ix_residents_household",
+        "_MEMBERS": "ix_residents_household",
         "_TAG_ROWS": "resident_tags",
     }[statement]
     assert expected in plan, plan

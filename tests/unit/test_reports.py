@@ -90,6 +90,25 @@ def test_the_full_report_holds_every_grouping_and_a_twelve_month_trend(demo_hist
     assert {f.code for f in report.cases.figures()} == set(CASE_FIGURES)
 
 
+@pytest.mark.parametrize(
+    "period",
+    [periods.month("2026-10"), periods.last_twelve_months(dt.date(2026, 11, 23)), periods.month("2030-01")],
+    ids=["month", "year", "empty"],
+)
+def test_the_full_reports_roll_up_gives_what_each_grouping_counted_alone_gives(demo_history_db, period):
+    """The full report sums a roll-up of the period's cases; each grouping counted on its own
+    from the cases must give every figure the same, the average days to close included."""
+    as_of = dt.date(2026, 11, 23)
+    with demo_history_db.sessions() as session:
+        report = full_report(session, period, as_of=as_of)
+        alone = {g: case_report(session, period, grouping=g, as_of=as_of) for g in report.by}
+    for grouping, sub in report.by.items():
+        assert sub.total == alone[grouping].total == report.cases.total, grouping
+        assert sub.groups == alone[grouping].groups, grouping
+    if period.start.year < 2030:
+        assert report.cases.total.received > 0 and report.cases.total.avg_days_to_close is not None
+
+
 def test_a_grid_workers_scope_and_a_single_grid_narrow_every_figure(demo_history_db):
     month = periods.month("2026-10")
     with demo_history_db.sessions() as session:

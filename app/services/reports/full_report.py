@@ -14,7 +14,7 @@ from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.common import audit
 from app.services.common.workdays import WorkCalendar
 from app.services.reports.case_facts import load_case_facts
-from app.services.reports.case_figures import CaseReport, report_from_facts
+from app.services.reports.case_figures import CaseReport, report_from_facts, reports_by
 from app.services.reports.certificate_figures import CertificateReport, certificate_report
 from app.services.reports.community_figures import CommunityReport, community_report
 from app.services.reports.figures import CASE_GROUPINGS
@@ -47,18 +47,16 @@ def full_report(
     span = Period(min(period.start, trend.start), max(period.end, trend.end))
     facts = load_case_facts(session, span, scope=scope, as_of=as_of, calendar=calendar)  # read once
 
-    def cases(p: Period, grouping: str = "") -> CaseReport:
-        return report_from_facts(session, facts, p, grouping, as_of)
-
+    overall, by = reports_by(session, facts, period, [g for g in CASE_GROUPINGS if g != "month"], as_of)
     return FullReport(
         period=period,
         as_of=as_of,
-        cases=cases(period),
-        by={g: cases(period, g) for g in CASE_GROUPINGS if g != "month"},
+        cases=overall,
+        by=by,
         satisfaction=satisfaction_report(session, period, scope=scope),
         certificates=certificate_report(session, period, scope=scope),
         population=population_report(session, scope=scope, as_of=as_of),
-        trend=cases(trend, "month"),
+        trend=report_from_facts(session, facts, trend, "month", as_of),
         community=community_report(session, period, scope=scope, as_of=as_of),
     )
 

@@ -103,42 +103,36 @@ def satisfaction_report(
 
 
 def _unsatisfied(session: Session, where) -> list[UnsatisfiedCase]:
-    # Only the evaluate events whose rating (in the event's JSON) is 不满意 or 非常不满意 are read:
-    # a year of ratings is a hundred thousand events, a few percent of them unsatisfied.
+    # Only the evaluate events whose rating (in the event's JSON) is 不满意 or 非常不满意 are read,
+    # with their case's columns (not Case objects: a year's few thousand complaints would each
+    # load a whole case); a case rated unsatisfied twice keeps its first complaint.
     level_of = CaseEvent.data["evaluation"].as_string()
     stmt = (
-        select(CaseEvent.case_id, CaseEvent.at, level_of)
+        select(
+            Case.id,
+            CaseEvent.at,
+            level_of,
+            Case.case_no,
+            Case.item_name,
+            Grid.name,
+            Case.status,
+            Case.completed_at,
+            Case.evaluation,
+            Case.result,
+        )
         .join(Case, Case.id == CaseEvent.case_id)
+        .outerjoin(Grid, Grid.id == Case.grid_id)
         .where(where, CaseEvent.action == "evaluate", level_of.in_(sorted(UNSATISFIED)))
         .order_by(CaseEvent.case_id, CaseEvent.id)
     )
-    first: dict[int, tuple[str, dt.datetime]] = {}
-    for case_id, at, level in session.execute(stmt):
-        if case_id not in first:
-            first[case_id] = (level, at)
-    if not first:
-        return []
-    cases = session.execute(
-        select(Case, Grid.name).outerjoin(Grid, Grid.id == Case.grid_id).where(Case.id.in_(sorted(first)))
-    ).all()
-    out = []
-    for case, grid_name in sorted(cases, key=lambda r: r[0].case_no):
-        level, at = first[case.id]
-        rehandled = (
-            case.status in CLOSED_STATUSES and case.completed_at is not None and case.completed_at > at
+    first: dict[int, UnsatisfiedCase] = {}
+    for case_id, at, level, case_no, item, grid, status, completed_at, latest, result in session.execute(
+        stmt
+    ):
+        if case_id in first:
+            continue
+        rehandled = status in CLOSED_STATUSES and completed_at is not None and completed_at > at
+        first[case_id] = UnsatisfiedCase(
+            case_no, item, grid or "", level, at, status, status_name(status), latest, rehandled, result
         )
-        out.append(
-            UnsatisfiedCase(
-                case.case_no,
-                case.item_name,
-                grid_name or "",
-                level,
-                at,
-                case.status,
-                status_name(case.status),
-                case.evaluation,
-                rehandled,
-                case.result,
-            )
-        )
-    return out
+    return sorted(first.values(), key=lambda c: c.case_no)
