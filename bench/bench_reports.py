@@ -153,6 +153,7 @@ def main() -> int:
     parser.add_argument("--markdown-out", type=Path)
     parser.add_argument("--report-once", nargs=2, metavar=("DB", "PERIOD"), help=argparse.SUPPRESS)
     parser.add_argument("--export-once", nargs=2, metavar=("DB", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--build-once", nargs=3, metavar=("DB", "RESIDENTS", "CASES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.report_once:
         report_once(*args.report_once)
@@ -160,13 +161,22 @@ def main() -> int:
     if args.export_once:
         export_once(*args.export_once)
         return 0
+    if args.build_once:
+        build(Path(args.build_once[0]), int(args.build_once[1]), int(args.build_once[2]))
+        return 0
     args.cache.mkdir(parents=True, exist_ok=True)
     path = args.cache / f"reports-{args.residents}-{args.cases}.sqlite"
     if path.exists() and not args.reuse:
         for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             old.unlink(missing_ok=True)
     if not path.exists():
-        build(path, args.residents, args.cases)
+        # In a process of its own: a child started by a process keeps that process's peak RSS as
+        # its own starting peak on Linux, so the runs would all report the build's gigabytes.
+        subprocess.run(
+            [sys.executable, __file__, "--build-once", str(path), str(args.residents), str(args.cases)],
+            check=True,
+            cwd=ROOT,
+        )
     db = open_database(f"sqlite:///{path}")
     with db.sessions() as session:
         counts = (

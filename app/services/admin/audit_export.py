@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.services.admin.audit_log import AuditLogError, AuditQuery, audit_count, audit_rows
 from app.services.common import audit
 from app.services.common.sheets import Column, ExportCancelled, SheetSpec
+from app.services.common.xlsx import write_xlsx
 
 __all__ = ["AuditExport", "ExportCancelled", "export_audit_xlsx"]
 
@@ -69,8 +70,6 @@ def export_audit_xlsx(
         (row.id, row.at, row.actor, row.action_name, row.subject, row.purpose, row.detail)
         for row in audit_rows(session, query)
     )
-    from app.services.common.xlsx import write_xlsx  # openpyxl loads on the first export
-
     written = write_xlsx(path, spec, rows, total=total, progress=progress, cancelled=cancelled)
     audit.record(
         session,

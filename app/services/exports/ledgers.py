@@ -21,6 +21,7 @@ from app.services.admin.scope import Scope
 from app.services.common import audit
 from app.services.common.idcard import redact
 from app.services.common.sheets import Column, SheetSpec
+from app.services.common.xlsx import write_xlsx
 from app.services.exports.case_rows import CASE_STATUSES, case_rows
 from app.services.exports.filters import ExportError, LedgerFilter, described, resolve
 from app.services.exports.register_rows import CERTIFICATE_STATUSES, appointment_rows, certificate_rows
@@ -203,8 +204,6 @@ def export_ledger(
             f"{ledger.title}有{len(ledger.rows)}条，PDF一次最多{MAX_PDF_ROWS}条，请缩小范围或只导出Excel"
         )
     if xlsx is not None:
-        from app.services.common.xlsx import write_xlsx  # openpyxl loads on the first export
-
         write_xlsx(xlsx, SheetSpec(ledger.title, ledger.kind.columns, ledger.about()), ledger.cells())
     if pdf is not None:
         if render_pdf is None:

@@ -17,6 +17,7 @@ from app.services.admin.auth import staff_names
 from app.services.admin.scope import WHOLE_STREET, Scope
 from app.services.common import audit
 from app.services.common.sheets import Column, SheetSpec
+from app.services.common.xlsx import write_xlsx
 
 HEADERS = ["工单编号", "来电时间", "诉求内容", "办理结果", "办结时间", "办理人", "满意度"]
 WIDTHS = (22, 18, 40, 40, 18, 14, 10)
@@ -91,8 +92,6 @@ def write_replies(replies: list[HotlineReply], path: Path) -> Path:
         [Column(title, width) for title, width in zip(HEADERS, WIDTHS, strict=True)],
         about=(("内容", "12345工单回单"),),
     )
-    from app.services.common.xlsx import write_xlsx  # openpyxl loads on the first export
-
     write_xlsx(Path(path), spec, (reply.cells() for reply in replies), total=len(replies))
     return Path(path)
 

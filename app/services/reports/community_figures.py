@@ -139,12 +139,12 @@ def _party(
         .where(in_scope, PartyMeeting.held.is_(True), PartyMeeting.held_on.between(start, end))
     )
     meetings = session.scalar(select(func.count()).select_from(held.subquery())) or 0
-    marks = session.execute(
-        select(MeetingAttendance.present, func.count())
-        .where(MeetingAttendance.meeting_id.in_(held))
-        .group_by(MeetingAttendance.present)
-    ).all()
-    present = sum(n for p, n in marks if p)
+    # Counted in one pass without grouping: a year of a big street's meetings is a million marks.
+    marked, present = session.execute(
+        select(
+            func.count(), func.coalesce(func.sum(case((MeetingAttendance.present.is_(True), 1), else_=0)), 0)
+        ).where(MeetingAttendance.meeting_id.in_(held))
+    ).one()
     services, hours = session.execute(
         select(func.count(ReportInService.id), func.coalesce(func.sum(ReportInService.hours), 0.0))
         .join(PartyMember, PartyMember.id == ReportInService.member_id)
@@ -156,7 +156,7 @@ def _party(
         "party.members_probation": probation,
         "party.members_in_service": in_service,
         "party.meetings_held": meetings,
-        "party.attendance_rate": rate(present, sum(n for _, n in marks)),
+        "party.attendance_rate": rate(present, marked),
         "report_in.services": services,
         "report_in.hours": round(float(hours), 1),
     }

@@ -21,6 +21,7 @@ from app.services.reports.figures import CASE_GROUPINGS
 from app.services.reports.periods import Period, last_twelve_months
 from app.services.reports.population_figures import PopulationReport, population_report
 from app.services.reports.satisfaction import SatisfactionReport, satisfaction_report
+from app.services.reports.side_reading import read_beside
 
 REPORT_ACTION = "report_view"
 
@@ -41,23 +42,38 @@ class FullReport:
 def full_report(
     session: Session, period: Period, *, scope: Scope = WHOLE_STREET, as_of: dt.date | None = None
 ) -> FullReport:
+    """Every section for ``period``. The certificates, population and community sections are read
+    beside the case figures, on a second connection when that sees what ``session`` sees
+    (side_reading.py): at a million residents that halves the wait on two cores."""
     as_of = as_of or dt.date.today()
+
+    def other_sections(side: Session) -> tuple[CertificateReport, PopulationReport, CommunityReport]:
+        return (
+            certificate_report(side, period, scope=scope),
+            population_report(side, scope=scope, as_of=as_of),
+            community_report(side, period, scope=scope, as_of=as_of),
+        )
+
+    # Asked first: once the facts table is written, the session no longer qualifies.
+    beside = read_beside(session, other_sections)
     calendar = WorkCalendar.load(session)
     trend = last_twelve_months(period.end)
     span = Period(min(period.start, trend.start), max(period.end, trend.end))
     facts = load_case_facts(session, span, scope=scope, as_of=as_of, calendar=calendar)  # read once
-
     overall, by = reports_by(session, facts, period, [g for g in CASE_GROUPINGS if g != "month"], as_of)
+    trend_report = report_from_facts(session, facts, trend, "month", as_of)
+    satisfaction = satisfaction_report(session, period, scope=scope)
+    certificates, population, community = beside.result()
     return FullReport(
         period=period,
         as_of=as_of,
         cases=overall,
         by=by,
-        satisfaction=satisfaction_report(session, period, scope=scope),
-        certificates=certificate_report(session, period, scope=scope),
-        population=population_report(session, scope=scope, as_of=as_of),
-        trend=report_from_facts(session, facts, trend, "month", as_of),
-        community=community_report(session, period, scope=scope, as_of=as_of),
+        satisfaction=satisfaction,
+        certificates=certificates,
+        population=population,
+        trend=trend_report,
+        community=community,
     )
 
 

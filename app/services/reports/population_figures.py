@@ -102,11 +102,12 @@ def population_report(
     second: the households and buildings tables are not joined."""
     as_of = as_of or dt.date.today()
     living = and_(Resident.state == LIVING, Resident.household_id.is_not(None), scope.resident_filter())
-    # One row per household (its members share the grid), read in the order of ix_residents_household.
+    # One row per household, read in the order of ix_residents_household with nothing to sort.
+    # Its members share one grid (the database keeps it so); max() names it portably.
     per_household = (
-        select(Resident.grid_id.label("grid_id"), func.count().label("people"))
+        select(func.max(Resident.grid_id).label("grid_id"), func.count().label("people"))
         .where(living)
-        .group_by(Resident.household_id, Resident.grid_id)
+        .group_by(Resident.household_id)
         .subquery()
     )
     in_grid = select(per_household.c.grid_id, func.sum(per_household.c.people), func.count()).group_by(
