@@ -31,6 +31,14 @@ from app.services.sync.records import read_page, serialise
 TODAY = dt.date.today()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """The day is read again for each test: the code under test reads the clock itself, and a run
+    that crosses midnight must not compare its dates with the day the module was loaded."""
+    global TODAY
+    TODAY = dt.date.today()
+
+
 def _resident(session, username: str | None, *, inside: bool = True) -> Resident:
     """A living resident inside (or outside) the grids of ``username``."""
     scope = scope_for(session, username)

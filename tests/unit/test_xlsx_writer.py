@@ -34,8 +34,9 @@ def test_values_read_back_as_they_were_written(tmp_path):
         ("A-3", "第一行\r\n第二行", None),
         (7, 2.5, True),
         (Decimal("3.25"), "", dt.date(1900, 1, 1)),
+        (float("nan"), float("inf"), 1e-05),
     ]
-    assert write_xlsx(target, SPEC, rows) == 5
+    assert write_xlsx(target, SPEC, rows) == 6
     book, values = read(target)
     assert values[0] == ("编号", "内容", "日期")
     assert values[1] == ("A-1", "张三 & <李四>", dt.datetime(2026, 11, 30))
@@ -43,6 +44,7 @@ def test_values_read_back_as_they_were_written(tmp_path):
     assert values[3] == ("A-3", "第一行\r\n第二行", None)
     assert values[4] == (7, 2.5, True)
     assert values[5] == (3.25, None, dt.datetime(1900, 1, 1))
+    assert values[6] == ("nan", "inf", 1e-05)
     sheet = book.worksheets[0]
     assert sheet.title == "办件_台账_" and sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1])

@@ -19,6 +19,7 @@ Excel, LibreOffice, WPS and openpyxl all read.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -118,8 +119,10 @@ def _cell(ref: str, value: object, style: int = PLAIN) -> str:
     kind = type(value)
     if kind is str:
         return _text(ref, value, style)
-    if kind is int or kind is float:
+    if kind is int or (kind is float and math.isfinite(value)):
         return f'<c r="{ref}"><v>{value!r}</v></c>'
+    if kind is float:  # NaN or infinity: a cell cannot hold one as a number, so it is said in words
+        return _text(ref, str(value), style)
     if kind is dt.datetime or kind is dt.date:
         return f'<c r="{ref}" s="{DATETIME if kind is dt.datetime else DATE}"><v>{serial(value)!r}</v></c>'
     if kind is bool:
