@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from app.models import AuditEntry
@@ -119,6 +119,12 @@ def test_a_slice_of_the_pie_and_a_band_of_the_pyramid_open_their_lists(qtbot, de
     pyramid.barSets()[1].clicked.emit(5)
     assert page.dialog.model.rowCount() == band.female
     assert page.dialog.windowTitle() == f"统计明细：女性在册居民数（{band.label}）"
+    counts = [
+        a for a in page.population.chart.chart.chart().axes() if a.orientation() == Qt.Orientation.Horizontal
+    ]
+    labels = [label.strip() for label in counts[0].categoriesLabels()]
+    assert labels[0] == labels[-1] and labels[len(labels) // 2] == "0"  # people on both sides, never "-50"
+    assert all(label.isdigit() for label in labels)
 
 
 def test_a_grid_worker_reports_on_their_own_grids_only(qtbot, demo_history_db):
@@ -170,6 +176,9 @@ def test_screenshots_at_1366x768(qtbot, demo_history_db, tmp_path, section):
     page.refresh()
     page.sections.setCurrentIndex(section)
     qtbot.waitExposed(page)
+    shown = page.sections.currentWidget()
+    panes = [w for w in shown.findChildren(QWidget) if type(w).__name__ == "ChartPane"]
+    assert all(pane.chart is not None and pane.chart.isVisible() for pane in panes)  # drawn, not blank
     image = page.grab()
     assert image.save(str(tmp_path / f"stats-{section}.png"))
     assert image.width() == 1366

@@ -15,6 +15,7 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QHorizontalBarSeries,
@@ -186,12 +187,33 @@ def pyramid_chart(
     bars.setBarWidth(0.9)
     chart.addSeries(bars)
     names = _names_axis(bands)
-    top = max([5, *male, *female])
-    axis = QValueAxis()
-    axis.setRange(-top * 1.1, top * 1.1)
-    axis.setLabelFormat("%d")
+    axis = _headcount_axis(max([5, *male, *female]))
     chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
     bars.attachAxis(names)
     bars.attachAxis(axis)
     return _view(chart)
+
+
+def _headcount_axis(top: int) -> QCategoryAxis:
+    """The pyramid's count axis: men are drawn as negative values, but both sides are counted in
+    people, so the labels read 0 outwards on both sides, at round steps."""
+    step = nice_step(top / 2)  # so two steps reach the longest bar
+    ticks = range(-2 * step, 2 * step + 1, step)
+    axis = QCategoryAxis()
+    axis.setRange(-2.2 * step, 2.2 * step)
+    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    for value in ticks:
+        # Labels must differ: the men's side carries a trailing space the eye does not see.
+        axis.append(f"{abs(value)}{' ' if value < 0 else ''}", value)
+    return axis
+
+
+def nice_step(rough: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50 … not below ``rough``."""
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            if factor * magnitude >= rough:
+                return factor * magnitude
+        magnitude *= 10

@@ -44,6 +44,7 @@ class ChartPane(QWidget):
             self.chart.deleteLater()
         self.chart = chart
         self.box.addWidget(chart)
+        chart.show()  # a layout would show it only once the event loop runs again
 
 
 class Section(QWidget):
