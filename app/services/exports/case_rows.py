@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from app.models import Case, Grid
@@ -65,7 +65,9 @@ def case_rows(session: Session, resolved: Resolved, *, channel: str = "") -> lis
             Case.due_date,
             Case.completed_at,
             Case.evaluation,
-            Case.content,
+            # The request's own words are a column of the requests register only; the 办件台账
+            # does not read them (a year of long requests would be most of its memory).
+            Case.content if channel else literal(""),
         )
         .outerjoin(Grid, Case.grid_id == Grid.id)
         .where(resolved.scope.grid_filter(Case.grid_id))
