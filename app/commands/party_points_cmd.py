@@ -1,5 +1,5 @@
 """``yichuang party points``: 党员积分. A member's points with every line, points given by hand
-(reason and approver), a branch's ranking with the proposed grades, the branch's decision, the
+(reason and approver) and withdrawn when given in error, a branch's ranking with the proposed grades, the branch's decision, the
 year's 评定表 as PDF or .xlsx, and the centre's rules. Registered by party_cmd under ``party``."""
 
 from __future__ import annotations
@@ -25,6 +25,13 @@ def add_group(groups) -> None:
     add.add_argument("--approver", required=True, help="审批人账号（须有审批党员积分的权限）")
     add.add_argument("--date", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD, default today")
     add.set_defaults(handler=run_add)
+    withdraw = actions.add_parser(
+        "withdraw", help="withdraw points given by hand in error (kept on record, no longer counted)"
+    )
+    withdraw.add_argument("entry", type=int, help="手工加减分记录编号（points show: entry）")
+    withdraw.add_argument("--reason", required=True, help="撤销事由")
+    withdraw.add_argument("--approver", required=True, help="审批人账号（须有审批党员积分的权限）")
+    withdraw.set_defaults(handler=run_withdraw)
     rank = actions.add_parser("rank", help="a branch's members by points, with the proposed grades")
     rank.add_argument("branch", type=int, help="网格党支部编号（party org list）")
     rank.add_argument("--year", type=int, default=this_year)
@@ -54,7 +61,7 @@ def add_group(groups) -> None:
     switch.add_argument("--enable", dest="enabled", action="store_const", const=True)
     switch.add_argument("--disable", dest="enabled", action="store_const", const=False)
     rule.set_defaults(handler=run_rule)
-    for parser in (show, add, rank, grade, sheet, rules, rule):
+    for parser in (show, add, withdraw, rank, grade, sheet, rules, rule):
         parser.add_argument("--user", help="staff user (scope, rights and audit log)")
 
 
@@ -86,7 +93,8 @@ def run_show(args, ctx) -> int:
 
     points = _run(ctx, work)
     for line in points.lines:
-        ctx.emit({"date": line.on.isoformat(), "rule": line.rule, "what": line.what, "points": line.points})
+        shown = {"date": line.on.isoformat(), "rule": line.rule, "what": line.what, "points": line.points}
+        ctx.emit(shown if line.entry_id is None else {**shown, "entry": line.entry_id})
     ctx.emit(
         {
             "member": points.member_id,
@@ -119,18 +127,39 @@ def run_add(args, ctx) -> int:
             actor=actor,
         )
 
-    row = _run(ctx, work)
-    ctx.emit(
-        {
-            "member": row.member_id,
-            "name": row.name,
-            "date": row.on.isoformat(),
-            "points": row.points,
-            "reason": row.reason,
-            "approver": row.approved_by,
-        }
-    )
+    ctx.emit(_entry_json(_run(ctx, work)))
     return 0
+
+
+def run_withdraw(args, ctx) -> int:
+    from app.services.party.points import withdraw_entry
+
+    def work(session):
+        scope, actor = _who(session, args.user)
+        return withdraw_entry(
+            session,
+            args.entry,
+            reason=args.reason,
+            approver=args.approver,
+            on=dt.date.today(),
+            scope=scope,
+            actor=actor,
+        )
+
+    ctx.emit({**_entry_json(_run(ctx, work)), "withdrawn": True})
+    return 0
+
+
+def _entry_json(row) -> dict:
+    return {
+        "entry": row.entry_id,
+        "member": row.member_id,
+        "name": row.name,
+        "date": row.on.isoformat(),
+        "points": row.points,
+        "reason": row.reason,
+        "approver": row.approved_by,
+    }
 
 
 def _row_json(row) -> dict:

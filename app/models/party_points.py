@@ -54,6 +54,11 @@ class PartyPointEntry(Timestamped, Base):
     reason: Mapped[str] = mapped_column(String(200))
     approved_by: Mapped[str] = mapped_column(String(60))  # an account with party.points_approve
     recorded_by: Mapped[str] = mapped_column(String(60))
+    # Withdrawn (typed in error): kept on record, no longer counted (migration 0034).
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    withdrawn_by: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    withdraw_approved_by: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    withdraw_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class PartyMemberGrade(Timestamped, Base):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from sqlalchemy import func, select
 
 from app.models import AuditEntry, PartyMember
@@ -93,6 +93,25 @@ def test_compute_a_members_points_by_clicking(qtbot, desk, demo_db):  # noqa: F8
     assert not dialog.isVisible()
     assert f"{YEAR}年度积分：{member.total + 3:g}分" in window.total.text()
     assert window.message.text().startswith("已记录：+3分，参与防汛值守表现突出（审批：houtai）")
+
+    # given in error: choose the hand line, withdraw it with a reason and an approver
+    assert not window.withdraw_button.isEnabled()  # nothing chosen yet
+    by_hand = sum(line.rule == "手工录入" for line in window.line_model.rows)
+    hand = next(i for i, line in enumerate(window.line_model.rows) if line.what.startswith("参与防汛值守"))
+    rect = window.line_table.visualRect(window.line_model.index(hand, 2))
+    qtbot.mouseClick(window.line_table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.withdraw_button.isEnabled()
+    qtbot.mouseClick(window.withdraw_button, Qt.MouseButton.LeftButton)
+    withdraw = window.dialog
+    assert "+3分" in withdraw.findChildren(QLabel)[0].text()
+    withdraw.reason.insert("录错了党员")
+    withdraw.approver.setCurrentText("")
+    qtbot.keyClicks(withdraw.approver, "houtai")
+    qtbot.mouseClick(withdraw.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert not withdraw.isVisible()
+    assert f"{YEAR}年度积分：{member.total:g}分" in window.total.text()
+    assert window.message.text() == "已撤销：+3分，录错了党员（审批：houtai）"
+    assert sum(line.rule == "手工录入" for line in window.line_model.rows) == by_hand - 1
 
     # the branch's decision is the office's: the front desk is told so
     qtbot.mouseClick(window.grade_button, Qt.MouseButton.LeftButton)

@@ -112,6 +112,16 @@ class Scene:
         )
         return rows[0]["id"]
 
+    def point_entry(self) -> str:
+        """Points given by hand to member 1, to be withdrawn."""
+        from app.services.admin.scope import WHOLE_STREET
+        from app.services.party.points import add_entry
+
+        with self.db.sessions.begin() as session:
+            given = add_entry(session, 1, points=2, reason="录错", approver="houtai", on=dt.date(2026, 11, 2),
+                              scope=WHOLE_STREET, actor="admin")  # fmt: skip
+            return str(given.entry_id)
+
     def branch_of_member(self, member_id: int) -> str:
         with self.db.sessions() as session:
             return str(session.scalar(select(PartyMember.branch_id).where(PartyMember.id == member_id)))
@@ -278,6 +288,8 @@ PERSONAL: dict[str, Argv] = {
     "party points show": lambda s: ["party", "points", "show", "1", "--year", "2025"],
     "party points add": lambda s: ["party", "points", "add", "1", "--points", "2", "--reason", "协助防汛值守",
                                    "--approver", "houtai"],
+    "party points withdraw": lambda s: ["party", "points", "withdraw", s.point_entry(), "--reason", "录错了党员",
+                                        "--approver", "houtai"],
     "party points rank": lambda s: ["party", "points", "rank", s.branch_of_member(1), "--year", "2025"],
     "party points grade": lambda s: ["party", "points", "grade", "1", "合格", "--year", "2026"],
     "party points sheet": lambda s: ["party", "points", "sheet", s.branch_of_member(1), "--year", "2025",

@@ -18,6 +18,7 @@ from app.models import (
     PartyMeeting,
     PartyMember,
     PartyMemberGrade,
+    PartyPointEntry,
     ReportInService,
 )
 from app.services.admin import auth
@@ -28,7 +29,7 @@ from app.services.party.point_grades import decide_grade, propose, rank_branch
 from app.services.party.point_rules import change_rule, grading, load_point_rules, point_rules
 from app.services.party.point_sheet import write_sheet_xlsx
 from app.services.party.point_sources import SOURCES, Fact
-from app.services.party.points import add_entry, member_points
+from app.services.party.points import add_entry, member_points, withdraw_entry
 
 YEAR = 2025
 
@@ -189,6 +190,47 @@ def test_points_by_hand_need_a_reason_and_an_approver_with_the_right(demo_db):
     assert (entry.actor, entry.subject, entry.detail) == ("qiantai", member.id_masked, "审批：houtai")
 
 
+def test_points_given_in_error_are_withdrawn_kept_on_record_and_no_longer_counted(demo_db, capsys):
+    with demo_db.sessions.begin() as session:
+        member = _registered(session)
+        kwargs = dict(on=dt.date(YEAR, 6, 1), scope=WHOLE_STREET, actor="qiantai")
+        before = member_points(session, member.id, YEAR, scope=WHOLE_STREET, actor="qiantai").total
+        given = add_entry(session, member.id, points=5, reason="录入时选错了人", approver="houtai", **kwargs)
+        hand = [
+            x
+            for x in member_points(session, member.id, YEAR, scope=WHOLE_STREET, actor="a").lines
+            if x.entry_id
+        ]
+        assert [x.entry_id for x in hand] == [given.entry_id]
+        with pytest.raises(MemberError, match="撤销事由"):
+            withdraw_entry(session, given.entry_id, reason=" ", approver="houtai", **kwargs)
+        with pytest.raises(MemberError, match="无权审批"):
+            withdraw_entry(session, given.entry_id, reason="录错", approver="qiantai", **kwargs)
+        with pytest.raises(MemberError, match="没有编号为"):
+            withdraw_entry(session, 999_999, reason="录错", approver="houtai", **kwargs)
+        with pytest.raises(MemberError):  # not this grid worker's branch
+            withdraw_entry(session, given.entry_id, reason="录错", approver="houtai",
+                           **{**kwargs, "scope": Scope(frozenset())})  # fmt: skip
+        with pytest.raises(NotPermitted):
+            withdraw_entry(
+                session, given.entry_id, reason="录错", approver="houtai", **{**kwargs, "actor": "kiosk"}
+            )
+    code = main(["--db", demo_db.url, "party", "points", "withdraw", str(given.entry_id), "--reason", "录入时选错了人",
+                 "--approver", "houtai", "--user", "qiantai"])  # fmt: skip
+    shown = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0 and shown[-1]["entry"] == given.entry_id and shown[-1]["withdrawn"] is True
+    with demo_db.sessions.begin() as session:
+        after = member_points(session, member.id, YEAR, scope=WHOLE_STREET, actor="qiantai")
+        entry = session.get(PartyPointEntry, given.entry_id)
+        with pytest.raises(MemberError, match="已于"):
+            withdraw_entry(session, given.entry_id, reason="再撤一次", approver="houtai", **kwargs)
+        logged = session.scalars(select(AuditEntry).where(AuditEntry.action == "party_points_withdraw")).one()
+    assert after.total == before and not any(x.entry_id == given.entry_id for x in after.lines)
+    assert (entry.points, entry.withdrawn_by, entry.withdraw_approved_by) == (5.0, "qiantai", "houtai")
+    assert entry.withdrawn_on is not None and entry.withdraw_reason == "录入时选错了人"
+    assert (logged.subject, logged.detail) == (member.id_masked, "审批：houtai")
+
+
 def test_a_grid_worker_sees_only_their_branches(demo_db):
     with demo_db.sessions.begin() as session:
         member = _registered(session)
@@ -270,3 +312,15 @@ def test_a_members_volunteer_hours_count_from_the_volunteer_register(demo_db):
         points = member_points(session, member_id, YEAR, scope=WHOLE_STREET, actor="cli:test")
     lines = [line for line in points.lines if line.rule == "志愿服务时长"]
     assert lines and sum(line.points for line in lines) == min(10, hours / 2)
+
+
+def test_the_demo_shows_one_entry_withdrawn_and_not_counted(demo_db):
+    with demo_db.sessions() as session:
+        withdrawn = session.scalars(
+            select(PartyPointEntry).where(PartyPointEntry.withdrawn_on.is_not(None))
+        ).all()
+        assert len(withdrawn) == 1 and withdrawn[0].withdraw_reason
+        entry = withdrawn[0]
+        year = entry.entered_on.year
+        lines = member_points(session, entry.member_id, year, scope=WHOLE_STREET, actor="admin").lines
+    assert entry.id not in {line.entry_id for line in lines}

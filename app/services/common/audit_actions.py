@@ -42,6 +42,7 @@ ACTION_NAMES: dict[str, str] = {
     "party_points_view": "查看党员积分",
     "party_points_list": "查看党员积分排名",
     "party_points_add": "手工加减党员积分",
+    "party_points_withdraw": "撤销手工加减的党员积分",
     "party_points_rule": "修改积分规则",
     "party_grade": "记录党员年度评定",
     "party_member_view": "查看党员信息",

@@ -32,6 +32,7 @@ class PointLine:
     on: dt.date
     what: str
     points: float
+    entry_id: int | None = None  # a line given by hand: its entry, which can be withdrawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +118,11 @@ def compute(
         select(PartyPointEntry).where(
             PartyPointEntry.member_id.in_(ids),
             PartyPointEntry.entered_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+            PartyPointEntry.withdrawn_on.is_(None),
         )
     ):
-        lines[entry.member_id].append(
-            PointLine(MANUAL, entry.entered_on, f"{entry.reason}（审批：{entry.approved_by}）", entry.points)
-        )
+        what = f"{entry.reason}（审批：{entry.approved_by}）"
+        lines[entry.member_id].append(PointLine(MANUAL, entry.entered_on, what, entry.points, entry.id))
     return {i: (sorted(lines[i], key=lambda line: line.on), absences[i]) for i in ids}
 
 
@@ -199,6 +200,7 @@ class EntryRow:
     points: float
     reason: str
     approved_by: str
+    entry_id: int
 
 
 def add_entry(
@@ -221,22 +223,16 @@ def add_entry(
         raise MemberError("请填写加减分事由")
     if points == 0 or abs(points) > ENTRY_LIMIT:
         raise MemberError(f"手工加减分应在-{ENTRY_LIMIT:g}到{ENTRY_LIMIT:g}分之间且不为0")
-    approver = approver.strip()
-    account = session.scalar(select(User).where(User.username == approver))
-    if account is None or not account.active:
-        raise MemberError(f"审批人“{approver}”不是可用的账号")
-    if not can(account.role, "party.points_approve"):
-        raise MemberError(f"账号“{approver}”无权审批党员积分")
-    session.add(
-        PartyPointEntry(
-            member_id=member.id,
-            entered_on=on,
-            points=points,
-            reason=reason[:200],
-            approved_by=approver,
-            recorded_by=actor,
-        )
+    approver = _approver(session, approver)
+    entry = PartyPointEntry(
+        member_id=member.id,
+        entered_on=on,
+        points=points,
+        reason=reason[:200],
+        approved_by=approver,
+        recorded_by=actor,
     )
+    session.add(entry)
     session.flush()
     audit.record(
         session,
@@ -246,7 +242,49 @@ def add_entry(
         purpose=f"{points:+g}分：{reason[:60]}",
         detail=f"审批：{approver}",
     )
-    return EntryRow(member.id, member.name, on, points, reason, approver)
+    return EntryRow(member.id, member.name, on, points, reason, approver, entry.id)
+
+
+def withdraw_entry(
+    session: Session, entry_id: int, *, reason: str, approver: str, on: dt.date, scope: Scope, actor: str
+) -> EntryRow:
+    """Withdraw points given by hand in error (the wrong member, the wrong sign): the entry stays
+    on record with who withdrew it, who approved that and why, and no longer counts. The same
+    rights as giving them: an account that records points, and an approver who may approve them."""
+    require(session, actor, "party.points_enter")
+    entry = session.get(PartyPointEntry, entry_id)
+    if entry is None:
+        raise MemberError(f"没有编号为{entry_id}的手工加减分记录")
+    member, _ = member_in_scope(session, entry.member_id, scope)
+    if entry.withdrawn_on is not None:
+        raise MemberError(f"这条加减分已于{entry.withdrawn_on.isoformat()}撤销")
+    reason = reason.strip()
+    if not reason:
+        raise MemberError("请填写撤销事由")
+    entry.withdraw_approved_by = _approver(session, approver)
+    entry.withdrawn_on, entry.withdrawn_by, entry.withdraw_reason = on, actor, reason[:200]
+    audit.record(
+        session,
+        actor=actor,
+        action="party_points_withdraw",
+        subject=member.id_masked,
+        purpose=f"撤销{entry.points:+g}分（{entry.entered_on.isoformat()}）：{reason[:60]}",
+        detail=f"审批：{entry.withdraw_approved_by}",
+    )
+    return EntryRow(
+        member.id, member.name, entry.entered_on, entry.points, entry.reason, entry.approved_by, entry.id
+    )
+
+
+def _approver(session: Session, username: str) -> str:
+    """``username`` if it names an active account that may approve points, else a refusal."""
+    username = username.strip()
+    account = session.scalar(select(User).where(User.username == username))
+    if account is None or not account.active:
+        raise MemberError(f"审批人“{username}”不是可用的账号")
+    if not can(account.role, "party.points_approve"):
+        raise MemberError(f"账号“{username}”无权审批党员积分")
+    return username
 
 
 def approvers(session: Session) -> list[str]:

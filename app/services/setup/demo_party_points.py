@@ -182,9 +182,10 @@ def _entries(session: Session, rng: random.Random, first: dt.date, today: dt.dat
     ids = session.scalars(select(PartyMember.id).order_by(PartyMember.id)).all()
     chosen = rng.sample(ids, max(1, len(ids) // 8)) if ids else []
     span = (today - first).days
+    entries = []
     for member_id in chosen:
         points, reason = rng.choice(ENTRIES)
-        session.add(
+        entries.append(
             PartyPointEntry(
                 member_id=member_id,
                 entered_on=first + dt.timedelta(days=rng.randint(0, span - 1)),
@@ -194,6 +195,12 @@ def _entries(session: Session, rng: random.Random, first: dt.date, today: dt.dat
                 recorded_by=APPROVER,
             )
         )
+    if entries:  # one was typed for the wrong member and withdrawn a day later: kept, not counted
+        wrong = entries[0]
+        wrong.withdrawn_on = min(wrong.entered_on + dt.timedelta(days=1), today)
+        wrong.withdrawn_by, wrong.withdraw_approved_by = APPROVER, APPROVER
+        wrong.withdraw_reason = "录入时选错了党员"
+    session.add_all(entries)
     session.flush()
     return len(chosen)
 

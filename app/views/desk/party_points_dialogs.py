@@ -1,5 +1,5 @@
-"""The two small forms of the 积分 window: points given or taken by hand (how many, why, who
-approved), and the grade the branch decided. Both are non-modal, so the window stays readable
+"""The small forms of the 积分 window: points given or taken by hand (how many, why, who approved),
+their withdrawal when given in error, and the grade the branch decided. All are non-modal, so the window stays readable
 behind them; each hands its values to a callback and closes when that call succeeds."""
 
 from __future__ import annotations
@@ -91,3 +91,24 @@ class GradeDialog(_Form):
         self.form.addRow("评议意见", self.note)
         self.finish_layout()
         self.buttons.accepted.connect(lambda: save(self.grade.currentText(), self.note.text()))
+
+
+class WithdrawDialog(_Form):
+    """撤销手工加减分: an entry typed in error stops counting; the reason and an approver are required."""
+
+    def __init__(self, line: str, approvers: list[str], save: Callable[[str, str], None], parent=None):
+        super().__init__(
+            "撤销手工加减分",
+            f"撤销：{line}。撤销后这条记录保留备查、不再计分；须写明撤销事由并由有审批权限的账号审批。",
+            parent,
+        )
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("如：录错了党员")
+        self.approver = QComboBox()
+        self.approver.setEditable(True)
+        self.approver.addItems(approvers)
+        self.form.addRow("撤销事由", self.reason)
+        self.form.addRow("审批人账号", self.approver)
+        self.finish_layout()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("撤销")
+        self.buttons.accepted.connect(lambda: save(self.reason.text(), self.approver.currentText()))

@@ -27,10 +27,18 @@ from app.services.admin.permissions import NotPermitted
 from app.services.party.members import MemberError
 from app.services.party.point_grades import BranchYear, RankRow, branch_year, decide_grade
 from app.services.party.point_sheet import sheet_title, write_sheet_xlsx
-from app.services.party.points import MemberPoints, add_entry, approvers, branch_choices, member_points
+from app.services.party.points import (
+    MemberPoints,
+    PointLine,
+    add_entry,
+    approvers,
+    branch_choices,
+    member_points,
+    withdraw_entry,
+)
 from app.views.desk.context import DeskContext
 from app.views.desk.document_dialog import open_preview
-from app.views.desk.party_points_dialogs import EntryDialog, GradeDialog
+from app.views.desk.party_points_dialogs import EntryDialog, GradeDialog, WithdrawDialog
 from app.views.ops import Op, failure_text
 from app.views.row_model import RowTableModel
 
@@ -105,6 +113,9 @@ class PartyPointsWindow(QDialog):
         self.line_table = QTableView()
         self.line_table.setModel(self.line_model)
         self.line_table.horizontalHeader().setStretchLastSection(False)
+        self.line_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.line_table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.line_table.clicked.connect(lambda _index: self._enable())
         right_layout.addWidget(self.line_table, 1)
         split.addWidget(right)
         split.setSizes([480, 620])
@@ -112,13 +123,22 @@ class PartyPointsWindow(QDialog):
         buttons = QHBoxLayout()
         self.entry_button = QPushButton("手工加减分…")
         self.entry_button.clicked.connect(self.open_entry)
+        self.withdraw_button = QPushButton("撤销手工加减分…")
+        self.withdraw_button.setToolTip("在右侧明细中选中一条“手工录入”后撤销（录错时使用）")
+        self.withdraw_button.clicked.connect(self.open_withdraw)
         self.grade_button = QPushButton("记录评定…")
         self.grade_button.clicked.connect(self.open_grade)
         self.export_button = QPushButton("导出评定表（Excel）…")
         self.export_button.clicked.connect(self.choose_export_file)
         self.print_button = QPushButton("打印评定表…")
         self.print_button.clicked.connect(self.print_sheet)
-        for button in (self.entry_button, self.grade_button, self.export_button, self.print_button):
+        for button in (
+            self.entry_button,
+            self.withdraw_button,
+            self.grade_button,
+            self.export_button,
+            self.print_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -133,6 +153,7 @@ class PartyPointsWindow(QDialog):
     def _enable(self) -> None:
         picked = self.points is not None
         self.entry_button.setEnabled(picked)
+        self.withdraw_button.setEnabled(self._chosen_entry() is not None)
         self.grade_button.setEnabled(picked)
         self.export_button.setEnabled(self.record is not None)
         self.print_button.setEnabled(self.record is not None)
@@ -227,6 +248,43 @@ class PartyPointsWindow(QDialog):
         self.dialog.accept()
         self.load_ranking(keep_member=member_id)
         self.message.setText(f"已记录：{points:+g}分，{reason.strip()}（审批：{approver.strip()}）")
+
+    def _chosen_entry(self) -> PointLine | None:
+        """The line chosen in the member's lines, when it was given by hand."""
+        rows = self.line_table.selectionModel().selectedRows() if self.points is not None else []
+        line = self.line_model.rows[rows[0].row()] if rows else None
+        return line if line is not None and line.entry_id is not None else None
+
+    def open_withdraw(self) -> None:
+        line, row = self._chosen_entry(), self._selected()
+        if line is None or row is None:
+            return
+        with self.ctx.db.sessions() as session:
+            names = approvers(session)
+        what = f"{row.name} {line.on.isoformat()} {line.points:+g}分（{line.what}）"
+        self.dialog = WithdrawDialog(
+            what, names, lambda r, a: self._withdraw(row.member_id, line, r, a), self
+        )
+        self.dialog.open()
+
+    def _withdraw(self, member_id: int, line: PointLine, reason: str, approver: str) -> None:
+        try:
+            with self.ctx.db.sessions.begin() as session:
+                withdraw_entry(
+                    session,
+                    line.entry_id,
+                    reason=reason,
+                    approver=approver,
+                    on=dt.date.today(),
+                    scope=self.ctx.scope,
+                    actor=self.ctx.user.username,
+                )
+        except REFUSALS as exc:
+            self.dialog.refused(str(exc))
+            return
+        self.dialog.accept()
+        self.load_ranking(keep_member=member_id)
+        self.message.setText(f"已撤销：{line.points:+g}分，{reason.strip()}（审批：{approver.strip()}）")
 
     def open_grade(self) -> None:
         row = self._selected()
