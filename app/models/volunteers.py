@@ -12,11 +12,13 @@ hours rule compares them with each other, never with a UTC timestamp.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, ClassVar
 
 from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Timestamped
+from app.models.cases import new_uuid
 
 TEAM_KINDS: dict[str, str] = {
     "patrol": "巡防队",
@@ -75,8 +77,10 @@ class TeamMembership(Base):
 
 class VolunteerActivity(Timestamped, Base):
     __tablename__ = "volunteer_activities"
+    sync_type: ClassVar[str] = "volunteer_activity"  # travels up to the street, without the people
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), index=True, unique=True, default=new_uuid)
     team_id: Mapped[int] = mapped_column(ForeignKey("volunteer_teams.id", ondelete="RESTRICT"), index=True)
     title: Mapped[str] = mapped_column(String(80))
     place: Mapped[str] = mapped_column(String(80), default="")
@@ -91,6 +95,8 @@ class Attendance(Timestamped, Base):
     corrected them, the hours that count, why, and who approved."""
 
     __tablename__ = "volunteer_attendance"
+    # The street counts who served and how long: a sign-out changes the activity's record there.
+    sync_parent: ClassVar[tuple[Any, str]] = (VolunteerActivity, "activity_id")
     __table_args__ = (UniqueConstraint("activity_id", "volunteer_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,6 @@
 """The street's figures of community life, counted from the up-only records the communities
 synced (app.street.life): wishes, visits, 议事, partner units and projects, party members and
-meetings, 双报到 services. Definitions in docs/REPORTS.md.
+meetings, 双报到 services, volunteer activities. Definitions in docs/REPORTS.md.
 
 A figure of what happened (a wish fulfilled, a meeting held) belongs to the day it happened and
 is counted per community, or per community and month. A figure of what stands (members, partner
@@ -35,6 +35,9 @@ FLOWS = (
     "party.meeting_attendance",
     "report_in.services",
     "report_in.hours",
+    "volunteers.activities",
+    "volunteers.attendances",
+    "volunteers.hours",
 )
 STOCKS = (
     "partners.units",
@@ -107,6 +110,10 @@ class LifeCount:
         elif record_type == "report_in_service":
             add(community, data.get("served_on"), "report_in.services")
             add(community, data.get("served_on"), "report_in.hours", float(data.get("hours") or 0))
+        elif record_type == "volunteer_activity" and data.get("status") == "held":
+            add(community, data.get("held_on"), "volunteers.activities")
+            add(community, data.get("held_on"), "volunteers.attendances", int(data.get("volunteers") or 0))
+            add(community, data.get("held_on"), "volunteers.hours", float(data.get("hours") or 0))
 
     def _member(self, community: str, data: dict[str, Any]) -> None:
         if data.get("transferred_out_on"):

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from app.db import open_database
 from app.models import (
+    Attendance,
     Community,
     Deliberation,
     DeliberationStep,
@@ -27,6 +28,8 @@ from app.models import (
     PartyOrganisation,
     ReportInService,
     Visit,
+    VolunteerActivity,
+    VolunteerTeam,
     Wish,
 )
 from app.services.admin.centre import set_current_community
@@ -114,6 +117,19 @@ def _expected(db, community: str, today: dt.date) -> tuple[dict[str, float], lis
                 )
             ),
         }
+        teams = select(VolunteerTeam.id).where(VolunteerTeam.community_id == cid)
+        held_here = (
+            VolunteerActivity.team_id.in_(teams),
+            VolunteerActivity.status == "held",
+            _in(func.date(VolunteerActivity.starts_at), START.isoformat(), END.isoformat()),
+        )
+        served = select(func.count(), func.coalesce(func.sum(Attendance.hours), 0)).join(
+            VolunteerActivity, VolunteerActivity.id == Attendance.activity_id
+        )
+        figures["volunteers.activities"] = count(*held_here)
+        figures["volunteers.attendances"], figures["volunteers.hours"] = s.execute(
+            served.where(*held_here)
+        ).one()
         first, last = last_full_month(today)
         known = set(
             s.scalars(
@@ -163,14 +179,25 @@ def test_a_demo_desk_pushes_its_community_life_and_the_street_counts_it(
                 .group_by(StreetLifeRecord.type)
             ).all()
         )
-    assert {"wish", "visit", "party_member", "party_meeting", "report_in_service"} <= set(stored)
+    assert {
+        "wish",
+        "visit",
+        "party_member",
+        "party_meeting",
+        "report_in_service",
+        "volunteer_activity",
+    } <= set(stored)
 
     today = dt.date.today()  # the server's figures are as of its own today
     expected, flagged = _expected(ty, TY, today)
     row = _stats(server)[TY]
     for figure, value in expected.items():
         assert row["figures"][figure] == pytest.approx(value), figure
-    assert expected["wishes.posted"] > 0 and expected["party.members_full"] > 0
+    assert (
+        expected["wishes.posted"] > 0
+        and expected["party.members_full"] > 0
+        and expected["volunteers.hours"] > 0
+    )
     assert row["flags"]["party.branches_without_meeting"] == flagged
     assert row["figures"]["party.branches_without_meeting"] == len(flagged)
 

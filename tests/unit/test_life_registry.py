@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
-from app.models import Base, OutboxEntry, PartyMember, Wish
+from app.models import Attendance, Base, OutboxEntry, PartyMember, Volunteer, VolunteerActivity, Wish
 from app.services.sync import life_content
 from app.services.sync.life_types import REGISTRY, content, exposes, invalid, scrub
 
@@ -99,6 +100,7 @@ def test_a_process_killed_before_its_commit_leaves_neither_the_change_nor_an_out
 import os
 from app.db import open_database
 from app.models import OutboxEntry, Wish
+import pytest
 from sqlalchemy import func, select
 db = open_database({url!r})
 session = db.sessions()
@@ -113,3 +115,29 @@ os._exit(9)
     with demo_db.sessions() as session:
         assert session.get(Wish, wish_id).status == status
         assert session.scalar(select(func.count()).select_from(OutboxEntry)) == before
+
+
+def test_a_volunteers_hours_changed_queue_their_activity_and_no_one_travels(demo_db):
+    with demo_db.sessions.begin() as session:
+        attendance = session.scalars(select(Attendance).where(Attendance.hours > 0)).first()
+        activity = session.get(VolunteerActivity, attendance.activity_id)
+        volunteer = session.get(Volunteer, attendance.volunteer_id)
+        before = session.scalar(select(func.count()).select_from(OutboxEntry))
+        built = content("volunteer_activity", activity, life_content.Lookups(session)).data
+        attendance.hours += 1  # a correction, as correct_hours makes it
+    with demo_db.sessions() as session:
+        latest = session.scalars(select(OutboxEntry).order_by(OutboxEntry.id.desc()).limit(1)).one()
+        again = content(
+            "volunteer_activity", session.get(VolunteerActivity, activity.id), life_content.Lookups(session)
+        )
+        assert session.scalar(select(func.count()).select_from(OutboxEntry)) == before + 1
+    assert (latest.record_type, latest.record_uuid) == ("volunteer_activity", activity.uuid)
+    assert (
+        again.data["hours"] == pytest.approx(built["hours"] + 1)
+        and again.data["volunteers"] == built["volunteers"]
+    )
+    assert volunteer.name not in str(built) and volunteer.id_masked not in str(built)
+    assert (
+        set(built) == set(REGISTRY["volunteer_activity"].fields)
+        and built["held_on"] == activity.starts_at.date().isoformat()
+    )

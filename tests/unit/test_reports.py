@@ -62,7 +62,7 @@ def test_every_figure_has_a_chinese_name_and_a_dotted_code():
     for code, name in FIGURES.items():
         assert code.split(".")[0] in {
             *("cases", "satisfaction", "certificates", "population"),
-            *("wishes", "visits", "deliberations", "partners", "party", "report_in"),
+            *("wishes", "visits", "deliberations", "partners", "party", "report_in", "volunteers"),
         }
         assert name and not name.isascii()
     assert figure_name("population.tag.elderly") == "elderly人数"

@@ -75,6 +75,9 @@ STREET_FIGURES: dict[str, str] = {
     "partners.units": "共建单位数",
     "party.members_full": "正式党员人数",
     "party.meeting_attendance": "组织生活到会人次",
+    "volunteers.activities": "志愿服务活动次数",
+    "volunteers.attendances": "志愿服务人次",
+    "volunteers.hours": "志愿服务时长（小时）",
 }
 FIGURES: dict[str, str] = {
     **CASE_FIGURES,

@@ -1,6 +1,7 @@
 """Up-only records read for the push: the rows of one type by uuid, each built into its travelling
 ``data`` by the registry (app.services.sync.life_types), with the lookups the builders share
-(grid codes, branch names, members, units, attendance, 议事 steps) read once per batch.
+(grid codes, branch names, members, units, attendance, 议事 steps, volunteer teams and hours)
+read once per batch.
 
 An up-only record has one writer, this desk, so it travels with ``version`` 0: the server keeps
 the newest content and numbers its versions itself (docs/SYNC.md).
@@ -16,6 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.models import (
+    Attendance,
     DeliberationStep,
     Grid,
     MeetingAttendance,
@@ -23,6 +25,7 @@ from app.models import (
     PartnerUnit,
     PartyMember,
     PartyOrganisation,
+    VolunteerTeam,
 )
 from app.services.admin.centre import current_community
 from app.services.sync.life_types import REGISTRY, content
@@ -81,6 +84,31 @@ class Lookups:
 
     def attendance(self, meeting_id: int) -> tuple[int, int]:
         return self._attendance.get(meeting_id, (0, 0))
+
+    @cached_property
+    def _teams(self) -> dict[int, tuple[str, str, str, int]]:
+        team = VolunteerTeam
+        rows = self.session.execute(select(team.id, team.name, team.kind, team.grid_id, team.community_id))
+        return {
+            row_id: (name, kind, self.grid(grid), community) for row_id, name, kind, grid, community in rows
+        }
+
+    def team(self, team_id: int) -> tuple[str, str, str, int | None]:
+        """The team's name, kind, grid code ("" for the whole community) and community id."""
+        return self._teams.get(team_id, ("", "", "", None))
+
+    @cached_property
+    def _served(self) -> dict[int, tuple[int, float]]:
+        rows = self.session.execute(
+            select(
+                Attendance.activity_id, func.count(), func.coalesce(func.sum(Attendance.hours), 0.0)
+            ).group_by(Attendance.activity_id)
+        )
+        return {activity: (int(n), float(hours)) for activity, n, hours in rows}
+
+    def volunteer_hours(self, activity_id: int) -> tuple[int, float]:
+        """How many volunteers signed in at the activity, and the hours that count."""
+        return self._served.get(activity_id, (0, 0.0))
 
     @cached_property
     def _published(self) -> dict[int, dt.date]:

@@ -1,5 +1,6 @@
 """The records of community life that travel up only (wishes, visits, 议事, partner units and
-projects, party members, meetings and 双报到 services): one registry, read by both ends.
+projects, party members, meetings and 双报到 services, volunteer activities): one registry, read
+by both ends.
 
 Each type is registered once, in ``REGISTRY``: its model (which carries ``sync_type``, so the
 outbox queues its changes), the function that builds the ``data`` that travels, and the fields
@@ -26,6 +27,7 @@ from app.models import (
     PartyMember,
     ReportInService,
     Visit,
+    VolunteerActivity,
     Wish,
 )
 
@@ -330,6 +332,37 @@ def _report_in_service(row: ReportInService, look: Any) -> dict[str, Any]:
         branch_grid=grid,
         unit_name=member.unit_name,
         hours=float(row.hours or 0),
+    )
+
+
+@register(
+    "volunteer_activity",
+    "志愿服务活动",
+    VolunteerActivity,
+    {
+        "team": text(60, scrubbed=True),
+        "team_kind": text(12),
+        "team_grid": GRID,
+        "title": text(80, scrubbed=True),
+        "held_on": DATE,
+        "status": text(10),
+        "volunteers": INT,
+        "hours": FLOAT,
+    },
+)
+def _volunteer_activity(row: VolunteerActivity, look: Any) -> dict[str, Any]:
+    # Who served stays at the desk: the street learns how many did and their counted hours.
+    team, kind, grid, community_id = look.team(row.team_id)
+    served, hours = look.volunteer_hours(row.id)
+    return dict(
+        _columns(row),
+        community_id=community_id,
+        team=team,
+        team_kind=kind,
+        team_grid=grid,
+        held_on=row.starts_at.date(),
+        volunteers=served,
+        hours=round(hours, 1),
     )
 
 

@@ -60,6 +60,8 @@ LIFE_COLUMNS = (
     ("party.members_full", "正式党员", "截至今天在册、未转出的正式党员"),
     ("party.meetings_held", "组织生活", "本期各支部已召开（非计划）的会议：三会一课、主题党日"),
     ("report_in.hours", "双报到时长", "本期在职党员双报到服务的小时数"),
+    ("volunteers.activities", "志愿活动", "本期已开展（非计划、未取消）的志愿服务活动"),
+    ("volunteers.hours", "志愿时长", "本期已开展的志愿服务活动中，志愿者计入的服务小时数"),
     ("party.branches_without_meeting", "上月未开会支部", "上一个整月没有召开任何会议的支部数"),
 )
 NO_MEETING = "party.branches_without_meeting"

@@ -1,0 +1,47 @@
+"""volunteer activities travel up to the street office (the team, the day, how many served and
+for how many hours; never who): the table gets a UUID, and every activity already held is queued
+
+Revision ID: 0035
+Revises: 0034
+Create Date: 2026-12-06 03:40:00
+
+As in 0031: plain ALTER TABLE and a unique index (attendance rows hold foreign keys to the
+activities), and the existing activities queued in the upgrade's own transaction.
+"""
+
+import uuid
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0035"
+down_revision: str | None = "0034"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+TABLE, RECORD_TYPE = "volunteer_activities", "volunteer_activity"
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    op.add_column(TABLE, sa.Column("uuid", sa.String(length=36), nullable=True))
+    for row_id in bind.execute(sa.text(f"SELECT id FROM {TABLE}")).scalars().all():  # noqa: S608 — fixed names
+        bind.execute(
+            sa.text(f"UPDATE {TABLE} SET uuid = :u WHERE id = :i"), {"u": str(uuid.uuid4()), "i": row_id}
+        )  # noqa: S608
+    op.create_index(f"ix_{TABLE}_uuid", TABLE, ["uuid"], unique=True)
+    bind.execute(
+        sa.text(
+            "INSERT INTO sync_outbox (record_type, record_uuid, version, created_at, attempts, "
+            f"last_error, fields) SELECT :t, uuid, 1, CURRENT_TIMESTAMP, 0, '', '[\"*\"]' FROM {TABLE}"  # noqa: S608
+        ),
+        {"t": RECORD_TYPE},
+    )
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    bind.execute(sa.text("DELETE FROM sync_outbox WHERE record_type = :t"), {"t": RECORD_TYPE})
+    op.drop_index(f"ix_{TABLE}_uuid", table_name=TABLE)
+    op.drop_column(TABLE, "uuid")
