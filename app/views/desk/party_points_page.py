@@ -230,24 +230,34 @@ class PartyPointsWindow(QDialog):
         day = dt.date.today()
         if day.year != self.year.value():
             day = dt.date(self.year.value(), 12, 31)
+
+        def work(session) -> str:
+            add_entry(
+                session,
+                member_id,
+                points=points,
+                reason=reason,
+                approver=approver,
+                on=day,
+                scope=self.ctx.scope,
+                actor=self.ctx.user.username,
+            )
+            return f"已记录：{points:+g}分，{reason.strip()}（审批：{approver.strip()}）"
+
+        self._save_from_dialog(member_id, work)
+
+    def _save_from_dialog(self, member_id: int, work) -> None:
+        """``work(session)`` in one transaction: a refusal stays in the open form; success closes
+        it, shows the member's lines again and says what was saved (what ``work`` returns)."""
         try:
             with self.ctx.db.sessions.begin() as session:
-                add_entry(
-                    session,
-                    member_id,
-                    points=points,
-                    reason=reason,
-                    approver=approver,
-                    on=day,
-                    scope=self.ctx.scope,
-                    actor=self.ctx.user.username,
-                )
+                said = work(session)
         except REFUSALS as exc:
             self.dialog.refused(str(exc))
             return
         self.dialog.accept()
         self.load_ranking(keep_member=member_id)
-        self.message.setText(f"已记录：{points:+g}分，{reason.strip()}（审批：{approver.strip()}）")
+        self.message.setText(said)
 
     def _chosen_entry(self) -> PointLine | None:
         """The line chosen in the member's lines, when it was given by hand."""
@@ -268,23 +278,19 @@ class PartyPointsWindow(QDialog):
         self.dialog.open()
 
     def _withdraw(self, member_id: int, line: PointLine, reason: str, approver: str) -> None:
-        try:
-            with self.ctx.db.sessions.begin() as session:
-                withdraw_entry(
-                    session,
-                    line.entry_id,
-                    reason=reason,
-                    approver=approver,
-                    on=dt.date.today(),
-                    scope=self.ctx.scope,
-                    actor=self.ctx.user.username,
-                )
-        except REFUSALS as exc:
-            self.dialog.refused(str(exc))
-            return
-        self.dialog.accept()
-        self.load_ranking(keep_member=member_id)
-        self.message.setText(f"已撤销：{line.points:+g}分，{reason.strip()}（审批：{approver.strip()}）")
+        def work(session) -> str:
+            withdraw_entry(
+                session,
+                line.entry_id,
+                reason=reason,
+                approver=approver,
+                on=dt.date.today(),
+                scope=self.ctx.scope,
+                actor=self.ctx.user.username,
+            )
+            return f"已撤销：{line.points:+g}分，{reason.strip()}（审批：{approver.strip()}）"
+
+        self._save_from_dialog(member_id, work)
 
     def open_grade(self) -> None:
         row = self._selected()
@@ -296,23 +302,19 @@ class PartyPointsWindow(QDialog):
         self.dialog.open()
 
     def _save_grade(self, member_id: int, grade: str, note: str) -> None:
-        try:
-            with self.ctx.db.sessions.begin() as session:
-                done = decide_grade(
-                    session,
-                    member_id,
-                    self.year.value(),
-                    grade,
-                    note=note,
-                    scope=self.ctx.scope,
-                    actor=self.ctx.user.username,
-                )
-        except REFUSALS as exc:
-            self.dialog.refused(str(exc))
-            return
-        self.dialog.accept()
-        self.load_ranking(keep_member=member_id)
-        self.message.setText(f"已记录：{done.name} {self.year.value()}年度评定为{done.decided}")
+        def work(session) -> str:
+            done = decide_grade(
+                session,
+                member_id,
+                self.year.value(),
+                grade,
+                note=note,
+                scope=self.ctx.scope,
+                actor=self.ctx.user.username,
+            )
+            return f"已记录：{done.name} {self.year.value()}年度评定为{done.decided}"
+
+        self._save_from_dialog(member_id, work)
 
     def _sheet(self, purpose: str) -> BranchYear:
         with self.ctx.db.sessions.begin() as session:
