@@ -4,14 +4,18 @@ the 评定表 exported and printed."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from sqlalchemy import func, select
 
 from app.models import AuditEntry, PartyMember
 from app.services.admin.scope import WHOLE_STREET
 from app.services.party.points import branch_points
+from app.views.desk.context import StaffUser
+from app.views.desk.party_rules_dialog import RulesDialog
 from tests.gui.fakes import FilePrinterPreview
 from tests.gui.test_intake_flow import desk  # noqa: F401  (the signed-in front desk)
 
@@ -146,3 +150,38 @@ def test_export_and_print_the_sheet(qtbot, desk, demo_db, tmp_path):  # noqa: F8
         f"{window.record.branch}{YEAR}年度党员评定表导出",
         f"{window.record.branch}{YEAR}年度党员评定表打印",
     ]
+
+
+def test_the_rules_are_shown_to_everyone_and_changed_by_an_administrator(qtbot, desk, demo_db, tmp_path):  # noqa: F811
+    window = _open(qtbot, desk)
+    qtbot.mouseClick(window.rules_button, Qt.MouseButton.LeftButton)
+    shown = window.dialog
+    names = [shown.model.data(shown.model.index(i, 0)) for i in range(shown.model.rowCount())]
+    assert "双报到服务" in names and "手工录入" not in names
+    assert shown.message.text().startswith("只有系统管理员可以修改积分规则")
+    row = names.index("双报到服务")
+    rect = shown.table.visualRect(shown.model.index(row, 0))
+    qtbot.mouseClick(shown.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert not shown.save_button.isEnabled() and shown.points.value() == 1
+    shown.accept()
+
+    admin = RulesDialog(dataclasses.replace(desk.ctx, user=StaffUser("admin", "系统管理员", "admin")))
+    qtbot.addWidget(admin)
+    admin.show()
+    rect = admin.table.visualRect(admin.model.index(row, 0))
+    qtbot.mouseClick(admin.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert admin.save_button.isEnabled() and not admin.no_cap.isChecked()
+    admin.cap.selectAll()
+    qtbot.keyClicks(admin.cap, "30")
+    qtbot.mouseClick(admin.save_button, Qt.MouseButton.LeftButton)
+    assert admin.message.text() == "已保存：双报到服务，每小时+1分，年度最多30分（启用）"
+    assert admin.model.data(admin.model.index(row, 1)) == "每小时+1分，年度最多30分"
+    admin.grab().save(str(tmp_path / "rules.png"))
+    box = QPoint(8, admin.no_cap.height() // 2)  # on the box itself, as a person clicks it
+    qtbot.mouseClick(admin.no_cap, Qt.MouseButton.LeftButton, pos=box)
+    assert admin.no_cap.isChecked() and not admin.cap.isEnabled()
+    qtbot.mouseClick(admin.save_button, Qt.MouseButton.LeftButton)
+    assert "年度最多" not in admin.model.data(admin.model.index(row, 1))
+    with demo_db.sessions() as session:
+        changes = session.scalars(select(AuditEntry).where(AuditEntry.action == "party_points_rule")).all()
+    assert [(c.actor, c.subject) for c in changes][-2:] == [("admin", "report_in_hours")] * 2

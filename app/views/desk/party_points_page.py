@@ -39,6 +39,7 @@ from app.services.party.points import (
 from app.views.desk.context import DeskContext
 from app.views.desk.document_dialog import open_preview
 from app.views.desk.party_points_dialogs import EntryDialog, GradeDialog, WithdrawDialog
+from app.views.desk.party_rules_dialog import RulesDialog
 from app.views.ops import Op, failure_text
 from app.views.row_model import RowTableModel
 
@@ -132,6 +133,8 @@ class PartyPointsWindow(QDialog):
         self.export_button.clicked.connect(self.choose_export_file)
         self.print_button = QPushButton("打印评定表…")
         self.print_button.clicked.connect(self.print_sheet)
+        self.rules_button = QPushButton("积分规则…")
+        self.rules_button.clicked.connect(self.open_rules)
         for button in (
             self.entry_button,
             self.withdraw_button,
@@ -141,6 +144,7 @@ class PartyPointsWindow(QDialog):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.rules_button)
         layout.addLayout(buttons)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -291,6 +295,16 @@ class PartyPointsWindow(QDialog):
             return f"已撤销：{line.points:+g}分，{reason.strip()}（审批：{approver.strip()}）"
 
         self._save_from_dialog(member_id, work)
+
+    def open_rules(self) -> None:
+        """The rules the points are computed by; a change shows the ranking again at once."""
+
+        def changed() -> None:
+            if self.record is not None:
+                self.load_ranking(keep_member=self.points.member_id if self.points else None)
+
+        self.dialog = RulesDialog(self.ctx, changed, self)
+        self.dialog.open()
 
     def open_grade(self) -> None:
         row = self._selected()
