@@ -96,12 +96,16 @@ def bar_chart(
         bar_set = QBarSet(name)
         bar_set.setColor(QColor(PALETTE[number % len(PALETTE)]))
         bar_set.setLabelColor(QColor("#222222"))
+        small = QFont()
+        small.setPointSize(8)  # two bars of eight groups are about 12 px high: a larger digit overlaps
+        bar_set.setLabelFont(small)
         shown = [float(values[i] or 0) for i in order]
         bar_set.append(shown)
         top = max([top, *shown])
         if on_click is not None:
             bar_set.clicked.connect(lambda index, n=number: on_click(n, order[index]))
         bars.append(bar_set)
+    bars.setBarWidth(0.8)  # of each category's band: thick enough to carry its figure
     bars.setLabelsVisible(count <= 12)
     bars.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
     chart.addSeries(bars)
