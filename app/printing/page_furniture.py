@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Frame, PageTemplate
 
 from app.printing.fonts import SONG
-from app.printing.layout import GREY, fit_font_size
+from app.printing.layout import GREY, document_template, fit_font_size
 
 
 def running_head(
@@ -52,3 +54,28 @@ def page_count_canvas(page_width: float, foot_y: float) -> type[Canvas]:
             super().save()
 
     return PageCountCanvas
+
+
+def paged_pdf(
+    story: list,
+    *,
+    pagesize: tuple[float, float],
+    margins: tuple[float, float, float, float],
+    title: str,
+    author: str,
+    running: str,
+    font: str,
+    head_gap: float,
+) -> bytes:
+    """``story`` in one text frame (margins: left, right, top, bottom) with ``running`` as the head
+    of every page but the first, ``head_gap`` above the frame, and 第 n 页 共 m 页 at the foot: how
+    the long lists (the registers, the 统计 report, the 评定表) are printed."""
+    left, right, top, bottom = margins
+    width, height = pagesize
+    buffer = io.BytesIO()
+    doc = document_template(buffer, pagesize, margins=margins, title=title, author=author)
+    frame = Frame(left, bottom, width - left - right, height - top - bottom, id="text", showBoundary=0)
+    head = running_head(running, font=font, x=left, y=height - top + head_gap, width=width - left - right)
+    doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=head)])
+    doc.build(story, canvasmaker=page_count_canvas(width, bottom / 2))
+    return buffer.getvalue()

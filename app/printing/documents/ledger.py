@@ -9,25 +9,23 @@ are Paragraphs, so a long name or note wraps inside its column instead of runnin
 from __future__ import annotations
 
 import datetime as dt
-import io
 from functools import cache
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Frame, PageTemplate, Paragraph, Spacer, Table
+from reportlab.platypus import Paragraph, Spacer, Table
 
 from app.printing.fonts import SANS, SONG, register_fonts
 from app.printing.layout import (
     LABEL_SHADE,
-    document_template,
     escape,
     fit_font_size,
     styles,
     table_style,
 )
-from app.printing.page_furniture import page_count_canvas, running_head
+from app.printing.page_furniture import paged_pdf
 from app.services.exports.ledgers import Ledger
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
@@ -92,26 +90,13 @@ def render_ledger(ledger: Ledger, centre_name: str = "") -> bytes:
         Spacer(1, 3 * mm),
         table,
     ]
-    buffer = io.BytesIO()
-    doc = document_template(
-        buffer,
-        (PAGE_WIDTH, PAGE_HEIGHT),
+    return paged_pdf(
+        story,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
         margins=(MARGIN, MARGIN, TOP, BOTTOM),
         title=heading,
         author=centre_name,
+        running=f"{heading}　{ledger.filters}",
+        font=SANS,
+        head_gap=4 * mm,
     )
-    frame = Frame(MARGIN, BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - TOP - BOTTOM, id="text", showBoundary=0)
-    running = f"{heading}　{ledger.filters}"
-    doc.addPageTemplates(
-        [
-            PageTemplate(
-                "page",
-                frames=[frame],
-                onPage=running_head(
-                    running, font=SANS, x=MARGIN, y=PAGE_HEIGHT - TOP + 4 * mm, width=TEXT_WIDTH
-                ),
-            )
-        ]
-    )
-    doc.build(story, canvasmaker=page_count_canvas(PAGE_WIDTH, BOTTOM / 2))
-    return buffer.getvalue()

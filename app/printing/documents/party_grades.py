@@ -5,27 +5,25 @@ seal. The running head and "第 n 页 共 m 页" are the shared page furniture."
 
 from __future__ import annotations
 
-import io
 from functools import cache
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Frame, PageTemplate, Paragraph, Spacer, Table
+from reportlab.platypus import Paragraph, Spacer, Table
 
 from app.printing.fonts import SANS, SONG, register_fonts
 from app.printing.layout import (
     LABEL_SHADE,
     build_pdf,
-    document_template,
     escape,
     field_grid,
     para,
     styles,
     table_style,
 )
-from app.printing.page_furniture import page_count_canvas, running_head
+from app.printing.page_furniture import paged_pdf
 from app.services.party.point_grades import BranchYear
 from app.services.party.point_sheet import SHEET_COLUMNS, grade_counts, sheet_cells, sheet_title
 from app.services.party.points import MemberPoints
@@ -95,21 +93,16 @@ def render_grade_sheet(record: BranchYear, *, centre_name: str, made_by: str) ->
             own["line"],
         ),
     ]
-    buffer = io.BytesIO()
-    doc = document_template(
-        buffer,
-        (PAGE_WIDTH, PAGE_HEIGHT),
+    return paged_pdf(
+        story,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
         margins=(MARGIN, MARGIN, TOP, BOTTOM),
         title=title,
         author=centre_name,
+        running=f"{centre_name}　{title}",
+        font=SANS,
+        head_gap=5 * mm,
     )
-    frame = Frame(MARGIN, BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - TOP - BOTTOM, id="text", showBoundary=0)
-    head = running_head(
-        f"{centre_name}　{title}", font=SANS, x=MARGIN, y=PAGE_HEIGHT - TOP + 5 * mm, width=TEXT_WIDTH
-    )
-    doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=head)])
-    doc.build(story, canvasmaker=page_count_canvas(PAGE_WIDTH, BOTTOM / 2))
-    return buffer.getvalue()
 
 
 def render_points_statement(points: MemberPoints, *, centre_name: str) -> bytes:

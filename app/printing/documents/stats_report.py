@@ -8,7 +8,6 @@ Drawn from a :class:`app.services.reports.full_report.FullReport`; it reads, nev
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from functools import cache
 
@@ -16,19 +15,18 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Frame, KeepTogether, PageTemplate, Paragraph, Spacer, Table
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from app.printing.documents.stats_drawings import LABEL_FONT, WIDTH, bar_drawing, line_drawing, pie_drawing
 from app.printing.fonts import SANS, SONG, register_fonts
 from app.printing.layout import (
     LABEL_SHADE,
-    document_template,
     escape,
     fit_font_size,
     styles,
     table_style,
 )
-from app.printing.page_furniture import page_count_canvas, running_head
+from app.printing.page_furniture import paged_pdf
 from app.services.reports.community_figures import CHARTED_FIGURES
 from app.services.reports.figures import figure_name
 from app.services.reports.full_report import FullReport
@@ -304,20 +302,13 @@ def render_stats_report(
     if notes.strip():
         story.append(_h("七、情况说明"))
         story += [Paragraph(escape(line), own["note"]) for line in notes.strip().splitlines() if line.strip()]
-    buffer = io.BytesIO()
-    doc = document_template(buffer, A4, margins=(MARGIN, MARGIN, TOP, BOTTOM), title=heading, author=centre)
-    frame = Frame(MARGIN, BOTTOM, WIDTH, PAGE_HEIGHT - TOP - BOTTOM, id="text")
-    running = f"{heading}　{report.period.label}　{scope_label}"
-    doc.addPageTemplates(
-        [
-            PageTemplate(
-                "page",
-                frames=[frame],
-                onPage=running_head(
-                    running, font=LABEL_FONT, x=MARGIN, y=PAGE_HEIGHT - TOP + 5 * mm, width=WIDTH
-                ),
-            )
-        ]
+    return paged_pdf(
+        story,
+        pagesize=A4,
+        margins=(MARGIN, MARGIN, TOP, BOTTOM),
+        title=heading,
+        author=centre,
+        running=f"{heading}　{report.period.label}　{scope_label}",
+        font=LABEL_FONT,
+        head_gap=5 * mm,
     )
-    doc.build(story, canvasmaker=page_count_canvas(PAGE_WIDTH, BOTTOM / 2))
-    return buffer.getvalue()
