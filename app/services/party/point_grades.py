@@ -16,9 +16,9 @@ from app.models import PARTY_GRADES, PartyMemberGrade, PartyOrganisation
 from app.services.admin.permissions import require
 from app.services.admin.scope import Scope
 from app.services.common import audit
-from app.services.party.members import MemberError
+from app.services.party.members import MemberError, member_in_scope
 from app.services.party.point_rules import Grading, grading
-from app.services.party.points import MemberPoints, branch_points, member_in_scope
+from app.services.party.points import MemberPoints, branch_points
 
 GRADE_BY_NAME = {name: code for code, name in PARTY_GRADES.items()}
 ORDER = list(PARTY_GRADES)  # best first

@@ -17,7 +17,7 @@ from app.models import Community, Grid, PartyMember, PartyOrganisation, PartyPoi
 from app.services.admin.permissions import can, require
 from app.services.admin.scope import Scope
 from app.services.common import audit
-from app.services.party.members import MemberError
+from app.services.party.members import MemberError, member_in_scope
 from app.services.party.point_rules import Rule, active_rules
 from app.services.party.point_sources import SOURCES
 
@@ -124,17 +124,6 @@ def compute(
         what = f"{entry.reason}（审批：{entry.approved_by}）"
         lines[entry.member_id].append(PointLine(MANUAL, entry.entered_on, what, entry.points, entry.id))
     return {i: (sorted(lines[i], key=lambda line: line.on), absences[i]) for i in ids}
-
-
-def member_in_scope(session: Session, member_id: int, scope: Scope) -> tuple[PartyMember, PartyOrganisation]:
-    row = session.execute(
-        select(PartyMember, PartyOrganisation)
-        .join(PartyOrganisation, PartyMember.branch_id == PartyOrganisation.id)
-        .where(PartyMember.id == member_id, scope.grid_filter(PartyOrganisation.grid_id))
-    ).first()
-    if row is None:
-        raise MemberError(f"没有编号为{member_id}的党员，或不在您负责的网格")
-    return row[0], row[1]
 
 
 def _points_of(member: PartyMember, branch: PartyOrganisation, year: int, found) -> MemberPoints:
