@@ -31,11 +31,11 @@ from app.services.common.sheets import (
     DATE_FORMAT,
     DATETIME_FORMAT,
     FORMULA_STARTS,
-    ILLEGAL_CHARACTERS,
     MAX_SHEET_ROWS,
     Column,
     ExportCancelled,
     SheetSpec,
+    without_illegal,
 )
 
 __all__ = ["Column", "ExportCancelled", "SheetSpec", "write_xlsx"]
@@ -137,8 +137,7 @@ def _cell(ref: str, value: object, style: int = PLAIN) -> str:
 
 
 def _text(ref: str, value: str, style: int) -> str:
-    if ILLEGAL_CHARACTERS.search(value):
-        value = ILLEGAL_CHARACTERS.sub("", value)
+    value = without_illegal(value)
     if not value:
         return ""
     if style == PLAIN and value.startswith(FORMULA_STARTS):
