@@ -54,3 +54,12 @@ def check_acting_user(args: argparse.Namespace, ctx: Context) -> None:
     # Let go of the connection: a command such as `restore` needs the database file to itself, and
     # an idle connection in WAL mode still holds its share of the file.
     ctx.db().engine.dispose()
+
+
+def scope_and_actor(session, username: str | None):
+    """The grids a command may touch and the name its audit entries carry, for the account it acts
+    as (``--user``, already checked by :func:`check_acting_user`; none: the machine's own)."""
+    from app.services.admin.scope import scope_for
+    from app.services.common import audit
+
+    return scope_for(session, username), audit.cli_actor(username)

@@ -38,13 +38,6 @@ def register(subparsers) -> None:
     party_points_cmd.add_group(groups)
 
 
-def _check_user(session, username: str | None) -> None:
-    from app.services.admin import auth
-
-    if username and auth.find_user(session, username) is None:
-        raise CommandError(f"用户“{username}”不存在")
-
-
 def run_add(args, ctx) -> int:
     from app.services.admin.scope import scope_for
     from app.services.common import audit
@@ -52,7 +45,6 @@ def run_add(args, ctx) -> int:
     from app.services.population.lookup import LookupFailed, keeping_refusals
 
     def work(session):
-        _check_user(session, args.user)
         return add_resident_member(
             session,
             args.id_number,
@@ -79,7 +71,6 @@ def run_list(args, ctx) -> int:
     from app.services.party.members import list_members
 
     with ctx.db().sessions.begin() as session:
-        _check_user(session, args.user)
         rows = list_members(session, scope=scope_for(session, args.user), actor=audit.cli_actor(args.user))
     for row in rows:
         ctx.emit(_json(row))

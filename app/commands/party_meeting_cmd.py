@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from app.commands.acting import scope_and_actor
 from app.commands.context import CommandError
 
 
@@ -53,16 +54,6 @@ def add_group(groups) -> None:
         parser.add_argument("--user", help="staff user (scope and audit log)")
 
 
-def _who(session, username):
-    from app.services.admin import auth
-    from app.services.admin.scope import scope_for
-    from app.services.common import audit
-
-    if username and auth.find_user(session, username) is None:
-        raise CommandError(f"用户“{username}”不存在")
-    return scope_for(session, username), audit.cli_actor(username)
-
-
 def _run(ctx, work):
     from app.services.party.members import MemberError
     from app.services.population.lookup import LookupFailed, keeping_refusals
@@ -77,7 +68,7 @@ def run_add(args, ctx) -> int:
     from app.services.party.meetings import record_meeting
 
     def work(session):
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         return record_meeting(
             session,
             args.branch,
@@ -112,7 +103,7 @@ def run_check_in(args, ctx) -> int:
     from app.services.party.meetings import check_in
 
     def work(session):
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         return check_in(session, args.meeting, args.id_number, scope=scope, actor=actor)
 
     ctx.emit({"meeting": args.meeting, "checked_in": _run(ctx, work)})
@@ -123,7 +114,7 @@ def run_absent(args, ctx) -> int:
     from app.services.party.meetings import mark_absent
 
     def work(session):
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         mark_absent(session, args.meeting, args.member, args.reason, scope=scope, actor=actor)
 
     _run(ctx, work)
@@ -139,7 +130,7 @@ def run_missing(args, ctx) -> int:
     except ValueError:
         raise CommandError("月份格式应为 YYYY-MM") from None
     with ctx.db().sessions() as session:
-        scope, _ = _who(session, args.user)
+        scope, _ = scope_and_actor(session, args.user)
         rows = branches_without_meeting(session, month, scope=scope)
     for row in rows:
         ctx.emit(
@@ -155,7 +146,7 @@ def run_minutes(args, ctx) -> int:
     from app.services.party.meeting_records import meeting_record
 
     def work(session):
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         record = meeting_record(session, args.meeting, scope=scope, actor=actor)
         try:
             centre = centre_name(current_community(session))
@@ -187,7 +178,7 @@ def run_export(args, ctx) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
 
     def work(session):
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         return export_meetings(session, args.branch, args.year, path, scope=scope, actor=actor)
 
     ctx.emit({"branch": args.branch, "year": args.year, "meetings": _run(ctx, work), "out": str(path)})

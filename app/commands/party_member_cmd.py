@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from app.commands.acting import scope_and_actor
 from app.commands.context import CommandError
 
 KEEP = object()  # an option not given: the field keeps its value
@@ -51,16 +52,6 @@ def add_actions(actions) -> None:
         parser.add_argument("--user", help="staff user (scope and audit log)")
 
 
-def _who(session, username):
-    from app.services.admin import auth
-    from app.services.admin.scope import scope_for
-    from app.services.common import audit
-
-    if username and auth.find_user(session, username) is None:
-        raise CommandError(f"用户“{username}”不存在")
-    return scope_for(session, username), audit.cli_actor(username)
-
-
 def _emit_row(ctx, row, **extra) -> None:
     ctx.emit(
         {
@@ -94,7 +85,7 @@ def run_edit(args, ctx) -> int:
         "unit_name": args.unit,
     }
     with ctx.db().sessions.begin() as session:
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         try:
             _, current = member_edit_of(session, args.member, scope=scope, actor=actor)
             change = replace(current, **{k: v for k, v in options.items() if v is not KEEP})
@@ -111,7 +102,7 @@ def run_leave(args, ctx) -> int:
     from app.services.party.members import MemberError
 
     with ctx.db().sessions.begin() as session:
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         try:
             row = leave_register(session, args.member, args.date, args.reason, scope=scope, actor=actor)
         except MemberError as exc:
@@ -126,7 +117,7 @@ def run_import(args, ctx) -> int:
     from app.services.party.members import MemberError
 
     with ctx.db().sessions.begin() as session:
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         try:
             report = import_roster(
                 session,

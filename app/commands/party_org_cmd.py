@@ -3,6 +3,7 @@ party_cmd under ``party``."""
 
 from __future__ import annotations
 
+from app.commands.acting import scope_and_actor
 from app.commands.context import CommandError
 
 
@@ -31,19 +32,6 @@ def add_group(groups) -> None:
         parser.add_argument("--user", help="staff user (scope and audit log)")
 
 
-def _session(args, ctx):
-    from app.services.admin import auth
-    from app.services.admin.scope import scope_for
-    from app.services.common import audit
-
-    def check(session):
-        if args.user and auth.find_user(session, args.user) is None:
-            raise CommandError(f"用户“{args.user}”不存在")
-        return scope_for(session, args.user), audit.cli_actor(args.user)
-
-    return check
-
-
 def _emit(ctx, row) -> None:
     ctx.emit(
         {
@@ -64,10 +52,8 @@ def _change(args, ctx, change) -> int:
     from app.services.party.members import MemberError
     from app.services.population.lookup import LookupFailed, keeping_refusals
 
-    check = _session(args, ctx)
-
     def work(session):
-        scope, actor = check(session)
+        scope, actor = scope_and_actor(session, args.user)
         return change(session, scope, actor)
 
     try:
@@ -82,7 +68,7 @@ def run_list(args, ctx) -> int:
     from app.services.party.organisation import organisation_rows
 
     with ctx.db().sessions() as session:
-        scope, _ = _session(args, ctx)(session)
+        scope, _ = scope_and_actor(session, args.user)
         rows = organisation_rows(session, scope=scope)
     for row in rows:
         _emit(ctx, row)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from app.commands.acting import scope_and_actor
 from app.commands.context import CommandError
 
 
@@ -65,13 +66,6 @@ def add_group(groups) -> None:
         parser.add_argument("--user", help="staff user (scope, rights and audit log)")
 
 
-def _who(session, username):
-    from app.services.admin.scope import scope_for
-    from app.services.common import audit
-
-    return scope_for(session, username), audit.cli_actor(username)
-
-
 def _run(ctx, work):
     """``work(session)`` in one transaction; the services' refusals become one sentence."""
     from app.services.admin.permissions import NotPermitted
@@ -88,7 +82,7 @@ def run_show(args, ctx) -> int:
     from app.services.party.points import member_points
 
     def work(session):
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         return member_points(session, args.member, args.year, scope=scope, actor=actor)
 
     points = _run(ctx, work)
@@ -115,7 +109,7 @@ def run_add(args, ctx) -> int:
     from app.services.party.points import add_entry
 
     def work(session):
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         return add_entry(
             session,
             args.member,
@@ -135,7 +129,7 @@ def run_withdraw(args, ctx) -> int:
     from app.services.party.points import withdraw_entry
 
     def work(session):
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         return withdraw_entry(
             session,
             args.entry,
@@ -184,7 +178,7 @@ def run_rank(args, ctx) -> int:
     from app.services.party.point_grades import branch_year
 
     def work(session):
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         return branch_year(session, args.branch, args.year, scope=scope, actor=actor)
 
     for row in _run(ctx, work).rows:
@@ -196,7 +190,7 @@ def run_grade(args, ctx) -> int:
     from app.services.party.point_grades import decide_grade
 
     def work(session):
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         return decide_grade(
             session, args.member, args.year, args.grade, note=args.note, scope=scope, actor=actor
         )
@@ -214,7 +208,7 @@ def run_sheet(args, ctx) -> int:
         raise CommandError("评定表只能保存为 .pdf 或 .xlsx 文件")
 
     def work(session):
-        scope, actor = _who(session, args.user)
+        scope, actor = scope_and_actor(session, args.user)
         record = branch_year(session, args.branch, args.year, scope=scope, actor=actor, purpose="党员评定表")
         try:
             centre = centre_name(current_community(session))
@@ -267,7 +261,7 @@ def run_rule(args, ctx) -> int:
     from app.services.party.point_rules import change_rule
 
     def work(session):
-        _, actor = _who(session, args.user)
+        _, actor = scope_and_actor(session, args.user)
         return change_rule(
             session,
             args.code,

@@ -46,7 +46,6 @@ def run_join(args, ctx) -> int:
     from app.services.party.report_in import add_outside_member
 
     with ctx.db().sessions.begin() as session:
-        _check(session, args.user)
         try:
             row = add_outside_member(
                 session,
@@ -79,7 +78,6 @@ def run_record(args, ctx) -> int:
     from app.services.party.report_in import record_service
 
     with ctx.db().sessions.begin() as session:
-        _check(session, args.user)
         try:
             row = record_service(
                 session,
@@ -107,7 +105,6 @@ def run_sheet(args, ctx) -> int:
     from app.services.party.report_in import member_year
 
     with ctx.db().sessions.begin() as session:
-        _check(session, args.user)
         try:
             record = member_year(
                 session,
@@ -143,17 +140,9 @@ def run_units(args, ctx) -> int:
     from app.services.party.report_in import unit_years
 
     with ctx.db().sessions() as session:
-        _check(session, args.user)
         rows = unit_years(session, args.year, scope=scope_for(session, args.user))
     for row in rows:
         ctx.emit(
             {"unit": row.unit_name, "members": row.members, "services": row.services, "hours": row.hours}
         )
     return 0
-
-
-def _check(session, username: str | None) -> None:
-    from app.services.admin import auth
-
-    if username and auth.find_user(session, username) is None:
-        raise CommandError(f"用户“{username}”不存在")
