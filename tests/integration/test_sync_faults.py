@@ -36,6 +36,7 @@ SCENARIOS = (
     "case_step",
     "escalate",
     "street_answer",
+    "transfer",
     "certificate",
     "sync",
     "kill_push",

@@ -313,7 +313,12 @@ class World:
         uuid, number, escalated_from = self.rng.choice(waiting)
         status = self.rng.choice(["in_progress", "completed"])
         others = [d.code for d in self.desks if d.code != escalated_from]
-        target = self.rng.choice(others) if self.rng.random() < 0.5 else None
+        transfer = self.rng.random() < 0.5
+        if not (self.counts["street_answer"] and self.counts["transfer"]):
+            # Until both kinds of answer have happened, they take turns (a plain answer first), so
+            # that a bounded run reaches both however the faults delay the escalations.
+            transfer = self.counts["street_answer"] > 0
+        target = self.rng.choice(others) if transfer else None
         answer = httpx.post(
             f"{self.url}/api/v1/street/cases/{uuid}/answer",
             headers={"Authorization": f"Bearer {self.street_key}"},
