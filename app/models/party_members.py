@@ -128,4 +128,4 @@ class MeetingAttendance(Base):
     )
     present: Mapped[bool] = mapped_column(default=True)
     absence_reason: Mapped[str] = mapped_column(String(80), default="")
-    how: Mapped[str] = mapped_column(String(8), default="")  # card / tick ("" for an absentee)
+    how: Mapped[str] = mapped_column(String(8), default="")  # card / kiosk / tick ("" for an absentee)

@@ -24,8 +24,8 @@ from app.views.ops import ImmediateRunner
 from tests.conftest import DEMO_TODAY
 from tests.gui.conftest import RecordingPrinter
 from tests.gui.test_kiosk import NOBODY, _clipped, button_named, click, finished_case, swipe_card
-from tests.gui.test_kiosk_volunteers import EXAMPLE as VOLUNTEER
-from tests.gui.test_kiosk_volunteers import open_activity
+from tests.gui.test_kiosk_sign_in import EXAMPLE as VOLUNTEER
+from tests.gui.test_kiosk_sign_in import member_card, open_activity
 from tests.gui.test_kiosk_wishes import fulfilled_wish
 
 SCREENS = [(1920, 1080), (1366, 768), (1280, 1024), (1080, 1920)]
@@ -107,6 +107,7 @@ def test_every_page_fits_every_kiosk_screen(qtbot, kiosk_on, person, demo_db, si
         booked = svc.book(session, person.id, day=day, slot=slots[0], today=DEMO_TODAY)
     fulfilled = fulfilled_wish(demo_db, person)
     open_activity(demo_db)
+    member, _ = member_card(demo_db, meets_today=True)
     kiosk = kiosk_on(size, scale)
     shots = Path(SHOTS) if SHOTS else None
     seen: list[str] = []
@@ -217,15 +218,21 @@ def test_every_page_fits_every_kiosk_screen(qtbot, kiosk_on, person, demo_db, si
     click(qtbot, kiosk.current.exit_button)
 
     swipe_card(qtbot, kiosk, VOLUNTEER)  # a volunteer signs in, and out with the hours
-    click(qtbot, menu.tiles["volunteer"])
-    check("volunteer")
-    click(qtbot, button_named(kiosk, "volunteer-activity-0"))
+    click(qtbot, menu.tiles["sign_in"])
+    check("sign_in")
+    click(qtbot, button_named(kiosk, "sign-in-choice-0"))
     check("result")
     click(qtbot, kiosk.current.exit_button)
     swipe_card(qtbot, kiosk, VOLUNTEER)
-    click(qtbot, menu.tiles["volunteer"])
-    check("volunteer")
+    click(qtbot, menu.tiles["sign_in"])
+    check("sign_in")
     click(qtbot, button_named(kiosk, "volunteer-sign-out"))
+    check("result")
+    click(qtbot, kiosk.current.exit_button)
+    swipe_card(qtbot, kiosk, member)  # a party member checks in to the branch's 党课
+    click(qtbot, menu.tiles["sign_in"])
+    check("sign_in")
+    click(qtbot, button_named(kiosk, "sign-in-choice-0"))
     check("result")
 
     kiosk.countdown.show_seconds(10)

@@ -1,6 +1,7 @@
-"""志愿者签到 at the kiosk: a volunteer swipes, taps 志愿者签到 and today's activity and is signed
-in; the next swipe offers 签退 and shows the hours counted. A card that is no volunteer's is told
-where to register, and a typed number never reaches the page."""
+"""签到 at the kiosk. A volunteer swipes, taps 签到 and today's activity and is signed in; the
+next swipe offers 签退 and shows the hours counted. A party member swipes, taps 签到 and their
+branch's meeting of the day and is checked in (组织生活签到); the next swipe says so. A card that is
+neither is told where to register, and a typed number never reaches the page."""
 
 from __future__ import annotations
 
@@ -8,7 +9,18 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from app.models import Attendance, Resident, TeamMembership, Volunteer, VolunteerActivity
+from app.models import (
+    Attendance,
+    AuditEntry,
+    MeetingAttendance,
+    PartyMeeting,
+    PartyMember,
+    Resident,
+    TeamMembership,
+    Volunteer,
+    VolunteerActivity,
+)
+from app.views.kiosk.sign_in_pages import NOTHING_TODAY
 from tests.conftest import DEMO_TODAY
 from tests.gui.test_kiosk import NOBODY, button_named, click, swipe_card
 
@@ -50,12 +62,12 @@ def test_sign_in_then_out_at_the_kiosk(qtbot, make_kiosk, demo_db):
     kiosk = make_kiosk()
     swipe_card(qtbot, kiosk, EXAMPLE)
     menu = kiosk.pages["menu"]
-    assert menu.tiles["volunteer"].isVisible()
-    click(qtbot, menu.tiles["volunteer"])
-    page = kiosk.pages["volunteer"]
+    assert menu.tiles["sign_in"].isVisible()
+    click(qtbot, menu.tiles["sign_in"])
+    page = kiosk.pages["sign_in"]
     assert kiosk.current is page and page.heading.text().startswith("您好，")
-    assert "今年累计" in page.aside.text()
-    choice = button_named(kiosk, "volunteer-activity-0")
+    assert page.aside.text().startswith("今年志愿服务 ")
+    choice = button_named(kiosk, "sign-in-choice-0")
     assert choice.isVisible() and choice.text().startswith("测试值守")
     click(qtbot, choice)
     result = kiosk.pages["result"]
@@ -70,7 +82,7 @@ def test_sign_in_then_out_at_the_kiosk(qtbot, make_kiosk, demo_db):
     click(qtbot, kiosk.current.exit_button)
 
     swipe_card(qtbot, kiosk, EXAMPLE)
-    click(qtbot, menu.tiles["volunteer"])
+    click(qtbot, menu.tiles["sign_in"])
     assert "测试值守" in page.box.findChildren(type(page.lead))[0].text()
     click(qtbot, button_named(kiosk, "volunteer-sign-out"))
     assert kiosk.current is result and result.headline.text().startswith("签退成功")
@@ -80,8 +92,8 @@ def test_sign_in_then_out_at_the_kiosk(qtbot, make_kiosk, demo_db):
 def test_a_card_that_is_no_volunteer(qtbot, make_kiosk):
     kiosk = make_kiosk()
     swipe_card(qtbot, kiosk, NOBODY)
-    click(qtbot, kiosk.pages["menu"].tiles["volunteer"])
-    page = kiosk.pages["volunteer"]
+    click(qtbot, kiosk.pages["menu"].tiles["sign_in"])
+    page = kiosk.pages["sign_in"]
     assert page.lead.text() == "您还没有登记为志愿者，请到服务窗口登记"
     assert not page.choices[0].isVisible()
 
@@ -89,6 +101,73 @@ def test_a_card_that_is_no_volunteer(qtbot, make_kiosk):
 def test_a_typed_number_does_not_sign_in(qtbot, make_kiosk):
     kiosk = make_kiosk()
     kiosk.controller.identify(EXAMPLE, by_card=False)
-    assert not kiosk.pages["menu"].tiles["volunteer"].isVisible()
-    kiosk.controller.go("volunteer")
+    assert not kiosk.pages["menu"].tiles["sign_in"].isVisible()
+    kiosk.controller.go("sign_in")
     assert kiosk.current.name == "menu"
+
+
+def member_card(demo_db, *, meets_today: bool) -> tuple[str, int]:
+    """The card of a resident member who is no volunteer, whose branch does (or does not) meet on
+    the kiosk's day, and their member id."""
+    today = select(PartyMeeting.branch_id).where(PartyMeeting.held_on == DEMO_TODAY)
+    with demo_db.sessions() as session:
+        number, member_id = session.execute(
+            select(Resident.id_number, PartyMember.id)
+            .join(PartyMember, PartyMember.resident_id == Resident.id)
+            .where(
+                PartyMember.left_on.is_(None),
+                PartyMember.branch_id.in_(today) if meets_today else PartyMember.branch_id.not_in(today),
+                Resident.id.not_in(select(Volunteer.resident_id).where(Volunteer.resident_id.is_not(None))),
+            )
+            .order_by(Resident.id)
+            .limit(1)
+        ).one()
+    return number, member_id
+
+
+def test_a_member_checks_in_to_the_branch_meeting_of_the_day(qtbot, make_kiosk, demo_db):
+    number, member_id = member_card(demo_db, meets_today=True)
+    kiosk = make_kiosk()
+    swipe_card(qtbot, kiosk, number)
+    menu = kiosk.pages["menu"]
+    assert menu.tiles["sign_in"].isVisible()
+    click(qtbot, menu.tiles["sign_in"])
+    page = kiosk.pages["sign_in"]
+    assert kiosk.current is page and page.heading.text().startswith("您好，")
+    assert page.aside.text().endswith("党支部")  # the member's branch; no volunteer hours
+    assert page.lead.text() == "请选择您现在参加的活动："
+    choice = button_named(kiosk, "sign-in-choice-0")
+    assert choice.text() == "党课签到\n学习《中国共产党章程》"
+    assert not page.choices[1].isVisible() and not page.sign_out_button.isVisible()
+    click(qtbot, choice)
+    result = kiosk.pages["result"]
+    assert kiosk.current is result and result.headline.text() == "签到成功"
+    with demo_db.sessions() as session:
+        marks = session.execute(
+            select(MeetingAttendance.present, MeetingAttendance.how, PartyMeeting.kind)
+            .join(PartyMeeting, PartyMeeting.id == MeetingAttendance.meeting_id)
+            .where(MeetingAttendance.member_id == member_id, PartyMeeting.held_on == DEMO_TODAY)
+        ).all()
+        assert marks == [(True, "kiosk", "lecture")]
+        audited = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.actor == "kiosk").order_by(AuditEntry.id)
+        ).all()
+        assert audited[-2:] == ["lookup", "party_check_in"]
+    click(qtbot, kiosk.current.exit_button)
+
+    swipe_card(qtbot, kiosk, number)  # the next swipe: already checked in, nothing to tap
+    click(qtbot, menu.tiles["sign_in"])
+    assert page.lead.text() == "您已签到，无需重复签到"
+    shown = [w.text() for w in page.box.findChildren(type(page.lead))]
+    assert shown == ["已签到：党课　学习《中国共产党章程》"]
+    assert not page.choices[0].isVisible()
+
+
+def test_a_member_whose_branch_does_not_meet_today(qtbot, make_kiosk, demo_db):
+    number, _ = member_card(demo_db, meets_today=False)
+    kiosk = make_kiosk()
+    swipe_card(qtbot, kiosk, number)
+    click(qtbot, kiosk.pages["menu"].tiles["sign_in"])
+    page = kiosk.pages["sign_in"]
+    assert page.lead.text() == NOTHING_TODAY
+    assert not page.choices[0].isVisible()

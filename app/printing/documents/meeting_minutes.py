@@ -25,7 +25,7 @@ from app.printing.layout import (
     table_style,
 )
 from app.printing.page_furniture import running_head
-from app.services.party.meeting_records import HOW_NAMES, MeetingRecord
+from app.services.party.meeting_records import CARD_HOWS, HOW_NAMES, MeetingRecord
 
 THUMB_WIDTH = 50 * mm
 THUMB_HEIGHT = 37 * mm
@@ -65,7 +65,7 @@ def render_minutes(record: MeetingRecord, photos: Sequence[Path], *, centre_name
     draft = record.draft
     present, absent = record.present, record.absent
     names = "、".join(
-        f"{a.name}" + ("" if a.how == "card" else f"（{HOW_NAMES.get(a.how, '补记')}）") for a in present
+        f"{a.name}" + ("" if a.how in CARD_HOWS else f"（{HOW_NAMES.get(a.how, '补记')}）") for a in present
     )
     absentees = "；".join(f"{a.name}（{a.reason or '未说明原因'}）" for a in absent)
     unmarked = record.expected - len(present) - len(absent)

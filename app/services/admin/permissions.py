@@ -44,6 +44,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "party.points_approve": frozenset({"admin", "back_office"}),
     "party.grade": frozenset({"admin", "back_office"}),
     "party.points_rules": frozenset({"admin"}),
+    # 组织生活签到: the kiosk checks in its own card holder to their branch's meeting of the day.
+    "party.check_in": frozenset({"admin", "front_desk", "back_office", "grid_worker", "kiosk"}),
     # 志愿服务: teams, volunteers and activities; signing in and out (the kiosk signs its own
     # card holder); correcting hours is approved by the office, not by the desk that signed.
     "volunteer.manage": frozenset({"admin", "front_desk", "back_office", "grid_worker"}),
@@ -76,6 +78,7 @@ ACTION_NAMES = {
     "party.points_approve": "审批党员积分",
     "party.grade": "记录党员年度评定",
     "party.points_rules": "修改积分规则",
+    "party.check_in": "组织生活签到",
     "volunteer.manage": "管理志愿服务",
     "volunteer.sign": "志愿者签到签退",
     "volunteer.correct": "核定志愿服务时长",

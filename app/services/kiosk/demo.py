@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import Database
-from app.models import Resident
+from app.models import PartyMeeting, PartyMember, Resident
 from app.services.cases import intake, workflow
 from app.services.kiosk.booking import book, bookable_days
 from app.services.kiosk.common import load_settings
@@ -68,3 +68,16 @@ def prepare_demo_resident(session: Session, today: dt.date) -> str | None:
     day = bookable_days(session, today)[1]
     book(session, resident.id, day=day, slot=load_settings(session).slots[2], today=today)
     return resident.id_number
+
+
+def demo_member_number(session: Session, today: dt.date) -> str | None:
+    """The ID number of a member of the street whose branch meets on ``today`` (the demo's 党课),
+    for the picture of the 签到 page; None when no branch meets that day."""
+    return session.scalar(
+        select(Resident.id_number)
+        .join(PartyMember, PartyMember.resident_id == Resident.id)
+        .join(PartyMeeting, PartyMeeting.branch_id == PartyMember.branch_id)
+        .where(PartyMeeting.held_on == today, PartyMember.left_on.is_(None))
+        .order_by(Resident.id)
+        .limit(1)
+    )

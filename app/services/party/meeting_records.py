@@ -26,7 +26,8 @@ from app.services.common import audit
 from app.services.party.meetings import MeetingRow, branch_in_scope, meeting_in_scope, meeting_row
 from app.services.party.members import MemberError
 
-HOW_NAMES = {"card": "刷卡", "tick": "勾选"}
+HOW_NAMES = {"card": "刷卡", "kiosk": "自助终端刷卡", "tick": "勾选"}
+CARD_HOWS = frozenset({"card", "kiosk"})  # the minutes name these plainly: the card proved who came
 
 
 @dataclass(frozen=True, slots=True)

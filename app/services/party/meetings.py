@@ -125,7 +125,7 @@ def check_in(session: Session, meeting_id: int, id_text: str, *, scope: Scope, a
     member = session.scalar(select(PartyMember).where(PartyMember.resident_id == resident.id))
     if member is None or member.branch_id != branch.id:
         raise MemberError(f"{resident.name}不是{branch.name}的党员")
-    _mark(session, meeting.id, member.id, present=True, reason="", how="card")
+    put_mark(session, meeting.id, member.id, present=True, reason="", how="card")
     audit.record(session, actor=actor, action="party_check_in", resident=resident, purpose=meeting.topic)
     return resident.name
 
@@ -139,7 +139,7 @@ def mark_absent(
         raise MemberError("该党员不属于本支部")
     if not reason.strip():
         raise MemberError("请填写缺席原因")
-    _mark(session, meeting.id, member.id, present=False, reason=reason.strip())
+    put_mark(session, meeting.id, member.id, present=False, reason=reason.strip())
     audit.record(
         session, actor=actor, action="party_check_in", subject=member.id_masked, purpose=f"缺席：{reason}"
     )
@@ -151,7 +151,7 @@ def tick_present(session: Session, meeting_id: int, member_id: int, *, scope: Sc
     member = session.get(PartyMember, member_id)
     if member is None or member.branch_id != branch.id:
         raise MemberError("该党员不属于本支部")
-    _mark(session, meeting.id, member.id, present=True, reason="", how="tick")
+    put_mark(session, meeting.id, member.id, present=True, reason="", how="tick")
     audit.record(
         session,
         actor=actor,
@@ -162,7 +162,7 @@ def tick_present(session: Session, meeting_id: int, member_id: int, *, scope: Sc
     return member.name
 
 
-def _mark(
+def put_mark(
     session: Session, meeting_id: int, member_id: int, *, present: bool, reason: str, how: str = ""
 ) -> None:
     mark = session.get(MeetingAttendance, (meeting_id, member_id))

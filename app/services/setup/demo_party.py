@@ -139,8 +139,9 @@ ABSENCE_REASONS = ("外出务工", "生病住院", "出差", "照顾家人", "�
 def add_demo_meetings(session: Session, today: dt.date, seed: int = 4) -> int:
     """A 主题党日 in each of the last twelve months for every branch, and a 支委会 every quarter,
     hosted by the branch's secretary; the last three months' meetings have their sign-in (most by
-    card, some ticked, a few absent with a reason), and next month's 主题党日 is planned. The first
-    branch of the street holds none last month, so the warning has something to show."""
+    card, some ticked, a few absent with a reason), next month's 主题党日 is planned, and so is a
+    党课 today in every fourth branch, which its members can check in to at the kiosk. The first branch of the street holds
+    none last month, so the warning has something to show."""
     rng = random.Random(seed)
     branches = session.execute(
         select(PartyOrganisation.id, PartyOrganisation.leader_name)
@@ -191,6 +192,18 @@ def add_demo_meetings(session: Session, today: dt.date, seed: int = 4) -> int:
                 if back <= 3 and kind == "theme_day":
                     session.flush()
                     _demo_sign_in(session, rng, meeting.id, roll.get(branch_id, []))
+    for branch_id, leader in branches[::4]:  # a few branches, as on a real day
+        session.add(
+            PartyMeeting(
+                branch_id=branch_id,
+                kind="lecture",
+                held_on=today,
+                place="社区党群服务中心会议室",
+                topic="学习《中国共产党章程》",
+                held=False,
+                host=leader or "支部书记",
+            )
+        )
     session.flush()
     return written
 

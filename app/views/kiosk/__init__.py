@@ -30,5 +30,5 @@ SCREENSHOT_PAGES = (
     "my_bookings",
     "countdown",
     "pin",
-    "volunteer",
+    "sign_in",
 )

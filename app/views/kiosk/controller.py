@@ -104,7 +104,7 @@ class KioskController:
     def may_show(self, needs: str) -> bool:
         """Whether this session may see a page that ``needs`` it: "nobody" (anyone), "identified"
         (a card or a typed number: a request), "booking" (a card with a record, or a typed
-        number, answered alike whoever has it), "card" (any card: a volunteer signing in),
+        number, answered alike whoever has it), "card" (any card: a volunteer or a party member signing in),
         "record" (a card with a record: their cases, bookings, certificates)."""
         state = self._state
         if needs == "nobody":
@@ -162,7 +162,7 @@ class KioskController:
         waiting: str = "",
     ) -> None:
         """Run ``work`` on the runner with the wait overlay (when ``waiting`` says something);
-        its answer only reaches a session that is still the same (the volunteers' page too)."""
+        its answer only reaches a session that is still the same (the sign-in page too)."""
         if self._working:
             return
         generation = self._generation

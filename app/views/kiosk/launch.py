@@ -79,7 +79,7 @@ def run_kiosk(
 
 def show_demo_page(window, page: str) -> None:
     from app.services.common import idcard
-    from app.services.kiosk.demo import prepare_demo_resident
+    from app.services.kiosk.demo import demo_member_number, prepare_demo_resident
 
     kiosk = window.controller
     if page == "home":
@@ -94,7 +94,8 @@ def show_demo_page(window, page: str) -> None:
         kiosk.identify(number + idcard.check_digit(number), by_card=True)
         return
     with kiosk.db.sessions.begin() as session:
-        number = prepare_demo_resident(session, kiosk.today())
+        number = demo_member_number(session, kiosk.today()) if page == "sign_in" else None
+        number = number or prepare_demo_resident(session, kiosk.today())
     if number is None:
         raise DeskStartError("数据库里还没有居民：请先生成演示数据（yichuang init --demo）")
     kiosk.identify(number, by_card=page != "typed")

@@ -219,7 +219,7 @@ class MenuPage(Page):
             "request": Tile("诉", "反映诉求", "环境、报修、纠纷等", theme, "green"),
             "booking": Tile("约", "预约窗口", "约好时间，少排队", theme, "brown"),
             "wishes": Tile("愿", "微心愿", "说出心愿，有人帮您实现", theme, "red"),
-            "volunteer": Tile("志", "志愿者签到", "签到、签退，累计时长", theme, "green"),
+            "sign_in": Tile("签", "签到", "志愿服务、党员组织生活", theme, "green"),
         }
         self.grid = QGridLayout()
         self.grid.setSpacing(theme.px(30))

@@ -34,7 +34,7 @@ from app.services.admin.centre import centre_name, current_community
 from app.services.cardreaders import CardData, CardReader, CardReadError, KeystrokeBurst, card_from_wedge_text
 from app.services.kiosk import service as svc
 from app.views.desk.card_reader import CardPoller
-from app.views.kiosk import booking_pages, pages, request_pages, service_pages, volunteer_pages, wish_pages
+from app.views.kiosk import booking_pages, pages, request_pages, service_pages, sign_in_pages, wish_pages
 from app.views.kiosk.controller import KioskController
 from app.views.kiosk.frame import Header, IdleWatcher
 from app.views.kiosk.overlays import Busy, Countdown, PinPad
@@ -64,7 +64,7 @@ PAGE_CLASSES: list[type[Page]] = [
     wish_pages.WishKindPage,
     wish_pages.WishTextPage,
     wish_pages.WishRatingPage,
-    volunteer_pages.VolunteerPage,
+    sign_in_pages.SignInPage,
 ]
 
 
