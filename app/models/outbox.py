@@ -7,7 +7,9 @@ The records that only travel up (wishes, visits, 议事, partner units and proje
 meetings and 双报到 services) are known by a ``sync_type`` on their model: a new or changed one
 gets an outbox row the same way. A row whose change alters such a record as the street sees it
 (a meeting's attendance, a 议事 step) names its record with ``sync_parent`` (model, column), and
-the record is queued in its place. What travels of them is app.services.sync.life_types'.
+the record is queued in its place. A model whose rows travel only in part says which with a
+``sync_travels`` hybrid (the party organisation: grid branches only). What travels of them is
+app.services.sync.life_types'.
 
 Records applied from a pull are not echoed back: the sync client sets ``session.info[APPLYING]``
 while it applies a page. A process that uses these models but keeps no outbox (a street server
@@ -132,7 +134,8 @@ def _note_up_only(session: Session, obj, note) -> None:
     """Queue an up-only record, or the record a changed part of it belongs to."""
     record_type = getattr(obj, "sync_type", None)
     if record_type is not None:
-        note(record_type, obj, 1, ["*"])  # sent whole: the street keeps the latest content
+        if getattr(obj, "sync_travels", True):  # a model may send only some of its rows
+            note(record_type, obj, 1, ["*"])  # sent whole: the street keeps the latest content
         return
     parent = getattr(obj, "sync_parent", None)
     if parent is None:

@@ -6,6 +6,12 @@ A figure of what happened (a wish fulfilled, a meeting held) belongs to the day 
 is counted per community, or per community and month. A figure of what stands (members, partner
 units) is the register as the server holds it now, so it is given per community only; with it
 the flag list of branches that held no meeting in the last full month before the server's today.
+
+A branch is known by its grid (a grid has one branch), or by its name when it has no grid, so a
+meeting sent before the branch was renamed still counts for it. The branches a community sent
+themselves are its list, under their current names, with those that have neither members nor
+meetings; a community whose desk does not send branches yet is judged by the branches its
+members and meetings name.
 """
 
 from __future__ import annotations
@@ -61,6 +67,11 @@ def _day(value: Any) -> dt.date | None:
         return None
 
 
+def branch_key(grid: Any, name: Any) -> str:
+    """What a branch is known by: its grid's code, or its name when it has no grid."""
+    return f"grid:{grid}" if grid else f"name:{name or ''}"
+
+
 def last_full_month(today: dt.date) -> tuple[dt.date, dt.date]:
     """The first and last day of the month before ``today``'s."""
     last = today.replace(day=1) - dt.timedelta(days=1)
@@ -74,8 +85,10 @@ class LifeCount:
         self.period, self.by, self.today = period, by, today
         self.flows: dict[tuple[str, str], dict[str, Any]] = defaultdict(empty_flows)
         self.stocks: dict[str, dict[str, Any]] = defaultdict(lambda: dict.fromkeys(STOCKS, 0))
-        self.branches: dict[str, set[str]] = defaultdict(set)  # community -> branches known
-        self.met: dict[str, set[str]] = defaultdict(set)  # community -> branches that met last month
+        # community -> branch key -> name: the branches sent themselves, and those named by records
+        self.registered: dict[str, dict[str, str]] = defaultdict(dict)
+        self.named: dict[str, dict[str, str]] = defaultdict(dict)
+        self.met: dict[str, set[str]] = defaultdict(set)  # community -> keys of branches that met last month
 
     def _add(self, community: str, day: Any, figure: str, amount: float = 1) -> None:
         when = _day(day)
@@ -103,6 +116,10 @@ class LifeCount:
         elif record_type == "partner_project":
             if data.get("status") == "done":
                 add(community, data.get("finished_on"), "partners.projects_finished")
+        elif record_type == "party_branch":
+            self.registered[community][branch_key(data.get("grid"), data.get("name"))] = str(
+                data.get("name") or ""
+            )
         elif record_type == "party_member":
             self._member(community, data)
         elif record_type == "party_meeting":
@@ -122,11 +139,16 @@ class LifeCount:
         if data.get("status") in ("full", "probation"):
             stock[f"party.members_{data['status']}"] += 1
         stock["party.members_in_service"] += data.get("kind") == "in_service"
-        self.branches[community].add(str(data.get("branch") or ""))
+        self._name(community, data)
+
+    def _name(self, community: str, data: dict[str, Any]) -> str:
+        """The key of the branch a member or meeting names, noted as known."""
+        key = branch_key(data.get("branch_grid"), data.get("branch"))
+        self.named[community].setdefault(key, str(data.get("branch") or ""))
+        return key
 
     def _meeting(self, community: str, data: dict[str, Any]) -> None:
-        branch = str(data.get("branch") or "")
-        self.branches[community].add(branch)
+        branch = self._name(community, data)
         if not data.get("held"):
             return  # planned only
         self._add(community, data.get("held_on"), "party.meetings_held")
@@ -136,9 +158,15 @@ class LifeCount:
         if held is not None and first <= held <= last:
             self.met[community].add(branch)
 
+    def communities(self) -> set[str]:
+        """The communities any branch is known of."""
+        return set(self.registered) | set(self.named)
+
     def flagged(self, community: str) -> list[str]:
-        """The branches of ``community`` without a meeting held in the last full month."""
-        return sorted(b for b in self.branches[community] - self.met[community] if b)
+        """The names of the branches of ``community`` without a meeting held in the last full
+        month."""
+        known = self.registered.get(community) or self.named.get(community, {})
+        return sorted(name for key, name in known.items() if key not in self.met[community] and name)
 
     def stock(self, community: str) -> dict[str, Any]:
         figures = dict(self.stocks[community])

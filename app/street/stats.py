@@ -128,7 +128,7 @@ def street_stats(
             for r in reports
         ]
     if by == "community":  # what stands now: per community only (docs/REPORTS.md)
-        for community in set(names) | set(life.stocks) | set(life.branches):
+        for community in set(names) | set(life.stocks) | life.communities():
             if communities is None or community in communities:
                 counted[(community, "")].update(life.stock(community))
     rows = []

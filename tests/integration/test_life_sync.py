@@ -131,14 +131,10 @@ def _expected(db, community: str, today: dt.date) -> tuple[dict[str, float], lis
             served.where(*held_here)
         ).one()
         first, last = last_full_month(today)
-        known = set(
+        known = set(  # every grid branch of the community, under its name now
             s.scalars(
                 select(PartyOrganisation.name).where(
-                    PartyOrganisation.id.in_(
-                        select(PartyMember.branch_id)
-                        .where(*members)
-                        .union(select(PartyMeeting.branch_id).where(PartyMeeting.branch_id.in_(branches)))
-                    )
+                    PartyOrganisation.community_id == cid, PartyOrganisation.level == "grid_branch"
                 )
             )
         )
@@ -182,6 +178,7 @@ def test_a_demo_desk_pushes_its_community_life_and_the_street_counts_it(
     assert {
         "wish",
         "visit",
+        "party_branch",
         "party_member",
         "party_meeting",
         "report_in_service",
@@ -264,3 +261,58 @@ def test_a_community_writes_only_its_own_records(server, keys):
     bad = dict(_visit(TY, str(uuidlib.uuid4())), data={**_visit(TY, "x")["data"], "phone": "13912345678"})
     answer = _push(server, keys[TY], [bad])[0]
     assert answer["status"] == "rejected" and "phone" in answer["reason"]
+
+
+def test_the_street_knows_every_branch_by_what_it_is_now(server, keys, demo_life_db_file, tmp_path):
+    """Branches travel themselves: one with neither members nor meetings is flagged, a renamed
+    one is flagged (or not) under its new name, and its meetings sent before the rename still
+    count for it. (Last in the module: the branch it adds stays on the module's server.)"""
+    ty = _desk(demo_life_db_file, tmp_path, TY)
+    today = dt.date.today()
+    first, _ = last_full_month(today)
+    with ty.sessions.begin() as session:  # one branch met in the street's last full month
+        cid = session.scalar(select(Community.id).where(Community.code == TY))
+        meeting = session.scalars(
+            select(PartyMeeting)
+            .join(PartyOrganisation, PartyOrganisation.id == PartyMeeting.branch_id)
+            .where(PartyOrganisation.community_id == cid)
+            .order_by(PartyMeeting.id)
+        ).first()
+        meeting.held, meeting.held_on = True, first
+        met_id = meeting.branch_id
+    assert SyncClient(ty.sessions, server["url"], keys[TY]).sync_once().ok
+    _, flagged = _expected(ty, TY, today)
+    with ty.sessions.begin() as session:
+        top = session.scalars(
+            select(PartyOrganisation).where(
+                PartyOrganisation.community_id == cid, PartyOrganisation.level == "community"
+            )
+        ).one()
+        session.add(
+            PartyOrganisation(
+                level="grid_branch", name="新设流动党员党支部", parent_id=top.id, community_id=cid
+            )
+        )
+        met = session.get(PartyOrganisation, met_id)
+        was_met, met.name = met.name, "桃园社区更名后的党支部"
+        group = session.scalars(
+            select(PartyOrganisation).where(
+                PartyOrganisation.community_id == cid, PartyOrganisation.level == "building_group"
+            )
+        ).first()
+        group.name = "王建国楼栋党小组"  # a lower node stays at the desk
+    report = SyncClient(ty.sessions, server["url"], keys[TY]).sync_once()
+    assert report.ok and report.pushed == 2 and report.rejected == 0, report
+    shown = _stats(server)[TY]["flags"]["party.branches_without_meeting"]
+    assert was_met not in flagged and shown == sorted([*flagged, "新设流动党员党支部"])
+    assert shown == _expected(ty, TY, today)[1] and "桃园社区更名后的党支部" not in shown
+    with server["sessions"]() as session:
+        names = [
+            d["name"]
+            for d in session.scalars(
+                select(StreetLifeRecord.data).where(
+                    StreetLifeRecord.origin_community == TY, StreetLifeRecord.type == "party_branch"
+                )
+            )
+        ]
+    assert "桃园社区更名后的党支部" in names and was_met not in names and "王建国楼栋党小组" not in names

@@ -8,9 +8,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from app.models import Attendance, Base, OutboxEntry, PartyMember, Volunteer, VolunteerActivity, Wish
+from app.models import (
+    Attendance,
+    Base,
+    Grid,
+    OutboxEntry,
+    PartyMember,
+    PartyOrganisation,
+    Volunteer,
+    VolunteerActivity,
+    Wish,
+)
 from app.services.sync import life_content
 from app.services.sync.life_types import REGISTRY, content, exposes, invalid, scrub
 
@@ -141,3 +151,37 @@ def test_a_volunteers_hours_changed_queue_their_activity_and_no_one_travels(demo
         set(built) == set(REGISTRY["volunteer_activity"].fields)
         and built["held_on"] == activity.starts_at.date().isoformat()
     )
+
+
+def test_only_grid_branches_of_the_organisation_travel(demo_db):
+    with demo_db.sessions.begin() as session:
+        branch = session.scalars(
+            select(PartyOrganisation)
+            .where(PartyOrganisation.level == "grid_branch")
+            .order_by(PartyOrganisation.id)
+        ).first()
+        group = session.scalars(
+            select(PartyOrganisation).where(PartyOrganisation.level == "building_group")
+        ).first()
+        before = session.scalar(select(func.max(OutboxEntry.id)))
+        branch.name, group.name = "更名后的网格党支部", "王建国楼栋党小组"
+        session.flush()
+        queued = session.execute(
+            select(OutboxEntry.record_type, OutboxEntry.record_uuid).where(OutboxEntry.id > before)
+        ).all()
+        assert queued == [("party_branch", branch.uuid)]
+        data = content("party_branch", branch, life_content.Lookups(session)).data
+        assert data == {"name": "更名后的网格党支部", "grid": session.get(Grid, branch.grid_id).code}
+        # a node once queued in bulk: only the branches are queued again, never a lower node
+        session.execute(delete(OutboxEntry).where(OutboxEntry.record_type == "party_branch"))
+        requeued = life_content.queue_existing(session)
+        branches = session.scalar(select(func.count()).where(PartyOrganisation.level == "grid_branch"))
+        assert requeued == branches > 0
+        kinds = session.scalars(
+            select(PartyOrganisation.level)
+            .join(OutboxEntry, OutboxEntry.record_uuid == PartyOrganisation.uuid)
+            .where(OutboxEntry.record_type == "party_branch")
+            .distinct()
+        ).all()
+        assert kinds == ["grid_branch"]
+        assert life_content.load(session, "party_branch", [group.uuid]) == []

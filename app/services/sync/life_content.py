@@ -131,7 +131,10 @@ def queue_existing(session: Session) -> int:
     for name, life in REGISTRY.items():
         model = life.model
         known = select(OutboxEntry.record_uuid).where(OutboxEntry.record_type == name)
-        uuids = list(session.scalars(select(model.uuid).where(model.uuid.not_in(known))))
+        travelling = select(model.uuid).where(model.uuid.not_in(known))
+        if hasattr(model, "sync_travels"):
+            travelling = travelling.where(model.sync_travels)
+        uuids = list(session.scalars(travelling))
         session.add_all(OutboxEntry(record_type=name, record_uuid=u, version=1, fields=["*"]) for u in uuids)
         queued += len(uuids)
     session.flush()
@@ -146,7 +149,10 @@ def load(session: Session, record_type: str, uuids: list[str]) -> list[dict[str,
     here = current_community(session)
     lookups = Lookups(session)
     records = []
-    for row in session.scalars(select(model).where(model.uuid.in_(uuids))):
+    chosen = select(model).where(model.uuid.in_(uuids))
+    if hasattr(model, "sync_travels"):
+        chosen = chosen.where(model.sync_travels)
+    for row in session.scalars(chosen):
         community_id, data = content(record_type, row, lookups)
         if community_id not in (None, here.id):
             continue

@@ -1,6 +1,6 @@
 """The records of community life that travel up only (wishes, visits, 议事, partner units and
-projects, party members, meetings and 双报到 services, volunteer activities): one registry, read
-by both ends.
+projects, grid party branches, party members, meetings and 双报到 services, volunteer activities):
+one registry, read by both ends.
 
 Each type is registered once, in ``REGISTRY``: its model (which carries ``sync_type``, so the
 outbox queues its changes), the function that builds the ``data`` that travels, and the fields
@@ -25,6 +25,7 @@ from app.models import (
     PartnerUnit,
     PartyMeeting,
     PartyMember,
+    PartyOrganisation,
     ReportInService,
     Visit,
     VolunteerActivity,
@@ -47,7 +48,7 @@ def text(size: int, *, scrubbed: bool = False) -> Field:
 
 DATE, INT, FLOAT, BOOL, UUID = Field("date"), Field("int"), Field("float"), Field("bool"), Field("uuid", 36)
 GRID = text(20)  # a grid's code; "" for the whole community
-BRANCH = text(80)  # a grid branch's name (branches do not travel on their own)
+BRANCH = text(80)  # a grid branch's name as it was when the record was sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +278,11 @@ def _partner_project(row: PartnerProject, look: Any) -> dict[str, Any]:
 def _party_member(row: PartyMember, look: Any) -> dict[str, Any]:
     branch, grid, community_id = look.branch(row.branch_id)
     return dict(_columns(row), branch=branch, branch_grid=grid, community_id=community_id)
+
+
+@register("party_branch", "网格党支部", PartyOrganisation, {"name": text(80, scrubbed=True), "grid": GRID})
+def _party_branch(row: PartyOrganisation, look: Any) -> dict[str, Any]:
+    return {"name": row.name, "grid": look.grid(row.grid_id), "community_id": row.community_id}
 
 
 @register(
