@@ -156,3 +156,17 @@ def demo_db(demo_db_file, tmp_path) -> Database:
     database = open_database(f"sqlite:///{copy}")
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def soffice() -> str:
+    """LibreOffice's command, for the tests that open a workbook in it. CI installs it and
+    requires it (``YICHUANG_TEST_LIBREOFFICE=require``); elsewhere a machine without it skips them."""
+    import shutil
+
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        if os.environ.get("YICHUANG_TEST_LIBREOFFICE") == "require":
+            pytest.fail("LibreOffice (soffice) is not installed and YICHUANG_TEST_LIBREOFFICE=require")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return found

@@ -5,7 +5,6 @@ numbers, and the export is audited."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import pytest
@@ -48,13 +47,12 @@ def test_the_workbook_has_charts_and_keeps_formula_like_names_as_text(demo_histo
     assert actions == ["report_export", "report_view"]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_opens_the_workbook(demo_history_db, tmp_path, capsys):
+def test_libreoffice_opens_the_workbook(demo_history_db, tmp_path, capsys, soffice):
     target = tmp_path / "report.xlsx"
     _run(demo_history_db, capsys, "--month", "2026-10", "--xlsx", str(target))
     out = tmp_path / "converted"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
          "--convert-to", "pdf", "--outdir", str(out), str(target)],
         check=True, capture_output=True, timeout=240,
     )  # fmt: skip

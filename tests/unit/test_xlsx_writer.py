@@ -4,7 +4,6 @@ and in LibreOffice, as the values it was given, with text kept as text."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import zipfile
 from decimal import Decimal
@@ -140,14 +139,13 @@ def test_the_package_names_every_part(tmp_path):
     )
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_reads_the_values(tmp_path):
+def test_libreoffice_reads_the_values(tmp_path, soffice):
     target = tmp_path / "out.xlsx"
     write_xlsx(
         target, SPEC, [("=1+1", "居住证明 & 其他", dt.datetime(2026, 1, 1, 8)), (42, "", dt.date(2026, 3, 1))]
     )
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
          "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(target)],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
