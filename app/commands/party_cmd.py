@@ -11,6 +11,7 @@ from app.commands import (
     party_points_cmd,
     party_report_in_cmd,
 )
+from app.commands.acting import scope_and_actor
 from app.commands.context import CommandError
 
 
@@ -39,18 +40,17 @@ def register(subparsers) -> None:
 
 
 def run_add(args, ctx) -> int:
-    from app.services.admin.scope import scope_for
-    from app.services.common import audit
     from app.services.party.members import MemberError, add_resident_member
     from app.services.population.lookup import LookupFailed, keeping_refusals
 
     def work(session):
+        scope, actor = scope_and_actor(session, args.user)
         return add_resident_member(
             session,
             args.id_number,
             args.grid,
-            scope=scope_for(session, args.user),
-            actor=audit.cli_actor(args.user),
+            scope=scope,
+            actor=actor,
             status=args.status,
             kind=args.kind,
             joined_on=args.joined,
@@ -66,12 +66,11 @@ def run_add(args, ctx) -> int:
 
 
 def run_list(args, ctx) -> int:
-    from app.services.admin.scope import scope_for
-    from app.services.common import audit
     from app.services.party.members import list_members
 
     with ctx.db().sessions.begin() as session:
-        rows = list_members(session, scope=scope_for(session, args.user), actor=audit.cli_actor(args.user))
+        scope, actor = scope_and_actor(session, args.user)
+        rows = list_members(session, scope=scope, actor=actor)
     for row in rows:
         ctx.emit(_json(row))
     return 0
