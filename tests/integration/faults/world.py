@@ -21,7 +21,7 @@ import shutil
 import signal
 import subprocess
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
@@ -61,6 +61,7 @@ WEIGHTS = {
     "backup": 3,
     "restore": 2,
 }
+FORCED_BY = {"transfer": "street_answer"}  # a scenario reached through another step's action
 NOTES = {
     "escalate": "需街道协调",
     "complete": "已按规定办结",
@@ -172,14 +173,30 @@ class World:
             desk.db.dispose()
 
     # --- the run --------------------------------------------------------------------------------
-    def run(self, steps: int) -> None:
-        for _ in range(steps):
-            self.step()
+    def run(self, steps: int, must_reach: Sequence[str] = ()) -> None:
+        """``steps`` steps drawn by the seed. In the last third, every other step is instead the
+        first scenario of ``must_reach`` that has not happened yet, so that a bounded run reaches
+        each one however the faults delayed what it needs (an answer needs an escalation the
+        street holds, a restore a backup, a killed push a push): the seed fixes the draws, not
+        the order in which the network lets things through, so its path differs by machine."""
+        late = steps - steps // 3
+        for index in range(steps):
+            missing = [kind for kind in must_reach if not self.counts[kind]]
+            if missing and index >= late and (index - late) % 2 == 0:
+                self.step(FORCED_BY.get(missing[0], missing[0]))
+            else:
+                self.step()
 
-    def step(self) -> None:
+    def step(self, forced: str | None = None) -> None:
         kinds = list(WEIGHTS)
-        kind = self.rng.choices(kinds, weights=[WEIGHTS[k] for k in kinds])[0]
+        kind = forced or self.rng.choices(kinds, weights=[WEIGHTS[k] for k in kinds])[0]
         desk = self.rng.choice(self.desks)
+        if forced == "street_answer":
+            escalated = self.street_answer()
+            if escalated is not None:  # nothing was waiting: send the escalation up for the next try
+                self.sync(escalated)
+            self.proxy.wait_idle(timeout=self.settings.stall_s * 3 + 30)
+            return
         actions: dict[str, Callable[[Desk], None]] = {
             "intake": self.intake,
             "case_step": self.case_step,
@@ -298,7 +315,9 @@ class World:
             return
         self.note("escalate", text, uuid)
 
-    def street_answer(self) -> None:
+    def street_answer(self) -> Desk | None:
+        """The street answers an escalation it holds; with none, a desk escalates instead, and
+        that desk is returned."""
         with self.sessions() as session:
             waiting = list(
                 session.execute(
@@ -308,8 +327,9 @@ class World:
                 )
             )
         if not waiting:
-            self.escalate(self.rng.choice(self.desks))
-            return
+            desk = self.rng.choice(self.desks)
+            self.escalate(desk)
+            return desk
         uuid, number, escalated_from = self.rng.choice(waiting)
         status = self.rng.choice(["in_progress", "completed"])
         others = [d.code for d in self.desks if d.code != escalated_from]
@@ -336,6 +356,7 @@ class World:
             )
         else:
             self.note("street_answer", f"street answers {number}: {status}", uuid)
+        return None
 
     def certificate(self, desk: Desk) -> None:
         try:
