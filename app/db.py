@@ -167,12 +167,28 @@ def _refuse_if_in_use(path: Path) -> None:
         probe.close()
 
 
+def _has_settings(db: sqlite3.Connection) -> bool:
+    """False for an empty database, or one from before settings existed."""
+    return (
+        db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'centre_settings'").fetchone()
+        is not None
+    )
+
+
+def _is_marked(path: Path) -> bool:
+    """Whether the file at ``path`` carries COPY_SETTING (a copy put back, not caught up yet)."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return _has_settings(db) and bool(
+            db.execute("SELECT 1 FROM centre_settings WHERE key = ?", (COPY_SETTING,)).fetchone()
+        )
+    finally:
+        db.close()
+
+
 def _mark_copy(copy: sqlite3.Connection) -> None:
     """Write COPY_SETTING into the copy (the first copy's date is kept along a chain of copies)."""
-    has_settings = copy.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'centre_settings'"
-    ).fetchone()
-    if has_settings is None:  # an empty database, or one from before settings existed
+    if not _has_settings(copy):
         return
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     copy.execute(
@@ -198,13 +214,54 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
     from alembic import command
 
     path = sqlite_path(str(engine.url))
+    copy, was_marked = None, False
     if before is not None and path is not None and path.exists():
+        was_marked = _is_marked(path)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         copy = backup_sqlite(engine, path.with_name(f"{path.name}.before-{before}-{stamp}"))
         log.info("copied the database to %s before upgrading from %s", copy.name, before)
-    command.upgrade(alembic_config(engine), revision)
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except Exception as exc:
+        if copy is None or path is None:
+            raise
+        _put_back(engine, copy, path, keep_mark=was_marked)
+        log.error(
+            "upgrading the database from %s failed (%s); it was put back as it was",
+            before,
+            type(exc).__name__,
+        )
+        raise DatabaseError(
+            f"升级数据库结构失败（{_reason(exc)}）。数据库已恢复为升级前的状态，没有丢失任何记录；"
+            f"升级前的副本另存为 {copy.name}"
+        ) from exc
     log.info("database schema upgraded from %s to %s", before, revision)
     return True
+
+
+def _put_back(engine: Engine, copy: Path, path: Path, *, keep_mark: bool) -> None:
+    """After a failed upgrade, the copy made just before it goes back in the file's place: SQLite
+    runs a migration's DDL outside a transaction, so a failure halfway would leave a schema that
+    no later start could upgrade. The copy holds the file as it was but carries the copy's mark,
+    which comes off unless the file carried one already."""
+    engine.dispose()
+    part = path.with_name(path.name + ".part")
+    part.unlink(missing_ok=True)
+    source = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        destination = sqlite3.connect(part)
+        try:
+            source.backup(destination)
+            if not keep_mark and _has_settings(destination):
+                destination.execute("DELETE FROM centre_settings WHERE key = ?", (COPY_SETTING,))
+                destination.commit()
+        finally:
+            destination.close()
+    finally:
+        source.close()
+    for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)  # they belong to the half-upgraded file
+    part.replace(path)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,60 @@ def test_unopenable_database_is_one_sentence(tmp_path):
 def _tables(path: Path) -> set[str]:
     with sqlite3.connect(path) as conn:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _columns(path, table: str) -> list[str]:
+    with closing(sqlite3.connect(path)) as conn:
+        return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+@pytest.mark.parametrize("was_a_copy", [False, True])
+def test_a_failed_upgrade_puts_the_database_back_as_it_was(tmp_path, monkeypatch, was_a_copy):
+    """SQLite runs a migration's DDL outside a transaction: 0036 failing after its ALTER TABLE
+    would leave a column that the next start's upgrade trips over. The copy goes back instead,
+    with the copy's mark only if the file had one already."""
+    from alembic import op
+
+    from app.db import COPY_SETTING
+
+    path = tmp_path / "desk.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade(engine, "0035")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO streets (code, name, district, city, hotline) "
+                "VALUES ('610202010', '老街道', '', '', '')"
+            )
+        )
+        if was_a_copy:
+            conn.execute(
+                text(
+                    "INSERT INTO centre_settings (key, value, created_at, updated_at) "
+                    "VALUES (:k, '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"k": COPY_SETTING},
+            )
+    engine.dispose()
+
+    def fails(*_args, **_kwargs):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(op, "create_index", fails)  # after 0036 has added its column
+    with pytest.raises(DatabaseError, match="磁盘已满.*已恢复为升级前的状态") as failed:
+        open_database(f"sqlite:///{path}")
+    copy = next(tmp_path.glob("desk.db.before-0035-*"))
+    assert copy.name in str(failed.value)
+    assert "uuid" not in _columns(path, "party_organisations")
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0035",)]
+        assert conn.execute("SELECT name FROM streets").fetchall() == [("老街道",)]
+        marks = conn.execute("SELECT key FROM centre_settings WHERE key = ?", (COPY_SETTING,)).fetchall()
+        assert marks == ([(COPY_SETTING,)] if was_a_copy else [])
+    assert not Path(f"{path}-wal").exists() and not (tmp_path / "desk.db.part").exists()
+
+    monkeypatch.undo()  # the cause is gone: the next start upgrades it
+    db = open_database(f"sqlite:///{path}")
+    assert current_revision(db.engine) == head_revision()
+    assert "uuid" in _columns(path, "party_organisations")
+    db.dispose()
