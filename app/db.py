@@ -225,6 +225,14 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
     except Exception as exc:
         if copy is None or path is None:
             raise
+        engine.dispose()
+        try:
+            _refuse_if_in_use(path)  # another program's WAL must not be pulled from under it
+        except DatabaseError:
+            raise DatabaseError(
+                f"升级数据库结构失败（{_reason(exc)}），且数据库正被其他程序使用，未能自动恢复：请关闭前台、"
+                f"自助终端和同步后，用 yichuang restore --from {copy} 恢复升级前的副本"
+            ) from exc
         _put_back(engine, copy, path, keep_mark=was_marked)
         log.error(
             "upgrading the database from %s failed (%s); it was put back as it was",

@@ -147,3 +147,27 @@ def test_a_failed_upgrade_puts_the_database_back_as_it_was(tmp_path, monkeypatch
     assert current_revision(db.engine) == head_revision()
     assert "uuid" in _columns(path, "party_organisations")
     db.dispose()
+
+
+def test_a_failed_upgrade_leaves_a_database_in_use_alone_and_says_how_to_restore(tmp_path, monkeypatch):
+    from alembic import op
+
+    path = tmp_path / "desk.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade(engine, "0035")
+    engine.dispose()
+    other = sqlite3.connect(path)  # a kiosk of the old version, still open
+    other.execute("PRAGMA journal_mode=WAL").fetchone()
+    other.execute("SELECT count(*) FROM streets").fetchone()
+
+    def fails(*_args, **_kwargs):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(op, "create_index", fails)
+    try:
+        with pytest.raises(DatabaseError, match="未能自动恢复.*yichuang restore --from") as failed:
+            open_database(f"sqlite:///{path}")
+    finally:
+        other.close()
+    copy = next(tmp_path.glob("desk.db.before-0035-*"))
+    assert str(copy) in str(failed.value) and path.exists()
