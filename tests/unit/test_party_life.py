@@ -4,6 +4,7 @@ year's meetings exported; no full ID number in any output or audit row."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -16,8 +17,10 @@ from app.cli import main
 from app.models import AuditEntry, Grid, Household, PartyMember, PartyOrganisation, Resident
 from app.services.admin.scope import WHOLE_STREET
 from app.services.common.idcard import check_digit
+from app.services.party.meeting_check_in import check_in_today
 from app.services.party.meeting_photos import add_photo, photo_files, remove_photo
 from app.services.party.meeting_records import meeting_record
+from app.services.party.meetings import tick_present
 from tests.unit.spreadsheets import write_xlsx
 
 FULL_ID = re.compile(r"\d{17}[\dXx]")
@@ -146,11 +149,17 @@ def test_minutes_with_a_photo_and_the_year_exported(demo_db, capsys, tmp_path):
                    "--date", "2026-11-20", "--topic", "=重温入党誓词", "--host", "王书记", "--recorder", "李委员",
                    "--minutes", "一、集体重温入党誓词。\n二、交流学习体会。", "--decisions", "组织党员入户走访独居老人")[0]["id"]  # fmt: skip
     with demo_db.sessions() as session:
-        member = session.scalars(
-            select(PartyMember).where(PartyMember.branch_id == branch, PartyMember.resident_id.is_not(None))
-        ).first()
+        member, at_kiosk, ticked = session.scalars(
+            select(PartyMember)
+            .where(PartyMember.branch_id == branch, PartyMember.resident_id.is_not(None))
+            .order_by(PartyMember.id)
+            .limit(3)
+        ).all()
         number = session.get(Resident, member.resident_id).id_number
     _run(demo_db, capsys, "party", "meeting", "check-in", str(meeting), number)
+    with demo_db.sessions.begin() as session:  # one more by card at the kiosk, one ticked
+        check_in_today(session, at_kiosk.resident_id, meeting, dt.date(2026, 11, 20), actor="kiosk")
+        tick_present(session, meeting, ticked.id, scope=WHOLE_STREET, actor="admin")
     picture = tmp_path / "现场.png"
     Image.new("RGB", (400, 300), (200, 40, 40)).save(picture)
     with demo_db.sessions.begin() as session:
@@ -160,13 +169,17 @@ def test_minutes_with_a_photo_and_the_year_exported(demo_db, capsys, tmp_path):
         remove_photo(session, second.id, scope=WHOLE_STREET, actor="admin")
         assert [p.name for p in photo_files(session, meeting)] == [kept.stored_name]
         record = meeting_record(session, meeting, scope=WHOLE_STREET, actor="admin")
-        assert [a.how for a in record.present] == ["card"] and record.draft.host == "王书记"
+        hows = {a.name: a.how for a in record.present}
+        assert hows == {member.name: "card", at_kiosk.name: "kiosk", ticked.name: "tick"}
+        assert record.draft.host == "王书记"
     out = tmp_path / "会议记录.pdf"
     printed = _run(demo_db, capsys, "party", "meeting", "minutes", str(meeting), "--out", str(out))[0]
-    assert (printed["present"], printed["photos"]) == (1, 1)
+    assert (printed["present"], printed["photos"]) == (3, 1)
     document = pypdf.PdfReader(out)
     text = "".join(page.extract_text() for page in document.pages)
     assert "会议记录" in text and "王书记" in text and member.name in text and "组织党员入户走访" in text
+    # a card at the desk or at the kiosk proved who came: both are named plainly, a tick is marked
+    assert f"{at_kiosk.name}（" not in text and f"{ticked.name}（勾选）" in text
     assert number not in text and not FULL_ID.search(text)
     assert sum(len(page.images) for page in document.pages) == 1  # the one photo
     book = tmp_path / "台账.xlsx"
