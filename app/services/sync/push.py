@@ -25,6 +25,7 @@ from app.services.sync import records as sync_records
 from app.services.sync.pending import RecordKey, Waiting
 from app.services.sync.records import Pulled
 from app.services.sync.transport import SyncReport, Transport
+from app.services.sync.unknown_types import held_back_note, refused_types
 
 BATCH_SIZE = 500
 KNOWN_LIMIT = 5000  # records asked about in one request (the server's limit)
@@ -54,15 +55,35 @@ class Pushing(Transport):
     batch_size: int = BATCH_SIZE
     in_flight: int = IN_FLIGHT
     round_first: int | None = None  # the first change number this round's pushes took
+    held_types: frozenset[str] = frozenset()  # up-only types the server refused to know this round
 
     def _push(self, report: SyncReport) -> None:
         """Push; records answered "stale" were rebased on the server's copy and, when something of
-        the desk's change remains, go again in the next pass of the same round."""
-        for _ in range(PASSES):
-            stale = report.stale
-            self._push_pass(report)
-            if report.stale == stale:
-                return
+        the desk's change remains, go again in the next pass of the same round. Records of a type
+        the server does not know yet are set aside (app.services.sync.unknown_types)."""
+        self.held_types = frozenset()  # asked afresh each round: the server may have been upgraded
+        try:
+            for _ in range(PASSES):
+                stale = report.stale
+                self._push_pass(report)
+                if report.stale == stale:
+                    return
+        finally:
+            self._note_held_back(report)
+
+    def _note_held_back(self, report: SyncReport) -> None:
+        if not self.held_types:
+            return
+        with self.sessions() as session:
+            count = sum(1 for w in pending.waiting(session) if w.record_type in self.held_types)
+        report.held_back = count
+        report.errors.append(held_back_note(set(self.held_types), count))
+
+    def _sendable(self, rows: list[Waiting]) -> list[Waiting]:
+        return [w for w in rows if w.record_type not in self.held_types] if self.held_types else rows
+
+    def _hold(self, refused: set[str]) -> None:
+        self.held_types = self.held_types | refused
 
     def _push_pass(self, report: SyncReport) -> None:
         """Send the outbox in batches, up to ``in_flight`` requests on their way at once on worker
@@ -112,7 +133,8 @@ class Pushing(Transport):
 
     def _next(self, batches: deque[list[Waiting]]) -> Batch | None:
         while batches:
-            if (prepared := self._prepare(batches.popleft())) is not None:
+            rows = self._sendable(batches.popleft())
+            if rows and (prepared := self._prepare(rows)) is not None:
                 return prepared
         return None
 
@@ -137,10 +159,16 @@ class Pushing(Transport):
                 }
                 for r in records
             ]
+            while True:  # each refusal sets at least one type aside, so this ends
+                keys = [k for k in keys if k["type"] not in self.held_types]
+                response = self._again("POST", "/api/v1/known", json={"records": keys})
+                if (refused := refused_types(response, keys)) is None:
+                    break
+                self._hold(refused)
+            chunk = self._sendable(chunk)
             asked = {(k["type"], k["uuid"], k["version"]) for k in keys}
-            response = self._again("POST", "/api/v1/known", json={"records": keys})
             if response.status_code == 404:
-                return rest + rows[start:]
+                return rest + self._sendable(rows[start:])
             body = self._json(response)
             held = {
                 (k.get("type"), k.get("uuid")): k.get("server_version")
@@ -190,6 +218,11 @@ class Pushing(Transport):
     def _answered(
         self, report: SyncReport, response: httpx.Response, batch: Batch, batches: deque[list[Waiting]]
     ) -> None:
+        if (refused := refused_types(response, batch.records)) is not None:  # an older server
+            self._hold(refused)
+            if rest := self._sendable(batch.rows):
+                batches.appendleft(rest)  # nothing of the batch was stored: the rest goes again
+            return
         if response.status_code == 413:
             if len(batch.rows) > 1:  # halve until it fits
                 half = len(batch.rows) // 2
