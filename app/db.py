@@ -255,7 +255,7 @@ def _put_back(engine: Engine, copy: Path, path: Path, *, keep_mark: bool) -> Non
     engine.dispose()
     part = path.with_name(path.name + ".part")
     part.unlink(missing_ok=True)
-    source = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)
+    source = sqlite3.connect(copy)  # not read-only: its WAL files go with its last connection
     try:
         destination = sqlite3.connect(part)
         try:

@@ -132,7 +132,7 @@ def test_a_failed_upgrade_puts_the_database_back_as_it_was(tmp_path, monkeypatch
     monkeypatch.setattr(op, "create_index", fails)  # after 0036 has added its column
     with pytest.raises(DatabaseError, match="磁盘已满.*已恢复为升级前的状态") as failed:
         open_database(f"sqlite:///{path}")
-    copy = next(tmp_path.glob("desk.db.before-0035-*"))
+    (copy,) = tmp_path.glob("desk.db.before-0035-*")  # the copy alone, no WAL left beside it
     assert copy.name in str(failed.value)
     assert "uuid" not in _columns(path, "party_organisations")
     with closing(sqlite3.connect(path)) as conn:
