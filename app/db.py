@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 10_000
 # The newest migration. Known here so that opening an up-to-date database (every start of the
 # desk) needs no Alembic import, which costs ~0.4 s; tests/unit/test_db.py keeps it honest.
-SCHEMA_HEAD = "0036"
+SCHEMA_HEAD = "0037"
 # The centre setting every copy carries and the live database never does: a copy put back knows
 # it is one (app.services.admin.restored decides what that means).
 COPY_SETTING = "sync.restored_copy"

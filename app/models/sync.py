@@ -65,6 +65,9 @@ class SyncState(Base):
     # answer. A desk restored from an older copy has an older one, and its pull then brings back
     # what it wrote after that copy was made (docs/SYNC.md, restore).
     receipt: Mapped[int] = mapped_column(Integer, default=0)
+    # Records the last round set aside because the server does not know their type yet (an older
+    # server): said on the desk's status line until a round sends them.
+    held_back_note: Mapped[str] = mapped_column(String(300), default="")
 
 
 class HeldRecord(Base):

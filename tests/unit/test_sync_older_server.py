@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 
 from app.models import OutboxEntry, PartyOrganisation
+from app.services.sync.settings import status
 from app.street.api import _without_input
 from app.street.schemas import RecordType
 from tests.unit.test_sync_client import KEY, FakeStreet, _accept, _client
@@ -89,12 +90,17 @@ def test_records_of_a_type_the_server_does_not_know_wait_and_the_rest_travels(de
     assert ("case", case_uuid) in older.store and ("party_branch", branch_uuid) not in older.store
     assert _waiting(demo_db, "party_branch") == [(branch_uuid, 0)]  # waiting, no refusal counted
     assert _waiting(demo_db, "case") == []
+    with demo_db.sessions() as session:  # the desk's status line says why it waits
+        line = status(session).text()
+    assert "同步：上次成功" in line and "暂不接收“网格党支部”记录（1 条）" in line
 
     newer = FakeStreet()  # the server upgraded: the branch goes with the next round
     newer.store.update(older.store)
     again = _client(demo_db, newer).sync_once()
     assert again.ok and again.held_back == 0 and not again.errors, again
     assert ("party_branch", branch_uuid) in newer.store and _waiting(demo_db, "party_branch") == []
+    with demo_db.sessions() as session:
+        assert "暂不接收" not in status(session).text()
 
 
 def test_a_server_without_the_known_question_refuses_the_push_and_the_rest_still_travels(demo_db):

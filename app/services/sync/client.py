@@ -104,6 +104,7 @@ class SyncClient(Pushing, Pulling, MonthlySending):
                 else:
                     state.last_success_at = server_time or now
                     state.last_error = ""
+                    state.held_back_note = report.held_back_note[:300]
                     pending.forget_sent(session, now)
         except OperationalError:
             log.warning("sync state not saved: database busy")

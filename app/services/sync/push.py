@@ -76,8 +76,8 @@ class Pushing(Transport):
             return
         with self.sessions() as session:
             count = sum(1 for w in pending.waiting(session) if w.record_type in self.held_types)
-        report.held_back = count
-        report.errors.append(held_back_note(set(self.held_types), count))
+        report.held_back, report.held_back_note = count, held_back_note(set(self.held_types), count)
+        report.errors.append(report.held_back_note)
 
     def _sendable(self, rows: list[Waiting]) -> list[Waiting]:
         return [w for w in rows if w.record_type not in self.held_types] if self.held_types else rows

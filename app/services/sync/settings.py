@@ -70,6 +70,7 @@ class SyncStatus:
     conflicts: tuple[str, ...] = ()  # changes the server's rule did not take, not yet acknowledged
     held: int = 0  # pulled events waiting for their case
     restored_from: str | None = None  # a copy put back and not yet caught up: when it was made
+    held_back: str = ""  # records set aside for an older server (app.services.sync.unknown_types)
 
     def text(self) -> str:
         """The desk's status-bar sentence."""
@@ -84,6 +85,8 @@ class SyncStatus:
             text += f"，{self.held} 条记录等待所属办件"
         if self.restored_from:
             text += f"；本机由 {self.restored_from} 的备份恢复，同步完成前暂停编号"
+        if self.held_back:
+            text += f"；{self.held_back}"
         return text
 
 
@@ -111,6 +114,7 @@ def status(session: Session) -> SyncStatus:
         conflicts,
         held,
         copy_made_at(session),
+        state.held_back_note if state is not None else "",
     )
 
 

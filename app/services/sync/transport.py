@@ -44,6 +44,7 @@ class SyncReport:
     pulled: int = 0
     reports_sent: int = 0  # monthly reports the street office took (app.services.sync.monthly)
     held_back: int = 0  # records of types the server does not know yet, kept for a later round
+    held_back_note: str = ""  # what the desk's status line says of them
     errors: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)  # changes the server's rule did not take
     server_time: str | None = None
