@@ -107,3 +107,17 @@ def test_a_resident_who_is_no_member_is_not_looked_up(demo_db):
         ).first()
         assert member_today(session, resident.id, DEMO_TODAY, actor=ACTOR) is None
         assert not session.scalars(select(AuditEntry).where(AuditEntry.actor == ACTOR)).all()
+
+
+def test_a_disabled_account_marks_no_attendance(demo_db):
+    from app.services.admin.accounts import set_active
+    from app.services.admin.scope import WHOLE_STREET
+    from app.services.party.meetings import tick_present
+
+    with demo_db.sessions.begin() as session:
+        member, meeting = _member_with_meeting(session)
+        set_active(session, "qiantai", False, actor="admin")
+        with pytest.raises(MemberError, match="已停用"):
+            tick_present(session, meeting.id, member.id, scope=WHOLE_STREET, actor="qiantai")
+        assert session.get(MeetingAttendance, (meeting.id, member.id)) is None
+        assert tick_present(session, meeting.id, member.id, scope=WHOLE_STREET, actor="admin") == member.name

@@ -25,9 +25,8 @@ from app.models import (
     PartyOrganisation,
     Resident,
 )
-from app.services.admin.permissions import NotPermitted, require
 from app.services.common import audit
-from app.services.party.meetings import put_mark
+from app.services.party.meetings import may_check_in, put_mark
 from app.services.party.members import MemberError
 
 PURPOSE = "组织生活签到"
@@ -64,13 +63,6 @@ class CheckedIn:
     topic: str
 
 
-def _allowed(session: Session, actor: str) -> None:
-    try:
-        require(session, actor, "party.check_in")
-    except NotPermitted as exc:
-        raise MemberError(str(exc)) from None
-
-
 def _member(session: Session, resident_id: int) -> PartyMember | None:
     return session.scalar(
         select(PartyMember).where(PartyMember.resident_id == resident_id, PartyMember.left_on.is_(None))
@@ -81,7 +73,7 @@ def member_today(session: Session, resident_id: int, today: dt.date, *, actor: s
     """The member whose resident row this is, with their branch's meetings on ``today``; None for
     a resident who is not (or no longer) on the register. Reading a membership is a lookup of
     personal data, so a member found is audited."""
-    _allowed(session, actor)
+    may_check_in(session, actor)
     member = _member(session, resident_id)
     if member is None:
         return None
@@ -117,7 +109,7 @@ def check_in_today(
     """The card holder checks in to one of their branch's meetings of ``today``; audited as a
     check-in with the resident. Everything is checked again here: the screen that offered the
     meeting may be minutes old."""
-    _allowed(session, actor)
+    may_check_in(session, actor)
     member = _member(session, resident_id)
     meeting = session.get(PartyMeeting, meeting_id)
     if member is None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import MEETING_KINDS, Grid, MeetingAttendance, PartyMeeting, PartyMember, PartyOrganisation
+from app.services.admin.permissions import NotPermitted, require
 from app.services.admin.scope import Scope
 from app.services.common import audit
 from app.services.party.members import MemberError
@@ -36,6 +37,14 @@ class MissingBranch:
     branch: str
     grid_code: str
     month: str  # YYYY-MM
+
+
+def may_check_in(session: Session, actor: str) -> None:
+    """Raise MemberError when the account behind ``actor`` may not mark attendance."""
+    try:
+        require(session, actor, "party.check_in")
+    except NotPermitted as exc:
+        raise MemberError(str(exc)) from None
 
 
 def branch_in_scope(session: Session, branch_id: int, scope: Scope) -> PartyOrganisation:
@@ -120,6 +129,7 @@ def record_meeting(
 def check_in(session: Session, meeting_id: int, id_text: str, *, scope: Scope, actor: str) -> str:
     """A member of the meeting's branch checks in by ID card (a swipe or the number typed);
     returns their name. The lookup is audited."""
+    may_check_in(session, actor)
     meeting, branch = meeting_in_scope(session, meeting_id, scope)
     resident = find_resident_in_scope(session, id_text, scope, actor=actor, purpose="组织生活签到")
     member = session.scalar(select(PartyMember).where(PartyMember.resident_id == resident.id))
@@ -133,6 +143,7 @@ def check_in(session: Session, meeting_id: int, id_text: str, *, scope: Scope, a
 def mark_absent(
     session: Session, meeting_id: int, member_id: int, reason: str, *, scope: Scope, actor: str
 ) -> None:
+    may_check_in(session, actor)
     meeting, branch = meeting_in_scope(session, meeting_id, scope)
     member = session.get(PartyMember, member_id)
     if member is None or member.branch_id != branch.id:
@@ -147,6 +158,7 @@ def mark_absent(
 
 def tick_present(session: Session, meeting_id: int, member_id: int, *, scope: Scope, actor: str) -> str:
     """A member ticked as present from the branch's list (no card at hand); returns their name."""
+    may_check_in(session, actor)
     meeting, branch = meeting_in_scope(session, meeting_id, scope)
     member = session.get(PartyMember, member_id)
     if member is None or member.branch_id != branch.id:
