@@ -233,7 +233,7 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
                 f"升级数据库结构失败（{_reason(exc)}），且数据库正被其他程序使用，未能自动恢复：请关闭前台、"
                 f"自助终端和同步后，用 yichuang restore --from {copy} 恢复升级前的副本"
             ) from exc
-        _put_back(engine, copy, path, keep_mark=was_marked)
+        _put_back(copy, path, keep_mark=was_marked)
         log.error(
             "upgrading the database from %s failed (%s); it was put back as it was",
             before,
@@ -247,12 +247,11 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
     return True
 
 
-def _put_back(engine: Engine, copy: Path, path: Path, *, keep_mark: bool) -> None:
+def _put_back(copy: Path, path: Path, *, keep_mark: bool) -> None:
     """After a failed upgrade, the copy made just before it goes back in the file's place: SQLite
     runs a migration's DDL outside a transaction, so a failure halfway would leave a schema that
     no later start could upgrade. The copy holds the file as it was but carries the copy's mark,
-    which comes off unless the file carried one already."""
-    engine.dispose()
+    which comes off unless the file carried one already. The caller has closed its connections."""
     part = path.with_name(path.name + ".part")
     part.unlink(missing_ok=True)
     source = sqlite3.connect(copy)  # not read-only: its WAL files go with its last connection

@@ -93,14 +93,9 @@ def member_today(session: Session, resident_id: int, today: dt.date, *, actor: s
             .order_by(PartyMeeting.id)
         )
     )
-    audit.record(
-        session, actor=actor, action="lookup", resident=session.get(Resident, resident_id), purpose=PURPOSE
-    )
-    return MemberToday(member.id, member.name or _name(session, resident_id), branch.name, meetings)
-
-
-def _name(session: Session, resident_id: int) -> str:
-    return session.scalar(select(Resident.name).where(Resident.id == resident_id)) or ""
+    resident = session.get(Resident, resident_id)
+    audit.record(session, actor=actor, action="lookup", resident=resident, purpose=PURPOSE)
+    return MemberToday(member.id, member.name or resident.name, branch.name, meetings)
 
 
 def check_in_today(

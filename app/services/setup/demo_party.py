@@ -140,8 +140,8 @@ def add_demo_meetings(session: Session, today: dt.date, seed: int = 4) -> int:
     """A 主题党日 in each of the last twelve months for every branch, and a 支委会 every quarter,
     hosted by the branch's secretary; the last three months' meetings have their sign-in (most by
     card, some ticked, a few absent with a reason), next month's 主题党日 is planned, and so is a
-    党课 today in every fourth branch, which its members can check in to at the kiosk. The first branch of the street holds
-    none last month, so the warning has something to show."""
+    党课 today in every fourth branch, which its members can check in to at the kiosk. The first
+    branch of the street holds none last month, so the warning has something to show."""
     rng = random.Random(seed)
     branches = session.execute(
         select(PartyOrganisation.id, PartyOrganisation.leader_name)

@@ -13,7 +13,7 @@ import datetime as dt
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -123,6 +123,12 @@ class Lookups:
         return self._published.get(deliberation_id)
 
 
+def _travelling(model: Any, query: Select) -> Select:
+    """``query`` kept to the rows of ``model`` that travel (a model may send only some of its
+    rows: ``sync_travels``, app.models.outbox)."""
+    return query.where(model.sync_travels) if hasattr(model, "sync_travels") else query
+
+
 def queue_existing(session: Session) -> int:
     """Queue every up-only record that has never had an outbox row (records written in bulk,
     past the ORM's listener); returns how many were queued. Records once sent are not queued
@@ -131,10 +137,7 @@ def queue_existing(session: Session) -> int:
     for name, life in REGISTRY.items():
         model = life.model
         known = select(OutboxEntry.record_uuid).where(OutboxEntry.record_type == name)
-        travelling = select(model.uuid).where(model.uuid.not_in(known))
-        if hasattr(model, "sync_travels"):
-            travelling = travelling.where(model.sync_travels)
-        uuids = list(session.scalars(travelling))
+        uuids = list(session.scalars(_travelling(model, select(model.uuid).where(model.uuid.not_in(known)))))
         session.add_all(OutboxEntry(record_type=name, record_uuid=u, version=1, fields=["*"]) for u in uuids)
         queued += len(uuids)
     session.flush()
@@ -149,10 +152,7 @@ def load(session: Session, record_type: str, uuids: list[str]) -> list[dict[str,
     here = current_community(session)
     lookups = Lookups(session)
     records = []
-    chosen = select(model).where(model.uuid.in_(uuids))
-    if hasattr(model, "sync_travels"):
-        chosen = chosen.where(model.sync_travels)
-    for row in session.scalars(chosen):
+    for row in session.scalars(_travelling(model, select(model).where(model.uuid.in_(uuids)))):
         community_id, data = content(record_type, row, lookups)
         if community_id not in (None, here.id):
             continue

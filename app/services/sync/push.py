@@ -82,9 +82,6 @@ class Pushing(Transport):
     def _sendable(self, rows: list[Waiting]) -> list[Waiting]:
         return [w for w in rows if w.record_type not in self.held_types] if self.held_types else rows
 
-    def _hold(self, refused: set[str]) -> None:
-        self.held_types = self.held_types | refused
-
     def _push_pass(self, report: SyncReport) -> None:
         """Send the outbox in batches, up to ``in_flight`` requests on their way at once on worker
         threads, so that a server with several processes (``street-server --workers N``) works on
@@ -164,7 +161,7 @@ class Pushing(Transport):
                 response = self._again("POST", "/api/v1/known", json={"records": keys})
                 if (refused := refused_types(response, keys)) is None:
                     break
-                self._hold(refused)
+                self.held_types |= refused
             chunk = self._sendable(chunk)
             asked = {(k["type"], k["uuid"], k["version"]) for k in keys}
             if response.status_code == 404:
@@ -219,7 +216,7 @@ class Pushing(Transport):
         self, report: SyncReport, response: httpx.Response, batch: Batch, batches: deque[list[Waiting]]
     ) -> None:
         if (refused := refused_types(response, batch.records)) is not None:  # an older server
-            self._hold(refused)
+            self.held_types |= refused
             if rest := self._sendable(batch.rows):
                 batches.appendleft(rest)  # nothing of the batch was stored: the rest goes again
             return
