@@ -26,6 +26,10 @@ SIGN_OUT_GRACE = dt.timedelta(hours=2)
 NOT_A_VOLUNTEER = "您还没有登记为志愿者，请到服务窗口登记"
 
 
+class NotAVolunteer(VolunteerError):
+    """The card holder is on no volunteer register (the kiosk's 签到 page may still serve them)."""
+
+
 def counted_hours(
     signed_in: dt.datetime, signed_out: dt.datetime, starts: dt.datetime, ends: dt.datetime
 ) -> float:
@@ -97,7 +101,7 @@ def signing_state(
     else:
         volunteer = volunteer_by_card(session, id_text)
     if volunteer is None or not volunteer.active:
-        raise VolunteerError(NOT_A_VOLUNTEER)
+        raise NotAVolunteer(NOT_A_VOLUNTEER)
     volunteer = volunteer_in_scope(session, volunteer.id, scope)
     audit.record(session, actor=actor, action="lookup", subject=volunteer.id_masked, purpose="志愿服务签到")
     current = _open(session, volunteer.id, now)

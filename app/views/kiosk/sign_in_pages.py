@@ -25,6 +25,7 @@ from app.services.party.meeting_check_in import CheckedIn, MemberToday, check_in
 from app.services.party.members import MemberError
 from app.services.volunteers.attendance import (
     NOT_A_VOLUNTEER,
+    NotAVolunteer,
     SignResult,
     SignState,
     sign_in,
@@ -85,9 +86,7 @@ class SignInPage(Page):
                     volunteer = signing_state(
                         session, now=now, actor=ACTOR, id_text=state.id_text, resident_id=resident
                     )
-                except VolunteerError as exc:
-                    if str(exc) != NOT_A_VOLUNTEER:
-                        raise
+                except NotAVolunteer:
                     volunteer, hours = None, 0.0
                 else:
                     year = dt.date(today.year, 1, 1)
